@@ -1,0 +1,65 @@
+# Parcours: the commands a developer needs. `make run` and `make test` are enough to start.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test lint format messages lock clean
+
+## install: create .venv and install the locked dependencies (does nothing when up to date)
+install: $(STAMP)
+
+$(STAMP): requirements.lock requirements-dev.lock
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements.lock -r requirements-dev.lock
+	@touch $(STAMP)
+
+## run: migrate the local SQLite database, load the demo on first run, serve on :8000
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py load_demo
+	@echo "Parcours is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: the production server (gunicorn, static files served by the application)
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --verbosity 0
+	$(VENV)/bin/gunicorn parcours.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## test: the whole suite on SQLite, then on PostgreSQL when one answers
+test: install
+	scripts/run-tests
+
+## lint: formatting, lint, templates, migrations and system checks
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint --lint --quiet templates parcours
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(PY) manage.py check --fail-level WARNING
+
+## format: rewrite the code in the project's format
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## messages: extract the translatable strings into locale/ and compile them
+messages: install
+	$(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+## lock: pin the dependencies again after editing requirements*.in
+lock: install
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--output-file requirements.lock requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--output-file requirements-dev.lock requirements-dev.in
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

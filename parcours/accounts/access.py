@@ -1,0 +1,106 @@
+"""Who may do what: the one place where access is decided.
+
+Every view declares the capability it needs with ``@requires(Capability.X)`` or says it
+is public with ``@public``; ``AccessPolicyMiddleware`` refuses any view that declares
+nothing, so a forgotten check denies instead of leaking. Objects are fetched through
+``get_object_for``, which scopes the lookup to the user's organisation: a record of
+another organisation does not exist for the user (404), a role without the capability
+is refused (403).
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from parcours.accounts.enums import Role
+
+
+class Capability(StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_FIGURES = "view_figures"
+    VIEW_PROGRAMME = "view_programme"
+    VIEW_PARTICIPANTS = "view_participants"
+    VIEW_SOCIAL_DATA = "view_social_data"
+    MANAGE_PARTICIPANTS = "manage_participants"
+    MANAGE_PROGRAMME = "manage_programme"
+    TAKE_ATTENDANCE = "take_attendance"
+    MANAGE_ORGANISATION = "manage_organisation"
+    VIEW_AUDIT = "view_audit"
+
+
+_EVERY_ROLE = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER, Role.VIEWER}
+_STAFF = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER}
+_CASEWORK = {Role.COORDINATOR, Role.SOCIAL_WORKER}
+
+ROLES_WITH = {
+    Capability.SIGNED_IN: _EVERY_ROLE,
+    Capability.VIEW_DASHBOARD: _EVERY_ROLE,
+    Capability.VIEW_FIGURES: _EVERY_ROLE,
+    Capability.VIEW_PROGRAMME: _STAFF,
+    # Leaders see names, groups and attendance; the social data stays with casework.
+    Capability.VIEW_PARTICIPANTS: _STAFF,
+    Capability.VIEW_SOCIAL_DATA: _CASEWORK,
+    Capability.MANAGE_PARTICIPANTS: _CASEWORK,
+    Capability.MANAGE_PROGRAMME: _CASEWORK,
+    Capability.TAKE_ATTENDANCE: {Role.COORDINATOR, Role.WORKSHOP_LEADER},
+    Capability.MANAGE_ORGANISATION: {Role.COORDINATOR},
+    Capability.VIEW_AUDIT: {Role.COORDINATOR},
+}
+
+
+def user_can(user, capability: Capability) -> bool:
+    if capability is Capability.PUBLIC:
+        return True
+    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+        return False
+    return user.role in ROLES_WITH[capability]
+
+
+def check(user, capability: Capability) -> None:
+    """Raise PermissionDenied unless the user has the capability."""
+    if not user_can(user, capability):
+        raise PermissionDenied
+
+
+def requires(capability: Capability):
+    """Declare and enforce the capability a view needs."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            check(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        wrapped.access_capability = capability
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Declare a view open to anonymous visitors (sign-in, password reset)."""
+    view = login_not_required(view)
+    view.access_capability = Capability.PUBLIC
+    return view
+
+
+def declared_capability(view) -> Capability | None:
+    return getattr(view, "access_capability", None)
+
+
+def scoped(queryset, user):
+    """Narrow a queryset of organisation-owned records to the user's organisation."""
+    if user.organisation_id is None:
+        return queryset.none()
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+def get_object_for(request, queryset, *, capability: Capability, **lookup):
+    """The record matching ``lookup`` in the user's organisation, or 404; 403 by role."""
+    check(request.user, capability)
+    return get_object_or_404(scoped(queryset, request.user), **lookup)

@@ -1,0 +1,95 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from parcours.accounts.access import declared_capability
+
+SESSION_STARTED_KEY = "parcours_started_at"
+SESSION_LAST_SEEN_KEY = "parcours_last_seen_at"
+# Writing the session on every request costs a query; a minute of slack on the
+# 30-minute idle limit is harmless.
+LAST_SEEN_WRITE_INTERVAL = 60
+
+
+class SessionTimeoutMiddleware:
+    """Close a session after 30 minutes without activity, or 12 hours after sign-in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and self._expired(request):
+            logout(request)
+            messages.info(request, _("Your session has expired. Please sign in again."))
+            if request.headers.get("HX-Request"):
+                response = redirect(settings.LOGIN_URL)
+                response["HX-Redirect"] = response["Location"]
+                return response
+        return self.get_response(request)
+
+    def _expired(self, request) -> bool:
+        now = time.time()
+        session = request.session
+        started = session.get(SESSION_STARTED_KEY)
+        last_seen = session.get(SESSION_LAST_SEEN_KEY)
+        if started is None or last_seen is None:
+            session[SESSION_STARTED_KEY] = session[SESSION_LAST_SEEN_KEY] = now
+            return False
+        idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+        if idle or too_old:
+            return True
+        if now - last_seen > LAST_SEEN_WRITE_INTERVAL:
+            session[SESSION_LAST_SEEN_KEY] = now
+        return False
+
+
+def preferred_language(request) -> str:
+    """The user's own language, else the sign-in page's choice, else French."""
+    available = {code for code, _name in settings.LANGUAGES}
+    user = request.user
+    if user.is_authenticated and user.language in available:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in available:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """Activate the language chosen by each user; the browser's language is ignored
+    on purpose: the CPAS works in French unless a person asks otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = preferred_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class AccessPolicyMiddleware:
+    """Deny any view that does not declare who may use it (see parcours.accounts.access)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if declared_capability(view_func) is None:
+            raise PermissionDenied
+        return None

@@ -1,0 +1,21 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from parcours.accounts.access import Capability, requires, scoped
+from parcours.audit.forms import AuditFilterForm
+from parcours.audit.models import AuditEvent
+
+
+@requires(Capability.VIEW_AUDIT)
+def event_list(request):
+    # Queries: the users for the filter, the page of events with their authors, the count.
+    form = AuditFilterForm(request.GET or None, organisation=request.user.organisation)
+    events = form.filter(scoped(AuditEvent.objects.select_related("actor"), request.user))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from parcours.core.demo.build import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
+
+
+class Command(BaseCommand):
+    help = "Loads a fictitious demo organisation (refused in production mode)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "The demo data is for local use only: it is refused in production mode (DEBUG=0)."
+            )
+        if demo_exists():
+            self.stdout.write("The demo organisation is already loaded.")
+        else:
+            build_demo(today=timezone.localdate())
+            self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
+        self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<14} {login.role}")

@@ -1,0 +1,122 @@
+"""Walks every URL of the project as each role, as an anonymous visitor and as a user of
+another organisation, and checks the answer against the table below.
+
+The table is the specification of who may open what. A URL missing from it fails the
+test, so a new view cannot ship without its access rule being written down and checked.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+from parcours.accounts.checks import iter_url_patterns
+
+ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
+EVERY_ROLE = frozenset(ROLES)
+STAFF = frozenset({"coordinator", "social_worker", "workshop_leader"})
+COORDINATOR = frozenset({"coordinator"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may open a URL with GET, and what they get."""
+
+    allowed: frozenset = EVERY_ROLE  # roles that get `ok`; the others get 403
+    public: bool = False  # anonymous visitors get `anonymous_status` instead of the sign-in page
+    ok: int = 200
+    anonymous_status: int = 200
+    kwargs: object = None  # builds the URL arguments from the test's world
+    scoped: bool = False  # the URL names a record: another organisation gets 404
+    signed_in_status: dict = field(default_factory=dict)  # per-role exceptions for public URLs
+
+
+def _bogus_reset_token(world):
+    return {"uidb64": "MQ", "token": "set-password"}
+
+
+def _user_of_organisation(world):
+    return {"pk": world["social_worker"].pk}
+
+
+RULES = {
+    "core:dashboard": Rule(),
+    "core:health": Rule(public=True),
+    "accounts:login": Rule(
+        public=True, signed_in_status=dict.fromkeys(ROLES, 302)
+    ),  # a signed-in user is sent on to the dashboard
+    "accounts:logout": Rule(public=True, ok=405, anonymous_status=405),  # POST only
+    "accounts:password_reset": Rule(public=True),
+    "accounts:password_reset_done": Rule(public=True),
+    "accounts:password_reset_confirm": Rule(public=True, kwargs=_bogus_reset_token),
+    "accounts:password_reset_complete": Rule(public=True),
+    "accounts:password_change": Rule(),
+    "accounts:password_change_done": Rule(),
+    "accounts:set_language": Rule(public=True, ok=405, anonymous_status=405),  # POST only
+    "accounts:profile": Rule(),
+    "accounts:user_list": Rule(allowed=COORDINATOR),
+    "accounts:user_create": Rule(allowed=COORDINATOR),
+    "accounts:user_update": Rule(allowed=COORDINATOR, kwargs=_user_of_organisation, scoped=True),
+    "audit:event_list": Rule(allowed=COORDINATOR),
+}
+
+
+def test_every_url_has_an_access_rule():
+    resolved = set()
+    for route, name, _pattern in iter_url_patterns():
+        assert name, f"URL {route!r} has no name: the access table cannot name it."
+        resolved.add(name)
+    missing = resolved - RULES.keys()
+    stale = RULES.keys() - resolved
+    assert not missing, f"URLs without a rule in the access table: {sorted(missing)}"
+    assert not stale, f"Rules for URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(personas, outsider):
+    return {**personas, "outsider": outsider}
+
+
+def _url(name, rule, world):
+    return reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_anonymous_visitor(client, world, name):
+    rule = RULES[name]
+    url = _url(name, rule, world)
+    response = client.get(url)
+    if rule.public:
+        assert response.status_code == rule.anonymous_status
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_role(client, world, name, role):
+    rule = RULES[name]
+    client.force_login(world[role])
+    response = client.get(_url(name, rule, world))
+    if role in rule.signed_in_status:
+        expected = rule.signed_in_status[role]
+    elif rule.public or role in rule.allowed:
+        expected = rule.ok
+    else:
+        expected = 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.scoped))
+def test_other_organisation_gets_not_found(client, world, name):
+    rule = RULES[name]
+    client.force_login(world["outsider"])
+    assert client.get(_url(name, rule, world)).status_code == 404
+
+
+def test_user_without_organisation_is_refused(client, db):
+    from parcours.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(organisation=None))
+    assert client.get(reverse("core:dashboard")).status_code == 403

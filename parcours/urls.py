@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parcours.core.urls")),
+    path("accounts/", include("parcours.accounts.urls")),
+    path("audit/", include("parcours.audit.urls")),
+]

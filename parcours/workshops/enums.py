@@ -1,0 +1,7 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Axis(models.TextChoices):
+    EDUCATIONAL = "educational", _("Educational")
+    CULTURAL = "cultural", _("Artistic and cultural")
