@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +75,18 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.record_label}"
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each change, labelled in the reader's language."""
+        return [
+            (self._field_label(name), change["before"], change["after"])
+            for name, change in self.changes.items()
+        ]
+
+    def _field_label(self, attname: str) -> str:
+        try:
+            model = apps.get_model(self.record_type)
+            field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+        except (LookupError, ValueError, StopIteration):
+            return attname
+        return str(field.verbose_name).capitalize()

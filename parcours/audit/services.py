@@ -72,7 +72,7 @@ def update_record(*, obj, by, **values):
     The values before are read from the database: a bound ModelForm has already
     written the submitted values onto ``obj``.
     """
-    before = snapshot(type(obj)._base_manager.get(pk=obj.pk))
+    before = snapshot(obj._meta.model._base_manager.get(pk=obj.pk))
     for name, value in values.items():
         setattr(obj, name, value)
     obj.full_clean()

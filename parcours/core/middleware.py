@@ -14,5 +14,4 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         add_never_cache_headers(response)
-        response.headers["Cache-Control"] += ", private"
         return response

@@ -5,6 +5,7 @@ The table is the specification of who may open what. A URL missing from it fails
 test, so a new view cannot ship without its access rule being written down and checked.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -106,6 +107,17 @@ def test_each_role(client, world, name, role):
     else:
         expected = 403
     assert response.status_code == expected
+    if expected == 200:
+        _assert_post_forms_carry_csrf_token(response.content.decode())
+
+
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+
+
+def _assert_post_forms_carry_csrf_token(html):
+    """The test client skips CSRF checks; a form without its token would fail in a browser."""
+    for form in POST_FORM.findall(html):
+        assert 'name="csrfmiddlewaretoken"' in form, f"POST form without CSRF token: {form[:200]}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.scoped))

@@ -1,0 +1,54 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from parcours.accounts.enums import Role
+from parcours.accounts.models import Organisation, User
+from parcours.audit.models import AuditEvent
+from parcours.core.demo.build import DEMO_PASSWORD
+from parcours.participants.models import Participant
+from parcours.programme.models import Group
+from parcours.workshops.models import Workshop
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_a_living_organisation(capsys):
+    call_command("load_demo")
+
+    organisation = Organisation.objects.get(slug="demo")
+    users = User.objects.filter(organisation=organisation)
+    for username, role in [
+        ("coordinator", Role.COORDINATOR),
+        ("socialworker", Role.SOCIAL_WORKER),
+        ("leader", Role.WORKSHOP_LEADER),
+        ("viewer", Role.VIEWER),
+    ]:
+        user = users.get(username=username)
+        assert user.role == role
+        assert user.check_password(DEMO_PASSWORD)
+    assert Workshop.objects.filter(organisation=organisation).count() == 13
+    assert Workshop.objects.get(name="Atelier vélo").domains.count() == 2
+    years = {group.start_date.year for group in Group.objects.filter(organisation=organisation)}
+    assert len(years) >= 2
+    participants = Participant.objects.filter(organisation=organisation)
+    assert participants.count() >= 50
+    assert participants.exclude(birth_country="BE").exists()
+    assert participants.filter(birth_country="BE").exists()
+    assert AuditEvent.objects.filter(organisation=organisation, actor=None).exists()
+    assert "coordinator" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo")
+    counts = (Participant.objects.count(), Group.objects.count(), User.objects.count())
+    call_command("load_demo")
+    assert (Participant.objects.count(), Group.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("load_demo")
+    assert not Organisation.objects.exists()
