@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from parcours.accounts.access import declared_capability
 
@@ -29,9 +30,9 @@ class SessionTimeoutMiddleware:
             logout(request)
             messages.info(request, _("Your session has expired. Please sign in again."))
             if request.headers.get("HX-Request"):
-                response = redirect(settings.LOGIN_URL)
-                response["HX-Redirect"] = response["Location"]
-                return response
+                # htmx follows a 302 silently and would swap the sign-in page into the
+                # fragment: it needs a 2xx telling it to load the sign-in page whole.
+                return HttpResponseClientRedirect(resolve_url(settings.LOGIN_URL))
         return self.get_response(request)
 
     def _expired(self, request) -> bool:
