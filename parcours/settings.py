@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "django_countries",
     "axes",
     "parcours.accounts",
     "parcours.audit",

@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("parcours.core.urls")),
     path("accounts/", include("parcours.accounts.urls")),
     path("audit/", include("parcours.audit.urls")),
+    path("participants/", include("parcours.participants.urls")),
 ]

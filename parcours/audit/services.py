@@ -24,7 +24,8 @@ def snapshot(obj) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in UNAUDITED_FIELDS or field.primary_key:
             continue
-        values[field.attname] = field.value_from_object(obj)
+        # The value as stored (a country code, not a Country object), made JSON-ready below.
+        values[field.attname] = field.get_prep_value(field.value_from_object(obj))
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 

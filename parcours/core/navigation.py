@@ -19,6 +19,12 @@ class MenuEntry:
 
 MENU = [
     MenuEntry("core:dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD, ""),
+    MenuEntry(
+        "participants:participant_list",
+        _("Participants"),
+        Capability.VIEW_PARTICIPANTS,
+        "participants",
+    ),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION, "accounts"),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT, "audit"),
 ]

@@ -3,8 +3,15 @@ import datetime
 import factory
 
 from parcours.accounts.factories import OrganisationFactory
-from parcours.participants.enums import Gender
-from parcours.participants.models import Participant
+from parcours.participants.enums import (
+    ConsentPurpose,
+    Gender,
+    InterventionKind,
+    LiteracyLevel,
+    Orientation,
+)
+from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
+from parcours.participants.search import normalise
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
@@ -18,3 +25,51 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     gender = Gender.FEMALE
     birth_date = datetime.date(1980, 5, 17)
     birth_country = "BE"
+    search_text = factory.LazyAttribute(
+        lambda p: normalise(f"{p.last_name} {p.first_name} {p.reference}")
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = ConsentPurpose.FOLLOW_UP
+    given_on = datetime.date(2026, 1, 12)
+    collected_by = factory.SubFactory(
+        "parcours.accounts.factories.UserFactory",
+        organisation=factory.SelfAttribute("..participant.organisation"),
+    )
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    participant = factory.SubFactory(ParticipantFactory)
+    date = datetime.date(2026, 2, 3)
+    duration_minutes = 45
+    kind = InterventionKind.INTERVIEW
+    notes = "Entretien de suivi."
+    author = factory.SubFactory(
+        "parcours.accounts.factories.UserFactory",
+        organisation=factory.SelfAttribute("..participant.organisation"),
+    )
+
+
+class LiteracyTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiteracyTest
+
+    participant = factory.SubFactory(ParticipantFactory)
+    date = datetime.date(2026, 1, 20)
+    examiner = factory.SubFactory(
+        "parcours.accounts.factories.UserFactory",
+        organisation=factory.SelfAttribute("..participant.organisation"),
+    )
+    oral_comprehension = LiteracyLevel.A1
+    oral_expression = LiteracyLevel.A1_1
+    reading = LiteracyLevel.ALPHA_2
+    writing = LiteracyLevel.ALPHA_1
+    orientation = Orientation.LITERACY

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned
-from parcours.programme.enums import ProcessType
+from parcours.programme.enums import ExitOutcome, ProcessType
 
 
 class GroupQuerySet(models.QuerySet):
@@ -50,3 +50,67 @@ class Group(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(exit_date__isnull=True)
+
+
+class Enrolment(models.Model):
+    """One participant in one group, from start to exit."""
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    start_date = models.DateField(_("start"))
+    exit_date = models.DateField(_("exit"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=ExitOutcome.choices, blank=True)
+    outcome_detail = models.CharField(
+        _("outcome detail"),
+        max_length=30,
+        blank=True,
+        help_text=_("The dropout reason, or the kind of project."),
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "group"],
+                name="enrolment_once_per_group",
+                violation_error_message=_("This person is already enrolled in this group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True) | Q(exit_date__gte=F("start_date")),
+                name="enrolment_exit_after_start",
+                violation_error_message=_("The exit cannot come before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True, outcome="")
+                | Q(exit_date__isnull=False, outcome__in=ExitOutcome.values),
+                name="enrolment_exit_has_outcome",
+                violation_error_message=_("An exit needs its outcome, and an outcome its date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["group", "exit_date"], name="enrolment_group_idx"),
+            models.Index(fields=["participant", "exit_date"], name="enrolment_participant_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} · {self.group}"
+
+    @property
+    def organisation_id(self):
+        return self.group.organisation_id

@@ -16,9 +16,27 @@ from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
-from parcours.participants.models import Participant
-from parcours.programme.enums import ProcessType
-from parcours.programme.models import Group
+from parcours.participants import services as participant_services
+from parcours.participants.enums import (
+    ConsentPurpose,
+    CpasProofKind,
+    FrenchLevel,
+    InterventionKind,
+    LanguageCourse,
+    LiteracyLevel,
+    Orientation,
+    QualificationLevel,
+    Recognition,
+    Referrer,
+)
+from parcours.programme.enums import (
+    DropoutReason,
+    ExitOutcome,
+    ProcessType,
+    ProfessionalProject,
+    SocialProject,
+)
+from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Workshop, WorkshopDomain
 
 DEMO_SLUG = "demo"
@@ -58,8 +76,10 @@ def build_demo(*, today: date) -> Organisation:
     )
     staff = _create_users(organisation)
     _create_catalogue(organisation)
-    _create_groups(organisation, staff, today=today)
-    _create_participants(organisation, rng, today=today)
+    groups = _create_groups(organisation, staff, today=today)
+    participants = _create_participants(organisation, staff, rng, today=today)
+    _enrol(participants, groups, rng, today=today)
+    _follow_up(participants, staff, rng, today=today)
     return organisation
 
 
@@ -127,7 +147,8 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
-def _create_groups(organisation, staff, *, today: date) -> None:
+def _create_groups(organisation, staff, *, today: date) -> list[Group]:
+    groups = []
     for name, process_type, start, end in _cohort_dates(today):
         group = create_record(
             obj=Group(
@@ -141,22 +162,198 @@ def _create_groups(organisation, staff, *, today: date) -> None:
             by=None,
         )
         group.staff.set([staff["socialworker"], staff["leader"]])
+        groups.append(group)
+    return sorted(groups, key=lambda group: group.start_date)
 
 
-def _create_participants(organisation, rng: random.Random, *, today: date) -> None:
+def _weighted(rng: random.Random, choices: list[tuple[object, int]]):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _demo_phone(rng: random.Random) -> str:
+    pairs = " ".join(f"{rng.randint(10, 99)}" for _ in range(3))
+    return f"04{rng.randint(70, 99)} {pairs}"
+
+
+def _create_participants(organisation, staff, rng: random.Random, *, today: date):
+    workers = [staff["socialworker"], staff["julie.lefevre"]]
+    participants = []
     for number, (first_name, last_name, gender, country) in enumerate(DEMO_PEOPLE, start=1):
         age = rng.randint(22, 61)
-        birth_date = date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
-        create_record(
-            obj=Participant(
+        born_abroad = country != "BE"
+        course = _weighted(
+            rng,
+            [(LanguageCourse.FLE, 37), (LanguageCourse.LITERACY, 26), (LanguageCourse.NONE, 37)]
+            if born_abroad
+            else [(LanguageCourse.NONE, 1)],
+        )
+        never_worked = rng.random() < 0.3
+        inactive_since = (
+            None if never_worked else date(today.year - rng.randint(2, 12), rng.randint(1, 12), 1)
+        )
+        participants.append(
+            participant_services.participant_create(
                 organisation=organisation,
+                by=None,
                 reference=f"ER-{number:04d}",
                 first_name=first_name,
                 last_name=last_name,
                 gender=gender,
-                birth_date=birth_date,
+                birth_date=date(today.year - age, rng.randint(1, 12), rng.randint(1, 28)),
                 birth_country=country,
                 nationality=country if rng.random() < 0.7 else "BE",
-            ),
-            by=None,
+                phone=_demo_phone(rng),
+                city="Démo-sur-Meuse",
+                postal_code="5000",
+                qualification_level=_weighted(
+                    rng,
+                    [
+                        (QualificationLevel.NONE, 25),
+                        (QualificationLevel.PRIMARY, 25),
+                        (QualificationLevel.LOWER_SECONDARY, 25),
+                        (QualificationLevel.UPPER_SECONDARY, 18),
+                        (QualificationLevel.HIGHER, 7),
+                    ],
+                ),
+                qualification_recognised=(
+                    _weighted(
+                        rng, [(Recognition.NO, 6), (Recognition.PENDING, 2), (Recognition.YES, 2)]
+                    )
+                    if born_abroad
+                    else Recognition.YES
+                ),
+                never_worked=never_worked,
+                inactive_since=inactive_since,
+                inactive_since_month_only=inactive_since is not None,
+                french_level=(
+                    _weighted(
+                        rng,
+                        [
+                            (FrenchLevel.VERY_WEAK, 3),
+                            (FrenchLevel.WEAK, 3),
+                            (FrenchLevel.MEDIUM, 3),
+                            (FrenchLevel.GOOD, 1),
+                        ],
+                    )
+                    if born_abroad
+                    else FrenchLevel.NATIVE
+                ),
+                language_course=course,
+                referred_by=_weighted(
+                    rng, [(Referrer.SOCIAL_SERVICE, 6), (Referrer.PARTNER, 2), (Referrer.SELF, 1)]
+                ),
+                social_worker=workers[number % 2],
+                cpas_proof_kind=CpasProofKind.INTEGRATION_INCOME,
+                cpas_proof_date=today - timedelta(days=rng.randint(30, 700)),
+            )
+        )
+    return participants
+
+
+OUTCOMES = [
+    (ExitOutcome.DROPOUT, 17),
+    (ExitOutcome.EXTENSION, 22),
+    (ExitOutcome.SOCIAL_PROJECT, 25),
+    (ExitOutcome.PROFESSIONAL_PROJECT, 36),
+]
+OUTCOME_DETAILS = {
+    ExitOutcome.DROPOUT: list(DropoutReason),
+    ExitOutcome.EXTENSION: [""],
+    ExitOutcome.SOCIAL_PROJECT: list(SocialProject),
+    ExitOutcome.PROFESSIONAL_PROJECT: list(ProfessionalProject),
+}
+
+
+def _enrol(participants, groups, rng: random.Random, *, today: date) -> None:
+    """About ten people a group; finished groups have their exits, an extension goes on
+    in the next group of the same process."""
+    waiting = list(participants)
+    rng.shuffle(waiting)
+    for group in groups:
+        for participant in waiting[:10]:
+            _enrol_one(participant, group, groups, rng, today=today)
+        waiting = waiting[10:] + waiting[:10]
+
+
+def _enrol_one(participant, group, groups, rng, *, today: date) -> None:
+    if Enrolment.objects.filter(participant=participant, exit_date__isnull=True).exists():
+        return
+    if Enrolment.objects.filter(participant=participant, group=group).exists():
+        return
+    enrolment = Enrolment(participant=participant, group=group, start_date=group.start_date)
+    if group.end_date < today:
+        outcome = _weighted(rng, OUTCOMES)
+        enrolment.outcome = outcome
+        enrolment.outcome_detail = rng.choice(OUTCOME_DETAILS[outcome])
+        if outcome == ExitOutcome.DROPOUT:
+            enrolment.exit_date = group.start_date + timedelta(days=rng.randint(20, 150))
+        else:
+            enrolment.exit_date = group.end_date
+    create_record(obj=enrolment, by=None)
+    if enrolment.outcome == ExitOutcome.EXTENSION:
+        following = [
+            later
+            for later in groups
+            if later.process_type == group.process_type and later.start_date > group.end_date
+        ]
+        if following:
+            _enrol_one(participant, following[0], groups, rng, today=today)
+
+
+INTERVENTION_NOTES = [
+    "Entretien de suivi : point sur les démarches en cours.",
+    "Accompagnement au service population pour le renouvellement de la carte d'identité.",
+    "Appel pour rappeler le rendez-vous chez le médecin.",
+    "Visite à domicile : discussion sur la gestion du budget du mois.",
+    "Orientation vers le service de médiation de dettes.",
+    "Entretien : préparation de l'inscription à une formation en informatique.",
+]
+
+
+def _follow_up(participants, staff, rng: random.Random, *, today: date) -> None:
+    workers = [staff["socialworker"], staff["julie.lefevre"]]
+    domains = [domain for _name, _axis, _objectives, served in SEED_WORKSHOPS for domain in served]
+    for participant in participants:
+        author = participant.social_worker or workers[0]
+        participant_services.consent_record(
+            participant=participant,
+            purpose=ConsentPurpose.FOLLOW_UP,
+            given_on=today - timedelta(days=rng.randint(60, 700)),
+            by=author,
+        )
+        participant_services.consent_record(
+            participant=participant,
+            purpose=ConsentPurpose.REPORTING,
+            given_on=today - timedelta(days=rng.randint(60, 700)),
+            by=author,
+        )
+        for _ in range(rng.randint(0, 5)):
+            participant_services.intervention_create(
+                participant=participant,
+                by=author,
+                date=today - timedelta(days=rng.randint(1, 500)),
+                duration_minutes=rng.choice([15, 30, 45, 60, 90, 120]),
+                kind=rng.choice(list(InterventionKind)),
+                domains=sorted(set(rng.sample(domains, rng.randint(1, 2)))),
+                notes=rng.choice(INTERVENTION_NOTES),
+            )
+        if participant.language_course == LanguageCourse.LITERACY:
+            _literacy_tests(participant, author, rng, today=today)
+
+
+def _literacy_tests(participant, examiner, rng: random.Random, *, today: date) -> None:
+    levels = list(LiteracyLevel)
+    start = rng.randint(0, 3)
+    for months_ago, step in ((10, 0), (2, 1)):
+        participant_services.literacy_test_record(
+            participant=participant,
+            by=examiner,
+            examiner=examiner,
+            date=today - timedelta(days=30 * months_ago),
+            orientation=Orientation.LITERACY,
+            oral_comprehension=levels[min(start + 2 + step, len(levels) - 1)],
+            oral_expression=levels[min(start + 1 + step, len(levels) - 1)],
+            reading=levels[start + step],
+            writing=levels[start],
         )

@@ -12,11 +12,14 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.checks import iter_url_patterns
+from parcours.participants.factories import ConsentFactory, InterventionFactory
+from parcours.programme.factories import EnrolmentFactory
 
 ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
 EVERY_ROLE = frozenset(ROLES)
 STAFF = frozenset({"coordinator", "social_worker", "workshop_leader"})
 COORDINATOR = frozenset({"coordinator"})
+CASEWORK = frozenset({"coordinator", "social_worker"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,18 @@ def _user_of_organisation(world):
     return {"pk": world["social_worker"].pk}
 
 
+def _participant(world):
+    return {"pk": world["participant"].pk}
+
+
+def _consent(world):
+    return {"pk": world["participant"].pk, "consent_pk": world["consent"].pk}
+
+
+def _intervention(world):
+    return {"pk": world["participant"].pk, "intervention_pk": world["intervention"].pk}
+
+
 RULES = {
     "core:dashboard": Rule(),
     "core:health": Rule(public=True),
@@ -59,6 +74,19 @@ RULES = {
     "accounts:user_create": Rule(allowed=COORDINATOR),
     "accounts:user_update": Rule(allowed=COORDINATOR, kwargs=_user_of_organisation, scoped=True),
     "audit:event_list": Rule(allowed=COORDINATOR),
+    "participants:participant_list": Rule(allowed=STAFF),
+    "participants:participant_create": Rule(allowed=CASEWORK),
+    "participants:participant_detail": Rule(allowed=STAFF, kwargs=_participant, scoped=True),
+    "participants:participant_update": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:consent_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:consent_withdraw": Rule(
+        allowed=CASEWORK, kwargs=_consent, scoped=True, ok=405
+    ),  # POST only
+    "participants:intervention_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:intervention_update": Rule(allowed=CASEWORK, kwargs=_intervention, scoped=True),
+    "participants:literacy_test_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:export_json": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:export_pdf": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
 }
 
 
@@ -75,7 +103,22 @@ def test_every_url_has_an_access_rule():
 
 @pytest.fixture
 def world(personas, outsider):
-    return {**personas, "outsider": outsider}
+    """The people, and a participant in a group the workshop leader is in charge of."""
+    enrolment = EnrolmentFactory(
+        group__organisation=personas["coordinator"].organisation,
+        participant__organisation=personas["coordinator"].organisation,
+    )
+    enrolment.group.staff.add(personas["workshop_leader"])
+    participant = enrolment.participant
+    return {
+        **personas,
+        "outsider": outsider,
+        "participant": participant,
+        "consent": ConsentFactory(participant=participant, collected_by=personas["social_worker"]),
+        "intervention": InterventionFactory(
+            participant=participant, author=personas["social_worker"]
+        ),
+    }
 
 
 def _url(name, rule, world):
@@ -124,7 +167,8 @@ def _assert_post_forms_carry_csrf_token(html):
 def test_other_organisation_gets_not_found(client, world, name):
     rule = RULES[name]
     client.force_login(world["outsider"])
-    assert client.get(_url(name, rule, world)).status_code == 404
+    fetch = client.post if rule.ok == 405 else client.get  # POST-only URLs are tried by POST
+    assert fetch(_url(name, rule, world)).status_code == 404
 
 
 def test_user_without_organisation_is_refused(client, db):

@@ -1,0 +1,253 @@
+"""The right of access (GDPR art. 15): everything Parcours holds about one person.
+
+``participant_data`` gathers the file into plain values (the JSON export, and the context
+of the PDF): dates stay ``date`` objects (ISO in JSON through DjangoJSONEncoder), every
+code comes with its label in the active language so that the person can read the file.
+It reads the file in a fixed number of queries, whatever its history.
+
+``render_pdf`` turns the same data into an A4 document with WeasyPrint, without any
+network access: the stylesheet is inline and the URL fetcher refuses everything.
+"""
+
+import re
+
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+
+from parcours.core.domains import Domain
+from parcours.participants.enums import (
+    ISCED_LEVELS,
+    ConsentPurpose,
+    CpasProofKind,
+    FrenchLevel,
+    Gender,
+    InterventionKind,
+    LanguageCourse,
+    LiteracyLevel,
+    Orientation,
+    QualificationLevel,
+    Recognition,
+    Referrer,
+)
+from parcours.participants.models import Intervention, LiteracyTest
+from parcours.participants.niss import format_niss
+from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType
+from parcours.programme.models import Enrolment
+
+EXPORT_FORMAT = "parcours.participant-export"
+EXPORT_VERSION = 1
+
+_DOMAIN_ORDER = {code: rank for rank, code in enumerate(Domain.values)}
+
+
+def _choice(choices, code):
+    """``{"code", "label"}`` for a code of ``choices``; None when the field is empty."""
+    if not code:
+        return None
+    labels = dict(choices.choices)
+    return {"code": code, "label": str(labels.get(code, code))}
+
+
+def _country(country):
+    """``{"code", "label"}`` for a country (ISO 3166-1 code and its name); None when empty."""
+    if not country:
+        return None
+    return {"code": country.code, "label": str(country.name)}
+
+
+def _name(user):
+    """A member of staff, by name only."""
+    if user is None:
+        return None
+    return user.get_full_name() or user.username
+
+
+def _inactive_since(participant):
+    day = participant.inactive_since
+    if day is None:
+        return None
+    if participant.inactive_since_month_only:
+        return {"value": day.strftime("%Y-%m"), "label": date_format(day, "YEAR_MONTH_FORMAT")}
+    return {"value": day.isoformat(), "label": date_format(day, "DATE_FORMAT")}
+
+
+def _qualification(participant):
+    level = _choice(QualificationLevel, participant.qualification_level)
+    if level is not None:
+        low, high = ISCED_LEVELS[QualificationLevel(participant.qualification_level)]
+        level["isced"] = {"from": low, "to": high}
+    return level
+
+
+def _outcome_detail(enrolment):
+    if not enrolment.outcome_detail:
+        return None
+    details = OUTCOME_DETAILS.get(enrolment.outcome)
+    if details is None:
+        return {"code": enrolment.outcome_detail, "label": enrolment.outcome_detail}
+    return _choice(details, enrolment.outcome_detail)
+
+
+def participant_data(participant, *, exported_by=None, now=None) -> dict:
+    """Everything the application holds about ``participant``, readable as it is."""
+    prefetch_related_objects([participant], "organisation", "social_worker")
+    consents = participant.consents.select_related("collected_by").order_by("given_on", "id")
+    enrolments = (
+        Enrolment.objects.filter(participant=participant)
+        .select_related("group")
+        .order_by("start_date", "id")
+    )
+    interventions = (
+        Intervention.objects.filter(participant=participant)
+        .select_related("author")
+        .prefetch_related("domains")
+        .order_by("date", "id")
+    )
+    literacy_tests = (
+        LiteracyTest.objects.filter(participant=participant)
+        .select_related("examiner")
+        .order_by("date", "id")
+    )
+    now = timezone.localtime(now or timezone.now())
+
+    return {
+        "export": {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "organisation": participant.organisation.name,
+            "exported_at": now,
+            "exported_by": _name(exported_by),
+            "language": get_language(),
+        },
+        "identity": {
+            "reference": participant.reference,
+            "last_name": participant.last_name,
+            "first_name": participant.first_name,
+            "gender": _choice(Gender, participant.gender),
+            "birth_date": participant.birth_date,
+            "birth_country": _country(participant.birth_country),
+            "nationality": _country(participant.nationality),
+            "national_register_number": format_niss(participant.niss) or None,
+            "file_created_at": timezone.localtime(participant.created_at),
+        },
+        "contact": {
+            "phone": participant.phone or None,
+            "email": participant.email or None,
+            "address": participant.address or None,
+            "postal_code": participant.postal_code or None,
+            "city": participant.city or None,
+        },
+        "profile": {
+            "qualification_level": _qualification(participant),
+            "qualification_recognised": _choice(Recognition, participant.qualification_recognised),
+            "never_worked": participant.never_worked,
+            "inactive_since": _inactive_since(participant),
+            "french_level": _choice(FrenchLevel, participant.french_level),
+            "language_course": _choice(LanguageCourse, participant.language_course),
+        },
+        "referral": {
+            "referred_by": _choice(Referrer, participant.referred_by),
+            "detail": participant.referral_detail or None,
+        },
+        "social_worker": _name(participant.social_worker),
+        "cpas_support_proof": (
+            {
+                "kind": _choice(CpasProofKind, participant.cpas_proof_kind),
+                "date": participant.cpas_proof_date,
+            }
+            if participant.cpas_proof_kind
+            else None
+        ),
+        "consents": [
+            {
+                "purpose": _choice(ConsentPurpose, consent.purpose),
+                "given_on": consent.given_on,
+                "collected_by": _name(consent.collected_by),
+                "withdrawn_on": consent.withdrawn_on,
+            }
+            for consent in consents
+        ],
+        "enrolments": [
+            {
+                "group": enrolment.group.name,
+                "process_type": _choice(ProcessType, enrolment.group.process_type),
+                "start_date": enrolment.start_date,
+                "exit_date": enrolment.exit_date,
+                "outcome": _choice(ExitOutcome, enrolment.outcome),
+                "outcome_detail": _outcome_detail(enrolment),
+            }
+            for enrolment in enrolments
+        ],
+        "interventions": [
+            {
+                "date": intervention.date,
+                "duration_minutes": intervention.duration_minutes,
+                "kind": _choice(InterventionKind, intervention.kind),
+                "domains": [
+                    _choice(Domain, row.domain)
+                    for row in sorted(
+                        intervention.domains.all(),
+                        key=lambda row: _DOMAIN_ORDER.get(row.domain, len(_DOMAIN_ORDER)),
+                    )
+                ],
+                "notes": intervention.notes,
+                "author": _name(intervention.author),
+            }
+            for intervention in interventions
+        ],
+        "literacy_tests": [
+            {
+                "date": test.date,
+                "examiner": _name(test.examiner),
+                **{skill: _choice(LiteracyLevel, getattr(test, skill)) for skill in test.SKILLS},
+                "orientation": _choice(Orientation, test.orientation),
+                "comment": test.comment,
+            }
+            for test in literacy_tests
+        ],
+    }
+
+
+def export_filename(participant, extension: str) -> str:
+    """``parcours-<reference>.<extension>``, with only safe characters in the name."""
+    reference = re.sub(r"[^A-Za-z0-9._-]+", "-", participant.reference).strip("-.") or str(
+        participant.pk
+    )
+    return f"parcours-{reference}.{extension}"
+
+
+def _refusing_fetcher():
+    """A WeasyPrint URL fetcher that fetches nothing: the document is self-contained."""
+    from weasyprint.urls import URLFetcher  # loads Pango: only when a PDF is asked for
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"External resources are not fetched: {url}")
+
+    return NoFetching()
+
+
+def render_html(participant, data) -> str:
+    """The HTML of the PDF document (also what tests read)."""
+    return render_to_string(
+        "participants/export_pdf.html",
+        {
+            "participant": participant,
+            "data": data,
+            "total_minutes": sum(row["duration_minutes"] for row in data["interventions"]),
+        },
+    )
+
+
+def render_pdf(participant, data, *, request) -> bytes:
+    """The file as an A4 PDF to hand to the person."""
+    import weasyprint  # loads Pango: only when a PDF is asked for
+
+    html = render_html(participant, data)
+    document = weasyprint.HTML(
+        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_refusing_fetcher()
+    )
+    return document.write_pdf()

@@ -1,0 +1,276 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.enums import Role
+from parcours.accounts.models import User
+from parcours.core.domains import Domain
+from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
+from parcours.participants.niss import clean_niss
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MonthOrDateField(forms.CharField):
+    """A date, or only a month ("2014-03" or "03/2014"), kept as the month's first day."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date (31/03/2014) or a month (03/2014)."),
+    }
+    DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+    MONTH_FORMATS = ("%m/%Y", "%Y-%m")
+
+    def to_python(self, value):
+        """Returns (date, month_only) or None."""
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        for formats, month_only in ((self.DATE_FORMATS, False), (self.MONTH_FORMATS, True)):
+            for pattern in formats:
+                try:
+                    return datetime.datetime.strptime(text, pattern).date(), month_only
+                except ValueError:
+                    continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _people_of(organisation, *roles):
+    return User.objects.in_organisation(organisation).filter(is_active=True, role__in=roles)
+
+
+class ParticipantForm(forms.ModelForm):
+    """Intake and profile: identity, contact, the profile the programme reports on."""
+
+    inactive_since = MonthOrDateField(
+        label=_("Inactive since"),
+        required=False,
+        help_text=_("End of the last job: a date, or only the month (03/2014)."),
+    )
+    niss = forms.CharField(
+        label=_("National register number"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. 11 digits, with or without dots and dashes."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("I have checked: this is another person"),
+        required=False,
+    )
+
+    FIELDSETS = [
+        (
+            _("Identity"),
+            [
+                "reference",
+                "last_name",
+                "first_name",
+                "gender",
+                "birth_date",
+                "niss",
+                "birth_country",
+                "nationality",
+            ],
+        ),
+        (_("Contact"), ["phone", "email", "address", "postal_code", "city"]),
+        (
+            _("Profile"),
+            [
+                "qualification_level",
+                "qualification_recognised",
+                "never_worked",
+                "inactive_since",
+                "french_level",
+                "language_course",
+            ],
+        ),
+        (
+            _("Follow-up"),
+            [
+                "referred_by",
+                "referral_detail",
+                "social_worker",
+                "cpas_proof_kind",
+                "cpas_proof_date",
+            ],
+        ),
+    ]
+
+    class Meta:
+        model = Participant
+        fields = [
+            "reference",
+            "last_name",
+            "first_name",
+            "gender",
+            "birth_date",
+            "birth_country",
+            "nationality",
+            "niss",
+            "phone",
+            "email",
+            "address",
+            "postal_code",
+            "city",
+            "qualification_level",
+            "qualification_recognised",
+            "never_worked",
+            "french_level",
+            "language_course",
+            "referred_by",
+            "referral_detail",
+            "social_worker",
+            "cpas_proof_kind",
+            "cpas_proof_date",
+        ]
+        widgets = {
+            "birth_date": DATE_INPUT,
+            "cpas_proof_date": DATE_INPUT,
+            "birth_country": forms.TextInput(
+                attrs={"maxlength": 2, "autocapitalize": "characters"}
+            ),
+            "nationality": forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.duplicates = []
+        self.fields["social_worker"].queryset = _people_of(
+            organisation, Role.SOCIAL_WORKER, Role.COORDINATOR
+        )
+        if self.instance.pk and self.instance.inactive_since:
+            pattern = "%m/%Y" if self.instance.inactive_since_month_only else "%d/%m/%Y"
+            self.initial["inactive_since"] = self.instance.inactive_since.strftime(pattern)
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        taken = Participant.objects.filter(organisation=self.organisation, reference=reference)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another participant already has this file reference."))
+        return reference
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date > timezone.localdate():
+            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        if birth_date.year < 1900:
+            raise forms.ValidationError(_("Check the year of birth."))
+        return birth_date
+
+    def clean_niss(self):
+        # The birth date is cleaned before: the number must agree with it.
+        return clean_niss(self.cleaned_data["niss"], birth_date=self.cleaned_data.get("birth_date"))
+
+    def clean_cpas_proof_date(self):
+        proof_date = self.cleaned_data["cpas_proof_date"]
+        if proof_date and proof_date > timezone.localdate():
+            raise forms.ValidationError(_("The date of the proof cannot be in the future."))
+        return proof_date
+
+    def clean(self):
+        cleaned = super().clean()
+        inactive = cleaned.pop("inactive_since", None)
+        cleaned["inactive_since"], cleaned["inactive_since_month_only"] = inactive or (None, False)
+        if cleaned["inactive_since"] and cleaned["inactive_since"] > timezone.localdate():
+            self.add_error("inactive_since", _("This date cannot be in the future."))
+        if cleaned.get("never_worked") and cleaned["inactive_since"]:
+            self.add_error("inactive_since", _("A person who never worked has no end of last job."))
+        if cleaned.get("cpas_proof_kind") and not cleaned.get("cpas_proof_date"):
+            self.add_error("cpas_proof_date", _("Give the date of the proof of CPAS support."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model instance gets the month-only flag that the form field decided.
+        super()._post_clean()
+        self.instance.inactive_since = self.cleaned_data.get("inactive_since")
+        self.instance.inactive_since_month_only = self.cleaned_data.get(
+            "inactive_since_month_only", False
+        )
+
+    def values(self) -> dict:
+        """The cleaned values the services take."""
+        names = [*self.Meta.fields, "inactive_since", "inactive_since_month_only"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "given_on"]
+        widgets = {"given_on": DATE_INPUT}
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise forms.ValidationError(_("A consent cannot be dated in the future."))
+        return given_on
+
+
+class InterventionForm(forms.ModelForm):
+    domains = forms.MultipleChoiceField(
+        label=_("Domains concerned"),
+        choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Intervention
+        fields = ["date", "duration_minutes", "kind", "domains", "notes"]
+        widgets = {
+            "date": DATE_INPUT,
+            "duration_minutes": forms.NumberInput(attrs={"min": 1, "max": 720, "step": 5}),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["domains"] = [row.domain for row in self.instance.domains.all()]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("An intervention cannot be dated in the future."))
+        return date
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class LiteracyTestForm(forms.ModelForm):
+    class Meta:
+        model = LiteracyTest
+        fields = [
+            "date",
+            "examiner",
+            "oral_comprehension",
+            "oral_expression",
+            "reading",
+            "writing",
+            "orientation",
+            "comment",
+        ]
+        widgets = {"date": DATE_INPUT, "comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["examiner"].queryset = _people_of(
+            organisation, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.WORKSHOP_LEADER
+        )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A test cannot be dated in the future."))
+        return date
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

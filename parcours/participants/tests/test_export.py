@@ -1,0 +1,475 @@
+"""The right of access (GDPR art. 15): a participant's whole file as JSON and as a PDF."""
+
+import datetime
+import json
+import re
+import shutil
+import subprocess
+import zlib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django_countries import countries
+
+from parcours.audit.models import AuditAction, AuditEvent
+from parcours.core.domains import Domain
+from parcours.core.testing import count_queries
+from parcours.participants.enums import (
+    ConsentPurpose,
+    InterventionKind,
+    LanguageCourse,
+    LiteracyLevel,
+    Orientation,
+    QualificationLevel,
+)
+from parcours.participants.export import (
+    _refusing_fetcher,
+    participant_data,
+    render_html,
+    render_pdf,
+)
+from parcours.participants.factories import (
+    ConsentFactory,
+    InterventionFactory,
+    LiteracyTestFactory,
+    ParticipantFactory,
+)
+from parcours.participants.models import InterventionDomain, Participant
+from parcours.programme.enums import ExitOutcome, ProcessType, SocialProject
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
+
+NOTE = "Visite au service logement : dossier de prime complété, à revoir en avril."
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def _labels(choices):
+    """The labels of ``choices`` in French, the language of the exporting users."""
+    with translation.override("fr"):
+        return {code: str(label) for code, label in choices.choices}
+
+
+def _intervention(participant, author, *, notes=NOTE, domains=(Domain.HOUSING, Domain.HEALTH)):
+    intervention = InterventionFactory(
+        participant=participant,
+        author=author,
+        date=datetime.date(2026, 2, 3),
+        duration_minutes=50,
+        kind=InterventionKind.ACCOMPANIMENT,
+        notes=notes,
+    )
+    for domain in domains:
+        InterventionDomain.objects.create(intervention=intervention, domain=domain)
+    return intervention
+
+
+@pytest.fixture
+def participant(organisation, social_worker, coordinator):
+    person = ParticipantFactory(
+        organisation=organisation,
+        reference="2026/014",
+        last_name="Diallo",
+        first_name="Aïcha",
+        birth_date=datetime.date(1985, 7, 30),
+        birth_country="GN",
+        nationality="BE",
+        niss="85073003328",
+        phone="0470 12 34 56",
+        email="aicha.diallo@example.org",
+        address="Rue de Fer 12",
+        postal_code="5000",
+        city="Namur",
+        qualification_level=QualificationLevel.UPPER_SECONDARY,
+        qualification_recognised="pending",
+        inactive_since=datetime.date(2024, 3, 1),
+        inactive_since_month_only=True,
+        french_level="medium",
+        language_course=LanguageCourse.FLE,
+        referred_by="social_service",
+        referral_detail="Service social de Jambes",
+        social_worker=social_worker,
+        cpas_proof_kind="integration_income",
+        cpas_proof_date=datetime.date(2026, 1, 5),
+    )
+    ConsentFactory(
+        participant=person,
+        purpose=ConsentPurpose.FOLLOW_UP,
+        given_on=datetime.date(2026, 1, 12),
+        collected_by=social_worker,
+    )
+    ConsentFactory(
+        participant=person,
+        purpose=ConsentPurpose.PHOTOS,
+        given_on=datetime.date(2026, 1, 12),
+        withdrawn_on=datetime.date(2026, 2, 20),
+        collected_by=coordinator,
+    )
+    EnrolmentFactory(
+        participant=person,
+        group=GroupFactory(
+            organisation=organisation,
+            name="Remobilisation 2025",
+            start_date=datetime.date(2025, 1, 6),
+            end_date=datetime.date(2025, 10, 31),
+        ),
+        start_date=datetime.date(2025, 1, 6),
+        exit_date=datetime.date(2025, 10, 31),
+        outcome=ExitOutcome.SOCIAL_PROJECT,
+        outcome_detail=SocialProject.VOLUNTEERING,
+    )
+    EnrolmentFactory(
+        participant=person,
+        group=GroupFactory(
+            organisation=organisation, name="Immersion 2026", process_type=ProcessType.IMMERSION
+        ),
+    )
+    _intervention(person, social_worker)
+    LiteracyTestFactory(
+        participant=person,
+        examiner=social_worker,
+        date=datetime.date(2026, 1, 20),
+        comment="Lit les mots courants ; écrit son nom.",
+    )
+    return person
+
+
+def _pdf_page_count(pdf: bytes) -> int:
+    """The page objects of a PDF, looked for in its plain and its compressed streams."""
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
+
+
+def _fresh(participant):
+    """The participant as the views read it, without any cached relation."""
+    return Participant.objects.get(pk=participant.pk)
+
+
+def _url(name, participant):
+    return reverse(f"participants:{name}", kwargs={"pk": participant.pk})
+
+
+@pytest.mark.django_db
+def test_json_holds_the_whole_file_with_labels(client, social_worker, coordinator, participant):
+    client.force_login(social_worker)
+
+    response = client.get(_url("export_json", participant))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="parcours-2026-014.json"'
+    data = json.loads(response.content.decode("utf-8"))
+
+    header = data["export"]
+    assert header["organisation"] == "CPAS de Test"
+    assert header["exported_by"] == social_worker.get_full_name()
+    assert datetime.datetime.fromisoformat(header["exported_at"]).tzinfo is not None
+
+    identity = data["identity"]
+    assert (identity["last_name"], identity["first_name"]) == ("Diallo", "Aïcha")
+    assert identity["reference"] == "2026/014"
+    assert identity["birth_date"] == "1985-07-30"
+    assert identity["national_register_number"] == "85.07.30-033.28"
+    assert identity["gender"]["code"] == "F"
+    with translation.override("fr"):
+        assert identity["birth_country"] == {"code": "GN", "label": str(countries.name("GN"))}
+        assert identity["nationality"] == {"code": "BE", "label": str(countries.name("BE"))}
+    assert data["contact"]["city"] == "Namur"
+    assert data["contact"]["email"] == "aicha.diallo@example.org"
+
+    profile = data["profile"]
+    assert profile["qualification_level"] == {
+        "code": "upper_secondary",
+        "label": _labels(QualificationLevel)["upper_secondary"],
+        "isced": {"from": 3, "to": 4},
+    }
+    assert profile["qualification_recognised"]["code"] == "pending"
+    assert profile["inactive_since"]["value"] == "2024-03"  # the month only, as entered
+    assert profile["inactive_since"]["label"] == "mars 2024"
+    assert profile["never_worked"] is False
+    assert profile["language_course"] == {
+        "code": "fle",
+        "label": _labels(LanguageCourse)["fle"],
+    }
+    assert profile["french_level"]["code"] == "medium"
+    assert data["referral"]["referred_by"]["code"] == "social_service"
+    assert data["referral"]["detail"] == "Service social de Jambes"
+    assert data["social_worker"] == social_worker.get_full_name()
+    assert data["cpas_support_proof"]["kind"]["code"] == "integration_income"
+    assert data["cpas_support_proof"]["date"] == "2026-01-05"
+
+    purposes = _labels(ConsentPurpose)
+    assert data["consents"] == [
+        {
+            "purpose": {"code": "follow_up", "label": purposes["follow_up"]},
+            "given_on": "2026-01-12",
+            "collected_by": social_worker.get_full_name(),
+            "withdrawn_on": None,
+        },
+        {
+            "purpose": {"code": "photos", "label": purposes["photos"]},
+            "given_on": "2026-01-12",
+            "collected_by": coordinator.get_full_name(),
+            "withdrawn_on": "2026-02-20",
+        },
+    ]
+
+    domains = _labels(Domain)
+    [intervention] = data["interventions"]
+    assert intervention == {
+        "date": "2026-02-03",
+        "duration_minutes": 50,
+        "kind": {
+            "code": "accompaniment",
+            "label": _labels(InterventionKind)["accompaniment"],
+        },
+        "domains": [
+            {"code": "housing", "label": domains["housing"]},
+            {"code": "health", "label": domains["health"]},
+        ],
+        "notes": NOTE,
+        "author": social_worker.get_full_name(),
+    }
+
+    past, current = data["enrolments"]
+    assert past["group"] == "Remobilisation 2025"
+    assert past["process_type"] == {
+        "code": "remobilisation",
+        "label": _labels(ProcessType)["remobilisation"],
+    }
+    assert (past["start_date"], past["exit_date"]) == ("2025-01-06", "2025-10-31")
+    assert past["outcome"] == {
+        "code": "social_project",
+        "label": _labels(ExitOutcome)["social_project"],
+    }
+    assert past["outcome_detail"] == {
+        "code": "volunteering",
+        "label": _labels(SocialProject)["volunteering"],
+    }
+    assert current["group"] == "Immersion 2026"
+    assert current["process_type"]["code"] == "immersion"
+    assert (current["exit_date"], current["outcome"], current["outcome_detail"]) == (
+        None,
+        None,
+        None,
+    )
+
+    levels = _labels(LiteracyLevel)
+    [test] = data["literacy_tests"]
+    assert test == {
+        "date": "2026-01-20",
+        "examiner": social_worker.get_full_name(),
+        "oral_comprehension": {"code": "a1", "label": levels["a1"]},
+        "oral_expression": {"code": "a1_1", "label": levels["a1_1"]},
+        "reading": {"code": "alpha_2", "label": levels["alpha_2"]},
+        "writing": {"code": "alpha_1", "label": levels["alpha_1"]},
+        "orientation": {"code": "literacy", "label": _labels(Orientation)["literacy"]},
+        "comment": "Lit les mots courants ; écrit son nom.",
+    }
+
+
+@pytest.mark.django_db
+def test_json_is_utf8_with_accents_kept_and_pretty_printed(client, coordinator, participant):
+    client.force_login(coordinator)
+
+    content = client.get(_url("export_json", participant)).content
+
+    text = content.decode("utf-8")
+    assert "Aïcha" in text
+    assert "complété" in text
+    assert "\\u00e9" not in text
+    assert text.startswith('{\n  "export": {')
+
+
+@pytest.mark.django_db
+def test_an_empty_file_exports_with_empty_values(client, coordinator, organisation):
+    person = ParticipantFactory(
+        organisation=organisation, never_worked=True, birth_country="", nationality=""
+    )
+    client.force_login(coordinator)
+
+    data = json.loads(client.get(_url("export_json", person)).content)
+
+    assert data["profile"]["never_worked"] is True
+    assert data["profile"]["qualification_level"] is None
+    assert data["profile"]["inactive_since"] is None
+    assert data["social_worker"] is None
+    assert data["cpas_support_proof"] is None
+    assert data["identity"]["national_register_number"] is None
+    assert data["identity"]["nationality"] is None
+    assert (data["consents"], data["enrolments"], data["interventions"]) == ([], [], [])
+    assert data["literacy_tests"] == []
+    # The document renders without its optional parts.
+    html = render_html(person, participant_data(_fresh(person)))
+    assert person.last_name in html
+
+
+@pytest.mark.django_db
+def test_a_full_day_of_inactivity_is_given_as_a_date(organisation):
+    person = ParticipantFactory(
+        organisation=organisation, inactive_since=datetime.date(2023, 11, 15)
+    )
+
+    with translation.override("fr"):
+        inactive = participant_data(_fresh(person))["profile"]["inactive_since"]
+
+    assert inactive == {"value": "2023-11-15", "label": "15 novembre 2023"}
+
+
+@pytest.mark.django_db
+def test_json_queries_do_not_grow_with_the_history(client, social_worker, participant):
+    client.force_login(social_worker)
+    url = _url("export_json", participant)
+    client.get(url)  # the first request of a session also writes the session
+
+    with_one = count_queries(client, url)
+    for _ in range(29):
+        _intervention(participant, social_worker, domains=(Domain.FAMILY, Domain.FINANCIAL))
+    with_thirty = count_queries(client, url)
+
+    assert with_one == with_thirty
+    assert len(json.loads(client.get(url).content)["interventions"]) == 30
+
+
+@pytest.mark.django_db
+def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_worker, participant):
+    with CaptureQueriesContext(connection) as few:
+        participant_data(_fresh(participant))
+    for _ in range(29):
+        _intervention(participant, social_worker)
+    with CaptureQueriesContext(connection) as many:
+        data = participant_data(_fresh(participant))
+
+    assert len(data["interventions"]) == 30
+    # The participant, organisation, social worker, then one query per list and one for
+    # the domains of all the interventions.
+    assert len(few.captured_queries) == len(many.captured_queries) == 8
+
+
+@pytest.mark.django_db
+def test_pdf_is_a_downloadable_pdf(client, social_worker, participant):
+    client.force_login(social_worker)
+
+    response = client.get(_url("export_pdf", participant))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="parcours-2026-014.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    assert response.content.rstrip().endswith(b"%%EOF")
+    assert _pdf_page_count(response.content) >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (Debian poppler-utils) is not installed")
+def test_pdf_text_holds_the_name_and_the_notes(rf, social_worker, participant, tmp_path):
+    request = rf.get("/")
+    request.user = social_worker
+    with translation.override("fr"):
+        pdf = render_pdf(participant, participant_data(_fresh(participant)), request=request)
+    path = tmp_path / "export.pdf"
+    path.write_bytes(pdf)
+
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+    assert "DIALLO Aïcha" in text
+    assert "Visite au service logement" in text
+    assert re.search(r"1\s*/\s*\d", text)  # the page numbers of the footer
+
+
+@pytest.mark.django_db
+def test_document_html_holds_the_file(social_worker, coordinator, participant):
+    with translation.override("fr"):
+        data = participant_data(_fresh(participant), exported_by=coordinator)
+        html = render_html(participant, data)
+
+    assert "DIALLO Aïcha" in html
+    assert "CPAS de Test" in html
+    assert coordinator.get_full_name() in html
+    assert "85.07.30-033.28" in html
+    assert NOTE in html
+    assert _labels(Domain)["housing"] in html
+    assert _labels(InterventionKind)["accompaniment"] in html
+    assert _labels(ConsentPurpose)["photos"] in html
+    assert "20/02/2026" in html  # the withdrawal of the consent to photos
+    assert "Remobilisation 2025" in html
+    assert _labels(SocialProject)["volunteering"] in html
+    assert _labels(LiteracyLevel)["alpha_2"] in html
+    assert "Lit les mots courants ; écrit son nom." in html
+    assert "mars 2024" in html
+    assert "Guinée" in html  # the country of birth, by its name
+    assert "Service social de Jambes" in html
+    assert social_worker.get_full_name() in html
+    assert 'lang="fr"' in html
+
+
+@pytest.mark.django_db
+def test_document_explains_the_rights(participant):
+    with translation.override("en"):
+        html = render_html(participant, participant_data(_fresh(participant)))
+
+    assert "Your data held by CPAS de Test" in html
+    assert "right of access" in html
+    assert "right to rectification" in html
+    assert "where the law allows it" in html
+    assert "Data Protection Authority" in html
+    assert 'counter(page) " / " counter(pages)' in html
+
+
+@pytest.mark.django_db
+def test_notes_are_escaped_in_the_document(social_worker, participant):
+    _intervention(participant, social_worker, notes='<img src="http://example.com/x.png">')
+
+    html = render_html(participant, participant_data(_fresh(participant)))
+
+    assert "<img" not in html
+    assert "&lt;img" in html
+
+
+def test_the_pdf_fetches_nothing():
+    with pytest.raises(ValueError, match="not fetched"):
+        _refusing_fetcher()("http://example.com/tracker.png")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["export_json", "export_pdf"])
+@pytest.mark.parametrize("persona", ["social_worker", "coordinator"])
+def test_each_export_is_recorded_in_the_audit_trail(client, request, participant, name, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+
+    assert client.get(_url(name, participant)).status_code == 200
+
+    events = AuditEvent.objects.filter(
+        record_type="participants.participant", record_id=str(participant.pk)
+    )
+    assert [(event.action, event.actor_id) for event in events] == [(AuditAction.VIEW, user.pk)]
+    assert events.get().organisation_id == participant.organisation_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["export_json", "export_pdf"])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("workshop_leader", 403), ("viewer", 403), ("outsider", 404)]
+)
+def test_others_cannot_export(client, request, participant, name, persona, status):
+    user = request.getfixturevalue(persona)
+    if persona == "workshop_leader":
+        # Even in charge of the person's group, a leader does not see the social data.
+        participant.enrolments.first().group.staff.add(user)
+    client.force_login(user)
+
+    response = client.get(_url(name, participant))
+
+    assert response.status_code == status
+    assert not AuditEvent.objects.filter(
+        record_type="participants.participant", record_id=str(participant.pk)
+    ).exists()

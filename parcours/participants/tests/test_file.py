@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from parcours.audit.models import AuditAction, AuditEvent
+from parcours.core.testing import assert_bounded_queries
+from parcours.participants.factories import (
+    ConsentFactory,
+    InterventionFactory,
+    LiteracyTestFactory,
+    ParticipantFactory,
+)
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
+
+
+def _file_url(participant):
+    return reverse("participants:participant_detail", args=[participant.pk])
+
+
+@pytest.fixture
+def followed(social_worker, workshop_leader):
+    """A participant in a group the leader is in charge of, with a full history."""
+    enrolment = EnrolmentFactory(
+        group__organisation=social_worker.organisation,
+        participant__organisation=social_worker.organisation,
+        participant__social_worker=social_worker,
+    )
+    enrolment.group.staff.add(workshop_leader)
+    participant = enrolment.participant
+    InterventionFactory(participant=participant, author=social_worker, notes="Note très privée")
+    ConsentFactory(participant=participant, collected_by=social_worker)
+    LiteracyTestFactory(participant=participant, examiner=social_worker)
+    return participant
+
+
+@pytest.mark.django_db
+def test_the_file_tells_the_story(client, social_worker, followed):
+    client.force_login(social_worker)
+
+    content = client.get(_file_url(followed)).content.decode()
+
+    assert followed.last_name.upper() in content
+    assert followed.enrolments.get().group.name in content
+    assert "Note très privée" in content
+    assert "Suivi individuel" in content  # the consent's purpose
+    assert "Alphabétisation" in content or "alpha" in content.lower()
+
+
+@pytest.mark.django_db
+def test_every_opening_of_a_file_is_recorded(client, workshop_leader, followed):
+    client.force_login(workshop_leader)
+    client.get(_file_url(followed))
+    client.get(_file_url(followed))
+    events = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, record_id=str(followed.pk), actor=workshop_leader
+    )
+    assert events.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_leader_sees_names_and_groups_but_no_social_data(client, workshop_leader, followed):
+    client.force_login(workshop_leader)
+
+    content = client.get(_file_url(followed)).content.decode()
+
+    assert followed.enrolments.get().group.name in content
+    assert "Note très privée" not in content
+    assert followed.consents.get().get_purpose_display() not in content
+    assert reverse("participants:export_pdf", args=[followed.pk]) not in content
+
+
+@pytest.mark.django_db
+def test_a_leader_cannot_open_the_file_of_someone_outside_their_groups(
+    client, workshop_leader, organisation
+):
+    stranger = EnrolmentFactory(
+        group=GroupFactory(organisation=organisation), participant__organisation=organisation
+    ).participant
+    client.force_login(workshop_leader)
+    assert client.get(_file_url(stranger)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_file_page_query_count_does_not_grow_with_history(client, social_worker, followed):
+    client.force_login(social_worker)
+
+    def grow():
+        InterventionFactory.create_batch(30, participant=followed, author=social_worker)
+        for _ in range(5):
+            EnrolmentFactory(participant=followed, group__organisation=followed.organisation)
+        LiteracyTestFactory.create_batch(4, participant=followed, examiner=social_worker)
+
+    # Session, user with organisation, participant with social worker, the audit row,
+    # enrolments with groups, consents with collectors, intervention totals, recent
+    # interventions with authors, their domains, literacy tests with examiners.
+    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=10)
+
+
+@pytest.mark.django_db
+def test_candidate_without_group(client, social_worker):
+    participant = ParticipantFactory(organisation=social_worker.organisation)
+    client.force_login(social_worker)
+    response = client.get(_file_url(participant))
+    assert response.status_code == 200
+    assert response.context["story"].enrolments == []

@@ -1,0 +1,70 @@
+"""Finding people: the participant list, with its search, filters, order and pages."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from parcours.accounts.access import Capability, requires, user_can
+from parcours.participants.enums import ParticipantStatus
+from parcours.participants.file import participant_age
+from parcours.participants.filters import ParticipantFilterForm
+from parcours.participants.selectors import visible_participants
+from parcours.programme.models import Enrolment
+
+PER_PAGE = 25
+
+STATUS_BADGES = {
+    ParticipantStatus.ACTIVE: "badge--ok",
+    ParticipantStatus.CANDIDATE: "badge--update",
+    ParticipantStatus.EXITED: "",
+}
+
+
+@requires(Capability.VIEW_PARTICIPANTS)
+def participant_list(request):
+    # Queries: the session, the user; the participant count, the page of participants
+    # with their social worker and status, their open enrolments with groups (one
+    # prefetch); the groups and the social workers offered by the filters. A filter on
+    # a group or a social worker adds the lookup of that one record.
+    user = request.user
+    casework = user_can(user, Capability.VIEW_SOCIAL_DATA)
+    form = ParticipantFilterForm(request.GET, user=user)
+    participants = visible_participants(user).with_status()
+    if casework:
+        participants = participants.select_related("social_worker")
+    participants = form.apply(participants).prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.open().select_related("group").order_by("group__name"),
+            to_attr="open_enrolments",
+        )
+    )
+    page = Paginator(participants, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    today = timezone.localdate()
+    for participant in page.object_list:
+        participant.age = participant_age(participant, on=today)
+        participant.status_label = ParticipantStatus(participant.status).label
+        participant.status_badge = STATUS_BADGES[participant.status]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "show_social_worker": casework,
+        "can_add": user_can(user, Capability.MANAGE_PARTICIPANTS),
+        "filtered": any(value for key, value in request.GET.items() if key not in {"page", "sort"}),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = (
+        "participants/_participant_results.html"
+        if partial
+        else "participants/participant_list.html"
+    )
+    response = render(request, template, context)
+    # The same address answers the partial or the whole page: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response

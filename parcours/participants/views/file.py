@@ -1,0 +1,31 @@
+"""The participant's file: one screen that tells the person's story."""
+
+from django.shortcuts import render
+
+from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.audit.services import record_opened
+from parcours.participants.file import participant_age, participant_story
+from parcours.participants.selectors import visible_participants
+
+
+@requires(Capability.VIEW_PARTICIPANTS)
+def participant_detail(request, pk):
+    participant = get_object_for(
+        request,
+        visible_participants(request.user).select_related("social_worker"),
+        capability=Capability.VIEW_PARTICIPANTS,
+        pk=pk,
+    )
+    record_opened(obj=participant, by=request.user)
+    casework = user_can(request.user, Capability.VIEW_SOCIAL_DATA)
+    story = participant_story(participant, with_social_data=casework)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "story": story,
+            "casework": casework,
+            "age": participant_age(participant),
+        },
+    )

@@ -1,0 +1,112 @@
+"""Taking a person in, correcting their profile, recording their consents."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.participants import services
+from parcours.participants.forms import ConsentForm, ParticipantForm
+from parcours.participants.selectors import likely_duplicates, visible_participants
+
+
+def _participant_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS):
+    return get_object_for(request, visible_participants(request.user), capability=capability, pk=pk)
+
+
+def _duplicates_of(form, *, exclude_pk=None):
+    data = form.cleaned_data
+    return likely_duplicates(
+        form.organisation,
+        niss=data["niss"],
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+        birth_date=data["birth_date"],
+        exclude_pk=exclude_pk,
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def participant_create(request):
+    organisation = request.user.organisation
+    form = ParticipantForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"social_worker": request.user if request.user.role == "social_worker" else None},
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_of(form)
+        if not duplicates or form.cleaned_data["confirm_duplicate"]:
+            try:
+                participant = services.participant_create(
+                    organisation=organisation, by=request.user, **form.values()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The file of %(name)s is open.") % {"name": participant}
+                )
+                return redirect("participants:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {"form": form, "duplicates": duplicates, "creating": True},
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def participant_update(request, pk):
+    participant = _participant_for(request, pk)
+    form = ParticipantForm(
+        request.POST or None, instance=participant, organisation=request.user.organisation
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicates_of(form, exclude_pk=participant.pk)
+        if not duplicates or form.cleaned_data["confirm_duplicate"]:
+            try:
+                services.participant_update(
+                    participant=participant, by=request.user, **form.values()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The profile has been saved."))
+                return redirect("participants:participant_detail", pk=participant.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {"form": form, "duplicates": duplicates, "creating": False, "participant": participant},
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def consent_create(request, pk):
+    participant = _participant_for(request, pk)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("participants:participant_detail", pk=participant.pk)
+    return render(
+        request, "participants/consent_form.html", {"form": form, "participant": participant}
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+@require_POST
+def consent_withdraw(request, pk, consent_pk):
+    participant = _participant_for(request, pk)
+    consent = get_object_or_404(participant.consents.in_force(), pk=consent_pk)
+    services.consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), by=request.user)
+    messages.success(request, _("The consent has been withdrawn."))
+    return redirect("participants:participant_detail", pk=participant.pk)
