@@ -3,6 +3,7 @@
 import pytest
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
+from parcours.core.browser_fixtures import _allow_async_unsafe, browser_errors, page  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "parcours.participants",
     "parcours.programme",
     "parcours.workshops",
+    "parcours.assessments",
 ]
 
 MIDDLEWARE = [

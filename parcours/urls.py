@@ -5,4 +5,6 @@ urlpatterns = [
     path("accounts/", include("parcours.accounts.urls")),
     path("audit/", include("parcours.audit.urls")),
     path("participants/", include("parcours.participants.urls")),
+    path("programme/", include("parcours.programme.urls")),
+    path("assessments/", include("parcours.assessments.urls")),
 ]

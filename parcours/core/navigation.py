@@ -25,6 +25,7 @@ MENU = [
         Capability.VIEW_PARTICIPANTS,
         "participants",
     ),
+    MenuEntry("programme:group_list", _("Groups"), Capability.VIEW_PROGRAMME, "programme"),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION, "accounts"),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT, "audit"),
 ]

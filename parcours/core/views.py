@@ -3,14 +3,30 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from parcours.accounts.access import Capability, public, requires
+from parcours.accounts.access import Capability, public, requires, user_can
+from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.core.dashboard import programme_overview
+from parcours.programme.selectors import follow_ups_due
 
 
 @requires(Capability.VIEW_DASHBOARD)
 def dashboard(request):
-    overview = programme_overview(request.user.organisation, today=timezone.localdate())
-    return render(request, "core/dashboard.html", {"overview": overview})
+    today = timezone.localdate()
+    user = request.user
+    casework = user_can(user, Capability.MANAGE_PARTICIPANTS)
+    context = {
+        "overview": programme_overview(user.organisation, today=today),
+        "can_manage_participants": casework,
+    }
+    if casework:
+        # What needs doing soon: each social worker sees their own people, the
+        # coordinator everyone.
+        context |= {
+            "due_assessments": due_assessments(user, today=today),
+            "overdue_actions": overdue_actions(user, today=today),
+            "follow_ups": follow_ups_due(user, today=today),
+        }
+    return render(request, "core/dashboard.html", context)
 
 
 @public

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Sum
-from django.utils import timezone
 
 from parcours.participants.enums import LITERACY_LEVEL_RANK
 from parcours.participants.models import Intervention, InterventionDomain, LiteracyTest
@@ -29,12 +28,6 @@ class ParticipantStory:
     intervention_minutes: int = 0
     literacy_tests: list = field(default_factory=list)
     literacy_progress: list = field(default_factory=list)
-
-
-def participant_age(participant, *, on=None) -> int:
-    on = on or timezone.localdate()
-    birth = participant.birth_date
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def participant_story(participant, *, with_social_data: bool) -> ParticipantStory:

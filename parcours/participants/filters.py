@@ -91,7 +91,7 @@ class ParticipantFilterForm(forms.Form):
         choices=[("", _("All processes")), *ProcessType.choices],
     )
     social_worker = forms.ModelChoiceField(
-        label=_("Social worker in charge"),
+        label=_("Social worker"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Everyone"),

@@ -128,10 +128,6 @@ class ParticipantForm(forms.ModelForm):
         widgets = {
             "birth_date": DATE_INPUT,
             "cpas_proof_date": DATE_INPUT,
-            "birth_country": forms.TextInput(
-                attrs={"maxlength": 2, "autocapitalize": "characters"}
-            ),
-            "nationality": forms.TextInput(attrs={"maxlength": 2, "autocapitalize": "characters"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
 

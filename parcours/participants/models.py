@@ -184,6 +184,11 @@ class Participant(OrganisationOwned):
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name}"
 
+    def age_on(self, day) -> int:
+        """Age in whole years on ``day``."""
+        birth = self.birth_date
+        return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
     def refresh_search_text(self) -> None:
         self.search_text = normalise(
             " ".join([self.last_name, self.first_name, self.reference, self.niss])

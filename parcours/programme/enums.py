@@ -42,3 +42,32 @@ OUTCOME_DETAILS = {
     ExitOutcome.SOCIAL_PROJECT: SocialProject,
     ExitOutcome.PROFESSIONAL_PROJECT: ProfessionalProject,
 }
+
+
+class FollowUpSituation(models.TextChoices):
+    EMPLOYMENT = "employment", _("In employment")
+    TRAINING = "training", _("In training")
+    VOLUNTEERING = "volunteering", _("Volunteering")
+    UNCHANGED = "unchanged", _("Situation unchanged")
+    NOT_REACHED = "not_reached", _("Could not be reached")
+
+
+class ProcessRhythm:
+    """The default rhythm and length of a process (the seed's "Cible des actions")."""
+
+    def __init__(self, *, months, sessions_per_week, rhythm):
+        self.months = months
+        self.sessions_per_week = sessions_per_week
+        self.rhythm = rhythm
+
+
+PROCESS_RHYTHMS = {
+    ProcessType.REMOBILISATION: ProcessRhythm(
+        months=10, sessions_per_week=(4, 5), rhythm=_("4 or 5 afternoons a week for 10 months")
+    ),
+    ProcessType.IMMERSION: ProcessRhythm(
+        months=12,
+        sessions_per_week=(8, 9),
+        rhythm=_("8 or 9 workshops a week for 12 months, alongside FLE or literacy classes"),
+    ),
+}

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned
-from parcours.programme.enums import ExitOutcome, ProcessType
+from parcours.programme.enums import ExitOutcome, FollowUpSituation, ProcessType
 
 
 class GroupQuerySet(models.QuerySet):
@@ -50,6 +50,11 @@ class Group(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+    @property
+    def mid_date(self):
+        """When the middle assessments are due."""
+        return self.start_date + (self.end_date - self.start_date) / 2
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -114,3 +119,54 @@ class Enrolment(models.Model):
     @property
     def organisation_id(self):
         return self.group.organisation_id
+
+
+class ExitFollowUpQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(recorded_on__isnull=True)
+
+
+class ExitFollowUp(models.Model):
+    """What became of the person six months after an exit."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+    )
+    due_on = models.DateField(_("due on"), db_index=True)
+    situation = models.CharField(
+        _("situation found"), max_length=20, choices=FollowUpSituation.choices, blank=True
+    )
+    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ExitFollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up after exit")
+        verbose_name_plural = _("follow-ups after exit")
+        ordering = ["due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recorded_on__isnull=True) | ~Q(situation=""),
+                name="follow_up_recorded_has_situation",
+                violation_error_message=_("Say what situation was found."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} · {self.due_on:%d/%m/%Y}"
+
+    @property
+    def organisation_id(self):
+        return self.enrolment.group.organisation_id

@@ -13,9 +13,12 @@ from django.db import transaction
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
+from parcours.assessments import services as assessment_services
+from parcours.assessments.enums import ActionStatus, Moment
 from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
+from parcours.core.domains import Domain
 from parcours.participants import services as participant_services
 from parcours.participants.enums import (
     ConsentPurpose,
@@ -29,9 +32,11 @@ from parcours.participants.enums import (
     Recognition,
     Referrer,
 )
+from parcours.programme import services as programme_services
 from parcours.programme.enums import (
     DropoutReason,
     ExitOutcome,
+    FollowUpSituation,
     ProcessType,
     ProfessionalProject,
     SocialProject,
@@ -281,34 +286,180 @@ def _enrol_one(participant, group, groups, rng, *, today: date) -> None:
         return
     if Enrolment.objects.filter(participant=participant, group=group).exists():
         return
-    enrolment = Enrolment(participant=participant, group=group, start_date=group.start_date)
-    if group.end_date < today:
-        outcome = _weighted(rng, OUTCOMES)
-        enrolment.outcome = outcome
-        enrolment.outcome_detail = rng.choice(OUTCOME_DETAILS[outcome])
-        if outcome == ExitOutcome.DROPOUT:
-            enrolment.exit_date = group.start_date + timedelta(days=rng.randint(20, 150))
-        else:
-            enrolment.exit_date = group.end_date
-    create_record(obj=enrolment, by=None)
-    if enrolment.outcome == ExitOutcome.EXTENSION:
-        following = [
-            later
-            for later in groups
-            if later.process_type == group.process_type and later.start_date > group.end_date
-        ]
-        if following:
-            _enrol_one(participant, following[0], groups, rng, today=today)
+    enrolment = programme_services.enrolment_create(
+        participant=participant, group=group, start_date=group.start_date, by=None
+    )
+    _run_enrolment(enrolment, groups, rng, today=today)
 
 
-INTERVENTION_NOTES = [
-    "Entretien de suivi : point sur les démarches en cours.",
-    "Accompagnement au service population pour le renouvellement de la carte d'identité.",
-    "Appel pour rappeler le rendez-vous chez le médecin.",
-    "Visite à domicile : discussion sur la gestion du budget du mois.",
-    "Orientation vers le service de médiation de dettes.",
-    "Entretien : préparation de l'inscription à une formation en informatique.",
-]
+def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
+    """The assessments, actions and exit of one enrolment, as the team would record them."""
+    group, participant = enrolment.group, enrolment.participant
+    author = participant.social_worker
+    if enrolment.start_date > today:
+        return
+    entry = _demo_ratings(rng)
+    _assess(enrolment, Moment.ENTRY, enrolment.start_date, entry, author)
+    _agree_actions(enrolment, entry, author, rng, today=today)
+    finished = group.end_date < today
+    outcome = _weighted(rng, OUTCOMES) if finished else None
+    dropout_date = group.start_date + timedelta(days=rng.randint(20, 150))
+    if group.mid_date <= today and not (
+        outcome == ExitOutcome.DROPOUT and dropout_date < group.mid_date
+    ):
+        middle = _progressed(entry, rng, share=0.5)
+        _assess(enrolment, Moment.MIDDLE, group.mid_date, middle, author)
+    if outcome is None:
+        return
+    if outcome == ExitOutcome.DROPOUT:
+        programme_services.enrolment_exit(
+            enrolment=enrolment,
+            exit_date=dropout_date,
+            outcome=outcome,
+            detail=rng.choice(list(DropoutReason)),
+            by=author,
+        )
+        _record_follow_up(enrolment, rng, today=today)
+        return
+    _assess(enrolment, Moment.END, group.end_date, _progressed(entry, rng, share=1), author)
+    following = [
+        later
+        for later in groups
+        if later.process_type == group.process_type and later.start_date > group.end_date
+    ]
+    if outcome == ExitOutcome.EXTENSION and following:
+        next_enrolment = programme_services.enrolment_extend(
+            enrolment=enrolment,
+            exit_date=group.end_date,
+            next_group=following[0],
+            next_start_date=following[0].start_date,
+            by=author,
+        )
+        _run_enrolment(next_enrolment, groups, rng, today=today)
+        return
+    if outcome == ExitOutcome.EXTENSION:
+        outcome = ExitOutcome.SOCIAL_PROJECT
+    programme_services.enrolment_exit(
+        enrolment=enrolment,
+        exit_date=group.end_date,
+        outcome=outcome,
+        detail=rng.choice(OUTCOME_DETAILS[outcome]),
+        by=author,
+    )
+    _record_follow_up(enrolment, rng, today=today)
+
+
+# How often each domain improves by the end (the seed's "Résultats chiffrés" 2016).
+IMPROVEMENT_SHARE = {
+    Domain.SOCIAL_CULTURAL: 0.80,
+    Domain.HEALTH: 0.46,
+    Domain.HOUSING: 0.44,
+    Domain.EMPLOYMENT_TRAINING: 0.42,
+    Domain.FINANCIAL: 0.34,
+    Domain.FAMILY: 0.34,
+    Domain.ADMINISTRATIVE: 0.29,
+}
+DOMAIN_COMMENTS = {
+    Domain.ADMINISTRATIVE: "Courriers en retard, besoin d'aide pour les démarches.",
+    Domain.FAMILY: "Relations tendues avec un des enfants.",
+    Domain.SOCIAL_CULTURAL: "Sort peu de chez soi, peu de contacts.",
+    Domain.HOUSING: "Logement humide, loyer élevé.",
+    Domain.FINANCIAL: "Factures d'énergie impayées.",
+    Domain.HEALTH: "Suivi médical irrégulier.",
+    Domain.EMPLOYMENT_TRAINING: "Pas encore prêt pour une formation.",
+}
+
+
+def _demo_ratings(rng: random.Random) -> dict:
+    ratings = {}
+    for domain in Domain.values:
+        rating = None if rng.random() < 0.1 else rng.choice([1, 2, 2, 3, 3, 3, 4])
+        comment = DOMAIN_COMMENTS[domain] if rating is not None and rating <= 2 else ""
+        ratings[domain] = (rating, comment)
+    return ratings
+
+
+def _progressed(entry: dict, rng: random.Random, *, share: float) -> dict:
+    ratings = {}
+    for domain, (rating, _comment) in entry.items():
+        if rating is None:
+            ratings[domain] = (None, "")
+            continue
+        draw = rng.random()
+        if draw < IMPROVEMENT_SHARE[domain] * share:
+            rating = min(5, rating + rng.choice([1, 1, 2]))
+        elif draw > 0.95:
+            rating = max(1, rating - 1)
+        ratings[domain] = (rating, "")
+    return ratings
+
+
+def _assess(enrolment, moment, day, ratings, author) -> None:
+    assessment_services.assessment_save(
+        enrolment=enrolment,
+        moment=moment,
+        date=day,
+        overall_note="",
+        ratings=ratings,
+        by=author,
+    )
+
+
+ACTION_TEXTS = {
+    Domain.ADMINISTRATIVE: "Trier les courriers et répondre à la mutuelle.",
+    Domain.FAMILY: "Prendre contact avec le centre de planning familial.",
+    Domain.SOCIAL_CULTURAL: "Participer à une sortie culturelle avec le groupe.",
+    Domain.HOUSING: "Constituer le dossier pour l'agence immobilière sociale.",
+    Domain.FINANCIAL: "Rendez-vous au service de médiation de dettes.",
+    Domain.HEALTH: "Reprendre rendez-vous chez le médecin traitant.",
+    Domain.EMPLOYMENT_TRAINING: "Visiter un centre de formation avec l'animateur.",
+}
+
+
+def _agree_actions(enrolment, entry, author, rng, *, today: date) -> None:
+    rated = sorted(
+        (rating, domain) for domain, (rating, _comment) in entry.items() if rating is not None
+    )
+    for _rating, domain in rated[:2]:
+        due = enrolment.start_date + timedelta(days=rng.randint(45, 150))
+        action = assessment_services.action_create(
+            enrolment=enrolment,
+            domain=domain,
+            description=ACTION_TEXTS[domain],
+            responsible=rng.choice(["Participant", "Assistant social", "Participant et animateur"]),
+            due_date=due,
+            by=author,
+        )
+        if due < today:
+            status = _weighted(
+                rng,
+                [(ActionStatus.DONE, 6), (ActionStatus.UNDER_WAY, 3), (ActionStatus.GIVEN_UP, 1)],
+            )
+            assessment_services.action_update(action=action, by=author, status=status)
+
+
+def _record_follow_up(enrolment, rng, *, today: date) -> None:
+    follow_up = enrolment.follow_up
+    if follow_up.due_on < today - timedelta(days=30) and rng.random() < 0.8:
+        programme_services.follow_up_record(
+            follow_up=follow_up,
+            situation=rng.choice(list(FollowUpSituation)),
+            recorded_on=follow_up.due_on + timedelta(days=rng.randint(0, 20)),
+            note="",
+            by=enrolment.participant.social_worker,
+        )
+
+
+INTERVENTION_NOTES = {
+    InterventionKind.INTERVIEW: "Entretien de suivi : point sur les démarches en cours.",
+    InterventionKind.ACCOMPANIMENT: (
+        "Accompagnement au service population pour le renouvellement de la carte d'identité."
+    ),
+    InterventionKind.PHONE_CALL: "Appel pour rappeler le rendez-vous chez le médecin.",
+    InterventionKind.HOME_VISIT: "Visite à domicile : discussion sur la gestion du budget du mois.",
+    InterventionKind.REFERRAL: "Orientation vers le service de médiation de dettes.",
+    InterventionKind.OTHER: "Préparation de l'inscription à une formation en informatique.",
+}
 
 
 def _follow_up(participants, staff, rng: random.Random, *, today: date) -> None:
@@ -329,14 +480,15 @@ def _follow_up(participants, staff, rng: random.Random, *, today: date) -> None:
             by=author,
         )
         for _ in range(rng.randint(0, 5)):
+            kind = rng.choice(list(InterventionKind))
             participant_services.intervention_create(
                 participant=participant,
                 by=author,
                 date=today - timedelta(days=rng.randint(1, 500)),
                 duration_minutes=rng.choice([15, 30, 45, 60, 90, 120]),
-                kind=rng.choice(list(InterventionKind)),
+                kind=kind,
                 domains=sorted(set(rng.sample(domains, rng.randint(1, 2)))),
-                notes=rng.choice(INTERVENTION_NOTES),
+                notes=INTERVENTION_NOTES[kind],
             )
         if participant.language_course == LanguageCourse.LITERACY:
             _literacy_tests(participant, author, rng, today=today)

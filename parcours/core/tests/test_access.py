@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from parcours.accounts.checks import iter_url_patterns
 from parcours.participants.factories import ConsentFactory, InterventionFactory
+from parcours.assessments.factories import ActionFactory
 from parcours.programme.factories import EnrolmentFactory
+from parcours.programme.models import ExitFollowUp
 
 ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
 EVERY_ROLE = frozenset(ROLES)
@@ -49,6 +51,30 @@ def _participant(world):
 
 def _consent(world):
     return {"pk": world["participant"].pk, "consent_pk": world["consent"].pk}
+
+
+def _group(world):
+    return {"pk": world["enrolment"].group_id}
+
+
+def _enrolment(world):
+    return {"pk": world["enrolment"].pk}
+
+
+def _follow_up(world):
+    return {"pk": world["follow_up"].pk}
+
+
+def _assessment(world):
+    return {"enrolment_pk": world["enrolment"].pk, "moment": "entry"}
+
+
+def _enrolment_actions(world):
+    return {"enrolment_pk": world["enrolment"].pk}
+
+
+def _action(world):
+    return {"pk": world["action"].pk}
 
 
 def _intervention(world):
@@ -87,6 +113,17 @@ RULES = {
     "participants:literacy_test_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_json": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_pdf": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "programme:group_list": Rule(allowed=STAFF),
+    "programme:group_create": Rule(allowed=CASEWORK),
+    "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),
+    "programme:group_update": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),
+    "programme:enrolment_create": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),
+    "programme:enrolment_exit": Rule(allowed=CASEWORK, kwargs=_enrolment, scoped=True),
+    "programme:enrolment_extend": Rule(allowed=CASEWORK, kwargs=_enrolment, scoped=True),
+    "programme:follow_up_record": Rule(allowed=CASEWORK, kwargs=_follow_up, scoped=True),
+    "assessments:assessment_edit": Rule(allowed=CASEWORK, kwargs=_assessment, scoped=True),
+    "assessments:action_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
+    "assessments:action_update": Rule(allowed=CASEWORK, kwargs=_action, scoped=True),
 }
 
 
@@ -110,6 +147,13 @@ def world(personas, outsider):
     )
     enrolment.group.staff.add(personas["workshop_leader"])
     participant = enrolment.participant
+    exited = EnrolmentFactory(
+        participant=participant,
+        group__organisation=participant.organisation,
+        exit_date=enrolment.start_date,
+        outcome="social_project",
+        outcome_detail="volunteering",
+    )
     return {
         **personas,
         "outsider": outsider,
@@ -118,6 +162,9 @@ def world(personas, outsider):
         "intervention": InterventionFactory(
             participant=participant, author=personas["social_worker"]
         ),
+        "enrolment": enrolment,
+        "follow_up": ExitFollowUp.objects.create(enrolment=exited, due_on=exited.exit_date),
+        "action": ActionFactory(enrolment=enrolment),
     }
 
 
@@ -150,7 +197,7 @@ def test_each_role(client, world, name, role):
     else:
         expected = 403
     assert response.status_code == expected
-    if expected == 200:
+    if expected == 200 and response["Content-Type"].startswith("text/html"):
         _assert_post_forms_carry_csrf_token(response.content.decode())
 
 

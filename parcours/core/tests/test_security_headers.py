@@ -9,12 +9,18 @@ from django.urls import reverse
 
 from parcours.accounts.checks import iter_url_patterns
 
-# Sample arguments for the URLs that take some; whether they match a record is irrelevant.
-URL_ARGUMENTS = {
-    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
-    "accounts:user_update": {"pk": 1},
-}
-URL_NAMES = sorted(name for _route, name, _pattern in iter_url_patterns() if name)
+
+def _sample_arguments(pattern) -> dict:
+    """Arguments of the right type for a URL; whether they match a record is irrelevant:
+    a 404 must carry the headers too."""
+    return {
+        name: 1 if type(converter).__name__ == "IntConverter" else "sample"
+        for name, converter in pattern.pattern.converters.items()
+    }
+
+
+URL_ARGUMENTS = {name: _sample_arguments(pattern) for _route, name, pattern in iter_url_patterns()}
+URL_NAMES = sorted(name for name in URL_ARGUMENTS if name)
 FORBIDDEN_SCRIPT_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
 
 
@@ -48,13 +54,13 @@ def test_the_pages_are_read_from_the_url_configuration():
 @pytest.mark.parametrize("name", URL_NAMES)
 def test_every_page_is_hardened_for_a_signed_in_user(client, coordinator, name):
     client.force_login(coordinator)
-    assert_hardened(client.get(reverse(name, kwargs=URL_ARGUMENTS.get(name))))
+    assert_hardened(client.get(reverse(name, kwargs=URL_ARGUMENTS[name])))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", URL_NAMES)
 def test_every_page_is_hardened_for_an_anonymous_visitor(client, name):
-    assert_hardened(client.get(reverse(name, kwargs=URL_ARGUMENTS.get(name))))
+    assert_hardened(client.get(reverse(name, kwargs=URL_ARGUMENTS[name])))
 
 
 @pytest.mark.django_db

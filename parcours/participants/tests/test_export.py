@@ -473,3 +473,36 @@ def test_others_cannot_export(client, request, participant, name, persona, statu
     assert not AuditEvent.objects.filter(
         record_type="participants.participant", record_id=str(participant.pk)
     ).exists()
+
+
+PARTICIPANT_FIELDS_IN_THE_EXPORT = {
+    "reference", "last_name", "first_name", "gender", "birth_date", "birth_country",
+    "nationality", "niss", "phone", "email", "address", "postal_code", "city",
+    "qualification_level", "qualification_recognised", "never_worked", "inactive_since",
+    "inactive_since_month_only", "french_level", "language_course", "referred_by",
+    "referral_detail", "social_worker", "cpas_proof_kind", "cpas_proof_date", "created_at",
+}  # fmt: skip
+PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text"}  # bookkeeping, derived
+
+
+def test_the_export_knows_every_part_of_the_file():
+    """A new field or a new record about participants must be added to the export."""
+    from django.apps import apps
+
+    holders = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Participant
+    }
+    fields = {field.name for field in Participant._meta.concrete_fields}
+
+    assert holders == {
+        "participants.Consent",
+        "participants.Intervention",
+        "participants.LiteracyTest",
+        "programme.Enrolment",
+    }, "Records about participants changed: update parcours/participants/export.py"
+    assert fields == PARTICIPANT_FIELDS_IN_THE_EXPORT | PARTICIPANT_FIELDS_LEFT_OUT, (
+        "The participant's fields changed: update parcours/participants/export.py"
+    )

@@ -8,7 +8,6 @@ from django.utils.cache import patch_vary_headers
 
 from parcours.accounts.access import Capability, requires, user_can
 from parcours.participants.enums import ParticipantStatus
-from parcours.participants.file import participant_age
 from parcours.participants.filters import ParticipantFilterForm
 from parcours.participants.selectors import visible_participants
 from parcours.programme.models import Enrolment
@@ -45,7 +44,7 @@ def participant_list(request):
     page.object_list = list(page.object_list)
     today = timezone.localdate()
     for participant in page.object_list:
-        participant.age = participant_age(participant, on=today)
+        participant.age = participant.age_on(today)
         participant.status_label = ParticipantStatus(participant.status).label
         participant.status_badge = STATUS_BADGES[participant.status]
     query = request.GET.copy()

@@ -1,10 +1,12 @@
 """The participant's file: one screen that tells the person's story."""
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.assessments.selectors import journey_context
 from parcours.audit.services import record_opened
-from parcours.participants.file import participant_age, participant_story
+from parcours.participants.file import participant_story
 from parcours.participants.selectors import visible_participants
 
 
@@ -19,6 +21,10 @@ def participant_detail(request, pk):
     record_opened(obj=participant, by=request.user)
     casework = user_can(request.user, Capability.VIEW_SOCIAL_DATA)
     story = participant_story(participant, with_social_data=casework)
+    # The journey of the enrolment under way, or else of the latest one.
+    enrolment = next((e for e in story.enrolments if e.exit_date is None), None) or (
+        story.enrolments[0] if story.enrolments else None
+    )
     return render(
         request,
         "participants/participant_detail.html",
@@ -26,6 +32,7 @@ def participant_detail(request, pk):
             "participant": participant,
             "story": story,
             "casework": casework,
-            "age": participant_age(participant),
+            "age": participant.age_on(timezone.localdate()),
+            "journey": journey_context(enrolment) if casework and enrolment else None,
         },
     )

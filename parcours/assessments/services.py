@@ -1,0 +1,87 @@
+"""Writes on social assessments and action plans."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from parcours.assessments.models import Action, Assessment, DomainRating
+from parcours.audit.services import create_record, update_record
+from parcours.core.domains import Domain
+
+
+class StaleAssessment(Exception):
+    """Someone else saved the assessment since it was opened: nothing was written."""
+
+    def __init__(self, current: Assessment):
+        super().__init__(_("Someone else saved this assessment in the meantime."))
+        self.current = current
+
+
+@transaction.atomic
+def assessment_save(
+    *, enrolment, moment, date, overall_note, ratings, by, version=None
+) -> Assessment:
+    """Create the assessment of this moment, or update it if ``version`` is still the
+    stored one. ``ratings`` maps each domain to (rating or None, comment)."""
+    existing = Assessment.objects.filter(enrolment=enrolment, moment=moment).first()
+    if existing is None:
+        assessment = create_record(
+            obj=Assessment(
+                enrolment=enrolment, moment=moment, date=date, overall_note=overall_note, author=by
+            ),
+            by=by,
+        )
+    else:
+        # The version moves in the same statement that checks it: of two people saving
+        # the same version, only the first one wins, on SQLite and PostgreSQL alike.
+        moved = Assessment.objects.filter(pk=existing.pk, version=version).update(
+            version=F("version") + 1
+        )
+        if not moved:
+            raise StaleAssessment(Assessment.objects.get(pk=existing.pk))
+        existing.refresh_from_db(fields=["version"])
+        assessment = update_record(obj=existing, by=by, date=date, overall_note=overall_note)
+    _save_ratings(assessment, ratings, by=by)
+    return assessment
+
+
+def _save_ratings(assessment, ratings, *, by) -> None:
+    stored = {row.domain: row for row in assessment.ratings.all()}
+    for domain in Domain.values:
+        rating, comment = ratings.get(domain, (None, ""))
+        row = stored.get(domain)
+        if row is None:
+            create_record(
+                obj=DomainRating(
+                    assessment=assessment, domain=domain, rating=rating, comment=comment
+                ),
+                by=by,
+            )
+        else:
+            update_record(obj=row, by=by, rating=rating, comment=comment)
+
+
+@transaction.atomic
+def action_create(*, enrolment, domain, description, responsible, due_date, by, agreed_at=None):
+    return create_record(
+        obj=Action(
+            enrolment=enrolment,
+            domain=domain,
+            description=description,
+            responsible=responsible,
+            due_date=due_date,
+            agreed_at=agreed_at,
+        ),
+        by=by,
+    )
+
+
+@transaction.atomic
+def action_update(*, action, by, **fields) -> Action:
+    return update_record(obj=action, by=by, **fields)
+
+
+@transaction.atomic
+def action_review(*, action, status, assessment, by) -> Action:
+    """At an assessment, each open action is looked at again and its status noted."""
+    return update_record(obj=action, by=by, status=status, reviewed_at=assessment)

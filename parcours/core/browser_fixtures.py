@@ -1,0 +1,96 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against ``live_server``.
+
+The pages are served by pytest-django's ``live_server`` (so the database is the
+``transactional_db`` it implies: SQLite in memory, or PostgreSQL when DATABASE_URL
+names one). Chromium is not downloaded by Playwright: the system one is used. Without
+it the browser tests are skipped, unless REQUIRE_BROWSER=1 asks for them to fail.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev requirements install it
+    expect = sync_playwright = None
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TABLET = {"width": 820, "height": 1180}
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+def _browser_unavailable(reason: str):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(f"{reason} (set REQUIRE_BROWSER=1 to make this a failure)")
+
+
+@pytest.fixture
+def _allow_async_unsafe(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread, so Django would refuse
+    the ORM calls of the test itself (SynchronousOnlyOperation)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser_errors():
+    """What the browser reports as going wrong: console errors (CSP violations are
+    among them) and uncaught exceptions of the page's scripts."""
+    return []
+
+
+@pytest.fixture
+def page(_allow_async_unsafe, live_server, browser_errors):
+    if sync_playwright is None:
+        _browser_unavailable("the Playwright package is not installed")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        _browser_unavailable(f"Chromium is not installed at {CHROMIUM}")
+
+    def on_console(message):
+        if message.type == "error":
+            browser_errors.append(f"console error: {message.text}")
+
+    def on_page_error(error):
+        browser_errors.append(f"uncaught exception: {error}")
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                context = browser.new_context(base_url=live_server.url, viewport=TABLET)
+                page = context.new_page()
+                page.on("console", on_console)
+                page.on("pageerror", on_page_error)
+                yield page
+            finally:
+                browser.close()
+        finally:
+            # While Playwright's event loop runs in this thread, Django (whose connection
+            # registry is an asgiref Local with thread_critical=True) keeps the
+            # connections of the test apart from the thread's own, and nobody would
+            # close them: on PostgreSQL the test database could not be dropped at the
+            # end ("being accessed by other users"). Close them while they are visible.
+            connections.close_all()
+
+
+def sign_in(page, username: str, password: str):
+    """Fill the sign-in form as a person would, and send it."""
+    form = page.locator("main form")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()

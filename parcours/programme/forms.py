@@ -1,0 +1,368 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.enums import Role
+from parcours.accounts.models import User
+from parcours.participants.models import Participant
+from parcours.programme.enums import (
+    OUTCOME_DETAILS,
+    PROCESS_RHYTHMS,
+    ExitOutcome,
+    ProcessType,
+)
+from parcours.programme.models import ExitFollowUp, Group
+from parcours.programme.services import add_months
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+BLANK_CHOICE = ("", "---------")
+
+
+def _short(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def default_end_date(start_date: datetime.date, process_type: str) -> datetime.date:
+    """The last day of the process's default length from ``start_date``."""
+    months = PROCESS_RHYTHMS[ProcessType(process_type)].months
+    return add_months(start_date, months) - datetime.timedelta(days=1)
+
+
+def _rhythms_help():
+    parts = [
+        format_lazy(
+            _("{process}: {rhythm}."), process=process.label, rhythm=PROCESS_RHYTHMS[process].rhythm
+        )
+        for process in ProcessType
+    ]
+    return format_lazy("{} " * len(parts), *parts)
+
+
+def outcome_detail_label(detail: str) -> str:
+    """The label of an outcome's detail (a dropout reason, a kind of project)."""
+    for details in OUTCOME_DETAILS.values():
+        if details is not None and detail in details.values:
+            return str(details(detail).label)
+    return detail
+
+
+def _staff_of(organisation):
+    return (
+        User.objects.in_organisation(organisation)
+        .filter(
+            is_active=True,
+            role__in=[Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER],
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return f"{user} · {user.get_role_display()}"
+
+
+class GroupForm(forms.ModelForm):
+    """A cohort: its process, planned dates, capacity and the staff in charge."""
+
+    FIELDSETS = [
+        (_("The group"), ["name", "process_type", "capacity"]),
+        (_("Planned dates"), ["start_date", "end_date"]),
+        (None, ["staff"]),  # a group of checkboxes: its label is its legend
+    ]
+
+    class Meta:
+        model = Group
+        fields = ["name", "process_type", "start_date", "end_date", "capacity", "staff"]
+        field_classes = {"staff": StaffChoiceField}
+        widgets = {
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "staff": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "start_date": _("The first day of the process."),
+            "end_date": _(
+                "Left empty: the start date plus the default length of the process "
+                "(10 months for remobilisation, 12 for French immersion)."
+            ),
+            "staff": _(
+                "Workshop leaders see only the groups they are in charge of, and their "
+                "members' names."
+            ),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["process_type"].help_text = _rhythms_help()
+        self.fields["end_date"].required = False
+        self.fields["capacity"].widget.attrs.update({"min": 1, "max": 99})
+        self.fields["staff"].queryset = _staff_of(organisation)
+
+    def fieldsets(self):
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Group.objects.filter(organisation=self.organisation, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another group already has this name."))
+        return name
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity is not None and capacity < 1:
+            raise forms.ValidationError(_("A group takes at least one participant."))
+        return capacity
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        process_type = cleaned.get("process_type")
+        if start and not end and process_type:
+            cleaned["end_date"] = default_end_date(start, process_type)
+        elif start and end and end < start:
+            self.add_error(
+                "end_date",
+                _("The group cannot end before it starts (%(start)s).") % {"start": _short(start)},
+            )
+        return cleaned
+
+    def values(self) -> dict:
+        """The cleaned values the services take, the staff apart."""
+        names = ["name", "process_type", "start_date", "end_date", "capacity"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, participant):
+        return f"{participant} · {participant.reference}"
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, group):
+        dates = f"{_short(group.start_date)} \N{EN DASH} {_short(group.end_date)}"
+        return f"{group.name} · {group.get_process_type_display()} · {dates}"
+
+
+class WarningsConfirmationMixin:
+    """A checkbox to go on despite warnings that do not block."""
+
+    def add_confirmation_field(self):
+        self.fields["confirm_warnings"] = forms.BooleanField(
+            label=_("I have seen the warnings above: go on anyway"),
+            required=False,
+        )
+
+
+class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
+    participant = ParticipantChoiceField(
+        label=_("Participant"),
+        queryset=Participant.objects.none(),
+        help_text=_("The people of the organisation not enrolled in this group yet."),
+    )
+    start_date = forms.DateField(
+        label=_("Start of the enrolment"),
+        widget=DATE_INPUT,
+        help_text=_("Between the start and the end of the group."),
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        # Someone who has left the group cannot come back to it: one enrolment per group.
+        self.fields["participant"].queryset = (
+            Participant.objects.filter(organisation_id=group.organisation_id)
+            .exclude(enrolments__group=group)
+            .order_by("last_name", "first_name", "reference")
+        )
+        self.add_confirmation_field()
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start < self.group.start_date:
+            raise forms.ValidationError(
+                _("The group only starts on %(date)s.") % {"date": _short(self.group.start_date)}
+            )
+        if start > self.group.end_date:
+            raise forms.ValidationError(
+                _("The group ends on %(date)s.") % {"date": _short(self.group.end_date)}
+            )
+        return start
+
+
+def _detail_choices():
+    groups = [
+        (outcome.label, details.choices)
+        for outcome, details in OUTCOME_DETAILS.items()
+        if details is not None
+    ]
+    return [BLANK_CHOICE, *groups]
+
+
+class EnrolmentExitForm(forms.Form):
+    exit_date = forms.DateField(label=_("Exit date"), widget=DATE_INPUT)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[BLANK_CHOICE]
+        + [
+            (value, label) for value, label in ExitOutcome.choices if value != ExitOutcome.EXTENSION
+        ],
+        help_text=_(
+            "When the person needs more time and joins another group, use “Extend in "
+            "another group” instead."
+        ),
+    )
+    outcome_detail = forms.ChoiceField(
+        label=_("Reason or project"),
+        choices=_detail_choices,
+        required=False,
+        help_text=_(
+            "Choose under the outcome chosen above: why the person left, or their project."
+        ),
+    )
+
+    def __init__(self, *args, enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+
+    def clean_exit_date(self):
+        exit_date = self.cleaned_data["exit_date"]
+        if exit_date < self.enrolment.start_date:
+            raise forms.ValidationError(
+                _("The exit cannot come before the start of the enrolment (%(date)s).")
+                % {"date": _short(self.enrolment.start_date)}
+            )
+        return exit_date
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, detail = cleaned.get("outcome"), cleaned.get("outcome_detail", "")
+        if not outcome:
+            return cleaned
+        outcome = ExitOutcome(outcome)
+        details = OUTCOME_DETAILS[outcome]
+        if details is None or detail in details.values:
+            return cleaned
+        if not detail:
+            message = (
+                _("Say why the person dropped out.")
+                if outcome == ExitOutcome.DROPOUT
+                else _("Choose the kind of project.")
+            )
+        else:
+            message = _(
+                "“%(detail)s” does not go with the outcome “%(outcome)s”: choose one of the "
+                "details listed under “%(outcome)s”."
+            ) % {"detail": outcome_detail_label(detail), "outcome": outcome.label}
+        self.add_error("outcome_detail", message)
+        return cleaned
+
+
+class EnrolmentExtendForm(WarningsConfirmationMixin, forms.Form):
+    exit_date = forms.DateField(
+        label=_("Exit from this group"),
+        widget=DATE_INPUT,
+        help_text=_("The enrolment in this group closes on this day, as an extension."),
+    )
+    next_group = GroupChoiceField(
+        label=_("Next group"),
+        queryset=Group.objects.none(),
+        help_text=_("The group where the person goes on."),
+    )
+    next_start_date = forms.DateField(
+        label=_("Start in the next group"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_(
+            "Left empty: the start of the next group, or the exit date when the next group "
+            "has already started."
+        ),
+    )
+
+    def __init__(self, *args, enrolment, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        self.fields["next_group"].queryset = groups.exclude(pk=enrolment.group_id).order_by(
+            "-start_date", "name"
+        )
+        self.add_confirmation_field()
+
+    def clean_exit_date(self):
+        exit_date = self.cleaned_data["exit_date"]
+        if exit_date < self.enrolment.start_date:
+            raise forms.ValidationError(
+                _("The exit cannot come before the start of the enrolment (%(date)s).")
+                % {"date": _short(self.enrolment.start_date)}
+            )
+        return exit_date
+
+    def clean(self):
+        cleaned = super().clean()
+        exit_date, group = cleaned.get("exit_date"), cleaned.get("next_group")
+        start = cleaned.get("next_start_date")
+        if not exit_date or not group:
+            return cleaned
+        if start is None:
+            start = cleaned["next_start_date"] = max(exit_date, group.start_date)
+        if start < exit_date:
+            self.add_error("next_start_date", _("The next group cannot start before the exit."))
+        elif start > group.end_date:
+            self.add_error(
+                "next_start_date",
+                _("The next group ends on %(date)s.") % {"date": _short(group.end_date)},
+            )
+        return cleaned
+
+
+class FollowUpForm(forms.ModelForm):
+    """What became of the person six months after their exit."""
+
+    class Meta:
+        model = ExitFollowUp
+        fields = ["situation", "recorded_on", "note"]
+        widgets = {
+            "recorded_on": DATE_INPUT,
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"recorded_on": _("Date of the follow-up")}
+        help_texts = {
+            "situation": _("What the person is doing now, as far as you know."),
+            "recorded_on": _("When you reached the person, or tried to."),
+            "note": _("Optional. Only what helps the follow-up: no more than necessary."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].required = True
+        self.fields["recorded_on"].required = True
+
+    def clean_recorded_on(self):
+        recorded_on = self.cleaned_data["recorded_on"]
+        if recorded_on > timezone.localdate():
+            raise forms.ValidationError(_("A follow-up cannot be dated in the future."))
+        exit_date = self.instance.enrolment.exit_date
+        if exit_date and recorded_on < exit_date:
+            raise forms.ValidationError(
+                _("The follow-up cannot come before the exit (%(date)s).")
+                % {"date": _short(exit_date)}
+            )
+        return recorded_on
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def add_service_error(form, error) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form
+    has that field, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -1,0 +1,131 @@
+"""Writes on groups and enrolments: enrolling, exiting, extending, following up."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parcours.audit.services import create_record, update_record
+from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
+
+FOLLOW_UP_AFTER_MONTHS = 6
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def group_create(*, organisation, by, staff=(), **fields) -> Group:
+    group = create_record(obj=Group(organisation=organisation, **fields), by=by)
+    group.staff.set(staff)
+    return group
+
+
+@transaction.atomic
+def group_update(*, group, by, staff=None, **fields) -> Group:
+    update_record(obj=group, by=by, **fields)
+    if staff is not None:
+        group.staff.set(staff)
+    return group
+
+
+@dataclass(frozen=True)
+class EnrolmentWarnings:
+    """What deserves a second look before enrolling; neither blocks."""
+
+    over_capacity: bool
+    overlapping: list  # the person's other enrolments that run at the same time
+
+    def __bool__(self):
+        return self.over_capacity or bool(self.overlapping)
+
+
+def enrolment_warnings(*, participant, group, start_date) -> EnrolmentWarnings:
+    open_in_group = group.enrolments.open().exclude(participant=participant).count()
+    overlapping = [
+        other
+        for other in participant.enrolments.select_related("group").exclude(group=group)
+        if other.exit_date is None or other.exit_date >= start_date
+    ]
+    return EnrolmentWarnings(over_capacity=open_in_group >= group.capacity, overlapping=overlapping)
+
+
+@transaction.atomic
+def enrolment_create(*, participant, group, start_date, by) -> Enrolment:
+    if participant.organisation_id != group.organisation_id:
+        raise ValidationError(_("The group belongs to another organisation."))
+    return create_record(
+        obj=Enrolment(participant=participant, group=group, start_date=start_date), by=by
+    )
+
+
+def _check_outcome(outcome: str, detail: str) -> None:
+    details = OUTCOME_DETAILS[ExitOutcome(outcome)]
+    if details is None:
+        if detail:
+            raise ValidationError({"outcome_detail": _("This outcome takes no detail.")})
+    elif detail not in details.values:
+        raise ValidationError({"outcome_detail": _("Choose the detail of this outcome.")})
+
+
+@transaction.atomic
+def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by) -> Enrolment:
+    """Close the enrolment with its outcome; the follow-up six months later becomes due."""
+    if enrolment.exit_date is not None:
+        raise ValidationError(_("This enrolment is already closed."))
+    if outcome == ExitOutcome.EXTENSION:
+        raise ValidationError(_("An extension goes on in another group: use the extension."))
+    _check_outcome(outcome, detail)
+    update_record(obj=enrolment, by=by, exit_date=exit_date, outcome=outcome, outcome_detail=detail)
+    create_record(
+        obj=ExitFollowUp(enrolment=enrolment, due_on=add_months(exit_date, FOLLOW_UP_AFTER_MONTHS)),
+        by=by,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_extend(*, enrolment, exit_date, next_group, next_start_date, by) -> Enrolment:
+    """One act: close the enrolment as an extension and open the next one in another group."""
+    if enrolment.exit_date is not None:
+        raise ValidationError(_("This enrolment is already closed."))
+    if next_group.pk == enrolment.group_id:
+        raise ValidationError({"next_group": _("An extension goes on in another group.")})
+    if next_start_date < exit_date:
+        raise ValidationError(
+            {"next_start_date": _("The next group cannot start before the exit.")}
+        )
+    update_record(
+        obj=enrolment,
+        by=by,
+        exit_date=exit_date,
+        outcome=ExitOutcome.EXTENSION,
+        outcome_detail="",
+    )
+    return enrolment_create(
+        participant=enrolment.participant, group=next_group, start_date=next_start_date, by=by
+    )
+
+
+@transaction.atomic
+def follow_up_record(*, follow_up, situation, recorded_on, note, by) -> ExitFollowUp:
+    return update_record(
+        obj=follow_up,
+        by=by,
+        situation=situation,
+        recorded_on=recorded_on,
+        recorded_by=by,
+        note=note,
+    )

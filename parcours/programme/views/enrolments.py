@@ -1,0 +1,218 @@
+"""Enrolling a person in a group, their exit or extension, the follow-up after exit."""
+
+import dataclasses
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.programme import services
+from parcours.programme.forms import (
+    EnrolmentExitForm,
+    EnrolmentExtendForm,
+    EnrolmentForm,
+    FollowUpForm,
+    add_service_error,
+    outcome_detail_label,
+)
+from parcours.programme.models import Enrolment, ExitFollowUp
+from parcours.programme.selectors import visible_groups
+
+
+def _short(day):
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _clip(day, start, end):
+    return min(max(day, start), end)
+
+
+def _enrolment_for(request, pk):
+    """An enrolment of the user's organisation, or 404 (enrolments have no organisation
+    column of their own: their group has)."""
+    enrolments = Enrolment.objects.select_related("participant", "group").filter(
+        group__in=visible_groups(request.user)
+    )
+    return get_object_or_404(enrolments, pk=pk)
+
+
+def _already_closed(request, enrolment):
+    messages.warning(
+        request,
+        _("The enrolment of %(name)s in this group closed on %(date)s.")
+        % {"name": enrolment.participant, "date": _short(enrolment.exit_date)},
+    )
+    return redirect("programme:group_detail", pk=enrolment.group_id)
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def enrolment_create(request, pk):
+    group = get_object_for(
+        request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
+    )
+    today = timezone.localdate()
+    form = EnrolmentForm(
+        request.POST or None,
+        group=group,
+        initial={"start_date": _clip(today, group.start_date, group.end_date)},
+    )
+    warnings = None
+    if request.method == "POST" and form.is_valid():
+        participant = form.cleaned_data["participant"]
+        start_date = form.cleaned_data["start_date"]
+        warnings = services.enrolment_warnings(
+            participant=participant, group=group, start_date=start_date
+        )
+        if not warnings or form.cleaned_data["confirm_warnings"]:
+            try:
+                services.enrolment_create(
+                    participant=participant, group=group, start_date=start_date, by=request.user
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is enrolled in %(group)s from %(date)s.")
+                    % {"name": participant, "group": group, "date": _short(start_date)},
+                )
+                return redirect("programme:group_detail", pk=group.pk)
+    return render(
+        request,
+        "programme/enrolment_form.html",
+        {"form": form, "group": group, "warnings": warnings},
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def enrolment_exit(request, pk):
+    enrolment = _enrolment_for(request, pk)
+    if enrolment.exit_date is not None:
+        return _already_closed(request, enrolment)
+    today = timezone.localdate()
+    form = EnrolmentExitForm(
+        request.POST or None,
+        enrolment=enrolment,
+        initial={"exit_date": _clip(today, enrolment.start_date, enrolment.group.end_date)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrolment_exit(
+                enrolment=enrolment,
+                exit_date=data["exit_date"],
+                outcome=data["outcome"],
+                detail=data["outcome_detail"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            enrolment.refresh_from_db()  # the service set the values before refusing them
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The exit of %(name)s is recorded. A follow-up is due on %(date)s.")
+                % {"name": enrolment.participant, "date": _short(enrolment.follow_up.due_on)},
+            )
+            return redirect("programme:group_detail", pk=enrolment.group_id)
+    return render(
+        request, "programme/enrolment_exit_form.html", {"form": form, "enrolment": enrolment}
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def enrolment_extend(request, pk):
+    enrolment = _enrolment_for(request, pk)
+    if enrolment.exit_date is not None:
+        return _already_closed(request, enrolment)
+    today = timezone.localdate()
+    form = EnrolmentExtendForm(
+        request.POST or None,
+        enrolment=enrolment,
+        groups=visible_groups(request.user),
+        initial={"exit_date": _clip(today, enrolment.start_date, enrolment.group.end_date)},
+    )
+    warnings, next_group = None, None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        next_group, next_start = data["next_group"], data["next_start_date"]
+        warnings = services.enrolment_warnings(
+            participant=enrolment.participant, group=next_group, start_date=next_start
+        )
+        # The enrolment being closed does not count as overlapping the next one.
+        warnings = dataclasses.replace(
+            warnings, overlapping=[o for o in warnings.overlapping if o.pk != enrolment.pk]
+        )
+        if not warnings or data["confirm_warnings"]:
+            try:
+                services.enrolment_extend(
+                    enrolment=enrolment,
+                    exit_date=data["exit_date"],
+                    next_group=next_group,
+                    next_start_date=next_start,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                enrolment.refresh_from_db()  # nothing was written: the extension is one act
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s goes on in %(group)s from %(date)s.")
+                    % {
+                        "name": enrolment.participant,
+                        "group": next_group,
+                        "date": _short(next_start),
+                    },
+                )
+                return redirect("programme:group_detail", pk=enrolment.group_id)
+    return render(
+        request,
+        "programme/enrolment_extend_form.html",
+        {"form": form, "enrolment": enrolment, "warnings": warnings, "next_group": next_group},
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def follow_up_record(request, pk):
+    follow_up = get_object_or_404(
+        ExitFollowUp.objects.select_related(
+            "enrolment__participant", "enrolment__group", "recorded_by"
+        ).filter(enrolment__group__organisation_id=request.user.organisation_id),
+        pk=pk,
+    )
+    enrolment = follow_up.enrolment
+    # As recorded before: the bound form writes the submitted values onto the follow-up.
+    previous = (
+        {"on": follow_up.recorded_on, "by": follow_up.recorded_by}
+        if follow_up.recorded_on
+        else None
+    )
+    initial = {} if follow_up.recorded_on else {"recorded_on": timezone.localdate()}
+    form = FollowUpForm(request.POST or None, instance=follow_up, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_record(follow_up=follow_up, by=request.user, **form.values())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The follow-up of %(name)s is recorded.") % {"name": enrolment.participant},
+            )
+            return redirect("programme:group_detail", pk=enrolment.group_id)
+    return render(
+        request,
+        "programme/follow_up_form.html",
+        {
+            "form": form,
+            "follow_up": follow_up,
+            "enrolment": enrolment,
+            "detail_label": outcome_detail_label(enrolment.outcome_detail),
+            "previous": previous,
+        },
+    )
