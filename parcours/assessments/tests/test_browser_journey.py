@@ -17,7 +17,7 @@ from parcours.programme.models import Enrolment
 
 pytestmark = pytest.mark.browser
 
-ENTRY = {domain: 2 for domain in Domain.values}
+ENTRY = dict.fromkeys(Domain.values, 2)
 END = {**ENTRY, Domain.SOCIAL_CULTURAL: 4, Domain.HEALTH: 3}
 
 

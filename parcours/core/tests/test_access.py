@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.checks import iter_url_patterns
-from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.assessments.factories import ActionFactory
+from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory
 from parcours.programme.models import ExitFollowUp
 
