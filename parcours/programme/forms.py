@@ -196,6 +196,15 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
         return start
 
 
+def _exit_after_start(exit_date, enrolment):
+    if exit_date < enrolment.start_date:
+        raise forms.ValidationError(
+            _("The exit cannot come before the start of the enrolment (%(date)s).")
+            % {"date": _short(enrolment.start_date)}
+        )
+    return exit_date
+
+
 def _detail_choices():
     groups = [
         (outcome.label, details.choices)
@@ -232,13 +241,7 @@ class EnrolmentExitForm(forms.Form):
         self.enrolment = enrolment
 
     def clean_exit_date(self):
-        exit_date = self.cleaned_data["exit_date"]
-        if exit_date < self.enrolment.start_date:
-            raise forms.ValidationError(
-                _("The exit cannot come before the start of the enrolment (%(date)s).")
-                % {"date": _short(self.enrolment.start_date)}
-            )
-        return exit_date
+        return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)
 
     def clean(self):
         cleaned = super().clean()
@@ -294,13 +297,7 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, forms.Form):
         self.add_confirmation_field()
 
     def clean_exit_date(self):
-        exit_date = self.cleaned_data["exit_date"]
-        if exit_date < self.enrolment.start_date:
-            raise forms.ValidationError(
-                _("The exit cannot come before the start of the enrolment (%(date)s).")
-                % {"date": _short(self.enrolment.start_date)}
-            )
-        return exit_date
+        return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.enums import Role
 from parcours.participants import services
 from parcours.participants.forms import ConsentForm, ParticipantForm
 from parcours.participants.selectors import likely_duplicates, visible_participants
@@ -32,10 +33,10 @@ def _duplicates_of(form, *, exclude_pk=None):
 @requires(Capability.MANAGE_PARTICIPANTS)
 def participant_create(request):
     organisation = request.user.organisation
+    # A social worker taking someone in usually follows them.
+    in_charge = request.user if request.user.role == Role.SOCIAL_WORKER else None
     form = ParticipantForm(
-        request.POST or None,
-        organisation=organisation,
-        initial={"social_worker": request.user if request.user.role == "social_worker" else None},
+        request.POST or None, organisation=organisation, initial={"social_worker": in_charge}
     )
     duplicates = []
     if request.method == "POST" and form.is_valid():
