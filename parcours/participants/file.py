@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Sum
 
+from parcours.assessments.models import Action
 from parcours.participants.enums import LITERACY_LEVEL_RANK
 from parcours.participants.models import Intervention, InterventionDomain, LiteracyTest
 
@@ -27,6 +28,7 @@ class ParticipantStory:
     intervention_count: int = 0
     intervention_minutes: int = 0
     literacy_tests: list = field(default_factory=list)
+    open_actions: list = field(default_factory=list)
     literacy_progress: list = field(default_factory=list)
 
 
@@ -51,6 +53,9 @@ def participant_story(participant, *, with_social_data: bool) -> ParticipantStor
         LiteracyTest.objects.filter(participant=participant).select_related("examiner")
     )
     story.literacy_progress = literacy_progress(story.literacy_tests)
+    story.open_actions = list(
+        Action.objects.filter(enrolment__participant=participant).open().order_by("due_date")
+    )
     return story
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from parcours.assessments.factories import ActionFactory
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import (
@@ -88,12 +89,13 @@ def test_file_page_query_count_does_not_grow_with_history(client, social_worker,
         for _ in range(5):
             EnrolmentFactory(participant=followed, group__organisation=followed.organisation)
         LiteracyTestFactory.create_batch(4, participant=followed, examiner=social_worker)
+        ActionFactory.create_batch(6, enrolment=followed.enrolments.first())
 
     # Session, user with organisation, participant with social worker, the audit row,
     # enrolments with groups, consents with collectors, intervention totals, recent
     # interventions with authors, their domains, literacy tests with examiners, the
-    # ratings of the current enrolment's assessments (the journey).
-    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=11)
+    # ratings of the current enrolment's assessments (the journey), the open actions.
+    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=12)
 
 
 @pytest.mark.django_db
@@ -103,3 +105,16 @@ def test_candidate_without_group(client, social_worker):
     response = client.get(_file_url(participant))
     assert response.status_code == 200
     assert response.context["story"].enrolments == []
+
+
+@pytest.mark.django_db
+def test_the_open_actions_show_on_the_file(client, social_worker, followed):
+    enrolment = followed.enrolments.get()
+    ActionFactory(enrolment=enrolment, description="Rendez-vous au CPAS pour la carte médicale")
+    ActionFactory(enrolment=enrolment, description="Action terminée", status="done")
+    client.force_login(social_worker)
+
+    content = client.get(_file_url(followed)).content.decode()
+
+    assert "Rendez-vous au CPAS pour la carte médicale" in content
+    assert "Action terminée" not in content

@@ -34,5 +34,6 @@ def participant_detail(request, pk):
             "casework": casework,
             "age": participant.age_on(timezone.localdate()),
             "journey": journey_context(enrolment) if casework and enrolment else None,
+            "today": timezone.localdate(),
         },
     )
