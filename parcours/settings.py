@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "parcours.programme",
     "parcours.workshops",
     "parcours.assessments",
+    "parcours.attendance",
 ]
 
 MIDDLEWARE = [

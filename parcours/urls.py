@@ -7,4 +7,6 @@ urlpatterns = [
     path("participants/", include("parcours.participants.urls")),
     path("programme/", include("parcours.programme.urls")),
     path("assessments/", include("parcours.assessments.urls")),
+    path("workshops/", include("parcours.workshops.urls")),
+    path("attendance/", include("parcours.attendance.urls")),
 ]

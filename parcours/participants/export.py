@@ -11,12 +11,16 @@ network access: the stylesheet is inline and the URL fetcher refuses everything.
 
 import re
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
+from parcours.assessments.enums import ActionStatus, Moment, Rating
+from parcours.assessments.models import Action, Assessment
+from parcours.assessments.progress import MOMENTS
+from parcours.assessments.selectors import journey_context
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
     ISCED_LEVELS,
@@ -34,8 +38,13 @@ from parcours.participants.enums import (
 )
 from parcours.participants.models import Intervention, LiteracyTest
 from parcours.participants.niss import format_niss
-from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType
-from parcours.programme.models import Enrolment
+from parcours.programme.enums import (
+    OUTCOME_DETAILS,
+    ExitOutcome,
+    FollowUpSituation,
+    ProcessType,
+)
+from parcours.programme.models import Enrolment, ExitFollowUp
 
 EXPORT_FORMAT = "parcours.participant-export"
 EXPORT_VERSION = 1
@@ -91,13 +100,99 @@ def _outcome_detail(enrolment):
     return _choice(details, enrolment.outcome_detail)
 
 
+def _ratings(assessment):
+    """The seven domains in their order, each with its rating (None: not concerned)."""
+    stored = {row.domain: row for row in assessment.ratings.all()}
+    ratings = []
+    for domain in Domain.values:
+        row = stored.get(domain)
+        rating = row.rating if row is not None else None
+        ratings.append(
+            {
+                "domain": _choice(Domain, domain),
+                "rating": rating,
+                "rating_label": (
+                    str(Rating(rating).label) if rating is not None else gettext("not concerned")
+                ),
+                "comment": row.comment if row is not None else "",
+            }
+        )
+    return ratings
+
+
+def _assessment(assessment):
+    return {
+        "moment": _choice(Moment, assessment.moment),
+        "date": assessment.date,
+        "author": _name(assessment.author),
+        "overall_note": assessment.overall_note,
+        "ratings": _ratings(assessment),
+    }
+
+
+def _action(action, moments):
+    """An action of the plan; ``moments`` gives the moment of each of the enrolment's
+    assessments, for the one where the action was agreed and last reviewed."""
+    return {
+        "domain": _choice(Domain, action.domain),
+        "description": action.description,
+        "responsible": action.responsible,
+        "due_date": action.due_date,
+        "status": _choice(ActionStatus, action.status),
+        "agreed_at": _choice(Moment, moments.get(action.agreed_at_id)),
+        "reviewed_at": _choice(Moment, moments.get(action.reviewed_at_id)),
+    }
+
+
+def _follow_up(enrolment):
+    """The follow-up six months after the exit; None before the exit."""
+    try:
+        follow_up = enrolment.follow_up
+    except ExitFollowUp.DoesNotExist:
+        return None
+    if follow_up is None:
+        return None
+    return {
+        "due_on": follow_up.due_on,
+        "situation": _choice(FollowUpSituation, follow_up.situation),
+        "recorded_on": follow_up.recorded_on,
+        "recorded_by": _name(follow_up.recorded_by),
+        "note": follow_up.note,
+    }
+
+
+def _enrolment(enrolment):
+    assessments = list(enrolment.assessments.all())
+    moments = {assessment.pk: assessment.moment for assessment in assessments}
+    return {
+        "group": enrolment.group.name,
+        "process_type": _choice(ProcessType, enrolment.group.process_type),
+        "start_date": enrolment.start_date,
+        "exit_date": enrolment.exit_date,
+        "outcome": _choice(ExitOutcome, enrolment.outcome),
+        "outcome_detail": _outcome_detail(enrolment),
+        "assessments": [_assessment(assessment) for assessment in assessments],
+        "actions": [_action(action, moments) for action in enrolment.actions.all()],
+        "follow_up": _follow_up(enrolment),
+    }
+
+
 def participant_data(participant, *, exported_by=None, now=None) -> dict:
     """Everything the application holds about ``participant``, readable as it is."""
     prefetch_related_objects([participant], "organisation", "social_worker")
     consents = participant.consents.select_related("collected_by").order_by("given_on", "id")
     enrolments = (
         Enrolment.objects.filter(participant=participant)
-        .select_related("group")
+        .select_related("group", "follow_up__recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("author")
+                .prefetch_related("ratings")
+                .order_by("date", "id"),
+            ),
+            Prefetch("actions", queryset=Action.objects.order_by("due_date", "id")),
+        )
         .order_by("start_date", "id")
     )
     interventions = (
@@ -170,17 +265,7 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
             }
             for consent in consents
         ],
-        "enrolments": [
-            {
-                "group": enrolment.group.name,
-                "process_type": _choice(ProcessType, enrolment.group.process_type),
-                "start_date": enrolment.start_date,
-                "exit_date": enrolment.exit_date,
-                "outcome": _choice(ExitOutcome, enrolment.outcome),
-                "outcome_detail": _outcome_detail(enrolment),
-            }
-            for enrolment in enrolments
-        ],
+        "enrolments": [_enrolment(enrolment) for enrolment in enrolments],
         "interventions": [
             {
                 "date": intervention.date,
@@ -230,14 +315,49 @@ def _refusing_fetcher():
     return NoFetching()
 
 
+def _rating_grid(enrolment):
+    """The ratings of an exported enrolment as rows of the seven domains, each with one
+    cell per moment (entry, middle, end): ``{"domain", "cells": [rating or None]}``."""
+    by_moment = {row["moment"]["code"]: row for row in enrolment["assessments"]}
+    grid = []
+    for index, domain in enumerate(Domain.values):
+        cells = []
+        for moment in MOMENTS:
+            assessment = by_moment.get(moment)
+            cells.append(None if assessment is None else assessment["ratings"][index])
+        grid.append({"domain": _choice(Domain, domain), "cells": cells})
+    return grid
+
+
+def _latest_journey(participant) -> dict:
+    """The journey chart of the person's latest enrolment (two queries); empty without one."""
+    latest = (
+        Enrolment.objects.filter(participant=participant)
+        .select_related("group")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if latest is None:
+        return {"latest_enrolment": None, "radar": ""}
+    context = journey_context(latest)
+    return {"latest_enrolment": latest, "radar": context["radar"]}
+
+
 def render_html(participant, data) -> str:
     """The HTML of the PDF document (also what tests read)."""
+    enrolments = [
+        {**enrolment, "rating_grid": _rating_grid(enrolment)} for enrolment in data["enrolments"]
+    ]
     return render_to_string(
         "participants/export_pdf.html",
         {
             "participant": participant,
             "data": data,
+            "enrolments": enrolments,
+            "moments": [Moment(moment).label for moment in MOMENTS],
+            "rating_scale": [str(label) for label in Rating.labels],
             "total_minutes": sum(row["duration_minutes"] for row in data["interventions"]),
+            **_latest_journey(participant),
         },
     )
 

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.domains import Domain
 from parcours.core.models import OrganisationOwned
-from parcours.workshops.enums import Axis
+from parcours.workshops.enums import Axis, ProviderKind
 
 
 class Workshop(OrganisationOwned):
@@ -46,3 +48,187 @@ class WorkshopDomain(models.Model):
 
     def __str__(self):
         return self.get_domain_display()
+
+
+class Provider(OrganisationOwned):
+    """A subcontractor or partner organisation that leads workshops; the team's own
+    leaders are users."""
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=[(k, label) for k, label in ProviderKind.choices if k != ProviderKind.TEAM],
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="provider_name_unique_in_organisation",
+                violation_error_message=_("Another provider already has this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ClosingPeriod(OrganisationOwned):
+    """Days the programme is closed (summer, end of year): no session is planned then."""
+
+    label = models.CharField(_("label"), max_length=100)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+
+    class Meta:
+        verbose_name = _("closing period")
+        verbose_name_plural = _("closing periods")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="closing_ends_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class SessionSeries(OrganisationOwned):
+    """A weekly recurring workshop, e.g. every Tuesday 13:30-16:30 from a date to a date."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.PROTECT, related_name="series"
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the week"), help_text=_("0 is Monday, 6 is Sunday.")
+    )
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+    first_date = models.DateField(_("from"))
+    last_date = models.DateField(_("to"))
+
+    class Meta:
+        verbose_name = _("weekly series")
+        verbose_name_plural = _("weekly series")
+
+    def __str__(self):
+        return f"{self.workshop} · {self.first_date:%d/%m/%Y}-{self.last_date:%d/%m/%Y}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def held(self):
+        return self.filter(cancelled=False)
+
+    def between(self, first, last):
+        return self.filter(date__gte=first, date__lte=last)
+
+
+class Session(OrganisationOwned):
+    """One dated occurrence of a workshop for one or more groups."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    series = models.ForeignKey(
+        SessionSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    groups = models.ManyToManyField(
+        "programme.Group", verbose_name=_("groups"), related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    provider_kind = models.CharField(
+        _("led by"), max_length=20, choices=ProviderKind.choices, default=ProviderKind.TEAM
+    )
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_("The subcontractor or partner; empty when the team leads it."),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions_led",
+        help_text=_("The person who runs the session and takes attendance."),
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancel_reason = models.CharField(_("reason of the cancellation"), max_length=200, blank=True)
+    register_validated_at = models.DateTimeField(_("register validated at"), null=True, blank=True)
+    register_validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("register validated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(provider_kind=ProviderKind.TEAM, provider__isnull=True)
+                | (~Q(provider_kind=ProviderKind.TEAM) & Q(provider__isnull=False)),
+                name="session_provider_matches_kind",
+                violation_error_message=_(
+                    "A subcontracted or partner session names its provider; a team one does not."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled=False) | ~Q(cancel_reason=""),
+                name="session_cancel_has_reason",
+                violation_error_message=_("Say why the session is cancelled."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "workshop", "date", "start_time"],
+                name="session_unique_per_workshop_and_time",
+                violation_error_message=_("This workshop already has a session at that time."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "date"], name="session_org_date_idx"),
+            models.Index(fields=["leader", "date"], name="session_leader_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop} · {self.date:%d/%m/%Y} {self.start_time:%H:%M}"
+
+    @property
+    def hours(self):
+        """Length in hours (a Decimal-free float; totals are summed in the database)."""
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        return (end - start) / 60

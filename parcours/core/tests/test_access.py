@@ -16,6 +16,7 @@ from parcours.assessments.factories import ActionFactory
 from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory
 from parcours.programme.models import ExitFollowUp
+from parcours.workshops.factories import SessionFactory
 
 ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
 EVERY_ROLE = frozenset(ROLES)
@@ -113,6 +114,8 @@ RULES = {
     "participants:literacy_test_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_json": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_pdf": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    # -- workshops: catalogue, planning, calendars --
+    # -- attendance: registers and hours --
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),
@@ -165,6 +168,11 @@ def world(personas, outsider):
         "enrolment": enrolment,
         "follow_up": ExitFollowUp.objects.create(enrolment=exited, due_on=exited.exit_date),
         "action": ActionFactory(enrolment=enrolment),
+        "session": SessionFactory(
+            organisation=enrolment.group.organisation,
+            groups=[enrolment.group],
+            leader=personas["workshop_leader"],
+        ),
     }
 
 

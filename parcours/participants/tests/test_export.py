@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
 
+from parcours.assessments.enums import ActionStatus, Moment, Rating
+from parcours.assessments.factories import ActionFactory, AssessmentFactory
+from parcours.assessments.models import Assessment, DomainRating
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
 from parcours.core.testing import count_queries
@@ -38,10 +41,20 @@ from parcours.participants.factories import (
     ParticipantFactory,
 )
 from parcours.participants.models import InterventionDomain, Participant
-from parcours.programme.enums import ExitOutcome, ProcessType, SocialProject
+from parcours.programme.enums import (
+    ExitOutcome,
+    FollowUpSituation,
+    ProcessType,
+    SocialProject,
+)
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.programme.models import Enrolment, ExitFollowUp
 
 NOTE = "Visite au service logement : dossier de prime complété, à revoir en avril."
+HOUSING_COMMENT = "Logement insalubre, demande à l'AIS en cours."
+OVERALL_NOTE = "Motivée ; priorité au logement et à la santé."
+ACTION = "Constituer le dossier de l'agence immobilière sociale."
+FOLLOW_UP_NOTE = "Bénévole trois matinées par semaine à la Croix-Rouge."
 PDFTOTEXT = shutil.which("pdftotext")
 
 
@@ -63,6 +76,75 @@ def _intervention(participant, author, *, notes=NOTE, domains=(Domain.HOUSING, D
     for domain in domains:
         InterventionDomain.objects.create(intervention=intervention, domain=domain)
     return intervention
+
+
+def _assessment(enrolment, author, moment, date, ratings, note=""):
+    """An assessment with its seven rows, as the service saves it: ``ratings`` maps a
+    domain to ``(rating, comment)``; the others are not concerned."""
+    assessment = AssessmentFactory(
+        enrolment=enrolment, author=author, moment=moment, date=date, overall_note=note
+    )
+    DomainRating.objects.bulk_create(
+        DomainRating(
+            assessment=assessment,
+            domain=domain,
+            rating=ratings.get(domain, (None, ""))[0],
+            comment=ratings.get(domain, (None, ""))[1],
+        )
+        for domain in Domain.values
+    )
+    return assessment
+
+
+@pytest.fixture
+def journey(participant, social_worker, coordinator):
+    """The past enrolment assessed at entry and at the end, with its plan and a recorded
+    follow-up; the current one assessed at entry."""
+    past, current = participant.enrolments.order_by("start_date")
+    entry = _assessment(
+        past,
+        social_worker,
+        Moment.ENTRY,
+        datetime.date(2025, 1, 13),
+        {
+            Domain.HOUSING: (1, HOUSING_COMMENT),
+            Domain.HEALTH: (2, ""),
+            Domain.SOCIAL_CULTURAL: (3, ""),
+        },
+        note=OVERALL_NOTE,
+    )
+    _assessment(
+        past,
+        social_worker,
+        Moment.END,
+        datetime.date(2025, 10, 20),
+        {Domain.HOUSING: (4, ""), Domain.HEALTH: (3, ""), Domain.SOCIAL_CULTURAL: (5, "")},
+    )
+    ActionFactory(
+        enrolment=past,
+        domain=Domain.HOUSING,
+        description=ACTION,
+        responsible="Aïcha et l'assistante sociale",
+        due_date=datetime.date(2025, 3, 31),
+        status=ActionStatus.DONE,
+        agreed_at=entry,
+    )
+    ExitFollowUp.objects.create(
+        enrolment=past,
+        due_on=datetime.date(2026, 4, 30),
+        situation=FollowUpSituation.VOLUNTEERING,
+        recorded_on=datetime.date(2026, 5, 4),
+        recorded_by=coordinator,
+        note=FOLLOW_UP_NOTE,
+    )
+    _assessment(
+        current,
+        social_worker,
+        Moment.ENTRY,
+        datetime.date(2026, 1, 12),
+        {Domain.HOUSING: (4, ""), Domain.FAMILY: (3, "Reprise de contact avec sa sœur.")},
+    )
+    return participant
 
 
 @pytest.fixture
@@ -322,34 +404,81 @@ def test_a_full_day_of_inactivity_is_given_as_a_date(organisation):
     assert inactive == {"value": "2023-11-15", "label": "15 novembre 2023"}
 
 
+def _one_of_each(participant, author):
+    """One assessment and one action on the current enrolment (with the intervention of
+    the fixture): every list of the file holds a row."""
+    current = participant.enrolments.order_by("start_date").last()
+    _assessment(current, author, Moment.ENTRY, current.start_date, {Domain.HOUSING: (2, "")})
+    ActionFactory(enrolment=current)
+
+
+def _a_long_history(participant, author):
+    """29 more interventions and actions, the other assessments, two more enrolments
+    each assessed and followed up."""
+    current = participant.enrolments.order_by("start_date").last()
+    for _ in range(29):
+        _intervention(participant, author, domains=(Domain.FAMILY, Domain.FINANCIAL))
+    for day in range(28):
+        ActionFactory(enrolment=current, due_date=datetime.date(2026, 4, day + 1))
+    for moment in (Moment.MIDDLE, Moment.END):
+        _assessment(current, author, moment, current.start_date, {Domain.HEALTH: (3, "")})
+    for year in (2023, 2024):
+        group = GroupFactory(
+            organisation=participant.organisation,
+            start_date=datetime.date(year, 1, 9),
+            end_date=datetime.date(year, 10, 27),
+        )
+        enrolment = EnrolmentFactory(
+            participant=participant,
+            group=group,
+            exit_date=group.end_date,
+            outcome=ExitOutcome.DROPOUT,
+        )
+        _assessment(enrolment, author, Moment.ENTRY, group.start_date, {Domain.FAMILY: (1, "")})
+        ActionFactory(enrolment=enrolment)
+        ExitFollowUp.objects.create(
+            enrolment=enrolment,
+            due_on=datetime.date(year + 1, 4, 27),
+            situation=FollowUpSituation.UNCHANGED,
+            recorded_on=datetime.date(year + 1, 5, 2),
+            recorded_by=author,
+        )
+
+
 @pytest.mark.django_db
 def test_json_queries_do_not_grow_with_the_history(client, social_worker, participant):
     client.force_login(social_worker)
     url = _url("export_json", participant)
+    _one_of_each(participant, social_worker)
     client.get(url)  # the first request of a session also writes the session
 
     with_one = count_queries(client, url)
-    for _ in range(29):
-        _intervention(participant, social_worker, domains=(Domain.FAMILY, Domain.FINANCIAL))
+    _a_long_history(participant, social_worker)
     with_thirty = count_queries(client, url)
 
     assert with_one == with_thirty
-    assert len(json.loads(client.get(url).content)["interventions"]) == 30
+    data = json.loads(client.get(url).content)
+    assert len(data["interventions"]) == 30
+    assert sum(len(enrolment["actions"]) for enrolment in data["enrolments"]) == 31
+    assert sum(len(enrolment["assessments"]) for enrolment in data["enrolments"]) == 5
 
 
 @pytest.mark.django_db
 def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_worker, participant):
+    _one_of_each(participant, social_worker)
     with CaptureQueriesContext(connection) as few:
         participant_data(_fresh(participant))
-    for _ in range(29):
-        _intervention(participant, social_worker)
+    _a_long_history(participant, social_worker)
     with CaptureQueriesContext(connection) as many:
         data = participant_data(_fresh(participant))
 
     assert len(data["interventions"]) == 30
-    # The participant, organisation, social worker, then one query per list and one for
-    # the domains of all the interventions.
-    assert len(few.captured_queries) == len(many.captured_queries) == 8
+    assert len(data["enrolments"]) == 4
+    assert sum(len(enrolment["actions"]) for enrolment in data["enrolments"]) == 31
+    # The participant, organisation, social worker, then one query per list (the
+    # enrolments with their follow-ups), one for the domains of all the interventions,
+    # one for the ratings of all the assessments.
+    assert len(few.captured_queries) == len(many.captured_queries) == 11
 
 
 @pytest.mark.django_db
@@ -475,6 +604,127 @@ def test_others_cannot_export(client, request, participant, name, persona, statu
     ).exists()
 
 
+@pytest.mark.django_db
+def test_json_holds_the_assessments_the_action_plan_and_the_follow_up(
+    client, social_worker, coordinator, journey
+):
+    client.force_login(social_worker)
+
+    data = json.loads(client.get(_url("export_json", journey)).content)
+
+    domains, moments, ratings = _labels(Domain), _labels(Moment), _labels(Rating)
+    past, current = data["enrolments"]
+    entry, end = past["assessments"]
+    assert entry["moment"] == {"code": "entry", "label": moments["entry"]}
+    assert end["moment"]["code"] == "end"
+    assert entry["date"] == "2025-01-13"
+    assert entry["author"] == social_worker.get_full_name()
+    assert entry["overall_note"] == OVERALL_NOTE
+    assert [row["domain"]["code"] for row in entry["ratings"]] == Domain.values
+    by_domain = {row["domain"]["code"]: row for row in entry["ratings"]}
+    assert by_domain["housing"] == {
+        "domain": {"code": "housing", "label": domains["housing"]},
+        "rating": 1,
+        "rating_label": ratings[1],
+        "comment": HOUSING_COMMENT,
+    }
+    assert by_domain["health"]["rating"] == 2
+    with translation.override("fr"):
+        not_concerned = translation.gettext("not concerned")
+    assert by_domain["financial"] == {
+        "domain": {"code": "financial", "label": domains["financial"]},
+        "rating": None,
+        "rating_label": not_concerned,
+        "comment": "",
+    }
+    assert {row["domain"]["code"]: row["rating"] for row in end["ratings"]}["housing"] == 4
+
+    assert past["actions"] == [
+        {
+            "domain": {"code": "housing", "label": domains["housing"]},
+            "description": ACTION,
+            "responsible": "Aïcha et l'assistante sociale",
+            "due_date": "2025-03-31",
+            "status": {"code": "done", "label": _labels(ActionStatus)["done"]},
+            "agreed_at": {"code": "entry", "label": moments["entry"]},
+            "reviewed_at": None,
+        }
+    ]
+    assert past["follow_up"] == {
+        "due_on": "2026-04-30",
+        "situation": {
+            "code": "volunteering",
+            "label": _labels(FollowUpSituation)["volunteering"],
+        },
+        "recorded_on": "2026-05-04",
+        "recorded_by": coordinator.get_full_name(),
+        "note": FOLLOW_UP_NOTE,
+    }
+
+    [current_entry] = current["assessments"]
+    family = {row["domain"]["code"]: row for row in current_entry["ratings"]}["family"]
+    assert (family["rating"], family["comment"]) == (3, "Reprise de contact avec sa sœur.")
+    assert (current["actions"], current["follow_up"]) == ([], None)
+
+
+@pytest.mark.django_db
+def test_a_follow_up_not_recorded_yet_is_exported_as_due(participant):
+    past = participant.enrolments.order_by("start_date").first()
+    ExitFollowUp.objects.create(enrolment=past, due_on=datetime.date(2026, 4, 30))
+
+    follow_up = participant_data(_fresh(participant))["enrolments"][0]["follow_up"]
+
+    assert follow_up == {
+        "due_on": datetime.date(2026, 4, 30),
+        "situation": None,
+        "recorded_on": None,
+        "recorded_by": None,
+        "note": "",
+    }
+
+
+@pytest.mark.django_db
+def test_document_html_holds_the_assessments_the_plan_and_the_follow_up(coordinator, journey):
+    with translation.override("fr"):
+        html = render_html(journey, participant_data(_fresh(journey)))
+
+    assert HOUSING_COMMENT.replace("'", "&#x27;") in html
+    assert OVERALL_NOTE in html
+    assert ACTION.replace("'", "&#x27;") in html
+    assert _labels(ActionStatus)["done"] in html
+    assert FOLLOW_UP_NOTE in html
+    assert _labels(FollowUpSituation)["volunteering"] in html
+    assert coordinator.get_full_name() in html
+    assert "Reprise de contact avec sa sœur." in html
+    # The star chart of the latest enrolment, drawn inline, not escaped.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="radar"') == 1
+    assert "Immersion 2026" in html
+
+
+@pytest.mark.django_db
+def test_pdf_renders_with_the_assessments_and_the_chart(rf, social_worker, journey, tmp_path):
+    request = rf.get("/")
+    request.user = social_worker
+    with translation.override("fr"):
+        pdf = render_pdf(journey, participant_data(_fresh(journey)), request=request)
+
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert _pdf_page_count(pdf) >= 2
+    if PDFTOTEXT is None:
+        return
+    path = tmp_path / "export.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        [PDFTOTEXT, str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "priorité au logement" in flat
+    assert "Constituer le dossier" in flat
+    assert "Croix-Rouge" in flat
+    assert _labels(Domain)["employment_training"] in flat  # a row of the rating grid
+
+
 PARTICIPANT_FIELDS_IN_THE_EXPORT = {
     "reference", "last_name", "first_name", "gender", "birth_date", "birth_country",
     "nationality", "niss", "phone", "email", "address", "postal_code", "city",
@@ -505,4 +755,25 @@ def test_the_export_knows_every_part_of_the_file():
     }, "Records about participants changed: update parcours/participants/export.py"
     assert fields == PARTICIPANT_FIELDS_IN_THE_EXPORT | PARTICIPANT_FIELDS_LEFT_OUT, (
         "The participant's fields changed: update parcours/participants/export.py"
+    )
+    # The records of an enrolment, and those of its records, are part of the file too.
+    enrolment_records = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Enrolment
+    }
+    assert enrolment_records == {
+        "assessments.Action",
+        "assessments.Assessment",
+        "programme.ExitFollowUp",
+    }, "Records about enrolments changed: update parcours/participants/export.py"
+    assessment_records = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Assessment
+    }
+    assert assessment_records == {"assessments.Action", "assessments.DomainRating"}, (
+        "Records about assessments changed: update parcours/participants/export.py"
     )
