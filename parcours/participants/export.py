@@ -21,6 +21,8 @@ from parcours.assessments.enums import ActionStatus, Moment, Rating
 from parcours.assessments.models import Action, Assessment
 from parcours.assessments.progress import MOMENTS
 from parcours.assessments.selectors import journey_context
+from parcours.attendance.enums import Presence
+from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
     ISCED_LEVELS,
@@ -292,6 +294,17 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
                 "comment": test.comment,
             }
             for test in literacy_tests
+        ],
+        "attendance": [
+            {
+                "date": mark.session.date,
+                "start_time": mark.session.start_time,
+                "workshop": mark.session.workshop.name,
+                "status": _choice(Presence, mark.status),
+            }
+            for mark in Attendance.objects.filter(participant=participant)
+            .select_related("session__workshop")
+            .order_by("session__date", "session__start_time")
         ],
     }
 

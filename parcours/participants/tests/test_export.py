@@ -477,8 +477,8 @@ def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_wor
     assert sum(len(enrolment["actions"]) for enrolment in data["enrolments"]) == 31
     # The participant, organisation, social worker, then one query per list (the
     # enrolments with their follow-ups), one for the domains of all the interventions,
-    # one for the ratings of all the assessments.
-    assert len(few.captured_queries) == len(many.captured_queries) == 11
+    # one for the ratings of all the assessments, the attendance marks with their sessions.
+    assert len(few.captured_queries) == len(many.captured_queries) == 12
 
 
 @pytest.mark.django_db
@@ -748,6 +748,7 @@ def test_the_export_knows_every_part_of_the_file():
     fields = {field.name for field in Participant._meta.concrete_fields}
 
     assert holders == {
+        "attendance.Attendance",
         "participants.Consent",
         "participants.Intervention",
         "participants.LiteracyTest",
@@ -777,3 +778,36 @@ def test_the_export_knows_every_part_of_the_file():
     assert assessment_records == {"assessments.Action", "assessments.DomainRating"}, (
         "Records about assessments changed: update parcours/participants/export.py"
     )
+
+
+@pytest.mark.django_db
+def test_the_attendance_marks_are_exported(social_worker):
+    from parcours.attendance.enums import Presence
+    from parcours.attendance.models import Attendance
+    from parcours.workshops.factories import SessionFactory
+
+    enrolment = EnrolmentFactory(
+        group__organisation=social_worker.organisation,
+        participant__organisation=social_worker.organisation,
+    )
+    session = SessionFactory(
+        organisation=social_worker.organisation,
+        groups=[enrolment.group],
+        workshop__name="Atelier vélo",
+        date=datetime.date(2026, 3, 3),
+    )
+    Attendance.objects.create(session=session, participant=enrolment.participant, status="late")
+
+    with translation.override("fr"):
+        data = participant_data(_fresh(enrolment.participant))
+
+        late_label = str(Presence.LATE.label)
+
+    assert data["attendance"] == [
+        {
+            "date": datetime.date(2026, 3, 3),
+            "start_time": datetime.time(13, 30),
+            "workshop": "Atelier vélo",
+            "status": {"code": "late", "label": late_label},
+        }
+    ]
