@@ -14,31 +14,32 @@ class MenuEntry:
     url_name: str
     label: Promise
     capability: Capability
-    section: str  # the first segment of the URLs it covers, to mark the current entry
 
 
 MENU = [
-    MenuEntry("core:dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD, ""),
-    MenuEntry(
-        "participants:participant_list",
-        _("Participants"),
-        Capability.VIEW_PARTICIPANTS,
-        "participants",
-    ),
-    MenuEntry("programme:group_list", _("Groups"), Capability.VIEW_PROGRAMME, "programme"),
-    MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION, "accounts"),
-    MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT, "audit"),
+    MenuEntry("core:dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
+    MenuEntry("participants:participant_list", _("Participants"), Capability.VIEW_PARTICIPANTS),
+    MenuEntry("programme:group_list", _("Groups"), Capability.VIEW_PROGRAMME),
+    MenuEntry("workshops:week", _("Programme"), Capability.VIEW_PROGRAMME),
+    MenuEntry("attendance:register_list", _("Registers"), Capability.TAKE_ATTENDANCE),
+    MenuEntry("attendance:hours", _("Hours"), Capability.VIEW_FIGURES),
+    MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION),
+    MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
 ]
 
 
 def menu_for(user, current_path: str) -> list[dict]:
-    current_section = current_path.strip("/").split("/", 1)[0]
-    return [
-        {
-            "url": reverse(entry.url_name),
-            "label": entry.label,
-            "current": entry.section == current_section,
-        }
+    entries = [
+        {"url": reverse(entry.url_name), "label": entry.label}
         for entry in MENU
         if user_can(user, entry.capability)
     ]
+    # The current entry is the one whose address is the longest start of the page's.
+    matches = [
+        entry["url"]
+        for entry in entries
+        if entry["url"] == current_path
+        or (entry["url"] != "/" and current_path.startswith(entry["url"]))
+    ]
+    current = max(matches, key=len, default=None)
+    return [{**entry, "current": entry["url"] == current} for entry in entries]

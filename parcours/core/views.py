@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from parcours.accounts.access import Capability, public, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
+from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
 from parcours.core.dashboard import programme_overview
 from parcours.programme.selectors import follow_ups_due
 
@@ -25,6 +26,14 @@ def dashboard(request):
             "due_assessments": due_assessments(user, today=today),
             "overdue_actions": overdue_actions(user, today=today),
             "follow_ups": follow_ups_due(user, today=today),
+        }
+    context["programme_staff"] = user_can(user, Capability.VIEW_PROGRAMME)
+    if context["programme_staff"]:
+        # Early signs of dropout, and registers nobody took.
+        context |= {
+            "missed_runs": missed_in_a_row(user, today=today),
+            "untaken_registers": registers_not_taken(user, today=today)[:10],
+            "can_take_attendance": user_can(user, Capability.TAKE_ATTENDANCE),
         }
     return render(request, "core/dashboard.html", context)
 

@@ -232,3 +232,30 @@ class Session(OrganisationOwned):
         start = self.start_time.hour * 60 + self.start_time.minute
         end = self.end_time.hour * 60 + self.end_time.minute
         return (end - start) / 60
+
+
+class FeedKind(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    GROUP = "group", _("Group")
+
+
+class FeedToken(OrganisationOwned):
+    """The secret of the private calendar feed of a leader or a group; renewing it
+    replaces the row, so the old link stops working."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=FeedKind.choices)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed link")
+        verbose_name_plural = _("calendar feed links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "object_id"], name="feed_token_one_per_object"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.object_id}"

@@ -7,7 +7,7 @@ walkthroughs are the same on every machine, relative to today's date.
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.db import transaction
 
@@ -15,6 +15,9 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
+from parcours.attendance.enums import Presence
+from parcours.attendance.selectors import expected_participants
+from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
@@ -42,7 +45,9 @@ from parcours.programme.enums import (
     SocialProject,
 )
 from parcours.programme.models import Enrolment, Group
-from parcours.workshops.models import Workshop, WorkshopDomain
+from parcours.workshops.enums import ProviderKind
+from parcours.workshops.models import ClosingPeriod, Provider, Session, Workshop, WorkshopDomain
+from parcours.workshops.planning import plan_series
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo"
@@ -85,6 +90,8 @@ def build_demo(*, today: date) -> Organisation:
     participants = _create_participants(organisation, staff, rng, today=today)
     _enrol(participants, groups, rng, today=today)
     _follow_up(participants, staff, rng, today=today)
+    _plan_programme(organisation, staff, groups, today=today)
+    _take_attendance(organisation, staff, rng, today=today)
     return organisation
 
 
@@ -509,3 +516,112 @@ def _literacy_tests(participant, examiner, rng: random.Random, *, today: date) -
             reading=levels[start + step],
             writing=levels[start],
         )
+
+
+# The weekly programme of each group: (workshop, weekday, start, end, led by).
+WEEKLY_PROGRAMME = {
+    ProcessType.REMOBILISATION: [
+        ("Atelier prélude et convivialité", 0, time(13, 30), time(16, 30), "team"),
+        ("Atelier citoyen", 1, time(13, 30), time(16, 0), "team"),
+        ("Ateliers créatifs et artistiques", 3, time(13, 30), time(16, 30), "subcontractor"),
+        ("Atelier santé", 4, time(13, 30), time(15, 30), "partner"),
+    ],
+    ProcessType.IMMERSION: [
+        ("Ateliers conversation, pourparlers et mots croisés", 0, time(9, 30), time(12, 0), "team"),
+        ("Activités culturelles", 1, time(13, 30), time(16, 30), "partner"),
+        ("Ateliers conte, impro et jeux de société", 2, time(9, 30), time(12, 0), "team"),
+        ("Atelier d'initiation à l'informatique", 3, time(9, 30), time(12, 0), "team"),
+    ],
+}
+ATTENDANCE_WEEKS = 12
+
+
+def _plan_programme(organisation, staff, groups, *, today: date) -> None:
+    """Each group's weekly workshops over its months, as the coordinator would plan them;
+    public holidays and the summer closing are skipped by the planning itself."""
+    for year in {group.start_date.year for group in groups} | {today.year}:
+        create_record(
+            obj=ClosingPeriod(
+                organisation=organisation,
+                label=f"Fermeture d'été {year}",
+                start_date=date(year, 7, 20),
+                end_date=date(year, 8, 14),
+            ),
+            by=None,
+        )
+    providers = {
+        "subcontractor": create_record(
+            obj=Provider(
+                organisation=organisation,
+                name="Atelier des Couleurs ASBL",
+                kind=ProviderKind.SUBCONTRACTOR,
+                contact_name="Léa Martin",
+            ),
+            by=None,
+        ),
+        "partner": create_record(
+            obj=Provider(
+                organisation=organisation,
+                name="Maison médicale du Quartier",
+                kind=ProviderKind.PARTNER,
+                contact_name="Dr Youssef Amrani",
+            ),
+            by=None,
+        ),
+    }
+    workshops = {w.name: w for w in Workshop.objects.filter(organisation=organisation)}
+    for group in groups:
+        if group.end_date < today - timedelta(days=365):
+            continue  # older cohorts: their programme is history the demo does not need
+        # Autumn cohorts overlap the spring ones for a few months: they meet in the
+        # morning, with the other leader, in the other room.
+        autumn = group.name.endswith("-B")
+        leader = staff["koen.desmet" if autumn else "leader"]
+        room = "Salle 2" if autumn else "Salle polyvalente"
+        for name, weekday, start, end, led_by in WEEKLY_PROGRAMME[group.process_type]:
+            if autumn:
+                start, end = time(9, 0), time(12, 0)
+            plan_series(
+                organisation=organisation,
+                by=staff["coordinator"],
+                workshop=workshops[name],
+                groups=[group],
+                weekday=weekday,
+                start_time=start,
+                end_time=end,
+                first_date=group.start_date,
+                last_date=group.end_date,
+                provider_kind=led_by,
+                provider=providers.get(led_by),
+                leader=leader if led_by == "team" else None,
+                room=room if led_by == "team" else "",
+            )
+
+
+def _take_attendance(organisation, staff, rng: random.Random, *, today: date) -> None:
+    """Registers of the last weeks: mostly present, some absences, the last few days'
+    registers not yet taken (they show on the dashboard)."""
+    leader = staff["leader"]
+    sessions = (
+        Session.objects.filter(
+            organisation=organisation,
+            cancelled=False,
+            date__gte=today - timedelta(weeks=ATTENDANCE_WEEKS),
+            date__lt=today - timedelta(days=4),
+        )
+        .prefetch_related("groups")
+        .order_by("date", "start_time")
+    )
+    for session in sessions:
+        for participant in expected_participants(session):
+            status = _weighted(
+                rng,
+                [
+                    (Presence.PRESENT, 80),
+                    (Presence.LATE, 5),
+                    (Presence.EXCUSED, 7),
+                    (Presence.ABSENT, 8),
+                ],
+            )
+            attendance_mark(session=session, participant=participant, status=status, by=leader)
+        register_validate(session=session, by=leader)

@@ -23,6 +23,7 @@ EVERY_ROLE = frozenset(ROLES)
 STAFF = frozenset({"coordinator", "social_worker", "workshop_leader"})
 COORDINATOR = frozenset({"coordinator"})
 CASEWORK = frozenset({"coordinator", "social_worker"})
+TAKERS = frozenset({"coordinator", "workshop_leader"})
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,59 @@ def _enrolment_actions(world):
     return {"enrolment_pk": world["enrolment"].pk}
 
 
+def _session(world):
+    return {"pk": world["session"].pk}
+
+
+def _session_participant(world):
+    return {"pk": world["session"].pk, "participant_pk": world["participant"].pk}
+
+
 def _action(world):
     return {"pk": world["action"].pk}
 
 
 def _intervention(world):
     return {"pk": world["participant"].pk, "intervention_pk": world["intervention"].pk}
+
+
+def _workshop(world):
+    return {"pk": world["session"].workshop_id}
+
+
+def _provider(world):
+    from parcours.workshops.factories import ProviderFactory
+
+    return {"pk": ProviderFactory(organisation=world["session"].organisation).pk}
+
+
+def _closing_period(world):
+    import datetime
+
+    from parcours.workshops.models import ClosingPeriod
+
+    period = ClosingPeriod.objects.create(
+        organisation=world["session"].organisation,
+        label="Été",
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2026, 8, 15),
+    )
+    return {"pk": period.pk}
+
+
+def _session(world):
+    return {"pk": world["session"].pk}
+
+
+def _leader(world):
+    return {"pk": world["workshop_leader"].pk}
+
+
+def _leader_feed(world):
+    from parcours.workshops.planning import renew_feed_token
+
+    leader = world["workshop_leader"]
+    return {"token": renew_feed_token(leader.organisation, "leader", leader.pk).token}
 
 
 RULES = {
@@ -115,7 +163,44 @@ RULES = {
     "participants:export_json": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_pdf": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     # -- workshops: catalogue, planning, calendars --
+    "workshops:workshop_list": Rule(allowed=STAFF),
+    "workshops:workshop_create": Rule(allowed=COORDINATOR),
+    "workshops:workshop_update": Rule(allowed=COORDINATOR, kwargs=_workshop, scoped=True),
+    "workshops:provider_list": Rule(allowed=STAFF),
+    "workshops:provider_create": Rule(allowed=COORDINATOR),
+    "workshops:provider_update": Rule(allowed=COORDINATOR, kwargs=_provider, scoped=True),
+    "workshops:closing_list": Rule(allowed=COORDINATOR),
+    "workshops:closing_create": Rule(allowed=COORDINATOR),
+    "workshops:closing_delete": Rule(
+        allowed=COORDINATOR, kwargs=_closing_period, scoped=True, ok=405
+    ),  # POST only
+    "workshops:week": Rule(allowed=STAFF),
+    "workshops:series_plan": Rule(allowed=CASEWORK),
+    "workshops:session_create": Rule(allowed=CASEWORK),
+    "workshops:session_detail": Rule(allowed=STAFF, kwargs=_session, scoped=True),
+    "workshops:session_cancel": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),
+    "workshops:session_change": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),
+    "workshops:group_week": Rule(allowed=STAFF, kwargs=_group, scoped=True),
+    "workshops:group_feed_renew": Rule(
+        allowed=CASEWORK, kwargs=_group, scoped=True, ok=405
+    ),  # POST only
+    "workshops:leader_week": Rule(allowed=STAFF, kwargs=_leader, scoped=True),
+    "workshops:leader_feed_renew": Rule(
+        allowed=STAFF, kwargs=_leader, scoped=True, ok=405
+    ),  # POST only; the leader themself or the coordinator
+    "workshops:feed": Rule(public=True, kwargs=_leader_feed),  # the secret is the access
     # -- attendance: registers and hours --
+    "attendance:hours": Rule(),
+    "attendance:register_list": Rule(allowed=TAKERS),
+    "attendance:register": Rule(allowed=TAKERS, kwargs=_session, scoped=True),
+    "attendance:mark": Rule(
+        allowed=TAKERS, kwargs=_session_participant, scoped=True, ok=405
+    ),  # POST only
+    "attendance:validate": Rule(allowed=TAKERS, kwargs=_session, scoped=True, ok=405),  # POST only
+    "attendance:correct": Rule(allowed=COORDINATOR, kwargs=_session_participant, scoped=True),
+    "attendance:session_sheet": Rule(allowed=STAFF, kwargs=_session, scoped=True),
+    "attendance:group_month": Rule(allowed=STAFF, kwargs=_group, scoped=True),
+    "attendance:group_month_sheet": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),

@@ -94,8 +94,9 @@ def test_file_page_query_count_does_not_grow_with_history(client, social_worker,
     # Session, user with organisation, participant with social worker, the audit row,
     # enrolments with groups, consents with collectors, intervention totals, recent
     # interventions with authors, their domains, literacy tests with examiners, the
-    # ratings of the current enrolment's assessments (the journey), the open actions.
-    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=12)
+    # ratings of the current enrolment's assessments (the journey), the open actions,
+    # and the attendance rate (sessions held for the person, marks: two aggregates).
+    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=14)
 
 
 @pytest.mark.django_db

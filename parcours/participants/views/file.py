@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.assessments.selectors import journey_context
+from parcours.attendance.selectors import attendance_rate
 from parcours.audit.services import record_opened
 from parcours.participants.file import participant_story
 from parcours.participants.selectors import visible_participants
@@ -35,5 +36,6 @@ def participant_detail(request, pk):
             "age": participant.age_on(timezone.localdate()),
             "journey": journey_context(enrolment) if casework and enrolment else None,
             "today": timezone.localdate(),
+            "attendance_rate": attendance_rate(participant, until=timezone.localdate()),
         },
     )

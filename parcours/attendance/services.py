@@ -1,0 +1,107 @@
+"""Writing attendance: every write goes through the audit trail."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.accounts.access import Capability, user_can
+from parcours.attendance.enums import Presence
+from parcours.attendance.models import Attendance
+from parcours.attendance.selectors import expected_participants, is_expected
+from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.services import create_record, update_record
+
+
+def _check_markable(session, participant, status):
+    if session.cancelled:
+        raise ValidationError(_("This session was cancelled: it has no register."))
+    if status not in Presence.values:
+        raise ValidationError(_("Choose present, late, excused or absent."))
+    if not is_expected(session, participant):
+        raise ValidationError(
+            _("%(name)s is not enrolled in a group of this session on that day.")
+            % {"name": participant}
+        )
+
+
+@transaction.atomic
+def _write_mark(*, session, participant, status, by) -> Attendance:
+    attendance = (
+        Attendance.objects.select_for_update()
+        .select_related("session", "participant")
+        .filter(session=session, participant=participant)
+        .first()
+    )
+    if attendance is not None:
+        if attendance.status == status:
+            return attendance
+        return update_record(obj=attendance, by=by, status=status, marked_by=by)
+    try:
+        with transaction.atomic():
+            return create_record(
+                obj=Attendance(
+                    session=session, participant=participant, status=status, marked_by=by
+                ),
+                by=by,
+            )
+    except (IntegrityError, ValidationError) as error:
+        # Two taps at once (a retried mark): the other one created the row first.
+        attendance = Attendance.objects.filter(session=session, participant=participant).first()
+        if attendance is None:
+            raise error from None
+        return update_record(obj=attendance, by=by, status=status, marked_by=by)
+
+
+def attendance_mark(*, session, participant, status, by) -> Attendance:
+    """Mark one person at a session. Refused for a cancelled session, a person not
+    expected there, or a register already validated (see ``attendance_correct``)."""
+    if session.register_validated_at is not None:
+        raise ValidationError(
+            _("The register has been validated: only the coordinator can still correct it.")
+        )
+    _check_markable(session, participant, status)
+    return _write_mark(session=session, participant=participant, status=status, by=by)
+
+
+@transaction.atomic
+def attendance_correct(*, session, participant, status, reason, by) -> Attendance:
+    """The coordinator's correction of a mark, with its reason written to the trail."""
+    if not user_can(by, Capability.MANAGE_ORGANISATION):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the mark is corrected.")})
+    _check_markable(session, participant, status)
+    attendance = _write_mark(session=session, participant=participant, status=status, by=by)
+    AuditEvent.objects.create(
+        organisation_id=session.organisation_id,
+        actor=by,
+        action=AuditAction.UPDATE,
+        record_type=attendance._meta.label_lower,
+        record_id=str(attendance.pk),
+        record_label=str(attendance)[:255],
+        changes={"reason": {"before": None, "after": reason}},
+    )
+    return attendance
+
+
+def unmarked_count(session) -> int:
+    return expected_participants(session).exclude(attendances__session=session).count()
+
+
+def register_validate(*, session, by):
+    """Lock the register: every expected person must have a mark."""
+    if session.cancelled:
+        raise ValidationError(_("This session was cancelled: it has no register."))
+    if session.register_validated_at is not None:
+        raise ValidationError(_("The register has already been validated."))
+    missing = unmarked_count(session)
+    if missing:
+        raise ValidationError(
+            _("%(count)s person(s) have no mark yet: mark everyone before validating.")
+            % {"count": missing}
+        )
+    return update_record(
+        obj=session, by=by, register_validated_at=timezone.now(), register_validated_by=by
+    )

@@ -1,0 +1,186 @@
+"""The register of a session: marking on a tablet, validating, correcting."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.attendance import services
+from parcours.attendance.enums import Presence
+from parcours.attendance.forms import CorrectionForm
+from parcours.attendance.models import Attendance
+from parcours.attendance.selectors import expected_participants, visible_sessions
+
+
+def _session_for(request, pk, capability=Capability.TAKE_ATTENDANCE):
+    return get_object_for(
+        request,
+        visible_sessions(request.user).select_related(
+            "workshop", "leader", "provider", "register_validated_by"
+        ),
+        capability=capability,
+        pk=pk,
+    )
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def register_rows(session):
+    """One row per expected person, with their mark (or None). Two queries."""
+    marks = {a.participant_id: a for a in Attendance.objects.filter(session=session)}
+    rows = []
+    for person in expected_participants(session):
+        attendance = marks.get(person.pk)
+        rows.append(
+            {
+                "participant": person,
+                "attendance": attendance,
+                "status": attendance.status if attendance else "",
+            }
+        )
+    return rows
+
+
+def _row_context(request, session, row, error=""):
+    return {
+        "session": session,
+        "row": row,
+        "locked": session.register_validated_at is not None,
+        "can_correct": user_can(request.user, Capability.MANAGE_ORGANISATION),
+        "choices": Presence.choices,
+        "error": error,
+    }
+
+
+@requires(Capability.TAKE_ATTENDANCE)
+def register_list(request):
+    """The sessions of the last two weeks and the next week the user takes registers of."""
+    today = timezone.localdate()
+    sessions = (
+        visible_sessions(request.user)
+        .filter(
+            date__gte=today - datetime.timedelta(days=14),
+            date__lte=today + datetime.timedelta(days=7),
+        )
+        .select_related("workshop")
+        .prefetch_related("groups")
+        .order_by("-date", "-start_time")
+    )
+    return render(request, "attendance/register_list.html", {"sessions": sessions, "today": today})
+
+
+@requires(Capability.TAKE_ATTENDANCE)
+def register(request, pk):
+    session = _session_for(request, pk)
+    if request.method == "POST":
+        # Without JavaScript the whole register is posted at once.
+        errors = []
+        saved = 0
+        for row in register_rows(session):
+            person = row["participant"]
+            status = request.POST.get(f"status-{person.pk}", "")
+            current = row["attendance"].status if row["attendance"] else ""
+            if not status or status == current:
+                continue
+            try:
+                services.attendance_mark(
+                    session=session, participant=person, status=status, by=request.user
+                )
+                saved += 1
+            except ValidationError as error:
+                errors.append(f"{person}: {_error_text(error)}")
+        for error in errors:
+            messages.error(request, error)
+        if saved:
+            messages.success(request, _("%(count)s mark(s) saved.") % {"count": saved})
+        return redirect("attendance:register", pk=session.pk)
+    rows = register_rows(session)
+    context = _row_context(request, session, None) | {
+        "rows": rows,
+        "unmarked": sum(1 for row in rows if not row["status"]),
+    }
+    return render(request, "attendance/register.html", context)
+
+
+@requires(Capability.TAKE_ATTENDANCE)
+@require_POST
+def mark(request, pk, participant_pk):
+    """One tap: save one mark, answer with the updated row (htmx) or go back."""
+    session = _session_for(request, pk)
+    participant = get_object_or_404(expected_participants(session), pk=participant_pk)
+    error = ""
+    try:
+        services.attendance_mark(
+            session=session,
+            participant=participant,
+            status=request.POST.get("status", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        error = _error_text(exc)
+    if not request.htmx:
+        if error:
+            messages.error(request, f"{participant}: {error}")
+        return redirect("attendance:register", pk=session.pk)
+    attendance = Attendance.objects.filter(session=session, participant=participant).first()
+    row = {
+        "participant": participant,
+        "attendance": attendance,
+        "status": attendance.status if attendance else "",
+    }
+    html = render_to_string(
+        "attendance/_register_row.html",
+        _row_context(request, session, row, error=error),
+        request=request,
+    )
+    return HttpResponse(html)
+
+
+@requires(Capability.TAKE_ATTENDANCE)
+@require_POST
+def validate(request, pk):
+    session = _session_for(request, pk)
+    try:
+        services.register_validate(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The register is validated."))
+    return redirect("attendance:register", pk=session.pk)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def correct(request, pk, participant_pk):
+    session = _session_for(request, pk, capability=Capability.MANAGE_ORGANISATION)
+    participant = get_object_or_404(expected_participants(session), pk=participant_pk)
+    current = Attendance.objects.filter(session=session, participant=participant).first()
+    form = CorrectionForm(
+        request.POST or None, initial={"status": current.status if current else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_correct(
+                session=session,
+                participant=participant,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The mark of %(name)s is corrected.") % {"name": participant}
+            )
+            return redirect("attendance:register", pk=session.pk)
+    context = {"session": session, "participant": participant, "current": current, "form": form}
+    return render(request, "attendance/correct_form.html", context)

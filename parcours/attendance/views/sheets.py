@@ -1,0 +1,64 @@
+"""Printable attendance sheets (A4 PDF): a session's, a group's month."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+
+from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.attendance.selectors import visible_sessions
+from parcours.attendance.views.grid import _month, group_for, month_grid
+from parcours.attendance.views.register import register_rows
+
+
+def _refusing_fetcher():
+    from weasyprint.urls import URLFetcher  # loads Pango: only when a PDF is asked for
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"External resources are not fetched: {url}")
+
+    return NoFetching()
+
+
+def render_pdf(template, context) -> bytes:
+    import weasyprint  # loads Pango: only when a PDF is asked for
+
+    html = render_to_string(template, context)
+    return weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher()).write_pdf()
+
+
+def _pdf_response(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def session_sheet(request, pk):
+    session = get_object_for(
+        request,
+        visible_sessions(request.user).select_related("workshop", "leader", "provider"),
+        capability=Capability.VIEW_PROGRAMME,
+        pk=pk,
+    )
+    context = {
+        "session": session,
+        "groups": list(session.groups.order_by("name")),
+        "rows": register_rows(session),
+        "organisation": request.user.organisation,
+    }
+    content = render_pdf("attendance/sheet_session.html", context)
+    return _pdf_response(content, f"presences-{session.date:%Y-%m-%d}-{session.pk}.pdf")
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def group_month_sheet(request, pk):
+    group = group_for(request, pk)
+    first = _month(request)
+    context = {
+        "group": group,
+        "grid": month_grid(group, first),
+        "organisation": request.user.organisation,
+    }
+    content = render_pdf("attendance/sheet_month.html", context)
+    return _pdf_response(content, f"presences-{group.pk}-{first:%Y-%m}.pdf")

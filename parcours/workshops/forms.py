@@ -1,0 +1,252 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.enums import Role
+from parcours.accounts.models import User
+from parcours.core.domains import Domain
+from parcours.programme.models import Group
+from parcours.workshops.enums import ProviderKind
+from parcours.workshops.models import ClosingPeriod, Provider, Workshop
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+def leaders_of(organisation):
+    return (
+        User.objects.in_organisation(organisation)
+        .filter(
+            is_active=True,
+            role__in=[Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER],
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class WorkshopForm(forms.ModelForm):
+    domains = forms.MultipleChoiceField(
+        label=_("Domains served"),
+        choices=Domain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The areas of life of the social assessment this workshop works on."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["name", "axis", "objectives"]
+        help_texts = {"objectives": _("What the participants work on and learn.")}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        if self.instance.pk:
+            self.initial["domains"] = [row.domain for row in self.instance.domains.all()]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Workshop.objects.filter(organisation=self.organisation, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another workshop already has this name."))
+        return name
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "kind", "contact_name", "phone", "email"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Provider.objects.filter(organisation=self.organisation, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another provider already has this name."))
+        return name
+
+
+class ClosingPeriodForm(forms.ModelForm):
+    class Meta:
+        model = ClosingPeriod
+        fields = ["label", "start_date", "end_date"]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+        help_texts = {"label": _("For example: summer closing, end-of-year holidays.")}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+
+class _LedByMixin:
+    """Team sessions name no provider; subcontracted or partner ones name theirs."""
+
+    def _setup_led_by(self, organisation):
+        self.fields["workshop"].queryset = Workshop.objects.filter(organisation=organisation)
+        self.fields["groups"].queryset = Group.objects.filter(organisation=organisation).order_by(
+            "-start_date", "name"
+        )
+        self.fields["provider"].queryset = Provider.objects.filter(organisation=organisation)
+        self.fields["leader"].queryset = leaders_of(organisation)
+
+    def _clean_led_by(self, data):
+        kind, provider = data.get("provider_kind"), data.get("provider")
+        if kind == ProviderKind.TEAM:
+            data["provider"] = None
+            if not data.get("leader"):
+                self.add_error("leader", _("Name the team member who leads the session."))
+        elif kind:
+            if provider is None:
+                self.add_error("provider", _("Choose the subcontractor or partner."))
+            elif provider.kind != kind:
+                self.add_error("provider", _("This provider is not of the kind chosen."))
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("A session ends after it starts."))
+        return data
+
+
+def _led_by_fields():
+    return {
+        "workshop": forms.ModelChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
+        "groups": forms.ModelMultipleChoiceField(
+            label=_("Groups"),
+            queryset=Group.objects.none(),
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("The groups that take part; one or more."),
+        ),
+        "start_time": forms.TimeField(label=_("Start"), widget=TIME_INPUT),
+        "end_time": forms.TimeField(label=_("End"), widget=TIME_INPUT),
+        "provider_kind": forms.ChoiceField(
+            label=_("Led by"), choices=ProviderKind.choices, initial=ProviderKind.TEAM
+        ),
+        "provider": forms.ModelChoiceField(
+            label=_("Provider"),
+            queryset=Provider.objects.none(),
+            required=False,
+            help_text=_("The subcontractor or partner; empty when the team leads it."),
+        ),
+        "leader": forms.ModelChoiceField(
+            label=_("Leader"),
+            queryset=User.objects.none(),
+            required=False,
+            help_text=_("The person who runs the session and takes attendance."),
+        ),
+        "room": forms.CharField(label=_("Room"), max_length=100, required=False),
+    }
+
+
+class SeriesForm(_LedByMixin, forms.Form):
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = _led_by_fields()
+        self.fields = {
+            "workshop": fields["workshop"],
+            "groups": fields["groups"],
+            "weekday": forms.TypedChoiceField(
+                label=_("Day of the week"), choices=WEEKDAYS, coerce=int
+            ),
+            "start_time": fields["start_time"],
+            "end_time": fields["end_time"],
+            "first_date": forms.DateField(label=_("From"), widget=DATE_INPUT),
+            "last_date": forms.DateField(
+                label=_("To"),
+                widget=DATE_INPUT,
+                help_text=_("Public holidays and closing periods are skipped."),
+            ),
+            "provider_kind": fields["provider_kind"],
+            "provider": fields["provider"],
+            "leader": fields["leader"],
+            "room": fields["room"],
+        }
+        self._setup_led_by(organisation)
+
+    def clean(self):
+        data = self._clean_led_by(super().clean())
+        first, last = data.get("first_date"), data.get("last_date")
+        if first and last:
+            if last < first:
+                self.add_error("last_date", _("The series cannot end before it starts."))
+            elif (last - first).days > 366:
+                self.add_error("last_date", _("Plan a series over one year at most."))
+        return data
+
+
+class SessionForm(_LedByMixin, forms.Form):
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = _led_by_fields()
+        self.fields = {
+            "workshop": fields["workshop"],
+            "groups": fields["groups"],
+            "date": forms.DateField(label=_("Date"), widget=DATE_INPUT),
+            **{name: fields[name] for name in ("start_time", "end_time")},
+            **{name: fields[name] for name in ("provider_kind", "provider", "leader", "room")},
+        }
+        self._setup_led_by(organisation)
+
+    def clean(self):
+        return self._clean_led_by(super().clean())
+
+
+class CancelForm(forms.Form):
+    cancel_reason = forms.CharField(
+        label=_("Reason of the cancellation"),
+        max_length=200,
+        help_text=_("For example: leader ill, room unavailable."),
+    )
+
+
+class ChangeForm(forms.Form):
+    ONE, FOLLOWING = "one", "following"
+
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End"), widget=TIME_INPUT)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
+    scope = forms.ChoiceField(
+        label=_("Apply to"),
+        choices=[(ONE, _("This session only")), (FOLLOWING, _("This and all following sessions"))],
+        initial=ONE,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For the following sessions of the series, a new date moves each of them by "
+            "the same number of days."
+        ),
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        initial = {
+            "date": session.date,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+            "room": session.room,
+            "leader": session.leader_id,
+            "scope": self.ONE,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["leader"].queryset = leaders_of(session.organisation_id)
+        if session.series_id is None:
+            del self.fields["scope"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("A session ends after it starts."))
+        return data

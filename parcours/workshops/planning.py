@@ -1,0 +1,226 @@
+"""Planning the programme: weekly series, one-off sessions, cancellations, changes,
+conflicts, and the secrets of the calendar feeds."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from parcours.audit.services import create_record, update_record
+from parcours.workshops.enums import ProviderKind
+from parcours.workshops.models import ClosingPeriod, FeedToken, Session, SessionSeries
+
+WEEK = datetime.timedelta(days=7)
+
+
+def public_holidays(first: datetime.date, last: datetime.date) -> dict:
+    """Belgian public holidays between two dates, with their names (in French when the
+    interface is not in a language the library knows)."""
+    language = (get_language() or "fr")[:2]
+    if language not in holidays.Belgium.supported_languages:
+        language = "fr"
+    found = holidays.country_holidays(
+        "BE", years=range(first.year, last.year + 1), language=language
+    )
+    return {day: name for day, name in found.items() if first <= day <= last}
+
+
+def closing_days(organisation, first, last) -> dict:
+    """Each day of the organisation's closing periods between two dates, with its label."""
+    days = {}
+    periods = ClosingPeriod.objects.filter(
+        organisation=organisation, start_date__lte=last, end_date__gte=first
+    )
+    for period in periods:
+        day = max(period.start_date, first)
+        while day <= min(period.end_date, last):
+            days.setdefault(day, period.label)
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def weekly_dates(weekday: int, first: datetime.date, last: datetime.date):
+    """Every date on ``weekday`` (0 = Monday) from ``first`` to ``last`` included."""
+    day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
+    while day <= last:
+        yield day
+        day += WEEK
+
+
+@transaction.atomic
+def plan_series(
+    *,
+    organisation,
+    by,
+    workshop,
+    groups,
+    weekday,
+    start_time,
+    end_time,
+    first_date,
+    last_date,
+    provider_kind=ProviderKind.TEAM,
+    provider=None,
+    leader=None,
+    room="",
+):
+    """Create a weekly series and one session a week on ``weekday``, skipping public
+    holidays and closing periods.
+
+    Returns ``(series, created_sessions, skipped)`` where ``skipped`` lists
+    ``(date, reason)`` in date order.
+    """
+    series = create_record(
+        obj=SessionSeries(
+            organisation=organisation,
+            workshop=workshop,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            first_date=first_date,
+            last_date=last_date,
+        ),
+        by=by,
+    )
+    public = public_holidays(first_date, last_date)
+    closed = closing_days(organisation, first_date, last_date)
+    created, skipped = [], []
+    groups = list(groups)
+    for day in weekly_dates(weekday, first_date, last_date):
+        if day in public:
+            skipped.append((day, _("public holiday: %(name)s") % {"name": public[day]}))
+            continue
+        if day in closed:
+            skipped.append((day, _("closing period: %(label)s") % {"label": closed[day]}))
+            continue
+        session = create_record(
+            obj=Session(
+                organisation=organisation,
+                workshop=workshop,
+                series=series,
+                date=day,
+                start_time=start_time,
+                end_time=end_time,
+                provider_kind=provider_kind,
+                provider=provider,
+                leader=leader,
+                room=room,
+            ),
+            by=by,
+        )
+        session.groups.set(groups)
+        created.append(session)
+    return series, created, skipped
+
+
+@transaction.atomic
+def create_session(*, organisation, by, groups, **values) -> Session:
+    session = create_record(obj=Session(organisation=organisation, **values), by=by)
+    session.groups.set(list(groups))
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session, by, reason: str) -> Session:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+    return update_record(obj=session, by=by, cancelled=True, cancel_reason=reason)
+
+
+CHANGEABLE = ("date", "start_time", "end_time", "room", "leader")
+
+
+@transaction.atomic
+def change_session(*, session, by, following: bool = False, **values) -> list[Session]:
+    """Apply the changed ``values`` (among date, times, room, leader) to ``session``, or,
+    with ``following``, to it and every later session of its series; a new date shifts
+    each of them by the same number of days. Returns the sessions changed."""
+    original = Session.objects.get(pk=session.pk)
+    changes = {
+        name: value
+        for name, value in values.items()
+        if name in CHANGEABLE and getattr(original, name) != value
+    }
+    if not changes:
+        return []
+    if not following or session.series_id is None:
+        return [update_record(obj=session, by=by, **changes)]
+    shift = changes.pop("date", original.date) - original.date
+    sessions = list(
+        Session.objects.filter(series_id=session.series_id, date__gte=original.date).order_by(
+            "date"
+        )
+    )
+    if shift > datetime.timedelta(0):
+        sessions.reverse()  # the last moves first: no two sessions meet on the way
+    for other in sessions:
+        update_record(obj=other, by=by, date=other.date + shift, **changes)
+    return sessions
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str  # "leader", "room", "group"
+    label: str
+    other: Session
+
+
+def conflicts_for(session, *, groups=None) -> list[Conflict]:
+    """Non-cancelled sessions of the organisation on the same day whose times overlap
+    ``session``'s (touching times do not overlap) and that share its leader, its room or
+    one of its groups. ``session`` may be unsaved: then pass its ``groups``."""
+    if getattr(session, "cancelled", False):
+        return []
+    if groups is None:
+        groups = list(session.groups.all()) if session.pk else []
+    group_ids = {group.pk for group in groups}
+    others = (
+        Session.objects.held()
+        .filter(
+            organisation_id=session.organisation_id,
+            date=session.date,
+            start_time__lt=session.end_time,
+            end_time__gt=session.start_time,
+        )
+        .exclude(pk=session.pk)
+        .select_related("workshop", "leader")
+        .prefetch_related("groups")
+        .order_by("start_time", "pk")
+    )
+    found = []
+    room = (session.room or "").strip().casefold()
+    for other in others:
+        if session.leader_id and other.leader_id == session.leader_id:
+            found.append(
+                Conflict("leader", _("same leader: %(name)s") % {"name": other.leader}, other)
+            )
+        if room and other.room.strip().casefold() == room:
+            found.append(Conflict("room", _("same room: %(room)s") % {"room": other.room}, other))
+        shared = [group for group in other.groups.all() if group.pk in group_ids]
+        for group in shared:
+            found.append(Conflict("group", _("same group: %(group)s") % {"group": group}, other))
+    return found
+
+
+def feed_token(organisation, kind, object_id) -> FeedToken | None:
+    return FeedToken.objects.filter(
+        organisation=organisation, kind=kind, object_id=object_id
+    ).first()
+
+
+@transaction.atomic
+def renew_feed_token(organisation, kind, object_id) -> FeedToken:
+    """A new secret for the feed; the previous link stops working."""
+    FeedToken.objects.filter(organisation=organisation, kind=kind, object_id=object_id).delete()
+    return FeedToken.objects.create(
+        organisation=organisation,
+        kind=kind,
+        object_id=object_id,
+        token=secrets.token_urlsafe(32),
+    )

@@ -1,0 +1,218 @@
+"""Week views of the programme and the private calendar feeds (iCalendar)."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import Capability, get_object_for, public, requires, user_can
+from parcours.accounts.enums import Role
+from parcours.accounts.models import User
+from parcours.programme.selectors import visible_groups
+from parcours.workshops import planning
+from parcours.workshops.models import FeedKind, FeedToken, Session
+
+DAY = datetime.timedelta(days=1)
+
+
+def week_start(request) -> datetime.date:
+    """The Monday of the week asked for by ``?week=2026-W10`` or ``?date=2026-03-04``;
+    this week otherwise."""
+    week, day = request.GET.get("week", ""), request.GET.get("date", "")
+    try:
+        if week:
+            year, number = week.upper().split("-W")
+            return datetime.date.fromisocalendar(int(year), int(number), 1)
+        if day:
+            day = datetime.date.fromisoformat(day)
+            return day - datetime.timedelta(days=day.weekday())
+    except ValueError:
+        pass
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def _iso_week(day) -> str:
+    year, number, _weekday = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def _week_page(request, sessions, *, title, subject=None, feed=None):
+    # Queries: the sessions of the week with their workshop, provider and leader; groups.
+    monday = week_start(request)
+    sunday = monday + 6 * DAY
+    sessions = list(
+        sessions.between(monday, sunday)
+        .select_related("workshop", "provider", "leader")
+        .prefetch_related("groups")
+        .order_by("date", "start_time", "pk")
+    )
+    days = [
+        {
+            "date": monday + n * DAY,
+            "sessions": [s for s in sessions if s.date == monday + n * DAY],
+        }
+        for n in range(7)
+    ]
+    return render(
+        request,
+        "workshops/week.html",
+        {
+            "title": title,
+            "subject": subject,
+            "days": days,
+            "monday": monday,
+            "sunday": sunday,
+            "week": _iso_week(monday),
+            "previous": _iso_week(monday - 7 * DAY),
+            "next": _iso_week(monday + 7 * DAY),
+            "today": timezone.localdate(),
+            "can_manage": user_can(request.user, Capability.MANAGE_PROGRAMME),
+            "can_configure": user_can(request.user, Capability.MANAGE_ORGANISATION),
+            "feed": feed,
+        },
+    )
+
+
+def _feed_context(request, kind, obj, *, may_renew):
+    if not may_renew:
+        return None
+    token = planning.feed_token(request.user.organisation_id, kind, obj.pk)
+    url = (
+        request.build_absolute_uri(reverse("workshops:feed", kwargs={"token": token.token}))
+        if token
+        else ""
+    )
+    renew = (
+        "workshops:leader_feed_renew" if kind == FeedKind.LEADER else "workshops:group_feed_renew"
+    )
+    return {"url": url, "renew": reverse(renew, kwargs={"pk": obj.pk})}
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def week(request):
+    sessions = Session.objects.filter(organisation_id=request.user.organisation_id)
+    return _week_page(request, sessions, title=_("The programme"))
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def group_week(request, pk):
+    group = get_object_for(
+        request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
+    )
+    feed = _feed_context(
+        request,
+        FeedKind.GROUP,
+        group,
+        may_renew=user_can(request.user, Capability.MANAGE_PROGRAMME),
+    )
+    return _week_page(
+        request,
+        group.sessions.all(),
+        title=_("The week of %(name)s") % {"name": group},
+        subject=group,
+        feed=feed,
+    )
+
+
+def _may_renew_leader_feed(user, leader) -> bool:
+    return user.pk == leader.pk or user.role == Role.COORDINATOR
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def leader_week(request, pk):
+    leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    feed = _feed_context(
+        request, FeedKind.LEADER, leader, may_renew=_may_renew_leader_feed(request.user, leader)
+    )
+    sessions = Session.objects.filter(organisation_id=leader.organisation_id, leader=leader)
+    return _week_page(
+        request,
+        sessions,
+        title=_("The week of %(name)s") % {"name": leader},
+        subject=leader,
+        feed=feed,
+    )
+
+
+@requires(Capability.VIEW_PROGRAMME)
+@require_POST
+def leader_feed_renew(request, pk):
+    leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    if not _may_renew_leader_feed(request.user, leader):
+        raise PermissionDenied
+    planning.renew_feed_token(request.user.organisation, FeedKind.LEADER, leader.pk)
+    messages.success(request, _("A new calendar link has been made; the old one no longer works."))
+    return redirect("workshops:leader_week", pk=leader.pk)
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+@require_POST
+def group_feed_renew(request, pk):
+    group = get_object_for(
+        request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
+    )
+    planning.renew_feed_token(request.user.organisation, FeedKind.GROUP, group.pk)
+    messages.success(request, _("A new calendar link has been made; the old one no longer works."))
+    return redirect("workshops:group_week", pk=group.pk)
+
+
+def _event(session, zone):
+    event = icalendar.Event()
+    event.add("uid", f"session-{session.pk}@parcours")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
+    event.add("dtend", datetime.datetime.combine(session.date, session.end_time, zone))
+    event.add("summary", session.workshop.name)
+    if session.room:
+        event.add("location", session.room)
+    lines = [", ".join(group.name for group in session.groups.all())]
+    if session.provider:
+        lines.append(session.provider.name)
+    if session.leader:
+        lines.append(str(session.leader))
+    if session.cancelled:
+        lines.append(_("Cancelled: %(reason)s") % {"reason": session.cancel_reason})
+    event.add("description", "\n".join(line for line in lines if line))
+    event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
+    return event
+
+
+@public
+def feed(request, token):
+    """A private calendar: the sessions of a leader or a group, a month back and six
+    ahead. No participant is ever named in it."""
+    found = FeedToken.objects.filter(token=token).first()
+    if found is None:
+        raise Http404
+    sessions = Session.objects.filter(organisation_id=found.organisation_id)
+    if found.kind == FeedKind.LEADER:
+        sessions = sessions.filter(leader_id=found.object_id)
+    else:
+        sessions = sessions.filter(groups__id=found.object_id)
+    today = timezone.localdate()
+    sessions = (
+        sessions.between(today - datetime.timedelta(days=31), today + datetime.timedelta(days=183))
+        .select_related("workshop", "provider", "leader")
+        .prefetch_related("groups")
+        .order_by("date", "start_time", "pk")
+    )
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Parcours//Programme//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Workshops"))
+    for session in sessions:
+        calendar.add_component(_event(session, zone))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

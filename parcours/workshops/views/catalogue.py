@@ -1,0 +1,151 @@
+"""The workshop catalogue, the providers and the closing periods."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import Capability, get_object_for, requires, scoped, user_can
+from parcours.audit.services import create_record, delete_record, update_record
+from parcours.workshops.enums import Axis
+from parcours.workshops.forms import ClosingPeriodForm, ProviderForm, WorkshopForm
+from parcours.workshops.models import ClosingPeriod, Provider, Workshop, WorkshopDomain
+
+
+def _form_page(request, form, *, title, submit, back):
+    return render(
+        request,
+        "workshops/form.html",
+        {"form": form, "title": title, "submit": submit, "back": back},
+    )
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def workshop_list(request):
+    workshops = list(scoped(Workshop.objects, request.user).prefetch_related("domains"))
+    axes = [
+        {"label": label, "workshops": [w for w in workshops if w.axis == value]}
+        for value, label in Axis.choices
+    ]
+    return render(
+        request,
+        "workshops/workshop_list.html",
+        {"axes": axes, "can_manage": user_can(request.user, Capability.MANAGE_ORGANISATION)},
+    )
+
+
+def _save_domains(workshop, domains):
+    workshop.domains.exclude(domain__in=domains).delete()
+    existing = set(workshop.domains.values_list("domain", flat=True))
+    WorkshopDomain.objects.bulk_create(
+        WorkshopDomain(workshop=workshop, domain=domain)
+        for domain in domains
+        if domain not in existing
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def workshop_create(request):
+    form = WorkshopForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            workshop = create_record(obj=form.instance, by=request.user)
+            _save_domains(workshop, form.cleaned_data["domains"])
+        messages.success(
+            request, _("The workshop %(name)s is in the catalogue.") % {"name": workshop}
+        )
+        return redirect("workshops:workshop_list")
+    return _form_page(
+        request, form, title=_("New workshop"), submit=_("Add"), back="workshops:workshop_list"
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def workshop_update(request, pk):
+    workshop = get_object_for(
+        request, Workshop.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    title = _("Edit the workshop %(name)s") % {"name": workshop}
+    form = WorkshopForm(
+        request.POST or None, instance=workshop, organisation=request.user.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            update_record(obj=workshop, by=request.user)
+            _save_domains(workshop, form.cleaned_data["domains"])
+        messages.success(request, _("The workshop has been saved."))
+        return redirect("workshops:workshop_list")
+    return _form_page(request, form, title=title, submit=_("Save"), back="workshops:workshop_list")
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def provider_list(request):
+    return render(
+        request,
+        "workshops/provider_list.html",
+        {
+            "providers": scoped(Provider.objects, request.user),
+            "can_manage": user_can(request.user, Capability.MANAGE_ORGANISATION),
+        },
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def provider_create(request):
+    form = ProviderForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        create_record(obj=form.instance, by=request.user)
+        messages.success(request, _("The provider has been added."))
+        return redirect("workshops:provider_list")
+    return _form_page(
+        request, form, title=_("New provider"), submit=_("Add"), back="workshops:provider_list"
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def provider_update(request, pk):
+    provider = get_object_for(
+        request, Provider.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    title = _("Edit the provider %(name)s") % {"name": provider}
+    form = ProviderForm(
+        request.POST or None, instance=provider, organisation=request.user.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        update_record(obj=provider, by=request.user)
+        messages.success(request, _("The provider has been saved."))
+        return redirect("workshops:provider_list")
+    return _form_page(request, form, title=title, submit=_("Save"), back="workshops:provider_list")
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def closing_list(request):
+    return render(
+        request,
+        "workshops/closing_list.html",
+        {"periods": scoped(ClosingPeriod.objects, request.user)},
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def closing_create(request):
+    form = ClosingPeriodForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        create_record(obj=form.instance, by=request.user)
+        messages.success(request, _("The closing period has been added."))
+        return redirect("workshops:closing_list")
+    return _form_page(
+        request, form, title=_("New closing period"), submit=_("Add"), back="workshops:closing_list"
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def closing_delete(request, pk):
+    period = get_object_for(
+        request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    delete_record(obj=period, by=request.user)
+    messages.success(request, _("The closing period has been removed."))
+    return redirect("workshops:closing_list")
