@@ -35,8 +35,12 @@ def month_end(first: datetime.date) -> datetime.date:
 class PeriodForm(forms.Form):
     """A period of at most two years, for the figures."""
 
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     MAX_DAYS = 2 * 366
 

@@ -22,7 +22,7 @@ MENU = [
     MenuEntry("programme:group_list", _("Groups"), Capability.VIEW_PROGRAMME),
     MenuEntry("workshops:week", _("Programme"), Capability.VIEW_PROGRAMME),
     MenuEntry("attendance:register_list", _("Registers"), Capability.TAKE_ATTENDANCE),
-    MenuEntry("attendance:hours", _("Hours"), Capability.VIEW_FIGURES),
+    MenuEntry("attendance:hours", _("Workshop hours"), Capability.VIEW_FIGURES),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
 ]
