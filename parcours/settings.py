@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "parcours.workshops",
     "parcours.assessments",
     "parcours.attendance",
+    "parcours.reporting",
 ]
 
 MIDDLEWARE = [
