@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 
-from parcours.accounts.access import Capability, user_can
+from parcours.accounts.access import Capability, get_object_for, user_can
 from parcours.accounts.enums import Role
 from parcours.participants.models import Participant
 from parcours.participants.search import normalise
@@ -21,6 +21,12 @@ def visible_participants(user):
         in_my_groups = Enrolment.objects.filter(participant=OuterRef("pk"), group__staff=user)
         participants = participants.filter(Exists(in_my_groups))
     return participants
+
+
+def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):
+    """The participant ``pk`` as the user may reach it: 404 outside what they see, 403
+    for a role without ``capability``."""
+    return get_object_for(request, visible_participants(request.user), capability=capability, pk=pk)
 
 
 def likely_duplicates(

@@ -5,24 +5,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.access import Capability, requires
 from parcours.participants import services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
-from parcours.participants.selectors import visible_participants
-
-
-def _participant_for(request, pk):
-    return get_object_for(
-        request,
-        visible_participants(request.user),
-        capability=Capability.MANAGE_PARTICIPANTS,
-        pk=pk,
-    )
+from parcours.participants.selectors import participant_for
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def intervention_create(request, pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     form = InterventionForm(
         request.POST or None,
         initial={"date": timezone.localdate(), "duration_minutes": 30},
@@ -40,7 +31,7 @@ def intervention_create(request, pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def intervention_update(request, pk, intervention_pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +47,7 @@ def intervention_update(request, pk, intervention_pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def literacy_test_create(request, pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     form = LiteracyTestForm(
         request.POST or None,
         organisation=request.user.organisation,

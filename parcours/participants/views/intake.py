@@ -7,15 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.access import Capability, requires
 from parcours.accounts.enums import Role
 from parcours.participants import services
 from parcours.participants.forms import ConsentForm, ParticipantForm
-from parcours.participants.selectors import likely_duplicates, visible_participants
-
-
-def _participant_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS):
-    return get_object_for(request, visible_participants(request.user), capability=capability, pk=pk)
+from parcours.participants.selectors import likely_duplicates, participant_for
 
 
 def _duplicates_of(form, *, exclude_pk=None):
@@ -62,7 +58,7 @@ def participant_create(request):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def participant_update(request, pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     form = ParticipantForm(
         request.POST or None, instance=participant, organisation=request.user.organisation
     )
@@ -88,7 +84,7 @@ def participant_update(request, pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def consent_create(request, pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,7 +102,7 @@ def consent_create(request, pk):
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
 def consent_withdraw(request, pk, consent_pk):
-    participant = _participant_for(request, pk)
+    participant = participant_for(request, pk)
     consent = get_object_or_404(participant.consents.in_force(), pk=consent_pk)
     services.consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), by=request.user)
     messages.success(request, _("The consent has been withdrawn."))
