@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "parcours.assessments",
     "parcours.attendance",
     "parcours.reporting",
+    "parcours.funding",
+    "parcours.workbook",
+    "parcours.synthetic",
 ]
 
 MIDDLEWARE = [

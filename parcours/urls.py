@@ -9,4 +9,7 @@ urlpatterns = [
     path("assessments/", include("parcours.assessments.urls")),
     path("workshops/", include("parcours.workshops.urls")),
     path("attendance/", include("parcours.attendance.urls")),
+    path("reports/", include("parcours.reporting.urls")),
+    path("funding/", include("parcours.funding.urls")),
+    path("workbook/", include("parcours.workbook.urls")),
 ]

@@ -201,6 +201,9 @@ RULES = {
     "attendance:session_sheet": Rule(allowed=STAFF, kwargs=_session, scoped=True),
     "attendance:group_month": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     "attendance:group_month_sheet": Rule(allowed=STAFF, kwargs=_group, scoped=True),
+    # -- reporting: yearly figures, closing --
+    # -- funding: funders, grants, report packs --
+    # -- workbook: import and export --
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),
