@@ -1,10 +1,14 @@
 """Workshop hours (statistics.md, "Workshop hours"): the hours of the sessions held in a
-period, each session counted once whatever the number of groups it served."""
+period, each session counted once whatever the number of groups it served.
+
+A report narrowed to a funder counts only the part of each session charged to it: the
+sums then take a ``weight`` expression (the charged fraction of each session, 0 to 1).
+"""
 
 import datetime
 
-from django.db.models import F, IntegerField, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncMonth
+from django.db.models import F, FloatField, IntegerField, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractMinute, TruncMonth, TruncQuarter
 
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.models import Session
@@ -18,7 +22,6 @@ _MINUTES = (
     - ExtractMinute("start_time")
 )
 
-
 _FILTERS = {
     "total": Q(),
     "team": Q(provider_kind=ProviderKind.TEAM),
@@ -27,14 +30,11 @@ _FILTERS = {
     "educational": Q(workshop__axis=Axis.EDUCATIONAL),
     "cultural": Q(workshop__axis=Axis.CULTURAL),
 }
-_SUMS = {
-    key: Sum(F("minutes"), filter=condition, output_field=IntegerField())
-    for key, condition in _FILTERS.items()
-}
 
 
-def _held_sessions(organisation, first, last):
-    # No join on the groups: a session shared by several groups is counted once.
+def held_sessions(organisation, *, first: datetime.date, last: datetime.date):
+    """Sessions held (not cancelled) from ``first`` to ``last`` included, with their
+    length in ``minutes``. No join on the groups: a shared session is one row."""
     return (
         Session.objects.held()
         .between(first, last)
@@ -43,26 +43,68 @@ def _held_sessions(organisation, first, last):
     )
 
 
+def _minutes_sum(weight, condition=None):
+    """Sum of the sessions' minutes, each multiplied by ``weight`` when one is given."""
+    if weight is None:
+        return Sum(F("minutes"), filter=condition, output_field=IntegerField())
+    return Sum(F("minutes") * weight, filter=condition, output_field=FloatField())
+
+
+def _sums(weight):
+    return {key: _minutes_sum(weight, condition) for key, condition in _FILTERS.items()}
+
+
+def as_hours(minutes) -> float:
+    return round((minutes or 0) / 60, 2)
+
+
 def _as_hours(sums) -> dict:
-    return {key: round((sums[key] or 0) / 60, 2) for key in KEYS}
+    return {key: as_hours(sums[key]) for key in KEYS}
+
+
+def hours_of(sessions, *, weight=None) -> dict:
+    """``{"total", "team", "subcontractor", "partner", "educational", "cultural"}`` in
+    hours with two decimals for ``sessions`` (from ``held_sessions``), in one query."""
+    return _as_hours(sessions.aggregate(**_sums(weight)))
+
+
+def hours_by_domain(sessions, *, weight=None) -> dict:
+    """Hours of ``sessions`` per domain their workshop serves, in one query. A session
+    counts in every domain of its workshop, so the domains add up to more than the total."""
+    rows = (
+        sessions.filter(workshop__domains__isnull=False)
+        .order_by()
+        .values("workshop__domains__domain")
+        .annotate(minutes_sum=_minutes_sum(weight))
+    )
+    return {row["workshop__domains__domain"]: as_hours(row["minutes_sum"]) for row in rows}
+
+
+def hours_by_quarter(sessions, *, weight=None) -> dict:
+    """Total hours of ``sessions`` per quarter (keyed by its first day), in one query."""
+    rows = (
+        sessions.annotate(quarter=TruncQuarter("date"))
+        .order_by()
+        .values("quarter")
+        .annotate(minutes_sum=_minutes_sum(weight))
+    )
+    return {row["quarter"]: as_hours(row["minutes_sum"]) for row in rows}
 
 
 def workshop_hours(organisation, *, first: datetime.date, last: datetime.date) -> dict:
-    """``{"total", "team", "subcontractor", "partner", "educational", "cultural"}`` in
-    hours with two decimals, for the sessions held (not cancelled) from ``first`` to
-    ``last`` included, in one aggregate query."""
-    return _as_hours(_held_sessions(organisation, first, last).aggregate(**_SUMS))
+    """The hours of the organisation's sessions held from ``first`` to ``last``."""
+    return hours_of(held_sessions(organisation, first=first, last=last))
 
 
 def workshop_hours_by_month(organisation, *, first: datetime.date, last: datetime.date):
     """The same figures for each month of the period that has sessions, in one query:
     a list of (first day of the month, hours)."""
     rows = (
-        _held_sessions(organisation, first, last)
+        held_sessions(organisation, first=first, last=last)
         .annotate(month=TruncMonth("date"))
         .order_by()
         .values("month")
-        .annotate(**_SUMS)
+        .annotate(**_sums(None))
         .order_by("month")
     )
     return [(row["month"], _as_hours(row)) for row in rows]

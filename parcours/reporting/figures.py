@@ -1,10 +1,13 @@
 """The yearly figures (docs/statistics.md): the contract shared by every report.
 
 Everything is computed with database aggregates: no loop over participants or
-enrolments, only small loops over the seven domains and over the years of the evolution.
+enrolments, only small loops over the seven domains, the quarters and the years of the
+evolution. The querysets and conditions that define each figure are public: the
+drill-down to the people behind a count (``people.py``) uses the very same ones.
 """
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -21,11 +24,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncQuarter
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import DomainRating
-from parcours.attendance.hours import workshop_hours
+from parcours.attendance.hours import (
+    as_hours,
+    held_sessions,
+    hours_by_domain,
+    hours_by_quarter,
+    hours_of,
+)
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
     FrenchLevel,
@@ -34,10 +43,15 @@ from parcours.participants.enums import (
     QualificationLevel,
     Recognition,
 )
-from parcours.participants.models import Participant
+from parcours.participants.models import Intervention, Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
 from parcours.programme.models import Enrolment
+from parcours.reporting.scope import Scope
 from parcours.workshops.models import Session
+
+# Bumped whenever a definition of statistics.md changes: a closed year keeps the version
+# its figures were computed with.
+DEFINITIONS_VERSION = "2026.1"
 
 # Member states of the European Union: ISO code -> (year of accession, last year as a
 # member or None). The founding members are given from 1958 (EEC).
@@ -74,6 +88,7 @@ EU_MEMBERSHIP = {
 
 DOMAINS = [domain.value for domain in Domain]
 HOURS_KEYS = ("total", "team", "subcontractor", "partner", "educational", "cultural")
+WHOLE_PROGRAMME = Scope()
 
 
 def eu_members(year: int) -> list[str]:
@@ -85,7 +100,7 @@ def eu_members(year: int) -> list[str]:
     )
 
 
-def _pct(count, total):
+def pct(count, total):
     """Share in percent with one decimal (half up), ``None`` when ``total`` is 0."""
     if not total:
         return None
@@ -93,34 +108,61 @@ def _pct(count, total):
     return float(value)
 
 
-def _period(year, as_of):
-    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+@dataclass(frozen=True)
+class Period:
+    """The period P of statistics.md: ``first`` to ``last`` (``last`` <= ``as_of``)."""
+
+    first: datetime.date
+    last: datetime.date
+    as_of: datetime.date
+
+    @classmethod
+    def of_year(cls, year: int, as_of: datetime.date) -> "Period":
+        return cls(datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of), as_of)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.last < self.first
+
+    @property
+    def membership_year(self) -> int:
+        """The year whose European Union counts: that of the end of the period."""
+        return self.last.year if not self.is_empty else self.first.year
 
 
-def _active_enrolments(organisation, first, last):
-    """Enrolments active in the period ``first``..``last`` (``last`` <= as_of)."""
-    if last < first:
+# -- Participants of the period and their characteristics --------------------------------
+
+
+def active_enrolments(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """Enrolments active in the period."""
+    if period.is_empty:
         return Enrolment.objects.none()
-    return Enrolment.objects.filter(group__organisation=organisation, start_date__lte=last).filter(
+    enrolments = Enrolment.objects.filter(
+        group__organisation=organisation, start_date__lte=period.last
+    ).filter(
         # An exit after as_of (hence after ``first``) has not happened yet: still active.
-        Q(exit_date__isnull=True) | Q(exit_date__gte=first)
+        Q(exit_date__isnull=True) | Q(exit_date__gte=period.first)
     )
+    return scope.keep_enrolments(enrolments, first=period.first, last=period.last)
 
 
-def _participants_of_the_year(organisation, first, last):
-    active = _active_enrolments(organisation, first, last).filter(participant=OuterRef("pk"))
+def participants_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The distinct participants with an enrolment active in the period."""
+    active = active_enrolments(organisation, period, scope).filter(participant=OuterRef("pk"))
     return Participant.objects.filter(organisation=organisation).filter(Exists(active))
 
 
-def _date_key(field):
+def _date_key(field_name):
     """YYYYMMDD as an integer, portable across SQLite and PostgreSQL."""
-    return ExtractYear(field) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+    return ExtractYear(field_name) * 10000 + ExtractMonth(field_name) * 100 + ExtractDay(field_name)
 
 
-def _characteristics(organisation, first, last, year):
-    active = _active_enrolments(organisation, first, last).filter(participant=OuterRef("pk"))
-    people = (
-        _participants_of_the_year(organisation, first, last)
+def characterised_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The participants of the period with their reference date, age and inactivity key:
+    what the conditions of ``characteristic_conditions`` read."""
+    active = active_enrolments(organisation, period, scope).filter(participant=OuterRef("pk"))
+    return (
+        participants_of(organisation, period, scope)
         .annotate(reference_date=Subquery(active.order_by("start_date").values("start_date")[:1]))
         .annotate(
             ref_key=_date_key("reference_date"),
@@ -139,87 +181,123 @@ def _characteristics(organisation, first, last, year):
             inactive_key=_date_key("inactive_since"),
         )
     )
-    no_qualification = Q(
-        qualification_level__in=[
-            QualificationLevel.NONE,
-            QualificationLevel.PRIMARY,
-            QualificationLevel.LOWER_SECONDARY,
-        ]
-    ) | Q(qualification_recognised__in=[Recognition.NO, Recognition.PENDING])
-    # inactive_since at least 24 months (two years) before the reference date.
-    inactive = Q(never_worked=True) | Q(
-        inactive_since__isnull=False, inactive_key__lte=F("ref_key") - 20000
-    )
-    sums = people.aggregate(
-        n=Count("pk"),
-        men=Count("pk", filter=Q(gender=Gender.MALE)),
-        women=Count("pk", filter=Q(gender=Gender.FEMALE)),
-        x=Count("pk", filter=Q(gender=Gender.OTHER)),
-        age_sum=Sum("age"),
-        non_eu=Count("pk", filter=~Q(birth_country="") & ~Q(birth_country__in=eu_members(year))),
-        no_qualification=Count("pk", filter=no_qualification),
-        inactive=Count("pk", filter=inactive),
-        french=Count(
-            "pk",
-            filter=Q(
-                french_level__in=[FrenchLevel.VERY_WEAK, FrenchLevel.WEAK, FrenchLevel.MEDIUM]
-            ),
+
+
+def characteristic_conditions(period: Period) -> dict:
+    """Each characteristic's condition on ``characterised_participants``."""
+    return {
+        "men": Q(gender=Gender.MALE),
+        "women": Q(gender=Gender.FEMALE),
+        "x": Q(gender=Gender.OTHER),
+        # Unknown country of birth: in the denominator, not counted as non-EU.
+        "non_eu": ~Q(birth_country="") & ~Q(birth_country__in=eu_members(period.membership_year)),
+        "no_qualification": Q(
+            qualification_level__in=[
+                QualificationLevel.NONE,
+                QualificationLevel.PRIMARY,
+                QualificationLevel.LOWER_SECONDARY,
+            ]
+        )
+        | Q(qualification_recognised__in=[Recognition.NO, Recognition.PENDING]),
+        # Never worked, or inactive_since at least 24 months (two years) before the
+        # reference date; a month-only date is stored as the first day of its month.
+        "inactive_24m": Q(never_worked=True)
+        | Q(inactive_since__isnull=False, inactive_key__lte=F("ref_key") - 20000),
+        "french_weak_to_medium": Q(
+            french_level__in=[FrenchLevel.VERY_WEAK, FrenchLevel.WEAK, FrenchLevel.MEDIUM]
         ),
-        fle=Count("pk", filter=Q(language_course=LanguageCourse.FLE)),
-        literacy=Count("pk", filter=Q(language_course=LanguageCourse.LITERACY)),
+        "fle": Q(language_course=LanguageCourse.FLE),
+        "literacy": Q(language_course=LanguageCourse.LITERACY),
+    }
+
+
+# The cases a characteristic cannot see: counted in its denominator, never as a "yes".
+UNKNOWN_CONDITIONS = {
+    "non_eu": Q(birth_country=""),
+    "no_qualification": Q(qualification_level="") & Q(qualification_recognised=""),
+    "inactive_24m": Q(never_worked=False, inactive_since__isnull=True),
+    "french_weak_to_medium": Q(french_level=""),
+}
+
+
+def _characteristics(organisation, period, scope):
+    conditions = characteristic_conditions(period)
+    sums = characterised_participants(organisation, period, scope).aggregate(
+        n=Count("pk"),
+        age_sum=Sum("age"),
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()},
+        **{f"unknown_{key}": Count("pk", filter=c) for key, c in UNKNOWN_CONDITIONS.items()},
     )
     n = sums["n"]
     average_age = None
     if n:
         average_age = float((Decimal(sums["age_sum"]) / n).quantize(Decimal("0.1"), ROUND_HALF_UP))
-    return n, {
-        "men_pct": _pct(sums["men"], n),
-        "women_pct": _pct(sums["women"], n),
-        "x_pct": _pct(sums["x"], n),
-        "average_age": average_age,
-        "non_eu_pct": _pct(sums["non_eu"], n),
-        "no_qualification_pct": _pct(sums["no_qualification"], n),
-        "inactive_24m_pct": _pct(sums["inactive"], n),
-        "french_weak_to_medium_pct": _pct(sums["french"], n),
-        "fle_pct": _pct(sums["fle"], n),
-        "literacy_pct": _pct(sums["literacy"], n),
-    }
+    figures = {f"{key}_pct": pct(sums[key], n) for key in conditions}
+    figures["average_age"] = average_age
+    counts = {key: sums[key] for key in conditions}
+    unknown = {key: sums[f"unknown_{key}"] for key in UNKNOWN_CONDITIONS}
+    order = [
+        "men_pct",
+        "women_pct",
+        "x_pct",
+        "average_age",
+        "non_eu_pct",
+        "no_qualification_pct",
+        "inactive_24m_pct",
+        "french_weak_to_medium_pct",
+        "fle_pct",
+        "literacy_pct",
+    ]
+    return n, {key: figures[key] for key in order}, counts, unknown
 
 
-def _exits(organisation, first, last):
-    return Enrolment.objects.filter(
-        group__organisation=organisation, exit_date__gte=first, exit_date__lte=last
+# -- Results and improvement ---------------------------------------------------------------
+
+
+def exits_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The enrolments whose exit date lies in the period."""
+    if period.is_empty:
+        return Enrolment.objects.none()
+    exits = Enrolment.objects.filter(
+        group__organisation=organisation,
+        exit_date__gte=period.first,
+        exit_date__lte=period.last,
     )
+    return scope.keep_enrolments(exits, first=period.first, last=period.last)
+
+
+def dropout_reason_condition(reason: str) -> Q:
+    """Dropouts for ``reason``; a dropout recorded without a reason counts as ``other``."""
+    condition = Q(outcome=ExitOutcome.DROPOUT, outcome_detail=reason)
+    if reason == DropoutReason.OTHER:
+        condition |= Q(outcome=ExitOutcome.DROPOUT, outcome_detail="")
+    return condition
 
 
 def _results(exits):
     sums = exits.aggregate(
         exits=Count("pk"),
         **{outcome.value: Count("pk", filter=Q(outcome=outcome)) for outcome in ExitOutcome},
+        **{
+            f"reason_{reason.value}": Count("pk", filter=dropout_reason_condition(reason))
+            for reason in DropoutReason
+        },
     )
     n = sums["exits"]
-    reasons = {reason.value: 0 for reason in DropoutReason}
-    rows = (
-        exits.filter(outcome=ExitOutcome.DROPOUT)
-        .order_by()
-        .values("outcome_detail")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        key = row["outcome_detail"] or DropoutReason.OTHER.value
-        reasons[key] = reasons.get(key, 0) + row["n"]
-    return {
+    figures = {
         "exits": n,
-        "dropout_pct": _pct(sums[ExitOutcome.DROPOUT.value], n),
-        "extension_pct": _pct(sums[ExitOutcome.EXTENSION.value], n),
-        "social_project_pct": _pct(sums[ExitOutcome.SOCIAL_PROJECT.value], n),
-        "professional_project_pct": _pct(sums[ExitOutcome.PROFESSIONAL_PROJECT.value], n),
-        "dropout_reasons": reasons,
+        "dropout_pct": pct(sums[ExitOutcome.DROPOUT.value], n),
+        "extension_pct": pct(sums[ExitOutcome.EXTENSION.value], n),
+        "social_project_pct": pct(sums[ExitOutcome.SOCIAL_PROJECT.value], n),
+        "professional_project_pct": pct(sums[ExitOutcome.PROFESSIONAL_PROJECT.value], n),
+        "dropout_reasons": {r.value: sums[f"reason_{r.value}"] for r in DropoutReason},
     }
+    return figures, {outcome.value: sums[outcome.value] for outcome in ExitOutcome}
 
 
-def _improvement(exits, as_of):
-    completed = exits.exclude(outcome=ExitOutcome.DROPOUT)
+def rated_completed_exits(exits, as_of):
+    """The completed exits (not dropouts) with, for each domain, their ``entry_<domain>``
+    and ``end_<domain>`` ratings (null when not rated at that moment by ``as_of``)."""
 
     def rating(moment, domain):
         return Subquery(
@@ -234,76 +312,262 @@ def _improvement(exits, as_of):
         )
 
     annotations = {}
-    aggregates = {}
     for domain in DOMAINS:
-        entry, end = f"entry_{domain}", f"end_{domain}"
-        annotations[entry] = rating(Moment.ENTRY, domain)
-        annotations[end] = rating(Moment.END, domain)
-        both = Q(**{f"{entry}__isnull": False, f"{end}__isnull": False})
-        aggregates[f"n_{domain}"] = Count("pk", filter=both)
-        aggregates[f"up_{domain}"] = Count("pk", filter=both & Q(**{f"{end}__gt": F(entry)}))
-        aggregates[f"down_{domain}"] = Count("pk", filter=both & Q(**{f"{end}__lt": F(entry)}))
-    sums = completed.annotate(**annotations).aggregate(**aggregates)
-    return (
-        {d: _pct(sums[f"up_{d}"], sums[f"n_{d}"]) for d in DOMAINS},
-        {d: sums[f"n_{d}"] for d in DOMAINS},
-        {d: _pct(sums[f"down_{d}"], sums[f"n_{d}"]) for d in DOMAINS},
-    )
+        annotations[f"entry_{domain}"] = rating(Moment.ENTRY, domain)
+        annotations[f"end_{domain}"] = rating(Moment.END, domain)
+    return exits.exclude(outcome=ExitOutcome.DROPOUT).annotate(**annotations)
 
 
-def _first_year_with_data(organisation, as_of):
-    first_enrolment = Enrolment.objects.filter(
-        group__organisation=organisation, start_date__lte=as_of
-    ).aggregate(first=Min("start_date"))["first"]
-    first_session = (
-        Session.objects.held()
-        .filter(organisation=organisation, date__lte=as_of)
-        .aggregate(first=Min("date"))["first"]
+def change_conditions(domain: str) -> dict:
+    """Conditions on ``rated_completed_exits`` for one domain."""
+    entry, end = f"entry_{domain}", f"end_{domain}"
+    rated = Q(**{f"{entry}__isnull": False, f"{end}__isnull": False})
+    return {
+        "rated": rated,
+        "improved": rated & Q(**{f"{end}__gt": F(entry)}),
+        "deteriorated": rated & Q(**{f"{end}__lt": F(entry)}),
+        "not_rated": ~rated,
+    }
+
+
+def _improvement(exits, as_of):
+    aggregates = {"completed": Count("pk")}
+    for domain in DOMAINS:
+        for name, condition in change_conditions(domain).items():
+            if name != "not_rated":
+                aggregates[f"{name}_{domain}"] = Count("pk", filter=condition)
+    sums = rated_completed_exits(exits, as_of).aggregate(**aggregates)
+    improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
+    deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
+    rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
+    figures = {
+        "improvement_pct": {d: pct(improved[d], rated[d]) for d in DOMAINS},
+        "improvement_n": rated,
+        "deteriorated_pct": {d: pct(deteriorated[d], rated[d]) for d in DOMAINS},
+    }
+    counts = {
+        "completed_exits": sums["completed"],
+        "improved": improved,
+        "deteriorated": deteriorated,
+        "not_rated": {d: sums["completed"] - rated[d] for d in DOMAINS},
+    }
+    return figures, counts
+
+
+# -- Hours -----------------------------------------------------------------------------------
+
+
+def sessions_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The sessions held in the period, narrowed by the scope, with their ``minutes``."""
+    if period.is_empty:
+        return Session.objects.none()
+    return scope.keep_sessions(held_sessions(organisation, first=period.first, last=period.last))
+
+
+def _hours(organisation, period, scope):
+    if period.is_empty:
+        return dict.fromkeys(HOURS_KEYS, 0.0)
+    return hours_of(sessions_of(organisation, period, scope), weight=scope.session_weight())
+
+
+def _domain_hours(organisation, period, scope):
+    hours = {}
+    if not period.is_empty:
+        sessions = sessions_of(organisation, period, scope)
+        hours = hours_by_domain(sessions, weight=scope.session_weight())
+    return {domain: hours.get(domain, 0.0) for domain in DOMAINS}
+
+
+def quarters_of(period: Period) -> list[datetime.date]:
+    """The first day of each quarter the period touches."""
+    if period.is_empty:
+        return []
+    day = datetime.date(period.first.year, 3 * ((period.first.month - 1) // 3) + 1, 1)
+    quarters = []
+    while day <= period.last:
+        quarters.append(day)
+        month = day.month + 3
+        day = datetime.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return quarters
+
+
+def _work_share(organisation, period, scope):
+    """Hours of individual interventions against hours of workshops, per quarter and for
+    the period (the seed's "un quart / trois quarts")."""
+    collective, individual = {}, {}
+    if not period.is_empty:
+        sessions = sessions_of(organisation, period, scope)
+        collective = hours_by_quarter(sessions, weight=scope.session_weight())
+        people = participants_of(organisation, period, scope)
+        rows = (
+            Intervention.objects.filter(
+                participant__in=people, date__gte=period.first, date__lte=period.last
+            )
+            .annotate(quarter=TruncQuarter("date"))
+            .order_by()
+            .values("quarter")
+            .annotate(minutes=Sum("duration_minutes"))
+        )
+        individual = {row["quarter"]: as_hours(row["minutes"]) for row in rows}
+    rows = [
+        _share_row(quarter, individual.get(quarter, 0.0), collective.get(quarter, 0.0))
+        for quarter in quarters_of(period)
+    ]
+    total = _share_row(
+        None,
+        round(sum(individual.values()), 2),
+        round(sum(collective.values()), 2),
     )
+    return {"quarters": rows, "total": total}
+
+
+def _share_row(quarter, individual, collective):
+    # Shares on exact hundredths of hours, so the two add up to 100 (up to rounding).
+    whole = Decimal(str(individual)) + Decimal(str(collective))
+    label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}" if quarter else None
+    return {
+        "quarter": label,
+        "individual_hours": individual,
+        "collective_hours": collective,
+        "individual_pct": pct(Decimal(str(individual)), whole),
+        "collective_pct": pct(Decimal(str(collective)), whole),
+    }
+
+
+# -- Evolution ---------------------------------------------------------------------------------
+
+
+def _first_year_with_data(organisation, as_of, scope):
+    enrolments = scope.keep_enrolments(
+        Enrolment.objects.filter(group__organisation=organisation, start_date__lte=as_of),
+        first=datetime.date.min,
+        last=as_of,
+    )
+    first_enrolment = enrolments.aggregate(first=Min("start_date"))["first"]
+    sessions = scope.keep_sessions(
+        Session.objects.held().filter(organisation=organisation, date__lte=as_of)
+    )
+    first_session = sessions.aggregate(first=Min("date"))["first"]
     dates = [d for d in (first_enrolment, first_session) if d is not None]
     return min(dates).year if dates else None
 
 
-def _evolution(organisation, year, as_of):
-    first_year = _first_year_with_data(organisation, as_of)
+def _evolution(organisation, year, as_of, scope):
+    first_year = _first_year_with_data(organisation, as_of, scope)
     start = year if first_year is None else min(first_year, year)
     rows = []
     for each in range(start, year + 1):
         # Earlier years are complete; the row of the year itself uses the same as_of.
-        first, last = _period(each, as_of if each == year else datetime.date(each, 12, 31))
+        period = Period.of_year(each, as_of if each == year else datetime.date(each, 12, 31))
         rows.append(
             {
                 "year": each,
-                "participants": _participants_of_the_year(organisation, first, last).count(),
-                "hours": workshop_hours(organisation, first=first, last=last),
+                "participants": participants_of(organisation, period, scope).count(),
+                "hours": _hours(organisation, period, scope),
             }
         )
     return rows
 
 
-def yearly_figures(organisation, *, year: int, as_of: datetime.date | None = None) -> dict:
-    """The figures of ``year`` as of ``as_of`` (default today), in the JSON shape of
-    docs/statistics.md."""
-    if as_of is None:
-        as_of = datetime.date.today()
-    first, last = _period(year, as_of)
-    participants, characteristics = _characteristics(organisation, first, last, year)
-    exits = _exits(organisation, first, last)
-    improvement_pct, improvement_n, deteriorated_pct = _improvement(exits, as_of)
-    if last < first:
-        hours = dict.fromkeys(HOURS_KEYS, 0.0)
-    else:
-        hours = workshop_hours(organisation, first=first, last=last)
-    return {
-        "organisation": organisation.slug,
-        "year": year,
-        "as_of": as_of.isoformat(),
+# -- The report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """The figures of statistics.md (``figures``, the JSON shape) with what the screens
+    and files show around them: the counts behind each percentage and the cases left
+    out (``counts``), the workshop hours per domain and the share of individual and
+    collective work. Everything is plain JSON, so a closed year stores it as it is."""
+
+    figures: dict
+    counts: dict
+    domain_hours: dict
+    work_share: dict
+    scope_label: str = ""
+    closing: object = field(default=None, compare=False)
+
+    def as_json(self) -> dict:
+        return {
+            "figures": self.figures,
+            "counts": self.counts,
+            "domain_hours": self.domain_hours,
+            "work_share": self.work_share,
+            "scope_label": self.scope_label,
+        }
+
+    @classmethod
+    def from_json(cls, data, *, closing=None) -> "Report":
+        return cls(**data, closing=closing)
+
+
+def _period_parts(organisation, period, scope):
+    participants, characteristics, characteristic_counts, unknown = _characteristics(
+        organisation, period, scope
+    )
+    exits = exits_of(organisation, period, scope)
+    results, outcome_counts = _results(exits)
+    improvement, improvement_counts = _improvement(exits, period.as_of)
+    figures = {
         "participants": participants,
         "characteristics": characteristics,
-        "results": _results(exits),
-        "improvement_pct": improvement_pct,
-        "improvement_n": improvement_n,
-        "deteriorated_pct": deteriorated_pct,
-        "hours": hours,
-        "evolution": _evolution(organisation, year, as_of),
+        "results": results,
+        **improvement,
+        "hours": _hours(organisation, period, scope),
     }
+    counts = {
+        "characteristics": characteristic_counts,
+        "unknown": unknown,
+        "outcomes": outcome_counts,
+        **improvement_counts,
+    }
+    return figures, counts
+
+
+def period_report(organisation, *, first, last, as_of=None, scope: Scope = WHOLE_PROGRAMME):
+    """The figures for any period (a grant's), without the evolution across years."""
+    as_of = as_of or datetime.date.today()
+    period = Period(first, min(last, as_of), as_of)
+    figures, counts = _period_parts(organisation, period, scope)
+    return Report(
+        figures={
+            "organisation": organisation.slug,
+            "first": period.first.isoformat(),
+            "last": period.last.isoformat(),
+            "as_of": as_of.isoformat(),
+            **figures,
+        },
+        counts=counts,
+        domain_hours=_domain_hours(organisation, period, scope),
+        work_share=_work_share(organisation, period, scope),
+        scope_label=str(scope),
+    )
+
+
+def yearly_report(
+    organisation, *, year: int, as_of: datetime.date | None = None, scope: Scope = WHOLE_PROGRAMME
+) -> Report:
+    """The report of ``year`` as of ``as_of`` (default today), computed from the records."""
+    as_of = as_of or datetime.date.today()
+    period = Period.of_year(year, as_of)
+    figures, counts = _period_parts(organisation, period, scope)
+    return Report(
+        figures={
+            "organisation": organisation.slug,
+            "year": year,
+            "as_of": as_of.isoformat(),
+            **figures,
+            "evolution": _evolution(organisation, year, as_of, scope),
+        },
+        counts=counts,
+        domain_hours=_domain_hours(organisation, period, scope),
+        work_share=_work_share(organisation, period, scope),
+        scope_label=str(scope),
+    )
+
+
+def yearly_figures(
+    organisation, *, year: int, as_of: datetime.date | None = None, scope: Scope = WHOLE_PROGRAMME
+) -> dict:
+    """The figures of ``year`` as of ``as_of`` (default today), in the JSON shape of
+    docs/statistics.md."""
+    return yearly_report(organisation, year=year, as_of=as_of, scope=scope).figures

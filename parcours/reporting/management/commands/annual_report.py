@@ -1,12 +1,19 @@
-"""``manage.py annual_report``: the yearly figures of docs/statistics.md."""
+"""``manage.py annual_report``: the yearly figures of docs/statistics.md, as JSON (the
+shape of statistics.md), CSV, XLSX or PDF. A closed year gives its frozen figures."""
 
 import datetime
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from parcours.accounts.models import Organisation
-from parcours.reporting.figures import yearly_figures
+from parcours.reporting.closing import report_for_year
+from parcours.reporting.exports import report_csv, report_xlsx
+from parcours.reporting.pdf import report_pdf
+
+FORMATS = ("json", "csv", "xlsx", "pdf")
 
 
 def _date(value):
@@ -16,35 +23,44 @@ def _date(value):
         raise CommandError(f"Invalid date {value!r}: use YYYY-MM-DD.") from error
 
 
+def report_json(report) -> str:
+    return json.dumps(report.figures, ensure_ascii=False, indent=2)
+
+
 class Command(BaseCommand):
-    help = "Print the yearly figures of an organisation (docs/statistics.md)."
+    help = "Write the yearly report of an organisation (docs/statistics.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", required=True, help="The organisation's slug.")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today).")
-        parser.add_argument("--format", default="json", help="Only json for now.")
+        parser.add_argument("--format", default="json", choices=FORMATS)
         parser.add_argument("--output", help="Write to this file instead of the standard output.")
+        parser.add_argument(
+            "--language", default="fr", help="Language of the CSV, XLSX and PDF labels (fr)."
+        )
 
-    def handle(self, *args, organisation, year, as_of, format, output, **options):
-        if format != "json":
-            raise CommandError(
-                f"Format {format!r} is not available yet: only json for now; the other "
-                "formats come with the reports issue."
-            )
+    def handle(self, *args, organisation, year, as_of, format, output, language, **options):
         try:
             org = Organisation.objects.get(slug=organisation)
         except Organisation.DoesNotExist as error:
             raise CommandError(f"Unknown organisation {organisation!r}.") from error
-        figures = yearly_figures(org, year=year, as_of=_date(as_of) if as_of else None)
-        text = json.dumps(
-            figures,
-            ensure_ascii=False,
-            indent=2,
-            default=lambda value: value.isoformat(),
-        )
+        with translation.override(language):
+            report = report_for_year(org, year=year, as_of=_date(as_of) if as_of else None)
+            content = {
+                "json": lambda: report_json(report) + "\n",
+                "csv": lambda: report_csv(report),
+                "xlsx": lambda: report_xlsx(report),
+                "pdf": lambda: report_pdf(report),
+            }[format]()
+        self._write(content, output)
+
+    def _write(self, content, output):
+        data = content.encode("utf-8") if isinstance(content, str) else content
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+            with open(output, "wb") as handle:
+                handle.write(data)
+        elif isinstance(content, str):
+            self.stdout.write(content, ending="")
         else:
-            self.stdout.write(text)
+            sys.stdout.buffer.write(data)

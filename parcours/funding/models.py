@@ -1,0 +1,169 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import OrganisationOwned
+from parcours.funding.enums import FunderKind
+
+SHARE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
+
+
+class Funder(OrganisationOwned):
+    """Who pays for (part of) the programme: the CPAS itself, the ESF, a subsidy..."""
+
+    name = models.CharField(_("name"), max_length=150, help_text=_("Unique in the organisation."))
+    kind = models.CharField(_("kind"), max_length=20, choices=FunderKind.choices)
+    needs_names = models.BooleanField(
+        _("needs participants' names"),
+        default=False,
+        help_text=_(
+            "Leave unticked unless the funder's rules require names: its report packs then "
+            "list participants under a pseudonym."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="funder_name_unique_in_organisation",
+                violation_error_message=_("Another funder already has this name."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GrantQuerySet(models.QuerySet):
+    def overlapping(self, first, last):
+        return self.filter(start_date__lte=last, end_date__gte=first)
+
+
+class Grant(OrganisationOwned):
+    """A funder's commitment for a period: the hours and people charged to it are
+    reported to that funder."""
+
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="grants"
+    )
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("The funder's reference or the project's title.")
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    amount = models.DecimalField(
+        _("amount (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="grant_name_unique_in_organisation",
+                violation_error_message=_("Another grant already has this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="grant_ends_after_start",
+                violation_error_message=_("The grant cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.funder})"
+
+
+class GroupCharge(models.Model):
+    """Part of a group's work charged to a grant: its sessions' hours (unless a session
+    has charges of its own) and its participants."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="group_charges"
+    )
+    group = models.ForeignKey(
+        "programme.Group",
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="charges",
+    )
+    share = models.DecimalField(
+        _("share (%)"), max_digits=5, decimal_places=2, validators=SHARE_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("group charged to a grant")
+        verbose_name_plural = _("groups charged to grants")
+        ordering = ["grant", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "group"],
+                name="group_charge_once_per_grant",
+                violation_error_message=_("This group is already charged to this grant."),
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100),
+                name="group_charge_share_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} → {self.grant.name} ({self.share} %)"
+
+    @property
+    def organisation_id(self):
+        return self.grant.organisation_id
+
+
+class SessionCharge(models.Model):
+    """A session charged to a grant explicitly: it replaces its groups' charges."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="session_charges"
+    )
+    session = models.ForeignKey(
+        "workshops.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="charges",
+    )
+    share = models.DecimalField(
+        _("share (%)"), max_digits=5, decimal_places=2, validators=SHARE_VALIDATORS
+    )
+
+    class Meta:
+        verbose_name = _("session charged to a grant")
+        verbose_name_plural = _("sessions charged to grants")
+        ordering = ["grant", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "session"],
+                name="session_charge_once_per_grant",
+                violation_error_message=_("This session is already charged to this grant."),
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100),
+                name="session_charge_share_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} → {self.grant.name} ({self.share} %)"
+
+    @property
+    def organisation_id(self):
+        return self.grant.organisation_id

@@ -1,0 +1,101 @@
+"""What a report is narrowed to: the whole programme, a process type, a group, a funder
+or one grant. Each narrowing says which enrolments and sessions it keeps, and which part
+of each session's hours it counts (a funder only gets the part charged to it)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from parcours.funding.allocation import session_share
+from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+from parcours.programme.enums import ProcessType
+from parcours.programme.models import Group
+from parcours.workshops.models import Session
+
+SessionGroup = Session.groups.through
+
+
+@dataclass(frozen=True)
+class Scope:
+    process_type: str = ""
+    group: Group | None = None
+    funder: Funder | None = None
+    grant: Grant | None = None
+
+    @property
+    def is_whole_programme(self) -> bool:
+        return not (self.process_type or self.group or self.funder or self.grant)
+
+    def __str__(self):
+        parts = []
+        if self.process_type:
+            parts.append(ProcessType(self.process_type).label)
+        if self.group:
+            parts.append(_("group %(name)s") % {"name": self.group.name})
+        if self.grant:
+            parts.append(_("grant %(name)s") % {"name": self.grant})
+        elif self.funder:
+            parts.append(_("funder %(name)s") % {"name": self.funder.name})
+        return ", ".join(str(part) for part in parts) or _("whole programme")
+
+    def as_params(self) -> dict:
+        """The query-string parameters that rebuild this scope (``scope_from_params``)."""
+        params = {}
+        if self.process_type:
+            params["process_type"] = self.process_type
+        if self.group:
+            params["group"] = self.group.pk
+        if self.funder:
+            params["funder"] = self.funder.pk
+        if self.grant:
+            params["grant"] = self.grant.pk
+        return params
+
+    def grants(self):
+        """The grants a funder's narrowing counts, or None when not narrowed to funding."""
+        if self.grant:
+            return Grant.objects.filter(pk=self.grant.pk)
+        if self.funder:
+            return Grant.objects.filter(funder=self.funder)
+        return None
+
+    def keep_enrolments(self, enrolments, *, first, last):
+        """Narrow an Enrolment queryset."""
+        if self.process_type:
+            enrolments = enrolments.filter(group__process_type=self.process_type)
+        if self.group:
+            enrolments = enrolments.filter(group=self.group)
+        grants = self.grants()
+        if grants is not None:
+            charged = GroupCharge.objects.filter(
+                group=OuterRef("group"), grant__in=grants.overlapping(first, last)
+            )
+            enrolments = enrolments.filter(Exists(charged))
+        return enrolments
+
+    def keep_sessions(self, sessions):
+        """Narrow a Session queryset (without joining the groups: no session twice)."""
+        if self.process_type:
+            sessions = sessions.filter(
+                Exists(
+                    SessionGroup.objects.filter(
+                        session=OuterRef("pk"), group__process_type=self.process_type
+                    )
+                )
+            )
+        if self.group:
+            sessions = sessions.filter(
+                Exists(SessionGroup.objects.filter(session=OuterRef("pk"), group=self.group))
+            )
+        grants = self.grants()
+        if grants is not None:
+            own = SessionCharge.objects.filter(session=OuterRef("pk"), grant__in=grants)
+            by_group = GroupCharge.objects.filter(group__sessions=OuterRef("pk"), grant__in=grants)
+            sessions = sessions.filter(Q(Exists(own)) | Q(Exists(by_group)))
+        return sessions
+
+    def session_weight(self):
+        """The fraction of each session's hours to count, or None to count them whole."""
+        grants = self.grants()
+        return None if grants is None else session_share(grants)
