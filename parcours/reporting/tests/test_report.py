@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
@@ -262,6 +262,23 @@ def test_command_writes_csv_and_xlsx(organisation, tmp_path, capsys):
         "annual_report", "--organisation=test", "--year=2024", "--format=xlsx", f"--output={output}"
     )
     assert load_workbook(output)["characteristics"]["B3"].value == 1
+
+
+@pytest.mark.django_db
+def test_command_narrows_to_a_group_or_a_funder(organisation, capsys):
+    a, b = group(organisation), group(organisation)
+    enrol(a)
+    enrol(b)
+    esf = grant(organisation)
+    GroupCharge.objects.create(grant=esf, group=b, share=Decimal("100"))
+    call_command("annual_report", "--organisation=test", "--year=2024", f"--group={a.name}")
+    assert json.loads(capsys.readouterr().out)["participants"] == 1
+    call_command(
+        "annual_report", "--organisation=test", "--year=2024", f"--funder={esf.funder.name}"
+    )
+    assert json.loads(capsys.readouterr().out)["participants"] == 1
+    with pytest.raises(CommandError, match="No group named"):
+        call_command("annual_report", "--organisation=test", "--year=2024", "--group=Nope")
 
 
 @pytest.fixture

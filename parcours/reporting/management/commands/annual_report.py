@@ -9,9 +9,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from parcours.accounts.models import Organisation
+from parcours.funding.models import Funder
+from parcours.programme.enums import ProcessType
+from parcours.programme.models import Group
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_csv, report_xlsx
 from parcours.reporting.pdf import report_pdf
+from parcours.reporting.scope import Scope
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
 
@@ -21,6 +25,15 @@ def _date(value):
         return datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(f"Invalid date {value!r}: use YYYY-MM-DD.") from error
+
+
+def _named(model, organisation, name):
+    if not name:
+        return None
+    try:
+        return model.objects.get(organisation=organisation, name=name)
+    except model.DoesNotExist as error:
+        raise CommandError(f"No {model._meta.model_name} named {name!r} in {organisation.slug}.") from error
 
 
 def report_json(report) -> str:
@@ -36,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today).")
         parser.add_argument("--format", default="json", choices=FORMATS)
         parser.add_argument("--output", help="Write to this file instead of the standard output.")
+        parser.add_argument("--process-type", dest="process_type", choices=ProcessType.values)
+        parser.add_argument("--group", help="Narrow to the group of this name.")
+        parser.add_argument("--funder", help="Narrow to the funder of this name.")
         parser.add_argument(
             "--language", default="fr", help="Language of the CSV, XLSX and PDF labels (fr)."
         )
@@ -45,8 +61,15 @@ class Command(BaseCommand):
             org = Organisation.objects.get(slug=organisation)
         except Organisation.DoesNotExist as error:
             raise CommandError(f"Unknown organisation {organisation!r}.") from error
+        scope = Scope(
+            process_type=options["process_type"] or "",
+            group=_named(Group, org, options["group"]),
+            funder=_named(Funder, org, options["funder"]),
+        )
         with translation.override(language):
-            report = report_for_year(org, year=year, as_of=_date(as_of) if as_of else None)
+            report = report_for_year(
+                org, year=year, as_of=_date(as_of) if as_of else None, scope=scope
+            )
             content = {
                 "json": lambda: report_json(report) + "\n",
                 "csv": lambda: report_csv(report),
