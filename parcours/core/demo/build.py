@@ -85,7 +85,7 @@ def build_demo(*, today: date) -> Organisation:
         obj=Organisation(name="CPAS de Démo-sur-Meuse", slug=DEMO_SLUG), by=None
     )
     staff = _create_users(organisation)
-    _create_catalogue(organisation)
+    create_catalogue(organisation)
     groups = _create_groups(organisation, staff, today=today)
     participants = _create_participants(organisation, staff, rng, today=today)
     _enrol(participants, groups, rng, today=today)
@@ -111,7 +111,7 @@ def _create_users(organisation) -> dict[str, User]:
     return users
 
 
-def _create_catalogue(organisation) -> None:
+def create_catalogue(organisation) -> None:
     for name, axis, objectives, domains in SEED_WORKSHOPS:
         workshop = create_record(
             obj=Workshop(organisation=organisation, name=name, axis=axis, objectives=objectives),
