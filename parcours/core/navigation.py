@@ -23,6 +23,8 @@ MENU = [
     MenuEntry("workshops:week", _("Programme"), Capability.VIEW_PROGRAMME),
     MenuEntry("attendance:register_list", _("Registers"), Capability.TAKE_ATTENDANCE),
     MenuEntry("attendance:hours", _("Workshop hours"), Capability.VIEW_FIGURES),
+    MenuEntry("reporting:report", _("Reports"), Capability.VIEW_FIGURES),
+    MenuEntry("funding:grant_list", _("Funding"), Capability.VIEW_FIGURES),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
 ]

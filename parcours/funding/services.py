@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
@@ -16,11 +15,28 @@ FULL = Decimal("100")
 
 
 def _shares_elsewhere(charges, grant):
-    """The shares of ``charges`` on other grants whose period overlaps ``grant``'s."""
-    overlapping = charges.exclude(grant=grant).filter(
-        grant__start_date__lte=grant.end_date, grant__end_date__gte=grant.start_date
+    """The largest total share of ``charges`` on other grants on any one day of
+    ``grant``'s period.
+
+    Summing every overlapping grant would refuse valid plans: a grant for the year next
+    to two half-year grants that do not overlap each other. The total on a day only
+    changes where a grant starts, so the days to look at are the start of ``grant`` and
+    the starts of the other grants within its period.
+    """
+    overlapping = list(
+        charges.exclude(grant=grant)
+        .filter(grant__start_date__lte=grant.end_date, grant__end_date__gte=grant.start_date)
+        .values_list("grant__start_date", "grant__end_date", "share")
     )
-    return overlapping.aggregate(total=Sum("share"))["total"] or Decimal("0")
+    days = {grant.start_date} | {start for start, _end, _share in overlapping}
+    days = {day for day in days if grant.start_date <= day <= grant.end_date}
+    return max(
+        (
+            sum((share for start, end, share in overlapping if start <= day <= end), Decimal("0"))
+            for day in days
+        ),
+        default=Decimal("0"),
+    )
 
 
 def _check_share(*, already, share, what):
@@ -72,3 +88,32 @@ def charge_session(*, session, grant, share, by):
 
 def remove_charge(*, charge, by):
     delete_record(obj=charge, by=by)
+
+
+@transaction.atomic
+def save_grant(*, grant, by):
+    """Create ``grant`` or save its changes. A changed period must still cover the sessions
+    charged to it and keep its groups' shares within 100 % on any day."""
+    if grant.pk is None:
+        return create_record(obj=grant, by=by)
+    outside = SessionCharge.objects.filter(grant=grant).exclude(
+        session__date__gte=grant.start_date, session__date__lte=grant.end_date
+    )
+    if outside.exists():
+        raise ValidationError(
+            _(
+                "Sessions charged to this grant fall outside the new period: remove their "
+                "charges first."
+            )
+        )
+    for charge in GroupCharge.objects.filter(grant=grant).select_related("group"):
+        already = _shares_elsewhere(GroupCharge.objects.filter(group=charge.group), grant)
+        if already + charge.share > FULL:
+            raise ValidationError(
+                _(
+                    "With this period, the group %(group)s would be charged more than 100 %% "
+                    "on some days (%(already)s %% to other grants, %(share)s %% to this one)."
+                )
+                % {"group": charge.group.name, "already": already, "share": charge.share}
+            )
+    return update_record(obj=grant, by=by)

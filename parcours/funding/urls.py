@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcours.funding import views
 
 app_name = "funding"
-urlpatterns = []
+urlpatterns = [
+    path("funders/", views.funder_list, name="funder_list"),
+    path("funders/new/", views.funder_create, name="funder_create"),
+    path("funders/<int:pk>/edit/", views.funder_update, name="funder_update"),
+    path("", views.grant_list, name="grant_list"),
+    path("grants/new/", views.grant_create, name="grant_create"),
+    path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/edit/", views.grant_update, name="grant_update"),
+    path("grants/<int:pk>/pack/", views.grant_pack_download, name="grant_pack"),
+    path("grants/<int:pk>/groups/new/", views.group_charge_create, name="group_charge_create"),
+    path(
+        "grants/<int:pk>/sessions/new/", views.session_charge_create, name="session_charge_create"
+    ),
+    path("group-charges/<int:pk>/", views.group_charge_update, name="group_charge_update"),
+    path("group-charges/<int:pk>/remove/", views.group_charge_delete, name="group_charge_delete"),
+    path("session-charges/<int:pk>/", views.session_charge_update, name="session_charge_update"),
+    path(
+        "session-charges/<int:pk>/remove/",
+        views.session_charge_delete,
+        name="session_charge_delete",
+    ),
+]

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcours.reporting import views
 
 app_name = "reporting"
-urlpatterns = []
+urlpatterns = [
+    path("", views.report, name="report"),
+    path("rapport.csv", views.report_csv_view, name="report_csv"),
+    path("rapport.xlsx", views.report_xlsx_view, name="report_xlsx"),
+    path("rapport.pdf", views.report_pdf_view, name="report_pdf"),
+    path("rapport.json", views.report_json_view, name="report_json"),
+    path("people/", views.people, name="people"),
+    path("close/", views.close_year, name="close_year"),
+    path("<int:year>/reopen/", views.reopen_year, name="reopen_year"),
+]

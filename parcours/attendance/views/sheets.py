@@ -1,30 +1,13 @@
 """Printable attendance sheets (A4 PDF): a session's, a group's month."""
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
 from parcours.attendance.selectors import visible_sessions
 from parcours.attendance.views.grid import _month, group_for, month_grid
 from parcours.attendance.views.register import register_rows
-
-
-def _refusing_fetcher():
-    from weasyprint.urls import URLFetcher  # loads Pango: only when a PDF is asked for
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"External resources are not fetched: {url}")
-
-    return NoFetching()
-
-
-def render_pdf(template, context) -> bytes:
-    import weasyprint  # loads Pango: only when a PDF is asked for
-
-    html = render_to_string(template, context)
-    return weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher()).write_pdf()
+from parcours.core.pdf import render_pdf
 
 
 def _pdf_response(content, filename):

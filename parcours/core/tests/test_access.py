@@ -130,6 +130,63 @@ def _leader_feed(world):
     return {"token": renew_feed_token(leader.organisation, "leader", leader.pk).token}
 
 
+def _funding(world):
+    """A funder, a grant over the session's date, the group charged and the session too."""
+    import datetime
+    from decimal import Decimal
+
+    from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+
+    session = world["session"]
+    organisation = session.organisation
+    funder = Funder.objects.create(organisation=organisation, name="FSE", kind="esf")
+    grant = Grant.objects.create(
+        organisation=organisation,
+        funder=funder,
+        name="FSE 2026",
+        start_date=datetime.date(session.date.year, 1, 1),
+        end_date=datetime.date(session.date.year, 12, 31),
+        amount=Decimal("10000"),
+    )
+    return {
+        "funder": funder,
+        "grant": grant,
+        "group_charge": GroupCharge.objects.create(
+            grant=grant, group=world["enrolment"].group, share=Decimal("50")
+        ),
+        "session_charge": SessionCharge.objects.create(
+            grant=grant, session=session, share=Decimal("50")
+        ),
+    }
+
+
+def _funder(world):
+    return {"pk": _funding(world)["funder"].pk}
+
+
+def _grant(world):
+    return {"pk": _funding(world)["grant"].pk}
+
+
+def _group_charge(world):
+    return {"pk": _funding(world)["group_charge"].pk}
+
+
+def _session_charge(world):
+    return {"pk": _funding(world)["session_charge"].pk}
+
+
+def _closed_year(world):
+    from django.utils import timezone
+
+    from parcours.reporting.closing import close_year
+
+    coordinator = world["coordinator"]
+    year = timezone.localdate().year - 1
+    close_year(coordinator.organisation, year=year, by=coordinator)
+    return {"year": year}
+
+
 RULES = {
     "core:dashboard": Rule(),
     "core:health": Rule(public=True),
@@ -202,7 +259,33 @@ RULES = {
     "attendance:group_month": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     "attendance:group_month_sheet": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     # -- reporting: yearly figures, closing --
+    "reporting:report": Rule(),
+    "reporting:report_csv": Rule(),
+    "reporting:report_xlsx": Rule(),
+    "reporting:report_pdf": Rule(),
+    "reporting:report_json": Rule(),
+    "reporting:people": Rule(allowed=CASEWORK),  # the people behind a count: social data
+    "reporting:close_year": Rule(allowed=COORDINATOR, ok=405),  # POST only
+    "reporting:reopen_year": Rule(allowed=COORDINATOR, kwargs=_closed_year, scoped=True),
     # -- funding: funders, grants, report packs --
+    "funding:funder_list": Rule(allowed=COORDINATOR),
+    "funding:funder_create": Rule(allowed=COORDINATOR),
+    "funding:funder_update": Rule(allowed=COORDINATOR, kwargs=_funder, scoped=True),
+    "funding:grant_list": Rule(),  # figures only, no participant data
+    "funding:grant_create": Rule(allowed=COORDINATOR),
+    "funding:grant_detail": Rule(kwargs=_grant, scoped=True),  # figures only
+    "funding:grant_update": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
+    "funding:grant_pack": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
+    "funding:group_charge_create": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
+    "funding:session_charge_create": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
+    "funding:group_charge_update": Rule(allowed=COORDINATOR, kwargs=_group_charge, scoped=True),
+    "funding:group_charge_delete": Rule(
+        allowed=COORDINATOR, kwargs=_group_charge, scoped=True, ok=405
+    ),  # POST only
+    "funding:session_charge_update": Rule(allowed=COORDINATOR, kwargs=_session_charge, scoped=True),
+    "funding:session_charge_delete": Rule(
+        allowed=COORDINATOR, kwargs=_session_charge, scoped=True, ok=405
+    ),  # POST only
     # -- workbook: import and export --
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),

@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from parcours.core.navigation import menu_for
 
@@ -14,7 +15,12 @@ def test_each_role_sees_its_own_menu(personas):
     assert "/audit/" not in menus["social_worker"]
     assert "/attendance/registers/" in menus["workshop_leader"]
     assert "/attendance/registers/" not in menus["social_worker"]
-    assert menus["viewer"] == ["/", "/attendance/hours/"]
+    assert menus["viewer"] == [
+        "/",
+        "/attendance/hours/",
+        reverse("reporting:report"),
+        reverse("funding:grant_list"),
+    ]
 
 
 @pytest.mark.django_db

@@ -33,7 +33,9 @@ def _named(model, organisation, name):
     try:
         return model.objects.get(organisation=organisation, name=name)
     except model.DoesNotExist as error:
-        raise CommandError(f"No {model._meta.model_name} named {name!r} in {organisation.slug}.") from error
+        raise CommandError(
+            f"No {model._meta.model_name} named {name!r} in {organisation.slug}."
+        ) from error
 
 
 def report_json(report) -> str:

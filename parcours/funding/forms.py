@@ -1,0 +1,115 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.funding.models import SHARE_VALIDATORS, Funder, Grant
+from parcours.programme.models import Group
+from parcours.workshops.models import Session
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FunderForm(forms.ModelForm):
+    class Meta:
+        model = Funder
+        fields = ["name", "kind", "needs_names"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Funder.objects.filter(organisation=self.organisation, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another funder already has this name."))
+        return name
+
+
+class GrantForm(forms.ModelForm):
+    class Meta:
+        model = Grant
+        fields = ["funder", "name", "start_date", "end_date", "amount"]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
+        help_texts = {
+            "start_date": _("First day of the period the grant pays for."),
+            "end_date": _("Last day of the period the grant pays for."),
+            "amount": _("The amount granted, for the record; it does not change the figures."),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Grant.objects.filter(organisation=self.organisation, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another grant already has this name."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The grant cannot end before it starts."))
+        return cleaned
+
+
+def _share_field():
+    return forms.DecimalField(
+        label=_("Share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("100"),
+        validators=SHARE_VALIDATORS,
+        help_text=_("The part of its hours charged to this grant, from 0.01 to 100."),
+    )
+
+
+class GroupChargeForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
+    share = _share_field()
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.filter(organisation=organisation).order_by(
+            "-start_date", "name"
+        )
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, session):
+        groups = ", ".join(group.name for group in session.groups.all())
+        return f"{session.date:%d/%m/%Y} {session.start_time:%H:%M} · {session.workshop} · {groups}"
+
+
+class SessionChargeForm(forms.Form):
+    session = SessionChoiceField(
+        label=_("Session"),
+        queryset=Session.objects.none(),
+        help_text=_(
+            "A session charged on its own no longer follows its groups' charges: charge "
+            "it to every grant that pays for it."
+        ),
+    )
+    share = _share_field()
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = (
+            Session.objects.held()
+            .filter(organisation_id=grant.organisation_id)
+            .between(grant.start_date, grant.end_date)
+            .select_related("workshop")
+            .prefetch_related("groups")
+            .order_by("date", "start_time")
+        )
+
+
+class ShareForm(forms.Form):
+    share = _share_field()

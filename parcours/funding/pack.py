@@ -1,0 +1,261 @@
+"""A grant's report pack: one ZIP with what its funder asks for.
+
+- ``rapport.pdf`` and ``rapport.xlsx``: the figures of the grant's period, narrowed to
+  the grant (``Scope(grant=...)``: its groups' participants, the charged part of the hours);
+- ``heures.csv``: each session charged, its hours, the share charged and the charged
+  hours, with the totals per month;
+- ``participants.csv``: one row per participant of the period, under a pseudonym unless
+  the funder needs names; never notes, addresses or national numbers;
+- ``feuilles-de-presence.pdf``: the monthly attendance sheets of the grant's groups.
+"""
+
+import csv
+import datetime
+import hashlib
+import hmac
+import io
+import zipfile
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from parcours.attendance.enums import ATTENDED
+from parcours.attendance.forms import month_end
+from parcours.attendance.hours import as_hours
+from parcours.attendance.models import Attendance
+from parcours.attendance.views.grid import month_grid
+from parcours.core.pdf import merge_documents, render_document
+from parcours.funding.selectors import charged_hours_by_month, charged_sessions, grant_until
+from parcours.programme.models import Group
+from parcours.reporting.exports import report_xlsx
+from parcours.reporting.figures import Period, active_enrolments, characterised_participants
+from parcours.reporting.figures import period_report as compute_period_report
+from parcours.reporting.pdf import report_pdf
+from parcours.reporting.scope import Scope
+
+AGE_BANDS = ((0, 25), (25, 35), (35, 45), (45, 55), (55, None))
+
+
+def pseudonym(grant, participant_id) -> str:
+    """A stable code for a participant within one grant's packs (``P-3F9A1C``): the same
+    person gets the same code in every pack of the grant, another code for another
+    grant, and the code cannot be turned back into the person without the secret key."""
+    message = f"grant:{grant.pk}:participant:{participant_id}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return f"P-{digest[:6].upper()}"
+
+
+def age_band(age) -> str:
+    if age is None:
+        return ""
+    for low, high in AGE_BANDS:
+        if high is None:
+            return f"{low}+"
+        if low <= age < high:
+            return f"{low}-{high - 1}" if low else f"<{high}"
+    return ""
+
+
+def _number(value) -> str:
+    """A number as the funder's spreadsheet reads it in the active language."""
+    return formats.number_format(value, decimal_pos=2)
+
+
+def _csv(header, rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # With a byte-order mark, spreadsheets open the accents right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def hours_csv(grant, sessions, months) -> bytes:
+    rows = []
+    for session in sessions:
+        hours = session.minutes / 60
+        rows.append(
+            [
+                session.date.isoformat(),
+                f"{session.start_time:%H:%M}-{session.end_time:%H:%M}",
+                session.workshop.name,
+                ", ".join(group.name for group in session.groups.all()),
+                _number(hours),
+                _number(session.share * 100),
+                _number(as_hours(session.minutes * session.share)),
+            ]
+        )
+    for month in months:
+        rows.append(
+            [
+                f"{month['month']:%Y-%m}",
+                "",
+                _("Total of the month (%(count)s sessions)") % {"count": month["sessions"]},
+                "",
+                _number(month["hours"]),
+                "",
+                _number(month["charged_hours"]),
+            ]
+        )
+    rows.append(
+        [
+            f"{grant.start_date.isoformat()} / {grant.end_date.isoformat()}",
+            "",
+            _("Total of the grant"),
+            "",
+            _number(sum(month["hours"] for month in months)),
+            "",
+            _number(sum(month["charged_hours"] for month in months)),
+        ]
+    )
+    header = [
+        _("Date"),
+        _("Time"),
+        _("Workshop"),
+        _("Groups"),
+        _("Hours of the session"),
+        _("Share charged (%)"),
+        _("Charged hours"),
+    ]
+    return _csv(header, rows)
+
+
+def _hours_attended(session_minutes, people):
+    """Per participant: minutes attended at the charged sessions, whole and charged."""
+    whole, charged = {}, {}
+    marks = Attendance.objects.filter(
+        session__in=list(session_minutes), participant__in=people, status__in=ATTENDED
+    ).values_list("participant_id", "session_id")
+    for participant_id, session_id in marks:
+        minutes, share = session_minutes[session_id]
+        whole[participant_id] = whole.get(participant_id, 0) + minutes
+        charged[participant_id] = charged.get(participant_id, 0) + minutes * share
+    return whole, charged
+
+
+def participants_csv(grant, period, scope, session_minutes) -> bytes:
+    organisation = grant.organisation
+    with_names = grant.funder.needs_names
+    people = list(
+        characterised_participants(organisation, period, scope)
+        .order_by("last_name", "first_name", "pk")
+        .values("pk", "reference", "last_name", "first_name", "gender", "age")
+    )
+    enrolments = {}
+    for enrolment in (
+        active_enrolments(organisation, period, scope)
+        .select_related("group")
+        .order_by("start_date", "pk")
+    ):
+        enrolments.setdefault(enrolment.participant_id, []).append(enrolment)
+    whole, charged = _hours_attended(session_minutes, [person["pk"] for person in people])
+    rows = []
+    for person in people:
+        spans = enrolments.get(person["pk"], [])
+        identity = (
+            [person["reference"], person["last_name"], person["first_name"]]
+            if with_names
+            else [pseudonym(grant, person["pk"])]
+        )
+        rows.append(
+            [
+                *identity,
+                person["gender"],
+                age_band(person["age"]),
+                " ; ".join(span.group.name for span in spans),
+                " ; ".join(span.start_date.isoformat() for span in spans),
+                " ; ".join(span.exit_date.isoformat() if span.exit_date else "" for span in spans),
+                " ; ".join(span.get_outcome_display() for span in spans),
+                _number(as_hours(whole.get(person["pk"], 0))),
+                _number(as_hours(charged.get(person["pk"], 0))),
+            ]
+        )
+    identity = [_("Reference"), _("Last name"), _("First name")] if with_names else [_("Code")]
+    header = [
+        *identity,
+        _("Gender"),
+        _("Age band"),
+        _("Groups"),
+        _("Enrolment start"),
+        _("Exit"),
+        _("Outcome"),
+        _("Hours attended"),
+        _("Charged hours attended"),
+    ]
+    return _csv(header, rows)
+
+
+def _months(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = month_end(month) + datetime.timedelta(days=1)
+
+
+def grant_groups(grant):
+    """The groups whose work is charged to the grant, by themselves or by a session."""
+    return (
+        Group.objects.filter(organisation_id=grant.organisation_id)
+        .filter(Q(charges__grant=grant) | Q(sessions__charges__grant=grant))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def attendance_sheets(grant, until, *, with_names) -> bytes | None:
+    """The monthly sheets of the grant's groups over its period, in one PDF."""
+    documents = []
+    for group in grant_groups(grant):
+        for first in _months(grant.start_date, until):
+            grid = month_grid(group, first)
+            if not grid["sessions"]:
+                continue
+            if not with_names:
+                for row in grid["rows"]:
+                    code = pseudonym(grant, row["participant"].pk)
+                    row["participant"] = SimpleNamespace(
+                        pk=row["participant"].pk, last_name=code, first_name=""
+                    )
+            context = {"group": group, "grid": grid, "organisation": grant.organisation}
+            documents.append(render_document("attendance/sheet_month.html", context))
+    return merge_documents(documents) if documents else None
+
+
+def grant_pack(grant, *, as_of: datetime.date | None = None) -> bytes:
+    """The ZIP of the grant's report pack, in the active language."""
+    as_of = as_of or timezone.localdate()
+    until = grant_until(grant, as_of)
+    scope = Scope(grant=grant)
+    report = compute_period_report(
+        grant.organisation, first=grant.start_date, last=grant.end_date, as_of=as_of, scope=scope
+    )
+    sessions = list(
+        charged_sessions(grant, as_of=as_of)
+        .select_related("workshop")
+        .prefetch_related("groups")
+        .order_by("date", "start_time", "pk")
+    )
+    session_minutes = {session.pk: (session.minutes, session.share) for session in sessions}
+    period = Period(grant.start_date, until, as_of)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("rapport.pdf", report_pdf(report))
+        archive.writestr("rapport.xlsx", report_xlsx(report))
+        archive.writestr(
+            "heures.csv", hours_csv(grant, sessions, charged_hours_by_month(grant, as_of=as_of))
+        )
+        archive.writestr(
+            "participants.csv", participants_csv(grant, period, scope, session_minutes)
+        )
+        sheets = attendance_sheets(grant, until, with_names=grant.funder.needs_names)
+        if sheets:
+            archive.writestr("feuilles-de-presence.pdf", sheets)
+    return out.getvalue()
+
+
+def pack_filename(grant, as_of: datetime.date | None = None) -> str:
+    as_of = as_of or timezone.localdate()
+    return f"dossier-{grant.pk}-{grant.start_date:%Y%m%d}-{as_of:%Y%m%d}.zip"

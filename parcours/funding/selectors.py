@@ -1,0 +1,85 @@
+"""Reading what is charged to grants: hours per grant, per month, per session.
+
+Every figure goes through ``allocation.session_share``, the one rule that splits a
+session between grants, and through the scope of reports (``Scope(grant=...)``), so
+that the screens, the report pack and the yearly figures count the same hours.
+"""
+
+import datetime
+
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from parcours.attendance.hours import as_hours, held_sessions
+from parcours.funding.allocation import session_share
+from parcours.reporting.scope import Scope
+
+
+def grant_until(grant, as_of: datetime.date | None = None) -> datetime.date:
+    """The last day of the grant's period that has happened (sessions held so far)."""
+    return min(grant.end_date, as_of or timezone.localdate())
+
+
+def charged_sessions(grant, *, as_of: datetime.date | None = None):
+    """The sessions held in the grant's period (so far) with a part charged to it, each
+    with its ``minutes`` and the charged fraction ``share`` (0 to 1)."""
+    scope = Scope(grant=grant)
+    sessions = held_sessions(
+        grant.organisation, first=grant.start_date, last=grant_until(grant, as_of)
+    )
+    return scope.keep_sessions(sessions).annotate(share=scope.session_weight()).filter(share__gt=0)
+
+
+def charged_hours_by_month(grant, *, as_of: datetime.date | None = None) -> list[dict]:
+    """``[{"month", "sessions", "hours", "charged_hours"}]`` for each month of the grant
+    with charged sessions, in one aggregate query."""
+    scope = Scope(grant=grant)
+    sessions = scope.keep_sessions(
+        held_sessions(grant.organisation, first=grant.start_date, last=grant_until(grant, as_of))
+    )
+    weight = scope.session_weight()
+    rows = (
+        sessions.annotate(month=TruncMonth("date"), share=weight)
+        .filter(share__gt=0)
+        .order_by()
+        .values("month")
+        .annotate(
+            minutes_sum=Sum("minutes"),
+            charged_sum=Sum(F("minutes") * F("share"), output_field=FloatField()),
+            sessions=Count("pk"),
+        )
+        .order_by("month")
+    )
+    return [
+        {
+            "month": row["month"],
+            "sessions": row["sessions"],
+            "hours": as_hours(row["minutes_sum"]),
+            "charged_hours": as_hours(row["charged_sum"]),
+        }
+        for row in rows
+    ]
+
+
+def charged_hours_by_grant(organisation, grants, *, as_of: datetime.date | None = None) -> dict:
+    """``{grant pk: hours charged so far}`` for ``grants``, in one query (one sum per
+    grant, over the sessions each grant's period covers)."""
+    grants = list(grants)
+    if not grants:
+        return {}
+    today = as_of or timezone.localdate()
+    first = min(grant.start_date for grant in grants)
+    last = min(max(grant.end_date for grant in grants), today)
+    if last < first:
+        return {grant.pk: 0.0 for grant in grants}
+    sums = {
+        f"grant_{grant.pk}": Sum(
+            F("minutes") * session_share([grant.pk]),
+            filter=Q(date__gte=grant.start_date, date__lte=min(grant.end_date, today)),
+            output_field=FloatField(),
+        )
+        for grant in grants
+    }
+    totals = held_sessions(organisation, first=first, last=last).aggregate(**sums)
+    return {grant.pk: as_hours(totals[f"grant_{grant.pk}"]) for grant in grants}

@@ -1,0 +1,325 @@
+"""Funders, grants, what is charged to them, and the grants' report packs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import (
+    Capability,
+    check,
+    get_object_for,
+    requires,
+    scoped,
+    user_can,
+)
+from parcours.audit.services import create_record, record_opened, update_record
+from parcours.funding.forms import (
+    FunderForm,
+    GrantForm,
+    GroupChargeForm,
+    SessionChargeForm,
+    ShareForm,
+)
+from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+from parcours.funding.pack import grant_pack, pack_filename
+from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
+from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
+
+
+def _form_page(request, form, *, title, submit, back, back_args=()):
+    return render(
+        request,
+        "funding/form.html",
+        {"form": form, "title": title, "submit": submit, "back": back, "back_args": back_args},
+    )
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for messages_ in error.message_dict.values() for message in messages_]
+    return error.messages
+
+
+def _add_errors(form, error: ValidationError, field=None):
+    for message in _messages_of(error):
+        form.add_error(field, message)
+
+
+# -- Funders ---------------------------------------------------------------------------------
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def funder_list(request):
+    return render(
+        request,
+        "funding/funder_list.html",
+        {"funders": scoped(Funder.objects, request.user)},
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def funder_create(request):
+    form = FunderForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        create_record(obj=form.instance, by=request.user)
+        messages.success(request, _("The funder has been added."))
+        return redirect("funding:funder_list")
+    return _form_page(
+        request, form, title=_("New funder"), submit=_("Add"), back="funding:funder_list"
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def funder_update(request, pk):
+    funder = get_object_for(
+        request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    form = FunderForm(request.POST or None, instance=funder, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        update_record(obj=funder, by=request.user)
+        messages.success(request, _("The funder has been saved."))
+        return redirect("funding:funder_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the funder %(name)s") % {"name": funder},
+        submit=_("Save"),
+        back="funding:funder_list",
+    )
+
+
+# -- Grants ----------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_FIGURES)
+def grant_list(request):
+    # Queries: the grants with their funders, then one sum per grant in a single query.
+    grants = list(scoped(Grant.objects, request.user).select_related("funder"))
+    hours = charged_hours_by_grant(request.user.organisation, grants)
+    for grant in grants:
+        grant.charged_hours = hours[grant.pk]
+    return render(
+        request,
+        "funding/grant_list.html",
+        {
+            "grants": grants,
+            "today": timezone.localdate(),
+            "can_manage": user_can(request.user, Capability.MANAGE_ORGANISATION),
+        },
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def grant_create(request):
+    form = GrantForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = save_grant(grant=form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The grant has been added."))
+            return redirect("funding:grant_detail", grant.pk)
+    return _form_page(
+        request, form, title=_("New grant"), submit=_("Add"), back="funding:grant_list"
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def grant_update(request, pk):
+    grant = get_object_for(request, Grant.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk)
+    title = _("Edit the grant %(name)s") % {"name": grant.name}
+    form = GrantForm(request.POST or None, instance=grant, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_grant(grant=form.instance, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The grant has been saved."))
+            return redirect("funding:grant_detail", grant.pk)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        submit=_("Save"),
+        back="funding:grant_detail",
+        back_args=(grant.pk,),
+    )
+
+
+def _grant_for(request, pk, capability):
+    return get_object_for(
+        request,
+        Grant.objects.select_related("funder", "organisation"),
+        capability=capability,
+        pk=pk,
+    )
+
+
+@requires(Capability.VIEW_FIGURES)
+def grant_detail(request, pk):
+    grant = _grant_for(request, pk, Capability.VIEW_FIGURES)
+    can_manage = user_can(request.user, Capability.MANAGE_ORGANISATION)
+    months = charged_hours_by_month(grant)
+    group_charges = list(grant.group_charges.select_related("group").order_by("group__name"))
+    session_charges = list(
+        grant.session_charges.select_related("session__workshop")
+        .prefetch_related("session__groups")
+        .order_by("session__date", "session__start_time")
+    )
+    context = {
+        "grant": grant,
+        "months": months,
+        "total_hours": round(sum(month["hours"] for month in months), 2),
+        "total_charged": round(sum(month["charged_hours"] for month in months), 2),
+        "group_charges": group_charges,
+        "session_charges": session_charges,
+        "can_manage": can_manage,
+    }
+    return render(request, "funding/grant_detail.html", context)
+
+
+# -- Charges ---------------------------------------------------------------------------------
+
+
+def _charge_page(request, grant, form, *, title):
+    return render(
+        request, "funding/charge_form.html", {"grant": grant, "form": form, "title": title}
+    )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def group_charge_create(request, pk):
+    grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
+    form = GroupChargeForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_group(
+                group=form.cleaned_data["group"],
+                grant=grant,
+                share=form.cleaned_data["share"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The group %(group)s is charged %(share)s %% to this grant.")
+                % {"group": form.cleaned_data["group"].name, "share": form.cleaned_data["share"]},
+            )
+            return redirect("funding:grant_detail", grant.pk)
+    return _charge_page(request, grant, form, title=_("Charge a group to the grant"))
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def session_charge_create(request, pk):
+    grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
+    form = SessionChargeForm(request.POST or None, grant=grant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_session(
+                session=form.cleaned_data["session"],
+                grant=grant,
+                share=form.cleaned_data["share"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The session is charged to this grant."))
+            return redirect("funding:grant_detail", grant.pk)
+    return _charge_page(request, grant, form, title=_("Charge a session to the grant"))
+
+
+def _charge_for(request, model, pk):
+    """A group or session charge of the user's organisation (the charges have no
+    organisation of their own: their grant's counts), or 404."""
+    check(request.user, Capability.MANAGE_ORGANISATION)
+    related = ["grant", "group"] if model is GroupCharge else ["grant", "session__workshop"]
+    charges = model.objects.select_related(*related).filter(
+        grant__organisation_id=request.user.organisation_id
+    )
+    return get_object_or_404(charges, pk=pk)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def group_charge_update(request, pk):
+    charge = _charge_for(request, GroupCharge, pk)
+    form = ShareForm(request.POST or None, initial={"share": charge.share})
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_group(
+                group=charge.group,
+                grant=charge.grant,
+                share=form.cleaned_data["share"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The share has been changed."))
+            return redirect("funding:grant_detail", charge.grant_id)
+    title = _("Share of the group %(group)s") % {"group": charge.group.name}
+    return _charge_page(request, charge.grant, form, title=title)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def session_charge_update(request, pk):
+    charge = _charge_for(request, SessionCharge, pk)
+    form = ShareForm(request.POST or None, initial={"share": charge.share})
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_session(
+                session=charge.session,
+                grant=charge.grant,
+                share=form.cleaned_data["share"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The share has been changed."))
+            return redirect("funding:grant_detail", charge.grant_id)
+    title = _("Share of the session of %(date)s") % {
+        "date": charge.session.date.strftime("%d/%m/%Y")
+    }
+    return _charge_page(request, charge.grant, form, title=title)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def group_charge_delete(request, pk):
+    charge = _charge_for(request, GroupCharge, pk)
+    remove_charge(charge=charge, by=request.user)
+    messages.success(request, _("The group is no longer charged to this grant."))
+    return redirect("funding:grant_detail", charge.grant_id)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def session_charge_delete(request, pk):
+    charge = _charge_for(request, SessionCharge, pk)
+    remove_charge(charge=charge, by=request.user)
+    messages.success(request, _("The session is no longer charged to this grant."))
+    return redirect("funding:grant_detail", charge.grant_id)
+
+
+# -- Report pack ------------------------------------------------------------------------------
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def grant_pack_download(request, pk):
+    grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
+    with translation.override(translation.get_language() or "fr"):
+        content = grant_pack(grant)
+    record_opened(obj=grant, by=request.user)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, pack_filename(grant))
+    return response

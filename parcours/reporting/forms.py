@@ -1,0 +1,100 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.funding.models import Funder
+from parcours.programme.enums import ProcessType
+from parcours.programme.models import Group
+from parcours.reporting.scope import Scope
+
+FIRST_YEAR = 2000
+
+
+class ReportForm(forms.Form):
+    """What a report shows: a year, as of a date, narrowed to a process type, a group or
+    a funder of the user's organisation (another organisation's ids are not valid
+    choices)."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=FIRST_YEAR,
+        help_text=_("The calendar year of the figures."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        help_text=_("Only what happened by that date counts. Empty: today, or 31 December."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    process_type = forms.ChoiceField(
+        label=_("Process"),
+        required=False,
+        choices=[("", _("All processes")), *ProcessType.choices],
+        help_text=_("Only the groups of this process."),
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        required=False,
+        queryset=Group.objects.none(),
+        empty_label=_("All groups"),
+        help_text=_("Only this group's participants and sessions."),
+    )
+    funder = forms.ModelChoiceField(
+        label=_("Funder"),
+        required=False,
+        queryset=Funder.objects.none(),
+        empty_label=_("All funders"),
+        help_text=_("Only what is charged to this funder's grants."),
+    )
+
+    def __init__(self, *args, organisation, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": today.year})
+        self.fields["group"].queryset = Group.objects.filter(organisation=organisation).order_by(
+            "-start_date", "name"
+        )
+        self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > self.today.year:
+            raise forms.ValidationError(_("The figures of a year to come do not exist yet."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        year, as_of = cleaned.get("year"), cleaned.get("as_of")
+        if year and as_of and as_of < datetime.date(year, 1, 1):
+            self.add_error("as_of", _("Choose a date in the year or after it."))
+        return cleaned
+
+    def scope(self) -> Scope:
+        data = self.cleaned_data
+        return Scope(
+            process_type=data.get("process_type") or "",
+            group=data.get("group"),
+            funder=data.get("funder"),
+        )
+
+    def effective_as_of(self) -> datetime.date:
+        """The date asked for, or today for the current year and 31 December before."""
+        data = self.cleaned_data
+        if data.get("as_of"):
+            return data["as_of"]
+        year = data["year"]
+        return self.today if year >= self.today.year else datetime.date(year, 12, 31)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for re-opening"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept with the closing and in the audit trail. The figures will follow the "
+            "records again until the year is closed anew."
+        ),
+    )

@@ -1,0 +1,410 @@
+"""The yearly report: the page, its downloads, the people behind a count, and closing
+and re-opening a year.
+
+Every figure shown comes from ``report_tables`` (the same tables the files are written
+from), so the page, the PDF, the workbook, the CSV and the JSON cannot disagree.
+"""
+
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.access import Capability, requires, user_can
+from parcours.reporting import charts
+from parcours.reporting.closing import (
+    close_year as close_year_service,
+)
+from parcours.reporting.closing import (
+    closing_in_force,
+    differences,
+    report_for_year,
+)
+from parcours.reporting.closing import (
+    reopen_year as reopen_year_service,
+)
+from parcours.reporting.exports import report_csv, report_xlsx
+from parcours.reporting.figures import Period, yearly_report
+from parcours.reporting.forms import ReopenForm, ReportForm
+from parcours.reporting.models import YearClosing
+from parcours.reporting.pdf import report_pdf
+from parcours.reporting.people import drilldown_keys, people_behind
+from parcours.reporting.tables import report_tables
+
+PEOPLE_PER_PAGE = 50
+
+# What each part of the figures is called when a closed year's records changed.
+FIGURE_LABELS = {
+    "participants": gettext_lazy("Participants of the year"),
+    "characteristics": gettext_lazy("Main characteristics of the participants"),
+    "results": gettext_lazy("Results"),
+    "improvement_pct": gettext_lazy("Improvement by domain"),
+    "improvement_n": gettext_lazy("Improvement by domain: rated at both moments"),
+    "deteriorated_pct": gettext_lazy("Improvement by domain: went down"),
+    "hours": gettext_lazy("Workshop hours"),
+    "evolution": gettext_lazy("Evolution"),
+    "organisation": gettext_lazy("Organisation"),
+    "year": gettext_lazy("Year"),
+}
+
+
+# -- The request: year, date and scope ------------------------------------------------------
+
+
+def _report_form(request) -> ReportForm:
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = str(today.year)
+    form = ReportForm(data, organisation=request.user.organisation, today=today)
+    form.is_valid()
+    return form
+
+
+def _params(form: ReportForm) -> dict:
+    """The query-string parameters that rebuild the report (for links and downloads)."""
+    params = {"year": form.cleaned_data["year"]}
+    if form.cleaned_data.get("as_of"):
+        params["as_of"] = form.cleaned_data["as_of"].isoformat()
+    params.update(form.scope().as_params())
+    return params
+
+
+def _report(request, form: ReportForm):
+    return report_for_year(
+        request.user.organisation,
+        year=form.cleaned_data["year"],
+        as_of=form.effective_as_of(),
+        scope=form.scope(),
+    )
+
+
+# -- Cells as shown ---------------------------------------------------------------------------
+
+
+def format_cell(value, kind: str) -> str:
+    """A cell as the page shows it: French formats, a dash for none."""
+    if kind == "label":
+        return "" if value is None else str(value)
+    if kind == "pct":
+        return charts.format_pct(value)
+    if kind == "hours":
+        return charts.format_number(value, 2)
+    if isinstance(value, float):  # the average age
+        return charts.format_number(value, 1)
+    return charts.format_number(value)
+
+
+def _display_table(table, *, people_url: str | None, params: dict) -> dict:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for column in table.columns:
+            value = row.cells.get(column.key)
+            key = row.drilldown.get(column.key)
+            href = None
+            if people_url and key and value:
+                href = f"{people_url}?{urlencode({'key': key, **params})}"
+            cells.append(
+                {
+                    "ref": f"{table.key}:{row.key}:{column.key}",
+                    "text": format_cell(value, column.kind),
+                    "header": column.kind == "label",
+                    "numeric": column.kind != "label",
+                    "href": href,
+                }
+            )
+        rows.append({"key": row.key, "cells": cells})
+    return {
+        "key": table.key,
+        "title": table.title,
+        "definition": table.definition,
+        "columns": [
+            {"key": c.key, "label": c.label, "numeric": c.kind != "label"} for c in table.columns
+        ],
+        "rows": rows,
+    }
+
+
+def _denominators(report) -> dict:
+    """The denominator and the cases left out of each table, in a sentence."""
+    figures, counts = report.figures, report.counts
+    return {
+        "characteristics": _(
+            "Denominator: %(n)s participants of the year. Unknown answers stay in it (last column)."
+        )
+        % {"n": charts.format_number(figures["participants"])},
+        "results": _("Denominator: %(n)s exits of the year.")
+        % {"n": charts.format_number(figures["results"]["exits"])},
+        "dropout_reasons": _("Out of %(n)s dropouts.")
+        % {"n": charts.format_number(counts["outcomes"].get("dropout", 0))},
+        "improvement": _(
+            "%(n)s completed exits; each domain's denominator is its column “Rated at both "
+            "moments”, the others are left out of it."
+        )
+        % {"n": charts.format_number(counts["completed_exits"])},
+    }
+
+
+def _walk(figures, dotted):
+    value = figures
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _changes(frozen, live) -> list[dict]:
+    changes = []
+    for dotted in differences(frozen, live):
+        head, _sep, rest = dotted.partition(".")
+        before, after = _walk(frozen.figures, dotted), _walk(live.figures, dotted)
+        scalar = not isinstance(before, dict | list) and not isinstance(after, dict | list)
+        changes.append(
+            {
+                "label": FIGURE_LABELS.get(head, head),
+                "detail": rest,
+                "before": format_cell(before, "number") if scalar else "",
+                "after": format_cell(after, "number") if scalar else "",
+            }
+        )
+    return changes
+
+
+# -- The page -----------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_FIGURES)
+def report(request):
+    # Queries: the session and user; the group and funder asked for (when asked); the
+    # closing in force; the report's aggregates (a fixed number, one per year of the
+    # evolution); for a closed year whose records changed, the live report once more;
+    # the group and funder choices of the form.
+    form = _report_form(request)
+    context = {"form": form, "report": None, "year": None}
+    if not form.is_valid():
+        return render(request, "reporting/report.html", context, status=400)
+    organisation = request.user.organisation
+    year = form.cleaned_data["year"]
+    params = _params(form)
+    the_report = _report(request, form)
+    can_drill = user_can(request.user, Capability.VIEW_SOCIAL_DATA)
+    people_url = reverse("reporting:people") if can_drill else None
+    tables = {
+        table.key: _display_table(table, people_url=people_url, params=params)
+        for table in report_tables(the_report)
+    }
+    closing = the_report.closing  # the frozen figures are shown
+    # A closed year seen narrowed, or as of an earlier date, is still said to be closed.
+    closing_of_year = closing or closing_in_force(organisation, year)
+    changes = []
+    if closing is not None:
+        live = yearly_report(organisation, year=year, as_of=datetime.date(year, 12, 31))
+        changes = _changes(the_report, live)
+    today = timezone.localdate()
+    query = urlencode(params)
+    context.update(
+        {
+            "year": year,
+            "as_of": datetime.date.fromisoformat(the_report.figures["as_of"]),
+            "report": the_report,
+            "figures": the_report.figures,
+            "tables": tables,
+            "denominators": _denominators(the_report),
+            "charts": {
+                "evolution": charts.evolution_chart(the_report),
+                "outcomes": charts.outcomes_chart(the_report),
+                "improvement": charts.improvement_chart(the_report),
+            },
+            "closing": closing,
+            "closing_of_year": closing_of_year,
+            "changes": changes,
+            "can_drill": can_drill,
+            "can_close": user_can(request.user, Capability.MANAGE_ORGANISATION),
+            "year_is_over": year < today.year,
+            "query": query,
+            "downloads": [
+                (label, f"{reverse(name)}?{query}")
+                for name, label in (
+                    ("reporting:report_pdf", "PDF"),
+                    ("reporting:report_xlsx", "XLSX"),
+                    ("reporting:report_csv", "CSV"),
+                    ("reporting:report_json", "JSON"),
+                )
+            ],
+        }
+    )
+    return render(request, "reporting/report.html", context)
+
+
+# -- Downloads ----------------------------------------------------------------------------------
+
+
+def _filename(form: ReportForm, extension: str) -> str:
+    parts = ["rapport", str(form.cleaned_data["year"])]
+    if form.cleaned_data.get("as_of"):
+        parts.append(form.cleaned_data["as_of"].isoformat())
+    scope = form.scope()
+    if not scope.is_whole_programme:
+        parts.append(slugify(str(scope))[:60])
+    return "-".join(parts) + f".{extension}"
+
+
+def _download(request, extension: str, content_type: str, write):
+    form = _report_form(request)
+    if not form.is_valid():
+        return HttpResponse(
+            _("The report asked for is not valid."), status=400, content_type="text/plain"
+        )
+    content = write(_report(request, form))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(form, extension)}"'
+    return response
+
+
+@requires(Capability.VIEW_FIGURES)
+def report_csv_view(request):
+    return _download(request, "csv", "text/csv; charset=utf-8", report_csv)
+
+
+@requires(Capability.VIEW_FIGURES)
+def report_xlsx_view(request):
+    return _download(
+        request,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        report_xlsx,
+    )
+
+
+@requires(Capability.VIEW_FIGURES)
+def report_pdf_view(request):
+    return _download(request, "pdf", "application/pdf", report_pdf)
+
+
+@requires(Capability.VIEW_FIGURES)
+def report_json_view(request):
+    return _download(
+        request,
+        "json",
+        "application/json",
+        lambda report: json.dumps(report.figures, ensure_ascii=False, indent=2),
+    )
+
+
+# -- The people behind a count ------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_SOCIAL_DATA)
+def people(request):
+    # Queries: the session and user; the group and funder asked for (when asked); the
+    # count of the list and one page of it (participants, or exits with their participant
+    # and group).
+    key = request.GET.get("key") or "participants"
+    drilldown = drilldown_keys().get(key)
+    if drilldown is None:
+        raise Http404(_("No such count in the report."))
+    form = _report_form(request)
+    if not form.is_valid():
+        return render(
+            request,
+            "reporting/people.html",
+            {"form": form, "drilldown": drilldown, "page": None, "year": "", "back": ""},
+            status=400,
+        )
+    year = form.cleaned_data["year"]
+    as_of = form.effective_as_of()
+    scope = form.scope()
+    rows = people_behind(request.user.organisation, key, Period.of_year(year, as_of), scope)
+    if rows is None:
+        raise Http404(_("No such count in the report."))
+    if drilldown.lists_exits:
+        rows = rows.order_by("participant__last_name", "participant__first_name", "exit_date")
+    else:
+        rows = rows.order_by("last_name", "first_name", "pk")
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    params = _params(form)
+    return render(
+        request,
+        "reporting/people.html",
+        {
+            "form": form,
+            "drilldown": drilldown,
+            "page": page,
+            "year": year,
+            "as_of": as_of,
+            "scope_label": str(scope),
+            "back": f"{reverse('reporting:report')}?{urlencode(params)}",
+            "query": urlencode({"key": key, **params}),
+            "closed": scope.is_whole_programme
+            and as_of >= datetime.date(year, 12, 31)
+            and closing_in_force(request.user.organisation, year) is not None,
+        },
+    )
+
+
+# -- Closing and re-opening a year -----------------------------------------------------------------
+
+
+def _report_url(year) -> str:
+    return f"{reverse('reporting:report')}?{urlencode({'year': year})}"
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def close_year(request):
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Choose the year to close."))
+        return redirect("reporting:report")
+    try:
+        close_year_service(request.user.organisation, year=year, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Year %(year)s is closed: its figures are kept as they are now.") % {"year": year},
+        )
+    return redirect(_report_url(year))
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def reopen_year(request, year: int):
+    closing = get_object_or_404(
+        YearClosing.objects.in_force().select_related("closed_by"),
+        organisation=request.user.organisation,
+        year=year,
+    )
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_year_service(closing, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Year %(year)s is re-opened: its figures follow the records again.")
+                % {"year": year},
+            )
+            return redirect(_report_url(year))
+    return render(
+        request,
+        "reporting/reopen.html",
+        {"form": form, "closing": closing, "year": year, "back": _report_url(year)},
+    )
