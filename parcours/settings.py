@@ -257,3 +257,9 @@ LOGGING = {
 }
 
 FORM_RENDERER = "parcours.core.forms.ParcoursFormRenderer"
+
+# Programme workbook import (parcours.workbook): the largest file accepted, and whether
+# files above WORKBOOK_INLINE_KB are checked and imported in a background thread.
+WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_MB", 50) * 1024 * 1024
+WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
+WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)

@@ -26,6 +26,7 @@ MENU = [
     MenuEntry("reporting:report", _("Reports"), Capability.VIEW_FIGURES),
     MenuEntry("funding:grant_list", _("Funding"), Capability.VIEW_FIGURES),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION),
+    MenuEntry("workbook:home", _("Import and export"), Capability.MANAGE_ORGANISATION),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
 ]
 

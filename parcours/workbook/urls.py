@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcours.workbook import views
 
 app_name = "workbook"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("export/", views.export, name="export"),
+    path("template/", views.template, name="template"),
+    path("imports/<int:pk>/", views.job_detail, name="job"),
+    path("imports/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+]

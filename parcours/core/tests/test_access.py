@@ -16,6 +16,7 @@ from parcours.assessments.factories import ActionFactory
 from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory
 from parcours.programme.models import ExitFollowUp
+from parcours.workbook.factories import ImportJobFactory
 from parcours.workshops.factories import SessionFactory
 
 ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
@@ -187,6 +188,12 @@ def _closed_year(world):
     return {"year": year}
 
 
+def _import_job(world):
+    coordinator = world["coordinator"]
+    job = ImportJobFactory(organisation=coordinator.organisation, created_by=coordinator)
+    return {"pk": job.pk}
+
+
 RULES = {
     "core:dashboard": Rule(),
     "core:health": Rule(public=True),
@@ -287,6 +294,20 @@ RULES = {
         allowed=COORDINATOR, kwargs=_session_charge, scoped=True, ok=405
     ),  # POST only
     # -- workbook: import and export --
+    "workbook:home": Rule(allowed=COORDINATOR),
+    "workbook:export": Rule(allowed=COORDINATOR),
+    "workbook:template": Rule(allowed=COORDINATOR),
+    "workbook:job": Rule(
+        allowed=COORDINATOR,
+        kwargs=_import_job,
+        scoped=True,
+    ),
+    "workbook:job_confirm": Rule(
+        allowed=COORDINATOR,
+        ok=405,
+        kwargs=_import_job,
+        scoped=True,
+    ),  # POST only
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),

@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import OrganisationOwned
+from parcours.workbook.enums import RUNNING, JobStatus
+
+# A job that has not moved for this long was cut off (the server restarted).
+STALLED_AFTER = timedelta(minutes=15)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def without_file(self):
+        return self.defer("content")
+
+
+class ImportJob(OrganisationOwned):
+    """One workbook sent for import through the web: the file while it is needed, the
+    progress of its checking and of its import, and what came out of them."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"))
+    content = models.BinaryField(
+        _("file"),
+        editable=False,
+        help_text=_("The uploaded workbook, kept until the import is done or abandoned."),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, help_text=_("The language of the messages.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.ANALYSING
+    )
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    counts = models.JSONField(
+        _("counts"),
+        default=dict,
+        blank=True,
+        help_text=_("Created, changed and unchanged rows by sheet."),
+    )
+    changes = models.JSONField(
+        _("changes"), default=list, blank=True, help_text=_("Examples of the changes to come.")
+    )
+    errors = models.JSONField(
+        _("errors"), default=list, blank=True, help_text=_("Sheet, row, column and message.")
+    )
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    failure = models.TextField(_("reason of the failure"), blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workbook import")
+        verbose_name_plural = _("workbook imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="import_job_recent_idx")
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def stalled(self) -> bool:
+        return self.running and timezone.now() - self.updated_at > STALLED_AFTER

@@ -1,0 +1,172 @@
+"""Export an organisation, import into an empty one, export again: the same records and
+the same yearly figures."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from parcours.accounts.factories import OrganisationFactory
+from parcours.assessments.factories import AssessmentFactory
+from parcours.assessments.models import DomainRating
+from parcours.attendance.models import Attendance
+from parcours.core.domains import Domain
+from parcours.participants.factories import ParticipantFactory
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.reporting.figures import yearly_figures
+from parcours.workbook.export import export_workbook, template_workbook
+from parcours.workbook.format import CODES_SHEET, SHEETS
+from parcours.workbook.importer import analyse_workbook, import_workbook
+from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
+from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2025, 6, 30)
+
+
+@pytest.fixture
+def programme(organisation, coordinator):
+    """An organisation filled partly by an import, partly as the screens would."""
+    import_workbook(workbook_bytes(sample_sheets()), organisation=organisation, by=coordinator)
+    group = GroupFactory(
+        organisation=organisation,
+        name="Remobilisation 2023-B",
+        start_date=datetime.date(2023, 9, 4),
+        end_date=datetime.date(2024, 6, 28),
+    )
+    person = ParticipantFactory(
+        organisation=organisation,
+        reference="P-100",
+        niss="",
+        inactive_since=datetime.date(2019, 4, 1),
+        inactive_since_month_only=True,
+        never_worked=False,
+        qualification_level="higher",
+        qualification_recognised="pending",
+        french_level="good",
+        language_course="none",
+    )
+    enrolment = EnrolmentFactory(
+        participant=person,
+        group=group,
+        start_date=datetime.date(2023, 9, 4),
+        exit_date=datetime.date(2024, 6, 28),
+        outcome="social_project",
+        outcome_detail="volunteering",
+    )
+    for moment, day, rating in (
+        ("entry", datetime.date(2023, 9, 11), 2),
+        ("end", datetime.date(2024, 6, 20), 4),
+    ):
+        assessment = AssessmentFactory(enrolment=enrolment, moment=moment, date=day)
+        for domain in Domain.values:
+            DomainRating.objects.create(
+                assessment=assessment,
+                domain=domain,
+                rating=None if domain == Domain.FAMILY else rating,
+            )
+    provider = ProviderFactory(organisation=organisation, name="Vélo Mosan", kind="subcontractor")
+    workshop = WorkshopFactory(organisation=organisation, name="Vélo", axis="cultural")
+    for day in (datetime.date(2023, 10, 3), datetime.date(2024, 5, 14)):
+        session = SessionFactory(
+            organisation=organisation,
+            workshop=workshop,
+            date=day,
+            start_time=datetime.time(9, 15),
+            end_time=datetime.time(12, 0),
+            provider_kind="subcontractor",
+            provider=provider,
+            groups=[group],
+        )
+        Attendance.objects.create(session=session, participant=person, status="present")
+    return organisation
+
+
+def test_round_trip(programme, coordinator):
+    first_export = export_workbook(programme)
+    copy = OrganisationFactory(slug="copie")
+    result = import_workbook(first_export, organisation=copy, by=coordinator, file_name="x.xlsx")
+    assert result.counts["participants"]["created"] == 4
+    second_export = export_workbook(copy)
+    assert read_back(second_export) == read_back(first_export)
+    for year in (2023, 2024, 2025):
+        original = yearly_figures(programme, year=year, as_of=AS_OF)
+        copied = yearly_figures(copy, year=year, as_of=AS_OF)
+        original.pop("organisation"), copied.pop("organisation")
+        assert copied == original
+    assert yearly_figures(copy, year=2024, as_of=AS_OF)["participants"] == 4
+    # Importing the export into the organisation it came from changes nothing.
+    plan = analyse_workbook(programme, first_export)
+    assert plan.ok
+    assert all(numbers["created"] == numbers["updated"] == 0 for numbers in plan.counts.values())
+
+
+def test_export_has_real_dates_and_the_format_headers(programme):
+    book = load_workbook(io.BytesIO(export_workbook(programme)))
+    assert book.sheetnames == list(SHEETS)
+    for name, columns in SHEETS.items():
+        header = [cell.value for cell in book[name][1]]
+        assert header == [column.name for column in columns]
+    cell = book["participants"]["E2"]
+    assert cell.is_date
+    assert cell.number_format == "yyyy-mm-dd"
+    assert book["groups"]["C2"].is_date
+    assert book["sessions"]["F2"].is_date
+    assert book["sessions"]["G2"].value == "09:15"  # the earliest session
+    month_only = next(row for row in book["participants"].values if row[0] == "P-100")
+    assert month_only[11] == "2019-04"
+
+
+def test_period_export_is_the_subset_of_the_period(programme, coordinator):
+    content = export_workbook(
+        programme, first=datetime.date(2023, 1, 1), last=datetime.date(2023, 12, 31)
+    )
+    sheets = read_back(content)
+    assert [row[0] for row in sheets["participants"][1:]] == ["P-100"]
+    assert [row[0] for row in sheets["groups"][1:]] == ["Remobilisation 2023-B"]
+    assert len(sheets["sessions"]) == 2  # the header and the session of October 2023
+    assert len(sheets["attendance"]) == 2
+    assert [row[2] for row in sheets["assessments"][1:]] == ["entry"]
+    # The subset is itself a workbook the importer takes.
+    copy = OrganisationFactory(slug="periode")
+    import_workbook(content, organisation=copy, by=coordinator)
+    original = yearly_figures(programme, year=2023, as_of=AS_OF)
+    copied = yearly_figures(copy, year=2023, as_of=AS_OF)
+    for key in ("participants", "characteristics", "results", "hours"):
+        assert copied[key] == original[key]
+
+
+def test_the_empty_template(organisation):
+    content = template_workbook()
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == [*SHEETS, CODES_SHEET]
+    codes = list(book[CODES_SHEET].values)
+    assert codes[0] == ("feuille", "colonne", "code", "signification")
+    assert ("attendance", "status", "excused", "absent excusé") in codes
+    # The template imports (the codes sheet is skipped) and creates nothing.
+    plan = analyse_workbook(organisation, content)
+    assert plan.ok
+    assert plan.counts == {}
+
+
+def test_an_import_updates_what_changed(organisation, coordinator):
+    import_workbook(workbook_bytes(sample_sheets()), organisation=organisation, by=coordinator)
+    sheets = sample_sheets()
+    sheets["participants"][0][2] = "Aminata"
+    sheets["enrolments"][3][3:6] = [datetime.date(2025, 2, 28), "dropout", "moving"]
+    sheets["assessments"][0][4] = 5
+    sheets["sessions"][0][4] = "Remobilisation 2024-A;Immersion 2024"
+    sheets["attendance"][1][4] = "excused"
+    result = import_workbook(workbook_bytes(sheets), organisation=organisation, by=coordinator)
+    updated = {sheet: numbers["updated"] for sheet, numbers in result.counts.items()}
+    assert updated == {
+        "participants": 1,
+        "groups": 0,
+        "enrolments": 1,
+        "assessments": 1,
+        "sessions": 1,
+        "attendance": 1,
+    }
+    assert read_back(export_workbook(organisation))["participants"][1][2] == "Aminata"
