@@ -8,7 +8,13 @@ sums then take a ``weight`` expression (the charged fraction of each session, 0 
 import datetime
 
 from django.db.models import F, FloatField, IntegerField, Q, Sum
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncMonth, TruncQuarter
+from django.db.models.functions import (
+    ExtractHour,
+    ExtractMinute,
+    ExtractYear,
+    TruncMonth,
+    TruncQuarter,
+)
 
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.models import Session
@@ -89,6 +95,17 @@ def hours_by_quarter(sessions, *, weight=None) -> dict:
         .annotate(minutes_sum=_minutes_sum(weight))
     )
     return {row["quarter"]: as_hours(row["minutes_sum"]) for row in rows}
+
+
+def hours_by_year(sessions, *, weight=None) -> dict:
+    """The figures of ``hours_of`` for each year of ``sessions``, in one query."""
+    rows = (
+        sessions.annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("year")
+        .annotate(**_sums(weight))
+    )
+    return {row["year"]: _as_hours(row) for row in rows}
 
 
 def workshop_hours(organisation, *, first: datetime.date, last: datetime.date) -> dict:

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -33,6 +34,7 @@ from parcours.attendance.hours import (
     held_sessions,
     hours_by_domain,
     hours_by_quarter,
+    hours_by_year,
     hours_of,
 )
 from parcours.core.domains import Domain
@@ -159,11 +161,14 @@ def _date_key(field_name):
 
 def characterised_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
     """The participants of the period with their reference date, age and inactivity key:
-    what the conditions of ``characteristic_conditions`` read."""
-    active = active_enrolments(organisation, period, scope).filter(participant=OuterRef("pk"))
+    what the conditions of ``characteristic_conditions`` read.
+
+    The reference date is a grouped MIN over the active enrolments (one pass), not a
+    subquery per person: each expression built on a subquery would repeat it."""
+    active = active_enrolments(organisation, period, scope)
     return (
-        participants_of(organisation, period, scope)
-        .annotate(reference_date=Subquery(active.order_by("start_date").values("start_date")[:1]))
+        Participant.objects.filter(organisation=organisation, enrolments__in=active)
+        .annotate(reference_date=Min("enrolments__start_date"))
         .annotate(
             ref_key=_date_key("reference_date"),
             ref_md=ExtractMonth("reference_date") * 100 + ExtractDay("reference_date"),
@@ -330,13 +335,34 @@ def change_conditions(domain: str) -> dict:
     }
 
 
-def _improvement(exits, as_of):
-    aggregates = {"completed": Count("pk")}
+def _rating_pairs(exits, as_of):
+    """One row per completed exit and domain rated at entry or end: its ``entry`` and
+    ``end`` ratings (null when not rated at that moment by ``as_of``), in one grouped
+    pass over the ratings."""
+    completed = exits.exclude(outcome=ExitOutcome.DROPOUT)
+    return (
+        DomainRating.objects.filter(
+            assessment__enrolment__in=completed,
+            assessment__moment__in=[Moment.ENTRY, Moment.END],
+            assessment__date__lte=as_of,
+            rating__isnull=False,
+        )
+        .values("assessment__enrolment", "domain")
+        .annotate(
+            entry=Max("rating", filter=Q(assessment__moment=Moment.ENTRY)),
+            end=Max("rating", filter=Q(assessment__moment=Moment.END)),
+        )
+    )
+
+
+def _improvement(exits, as_of, completed_exits):
+    aggregates = {}
     for domain in DOMAINS:
-        for name, condition in change_conditions(domain).items():
-            if name != "not_rated":
-                aggregates[f"{name}_{domain}"] = Count("pk", filter=condition)
-    sums = rated_completed_exits(exits, as_of).aggregate(**aggregates)
+        rated = Q(domain=domain, entry__isnull=False, end__isnull=False)
+        aggregates[f"rated_{domain}"] = Count("domain", filter=rated)
+        aggregates[f"improved_{domain}"] = Count("domain", filter=rated & Q(end__gt=F("entry")))
+        aggregates[f"deteriorated_{domain}"] = Count("domain", filter=rated & Q(end__lt=F("entry")))
+    sums = _rating_pairs(exits, as_of).aggregate(**aggregates)
     improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
     deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
     rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
@@ -346,10 +372,10 @@ def _improvement(exits, as_of):
         "deteriorated_pct": {d: pct(deteriorated[d], rated[d]) for d in DOMAINS},
     }
     counts = {
-        "completed_exits": sums["completed"],
+        "completed_exits": completed_exits,
         "improved": improved,
         "deteriorated": deteriorated,
-        "not_rated": {d: sums["completed"] - rated[d] for d in DOMAINS},
+        "not_rated": {d: completed_exits - rated[d] for d in DOMAINS},
     }
     return figures, counts
 
@@ -455,18 +481,22 @@ def _first_year_with_data(organisation, as_of, scope):
 def _evolution(organisation, year, as_of, scope):
     first_year = _first_year_with_data(organisation, as_of, scope)
     start = year if first_year is None else min(first_year, year)
-    rows = []
-    for each in range(start, year + 1):
-        # Earlier years are complete; the row of the year itself uses the same as_of.
-        period = Period.of_year(each, as_of if each == year else datetime.date(each, 12, 31))
-        rows.append(
-            {
-                "year": each,
-                "participants": participants_of(organisation, period, scope).count(),
-                "hours": _hours(organisation, period, scope),
-            }
-        )
-    return rows
+    # Earlier years are complete (nothing after as_of ever counts); the row of the year
+    # itself stops at as_of.
+    periods = {each: Period.of_year(each, as_of) for each in range(start, year + 1)}
+    hours = {}
+    span = Period(periods[start].first, periods[year].last, as_of)
+    if not span.is_empty:
+        sessions = sessions_of(organisation, span, scope)
+        hours = hours_by_year(sessions, weight=scope.session_weight())
+    return [
+        {
+            "year": each,
+            "participants": participants_of(organisation, period, scope).count(),
+            "hours": hours.get(each, dict.fromkeys(HOURS_KEYS, 0.0)),
+        }
+        for each, period in periods.items()
+    ]
 
 
 # -- The report ---------------------------------------------------------------------------------
@@ -506,7 +536,8 @@ def _period_parts(organisation, period, scope):
     )
     exits = exits_of(organisation, period, scope)
     results, outcome_counts = _results(exits)
-    improvement, improvement_counts = _improvement(exits, period.as_of)
+    completed_exits = results["exits"] - outcome_counts[ExitOutcome.DROPOUT.value]
+    improvement, improvement_counts = _improvement(exits, period.as_of, completed_exits)
     figures = {
         "participants": participants,
         "characteristics": characteristics,

@@ -333,8 +333,8 @@ def test_figures_use_a_fixed_number_of_queries(organisation, django_assert_max_n
     for _ in range(5):
         enrol(g, exit_date=D(2024, 9, 30), outcome=ExitOutcome.SOCIAL_PROJECT)
     # 7 for the year (characteristics, results, improvement, hours, hours by domain,
-    # individual and collective work) + 2 for the first year with data + 2 per year of
-    # the evolution, whatever the number of participants.
+    # individual and collective work) + 2 for the first year with data + 1 for the hours
+    # of every year + 1 per year of the evolution, whatever the number of participants.
     with django_assert_max_num_queries(11):
         yearly_figures(organisation, year=2024, as_of=D(2024, 12, 31))
 

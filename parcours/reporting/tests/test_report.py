@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
@@ -311,6 +312,7 @@ def test_closed_year_keeps_its_figures(organisation, coordinator, past_year, tmp
 
 
 @pytest.mark.django_db
+@translation.override("en")
 def test_closing_rules_and_reopening(organisation, coordinator, past_year):
     with pytest.raises(ValidationError, match="over"):
         close_year(organisation, year=datetime.date.today().year, by=coordinator)
