@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format messages lock clean
+.PHONY: install run serve test lint format messages lock clean bench
 
 ## install: create .venv and install the locked dependencies (does nothing when up to date)
 install: $(STAMP)
@@ -35,6 +35,10 @@ serve: install
 ## test: the whole suite on SQLite, then on PostgreSQL when one answers
 test: install
 	scripts/run-tests
+
+## bench: synthetic programmes (1k, 10k, 100k people), the yearly report against its SQL bound, the pages under load (BENCH_SIZES=1000,10000 to shorten; docs/performance.md)
+bench: install
+	$(PY) bench/run.py
 
 ## lint: formatting, lint, templates, migrations and system checks
 lint: install

@@ -11,7 +11,6 @@ from django.db.models import F, FloatField, IntegerField, Q, Sum
 from django.db.models.functions import (
     ExtractHour,
     ExtractMinute,
-    ExtractYear,
     TruncMonth,
     TruncQuarter,
 )
@@ -86,26 +85,21 @@ def hours_by_domain(sessions, *, weight=None) -> dict:
     return {row["workshop__domains__domain"]: as_hours(row["minutes_sum"]) for row in rows}
 
 
-def hours_by_quarter(sessions, *, weight=None) -> dict:
-    """Total hours of ``sessions`` per quarter (keyed by its first day), in one query."""
+def minutes_by_quarter(sessions, *, weight=None) -> dict:
+    """The minutes of ``sessions`` for each key of ``KEYS``, per quarter (keyed by its
+    first day), in one query: years, quarters and periods are summed from them."""
     rows = (
         sessions.annotate(quarter=TruncQuarter("date"))
         .order_by()
         .values("quarter")
-        .annotate(minutes_sum=_minutes_sum(weight))
-    )
-    return {row["quarter"]: as_hours(row["minutes_sum"]) for row in rows}
-
-
-def hours_by_year(sessions, *, weight=None) -> dict:
-    """The figures of ``hours_of`` for each year of ``sessions``, in one query."""
-    rows = (
-        sessions.annotate(year=ExtractYear("date"))
-        .order_by()
-        .values("year")
         .annotate(**_sums(weight))
     )
-    return {row["year"]: _as_hours(row) for row in rows}
+    return {_as_date(row["quarter"]): {key: row[key] or 0 for key in KEYS} for row in rows}
+
+
+def _as_date(value):
+    # TruncQuarter gives a date on a DateField, but a datetime on some backends.
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def workshop_hours(organisation, *, first: datetime.date, last: datetime.date) -> dict:

@@ -72,8 +72,15 @@ def attendance_rate(participant, *, until: datetime.date) -> Rate:
     """How often a person came to the sessions of their groups while enrolled, up to
     ``until``: the share attended (present or late) among the sessions whose register
     has a mark for them. Two queries, each one aggregate."""
+    # The sessions of the person's groups first (a few hundred, by the groups' index),
+    # then the dates of their enrolments: otherwise the database tries every session
+    # of the organisation against the enrolments.
+    of_their_groups = Session.groups.through.objects.filter(
+        group__enrolments__participant=participant.pk
+    ).values("session_id")
     held = Session.objects.held().filter(
         _enrolled_at_session(participant.pk),
+        pk__in=of_their_groups,
         date__lte=until,
         organisation_id=participant.organisation_id,
     )
@@ -105,15 +112,23 @@ class MissedRun:
     last: datetime.date
 
 
+# How far back the dashboard's lists look: longer than any closing period, so that a
+# person still enrolled always has their last marks in it, and short enough that the
+# cost does not grow with years of attendance (docs/performance.md).
+DASHBOARD_LOOKBACK = datetime.timedelta(weeks=16)
+
+
 def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[MissedRun]:
     """The people (still enrolled, that the user follows) whose last ``count`` marks are
     all "absent" (an unexcused absence; an excused one is not counted as missed and
-    ends the run). One query: the last ``count`` marks of each person, by a window."""
+    ends the run). One query: the last ``count`` marks of each person in the last
+    sixteen weeks, by a window."""
     last_marks = (
         Attendance.objects.filter(
             participant__in=_followed_participants(user, today),
             session__cancelled=False,
             session__date__lte=today,
+            session__date__gte=today - DASHBOARD_LOOKBACK,
         )
         .annotate(
             rank=Window(
@@ -143,8 +158,9 @@ def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[Misse
 
 
 def registers_not_taken(user, *, today: datetime.date):
-    """Held sessions before ``today`` whose register has no mark at all, most recent
-    first: a workshop leader's own sessions; the organisation's for casework."""
+    """Held sessions of the last sixteen weeks before ``today`` whose register has no
+    mark at all, most recent first: a workshop leader's own sessions; the organisation's
+    for casework."""
     if user_can(user, Capability.MANAGE_PROGRAMME):
         sessions = Session.objects.filter(organisation_id=user.organisation_id)
     elif user_can(user, Capability.TAKE_ATTENDANCE):
@@ -152,11 +168,15 @@ def registers_not_taken(user, *, today: datetime.date):
     else:
         return Session.objects.none()
     marked = Attendance.objects.filter(session=OuterRef("pk"))
+    # EXISTS rather than a join on the groups and DISTINCT: without DISTINCT the database
+    # walks the sessions backwards by date and stops at the first ten, instead of
+    # sorting the whole history of the organisation.
+    with_groups = Session.groups.through.objects.filter(session=OuterRef("pk"))
     return (
         sessions.held()
-        .filter(date__lt=today, groups__isnull=False)
+        .filter(date__lt=today, date__gte=today - DASHBOARD_LOOKBACK)
+        .filter(Exists(with_groups))
         .filter(~Exists(marked))
-        .distinct()
         .select_related("workshop", "leader")
         .order_by("-date", "-start_time")
     )

@@ -33,9 +33,7 @@ from parcours.attendance.hours import (
     as_hours,
     held_sessions,
     hours_by_domain,
-    hours_by_quarter,
-    hours_by_year,
-    hours_of,
+    minutes_by_quarter,
 )
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
@@ -390,10 +388,22 @@ def sessions_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
     return scope.keep_sessions(held_sessions(organisation, first=period.first, last=period.last))
 
 
-def _hours(organisation, period, scope):
-    if period.is_empty:
-        return dict.fromkeys(HOURS_KEYS, 0.0)
-    return hours_of(sessions_of(organisation, period, scope), weight=scope.session_weight())
+def _quarter_minutes(organisation, span: Period, scope) -> dict:
+    """The sessions' minutes per quarter over ``span``, in one query: the period's hours,
+    its quarters and the years of the evolution are all summed from it."""
+    if span.is_empty:
+        return {}
+    sessions = sessions_of(organisation, span, scope)
+    return minutes_by_quarter(sessions, weight=scope.session_weight())
+
+
+def _hours_within(quarter_minutes: dict, period: Period) -> dict:
+    """The hours of the period's quarters (``quarter_minutes`` starts at its first day)."""
+    quarters = quarters_of(period)
+    return {
+        key: as_hours(sum(quarter_minutes.get(q, {}).get(key, 0) for q in quarters))
+        for key in HOURS_KEYS
+    }
 
 
 def _domain_hours(organisation, period, scope):
@@ -417,13 +427,12 @@ def quarters_of(period: Period) -> list[datetime.date]:
     return quarters
 
 
-def _work_share(organisation, period, scope):
+def _work_share(organisation, period, scope, quarter_minutes):
     """Hours of individual interventions against hours of workshops, per quarter and for
     the period (the seed's "un quart / trois quarts")."""
-    collective, individual = {}, {}
+    individual = {}
+    collective = {q: as_hours(quarter_minutes.get(q, {}).get("total")) for q in quarters_of(period)}
     if not period.is_empty:
-        sessions = sessions_of(organisation, period, scope)
-        collective = hours_by_quarter(sessions, weight=scope.session_weight())
         people = participants_of(organisation, period, scope)
         rows = (
             Intervention.objects.filter(
@@ -442,7 +451,7 @@ def _work_share(organisation, period, scope):
     total = _share_row(
         None,
         round(sum(individual.values()), 2),
-        round(sum(collective.values()), 2),
+        _hours_within(quarter_minutes, period)["total"],
     )
     return {"quarters": rows, "total": total}
 
@@ -478,24 +487,23 @@ def _first_year_with_data(organisation, as_of, scope):
     return min(dates).year if dates else None
 
 
-def _evolution(organisation, year, as_of, scope):
+def _evolution_years(organisation, year, as_of, scope) -> dict:
+    """The period of each year of the evolution, from the first year with data to
+    ``year``: earlier years are complete (nothing after as_of ever counts), the row of the
+    year itself stops at as_of."""
     first_year = _first_year_with_data(organisation, as_of, scope)
     start = year if first_year is None else min(first_year, year)
-    # Earlier years are complete (nothing after as_of ever counts); the row of the year
-    # itself stops at as_of.
-    periods = {each: Period.of_year(each, as_of) for each in range(start, year + 1)}
-    hours = {}
-    span = Period(periods[start].first, periods[year].last, as_of)
-    if not span.is_empty:
-        sessions = sessions_of(organisation, span, scope)
-        hours = hours_by_year(sessions, weight=scope.session_weight())
+    return {each: Period.of_year(each, as_of) for each in range(start, year + 1)}
+
+
+def _evolution(organisation, years: dict, scope, quarter_minutes):
     return [
         {
             "year": each,
             "participants": participants_of(organisation, period, scope).count(),
-            "hours": hours.get(each, dict.fromkeys(HOURS_KEYS, 0.0)),
+            "hours": _hours_within(quarter_minutes, period),
         }
-        for each, period in periods.items()
+        for each, period in years.items()
     ]
 
 
@@ -530,7 +538,7 @@ class Report:
         return cls(**data, closing=closing)
 
 
-def _period_parts(organisation, period, scope):
+def _period_parts(organisation, period, scope, quarter_minutes):
     participants, characteristics, characteristic_counts, unknown = _characteristics(
         organisation, period, scope
     )
@@ -543,7 +551,7 @@ def _period_parts(organisation, period, scope):
         "characteristics": characteristics,
         "results": results,
         **improvement,
-        "hours": _hours(organisation, period, scope),
+        "hours": _hours_within(quarter_minutes, period),
     }
     counts = {
         "characteristics": characteristic_counts,
@@ -558,7 +566,8 @@ def period_report(organisation, *, first, last, as_of=None, scope: Scope = WHOLE
     """The figures for any period (a grant's), without the evolution across years."""
     as_of = as_of or datetime.date.today()
     period = Period(first, min(last, as_of), as_of)
-    figures, counts = _period_parts(organisation, period, scope)
+    quarter_minutes = _quarter_minutes(organisation, period, scope)
+    figures, counts = _period_parts(organisation, period, scope, quarter_minutes)
     return Report(
         figures={
             "organisation": organisation.slug,
@@ -569,7 +578,7 @@ def period_report(organisation, *, first, last, as_of=None, scope: Scope = WHOLE
         },
         counts=counts,
         domain_hours=_domain_hours(organisation, period, scope),
-        work_share=_work_share(organisation, period, scope),
+        work_share=_work_share(organisation, period, scope, quarter_minutes),
         scope_label=str(scope),
     )
 
@@ -580,18 +589,21 @@ def yearly_report(
     """The report of ``year`` as of ``as_of`` (default today), computed from the records."""
     as_of = as_of or datetime.date.today()
     period = Period.of_year(year, as_of)
-    figures, counts = _period_parts(organisation, period, scope)
+    years = _evolution_years(organisation, year, as_of, scope)
+    span = Period(years[min(years)].first, period.last, as_of)
+    quarter_minutes = _quarter_minutes(organisation, span, scope)
+    figures, counts = _period_parts(organisation, period, scope, quarter_minutes)
     return Report(
         figures={
             "organisation": organisation.slug,
             "year": year,
             "as_of": as_of.isoformat(),
             **figures,
-            "evolution": _evolution(organisation, year, as_of, scope),
+            "evolution": _evolution(organisation, years, scope, quarter_minutes),
         },
         counts=counts,
         domain_hours=_domain_hours(organisation, period, scope),
-        work_share=_work_share(organisation, period, scope),
+        work_share=_work_share(organisation, period, scope, quarter_minutes),
         scope_label=str(scope),
     )
 

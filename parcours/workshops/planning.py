@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -180,7 +181,15 @@ def conflicts_for(session, *, groups=None) -> list[Conflict]:
     if groups is None:
         groups = list(session.groups.all()) if session.pk else []
     group_ids = {group.pk for group in groups}
-    others = (
+    room = (session.room or "").strip().casefold()
+    # Only the overlapping sessions that can conflict: a large programme has hundreds
+    # of sessions a day that share nothing with this one.
+    related = Q(groups__in=group_ids)
+    if session.leader_id:
+        related |= Q(leader_id=session.leader_id)
+    if room:
+        related |= Q(room__iexact=session.room.strip())
+    candidates = (
         Session.objects.held()
         .filter(
             organisation_id=session.organisation_id,
@@ -188,13 +197,16 @@ def conflicts_for(session, *, groups=None) -> list[Conflict]:
             start_time__lt=session.end_time,
             end_time__gt=session.start_time,
         )
+        .filter(related)
         .exclude(pk=session.pk)
+    )
+    others = (
+        Session.objects.filter(pk__in=candidates.values("pk"))
         .select_related("workshop", "leader")
         .prefetch_related("groups")
         .order_by("start_time", "pk")
     )
     found = []
-    room = (session.room or "").strip().casefold()
     for other in others:
         if session.leader_id and other.leader_id == session.leader_id:
             found.append(

@@ -328,14 +328,14 @@ def test_as_of_before_the_year_gives_an_empty_year(organisation):
 
 
 @pytest.mark.django_db
-def test_figures_use_a_fixed_number_of_queries(organisation, django_assert_max_num_queries):
+def test_figures_use_a_fixed_number_of_queries(organisation, django_assert_num_queries):
     g = group(organisation)
     for _ in range(5):
         enrol(g, exit_date=D(2024, 9, 30), outcome=ExitOutcome.SOCIAL_PROJECT)
-    # 7 for the year (characteristics, results, improvement, hours, hours by domain,
-    # individual and collective work) + 2 for the first year with data + 1 for the hours
-    # of every year + 1 per year of the evolution, whatever the number of participants.
-    with django_assert_max_num_queries(11):
+    # 6 for the year (characteristics, results, improvement, the hours per quarter that
+    # also give the evolution's, the hours by domain, the individual work) + 2 for the
+    # first year with data + 1 per year of the evolution, whatever the number of people.
+    with django_assert_num_queries(9):
         yearly_figures(organisation, year=2024, as_of=D(2024, 12, 31))
 
 

@@ -1,0 +1,184 @@
+"""A small load generator (standard library only): simulated users, each signed in once
+through the login form, each on its own keep-alive connection, requesting the pages of
+a mix in turn for a fixed duration, with a pause between two pages (``--think``, 0 for
+none: the server saturated); latency percentiles and errors per page.
+
+    python bench/load.py --base http://127.0.0.1:8765 --username U --password P \
+        --pages pages.json --users 20 --duration 30
+"""
+
+import argparse
+import http.client
+import json
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Browser:
+    """One simulated user: a keep-alive connection and its cookies."""
+
+    def __init__(self, host, port):
+        self.host, self.port = host, port
+        self.connection = http.client.HTTPConnection(host, port, timeout=60)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            raise
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        return response.status, data
+
+    def sign_in(self, username, password):
+        status, page = self.request("GET", "/accounts/login/")
+        match = TOKEN.search(page.decode())
+        if status != 200 or not match:
+            raise RuntimeError(f"login page: {status}")
+        body = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)}
+        )
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{self.host}:{self.port}/accounts/login/",
+            },
+        )
+        if status != 302:
+            raise RuntimeError(f"sign-in refused: {status}")
+
+
+def run(base, username, password, pages, users, duration, think=0.0):
+    parsed = urllib.parse.urlparse(base)
+    host, port = parsed.hostname, parsed.port or 80
+    browsers = []
+    for _ in range(users):  # one sign-in per simulated user, before the clock starts
+        browser = Browser(host, port)
+        browser.sign_in(username, password)
+        browsers.append(browser)
+    # Drop the pages the application does not serve (yet), with a line saying so.
+    missing = {}
+    probe = browsers[0]
+    mix = []
+    for name, urls in pages.items():
+        if not urls:
+            missing[name] = "no record to request"
+            continue
+        try:
+            status, _ = probe.request("GET", urls[0])
+        except (http.client.HTTPException, OSError) as error:
+            missing[name] = f"not measured: {error.__class__.__name__} (a timeout of the server?)"
+            continue
+        if status != 200:
+            missing[name] = f"not measured: {status}"
+            continue
+        mix.append((name, urls))
+    samples = {name: [] for name, _urls in mix}
+    errors = {name: 0 for name, _urls in mix}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def user(index, browser):
+        turn = index  # each user starts at another page of the mix
+        pause = random.Random(index)
+        while time.perf_counter() < deadline:
+            name, urls = mix[turn % len(mix)]
+            url = urls[(turn // len(mix)) % len(urls)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                status, _ = browser.request("GET", url)
+                ok = status == 200
+            except (http.client.HTTPException, OSError):
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                samples[name].append(elapsed)
+                if not ok:
+                    errors[name] += 1
+            if think:
+                # A person reads the page before the next click: 0.5 to 1.5 times ``think``.
+                time.sleep(think * pause.uniform(0.5, 1.5))
+
+    threads = [
+        threading.Thread(target=user, args=(i, b), daemon=True) for i, b in enumerate(browsers)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    result = {
+        "users": users,
+        "think_s": think,
+        "duration_s": round(elapsed, 1),
+        "pages": {},
+        "missing": missing,
+    }
+    everything = []
+    for name, times in samples.items():
+        everything.extend(times)
+        result["pages"][name] = _summary(times, errors[name])
+    result["all"] = _summary(everything, sum(errors.values()))
+    result["requests_per_s"] = round(len(everything) / elapsed, 1) if elapsed else None
+    return result
+
+
+def _summary(times, errors):
+    if not times:
+        return {"requests": 0, "errors": errors, "median_ms": None, "p95_ms": None}
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+    return {
+        "requests": len(times),
+        "errors": errors,
+        "median_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--username", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--pages", required=True, help="JSON file: {page name: [urls]}")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="Mean pause between two pages (seconds)."
+    )
+    args = parser.parse_args()
+    with open(args.pages) as handle:
+        pages = json.load(handle)
+    result = run(
+        args.base, args.username, args.password, pages, args.users, args.duration, args.think
+    )
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

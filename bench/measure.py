@@ -1,0 +1,130 @@
+"""The Django side of the benchmark, run once per database by ``bench/run.py``:
+
+    python -m bench.measure report ORG_SLUG      # yearly_figures against the SQL bound
+    python -m bench.measure pages ORG_SLUG       # the URLs the load test requests
+
+Prints one JSON object on stdout.
+"""
+
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.report_sql import hand_figures  # noqa: E402
+from parcours.accounts.models import Organisation  # noqa: E402
+from parcours.programme.models import Enrolment, Group  # noqa: E402
+from parcours.workshops.models import Session  # noqa: E402
+
+
+def _median_time(function, runs):
+    function()  # warm: plans, caches, connection
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+def report(slug, runs):
+    from parcours.reporting.figures import yearly_figures
+
+    organisation = Organisation.objects.get(slug=slug)
+    as_of = datetime.date.today()
+    year = as_of.year - 1  # the last complete year, with its evolution since the start
+    figures = yearly_figures(organisation, year=year, as_of=as_of)
+    bound = hand_figures(organisation, year=year, as_of=as_of)
+    differences = sorted(key for key in figures if figures[key] != bound[key])
+
+    orm_median, orm_times = _median_time(
+        lambda: yearly_figures(organisation, year=year, as_of=as_of), runs
+    )
+    per_query = {}
+    sql_median, sql_times = _median_time(
+        lambda: hand_figures(organisation, year=year, as_of=as_of, timings=per_query), runs
+    )
+    with CaptureQueriesContext(connection) as captured:
+        yearly_figures(organisation, year=year, as_of=as_of)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:5]
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "participants_of_the_year": figures["participants"],
+        "same_figures": not differences,
+        "differences": differences,
+        "orm_median_s": orm_median,
+        "orm_runs_s": orm_times,
+        "sql_median_s": sql_median,
+        "sql_runs_s": sql_times,
+        "sql_last_run_by_group_s": per_query,
+        "ratio": orm_median / sql_median if sql_median else None,
+        "orm_queries": len(captured.captured_queries),
+        "orm_slowest_queries": [
+            {"seconds": float(q["time"]), "sql": q["sql"][:3000]} for q in slowest
+        ],
+    }
+
+
+def pages(slug, year):
+    """A sample of real records to request, spread over the organisation."""
+    organisation = Organisation.objects.get(slug=slug)
+    today = datetime.date.today()
+    open_enrolments = (
+        Enrolment.objects.filter(group__organisation=organisation, exit_date__isnull=True)
+        .order_by("id")
+        .values_list("participant_id", flat=True)
+    )
+    count = open_enrolments.count()
+    step = max(1, count // 20)
+    participants = list(open_enrolments[::step][:20]) if count else []
+    groups = list(
+        Group.objects.running_on(today)
+        .filter(organisation=organisation)
+        .order_by("id")
+        .values_list("id", flat=True)[:10]
+    )
+    sessions = list(
+        Session.objects.held()
+        .filter(
+            organisation=organisation, date__lt=today, date__gte=today - datetime.timedelta(days=30)
+        )
+        .order_by("-date", "id")
+        .values_list("id", flat=True)[:10]
+    )
+    return {
+        "participant list": ["/participants/"],
+        "participant search": [
+            "/participants/?q=dubois",
+            "/participants/?q=ben",
+            "/participants/?q=el+amr",
+        ],
+        "participant file": [f"/participants/{pk}/" for pk in participants],
+        "group page": [f"/programme/groups/{pk}/" for pk in groups],
+        "session attendance": [f"/attendance/sessions/{pk}/register/" for pk in sessions],
+        "dashboard": ["/"],
+        "report page": [f"/reports/?year={year}"],
+    }
+
+
+def main():
+    command, slug = sys.argv[1], sys.argv[2]
+    if command == "report":
+        result = report(slug, runs=int(os.environ.get("BENCH_RUNS", "5")))
+    else:
+        result = pages(slug, datetime.date.today().year - 1)
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""manage.py generate_synthetic --organisation SLUG --participants N --years K"""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.synthetic.generate import SyntheticError, generate_programme
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a synthetic programme (participants, groups, enrolments and exits, "
+        "assessments, interventions, weekly sessions and their attendance) in the "
+        "proportions of the seed, for benchmarks. Refuses an organisation that already "
+        "has participants unless --replace is given. Never in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisation", required=True, help="Slug; created if missing.")
+        parser.add_argument("--participants", type=int, required=True)
+        parser.add_argument("--years", type=int, default=3, help="Years of history (default 3).")
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same programme.")
+        parser.add_argument(
+            "--until",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The programme's 'today' (YYYY-MM-DD, default today).",
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Delete the organisation's programme records first (users are kept).",
+        )
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Password of every synthetic user (default: they cannot sign in).",
+        )
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Synthetic data is refused in production (DEBUG=0).")
+        try:
+            summary = generate_programme(
+                slug=options["organisation"],
+                participants=options["participants"],
+                years=options["years"],
+                seed=options["seed"],
+                until=options["until"],
+                replace=options["replace"],
+                password=options["password"],
+                log=self.stdout.write if options["verbosity"] > 1 else (lambda message: None),
+            )
+        except SyntheticError as error:
+            raise CommandError(str(error)) from error
+        rows = ", ".join(f"{table} {count}" for table, count in sorted(summary.rows.items()))
+        self.stdout.write(
+            f"{summary.organisation.slug}: {options['participants']} participants over "
+            f"{options['years']} year(s) in {summary.seconds['total']:.1f} s ({rows})."
+        )
