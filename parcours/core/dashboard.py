@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
 from parcours.workshops.models import Workshop
@@ -21,3 +23,37 @@ def programme_overview(organisation, *, today: date) -> ProgrammeOverview:
         groups_running=Group.objects.filter(organisation=organisation).running_on(today).count(),
         workshops=Workshop.objects.filter(organisation=organisation).count(),
     )
+
+
+# A dashboard list shows the most urgent lines only: a federation's coordinator would
+# otherwise get thousands of them (docs/performance.md).
+SHORTLIST_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first lines of a dashboard list, and how many more there are."""
+
+    items: list
+    left_out: int
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def shortlist(items, length: int = SHORTLIST_LENGTH) -> Shortlist:
+    """The first ``length`` of ``items`` (a list, or a queryset: then one count and one
+    sliced query)."""
+    if isinstance(items, QuerySet):
+        total = items.count()
+        shown = list(items[:length]) if total else []
+    else:
+        total = len(items)
+        shown = list(items[:length])
+    return Shortlist(shown, total - len(shown))

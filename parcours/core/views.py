@@ -6,7 +6,7 @@ from django.utils import timezone
 from parcours.accounts.access import Capability, public, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
-from parcours.core.dashboard import programme_overview
+from parcours.core.dashboard import programme_overview, shortlist
 from parcours.programme.selectors import follow_ups_due
 
 
@@ -23,16 +23,16 @@ def dashboard(request):
         # What needs doing soon: each social worker sees their own people, the
         # coordinator everyone.
         context |= {
-            "due_assessments": due_assessments(user, today=today),
-            "overdue_actions": overdue_actions(user, today=today),
-            "follow_ups": follow_ups_due(user, today=today),
+            "due_assessments": shortlist(due_assessments(user, today=today)),
+            "overdue_actions": shortlist(overdue_actions(user, today=today)),
+            "follow_ups": shortlist(follow_ups_due(user, today=today)),
         }
     context["programme_staff"] = user_can(user, Capability.VIEW_PROGRAMME)
     if context["programme_staff"]:
         # Early signs of dropout, and registers nobody took.
         context |= {
-            "missed_runs": missed_in_a_row(user, today=today),
-            "untaken_registers": registers_not_taken(user, today=today)[:10],
+            "missed_runs": shortlist(missed_in_a_row(user, today=today)),
+            "untaken_registers": shortlist(registers_not_taken(user, today=today), length=10),
             "can_take_attendance": user_can(user, Capability.TAKE_ATTENDANCE),
         }
     return render(request, "core/dashboard.html", context)

@@ -57,3 +57,34 @@ def test_dashboard_query_count_is_bounded(client, viewer):
 
     # Session, user with organisation, three counts.
     assert_bounded_queries(client, reverse("core:dashboard"), grow=grow, expected=5)
+
+
+@pytest.mark.django_db
+def test_shortlist_keeps_the_first_lines_and_counts_the_others(organisation):
+    from parcours.core.dashboard import shortlist
+    from parcours.participants.models import Participant
+
+    listed = shortlist(list(range(25)), length=20)
+    assert list(listed) == list(range(20))
+    assert listed.left_out == 5
+    assert not shortlist([])
+    ParticipantFactory.create_batch(3, organisation=organisation)
+    people = shortlist(Participant.objects.order_by("pk"), length=2)
+    assert len(people) == 2
+    assert people.left_out == 1
+
+
+@pytest.mark.django_db
+def test_a_long_dashboard_list_shows_twenty_lines_and_says_how_many_more(client, coordinator):
+    from parcours.assessments.factories import ActionFactory
+    from parcours.programme.factories import EnrolmentFactory
+
+    enrolment = EnrolmentFactory(
+        group__organisation=coordinator.organisation,
+        participant__organisation=coordinator.organisation,
+    )
+    ActionFactory.create_batch(23, enrolment=enrolment, due_date=datetime.date(2026, 1, 5))
+    client.force_login(coordinator)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert html.count("/assessments/actions/") == 20
+    assert "Et 3 autres, moins urgentes." in html
