@@ -1,6 +1,7 @@
 """Personas and settings shared by every test of the project."""
 
 import pytest
+from django.core.cache import cache
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
 from parcours.core.browser_fixtures import _allow_async_unsafe, browser_errors, page  # noqa: F401
@@ -10,6 +11,13 @@ from parcours.core.browser_fixtures import _allow_async_unsafe, browser_errors, 
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Ids start again in each test's rolled-back database: a report cached by an earlier
+    # test could otherwise match (parcours.reporting.cache).
+    cache.clear()
 
 
 @pytest.fixture

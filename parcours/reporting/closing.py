@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, update_record
+from parcours.reporting.cache import cached
 from parcours.reporting.figures import (
     DEFINITIONS_VERSION,
     WHOLE_PROGRAMME,
@@ -60,7 +61,14 @@ def report_for_year(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) ->
         closing = closing_in_force(organisation, year)
         if closing:
             return Report.from_json(closing.report, closing=closing)
-    return yearly_report(organisation, year=year, as_of=as_of, scope=scope)
+    as_of = as_of or timezone.localdate()
+    return cached(
+        organisation,
+        lambda: yearly_report(organisation, year=year, as_of=as_of, scope=scope),
+        kind="year",
+        params={"year": year, "as_of": as_of.isoformat()},
+        scope=scope,
+    )
 
 
 def differences(frozen: Report, live: Report) -> list[str]:

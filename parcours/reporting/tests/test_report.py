@@ -330,3 +330,26 @@ def test_closing_rules_and_reopening(organisation, coordinator, past_year):
     # Closed again later: a second closing row, the first one kept.
     close_year(organisation, year=2024, by=coordinator)
     assert closing.__class__.objects.filter(organisation=organisation, year=2024).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_report_is_kept_until_the_records_change(organisation, coordinator, past_year):
+    from parcours.audit.services import create_record, record_opened
+    from parcours.participants.factories import ParticipantFactory
+    from parcours.programme.models import Enrolment
+
+    first = report_for_year(organisation, year=2024, as_of=END_2024)
+    enrol(past_year)  # written without the trail: the cached report is served again
+    assert report_for_year(organisation, year=2024, as_of=END_2024) == first
+    record_opened(obj=past_year, by=coordinator)  # reading changes nothing
+    assert report_for_year(organisation, year=2024, as_of=END_2024).figures["participants"] == 1
+    person = ParticipantFactory(organisation=organisation)
+    create_record(
+        obj=Enrolment(participant=person, group=past_year, start_date=past_year.start_date),
+        by=coordinator,
+    )
+    assert report_for_year(organisation, year=2024, as_of=END_2024).figures["participants"] == 3
+    narrowed = report_for_year(
+        organisation, year=2024, as_of=END_2024, scope=Scope(group=past_year)
+    )
+    assert narrowed.figures["participants"] == 3
