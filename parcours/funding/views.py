@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -249,48 +250,45 @@ def _charge_for(request, model, pk):
     return get_object_or_404(charges, pk=pk)
 
 
-@requires(Capability.MANAGE_ORGANISATION)
-def group_charge_update(request, pk):
-    charge = _charge_for(request, GroupCharge, pk)
+def _share_update(request, charge, *, save, title):
+    """The page that changes a charge's share; ``save(share)`` is the service call."""
     form = ShareForm(request.POST or None, initial={"share": charge.share})
     if request.method == "POST" and form.is_valid():
         try:
-            charge_group(
-                group=charge.group,
-                grant=charge.grant,
-                share=form.cleaned_data["share"],
-                by=request.user,
-            )
+            save(form.cleaned_data["share"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The share has been changed."))
             return redirect("funding:grant_detail", charge.grant_id)
-    title = _("Share of the group %(group)s") % {"group": charge.group.name}
     return _charge_page(request, charge.grant, form, title=title)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def group_charge_update(request, pk):
+    charge = _charge_for(request, GroupCharge, pk)
+    return _share_update(
+        request,
+        charge,
+        save=lambda share: charge_group(
+            group=charge.group, grant=charge.grant, share=share, by=request.user
+        ),
+        title=_("Share of the group %(group)s") % {"group": charge.group.name},
+    )
 
 
 @requires(Capability.MANAGE_ORGANISATION)
 def session_charge_update(request, pk):
     charge = _charge_for(request, SessionCharge, pk)
-    form = ShareForm(request.POST or None, initial={"share": charge.share})
-    if request.method == "POST" and form.is_valid():
-        try:
-            charge_session(
-                session=charge.session,
-                grant=charge.grant,
-                share=form.cleaned_data["share"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The share has been changed."))
-            return redirect("funding:grant_detail", charge.grant_id)
-    title = _("Share of the session of %(date)s") % {
-        "date": charge.session.date.strftime("%d/%m/%Y")
-    }
-    return _charge_page(request, charge.grant, form, title=title)
+    return _share_update(
+        request,
+        charge,
+        save=lambda share: charge_session(
+            session=charge.session, grant=charge.grant, share=share, by=request.user
+        ),
+        title=_("Share of the session of %(date)s")
+        % {"date": date_format(charge.session.date, "SHORT_DATE_FORMAT")},
+    )
 
 
 @requires(Capability.MANAGE_ORGANISATION)

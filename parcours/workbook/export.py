@@ -27,6 +27,7 @@ from parcours.core.domains import Domain
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook.format import CODE_EXPLANATIONS_FR, CODES_HEADER_FR, CODES_SHEET, SHEETS
+from parcours.workbook.importer import PARTICIPANT_FIELDS
 from parcours.workshops.models import Session
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,23 +127,7 @@ def export_workbook(
     book = Workbook(write_only=True)
 
     out = _Writer(book, "participants")
-    for p in participants.order_by("reference").values_list(
-        "reference",
-        "last_name",
-        "first_name",
-        "gender",
-        "birth_date",
-        "birth_country",
-        "nationality",
-        "niss",
-        "qualification_level",
-        "qualification_recognised",
-        "never_worked",
-        "inactive_since",
-        "inactive_since_month_only",
-        "french_level",
-        "language_course",
-    ):
+    for p in participants.order_by("reference").values_list("reference", *PARTICIPANT_FIELDS):
         inactive = p[11]
         if inactive and p[12]:
             inactive = inactive.strftime("%Y-%m")
