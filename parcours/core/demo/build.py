@@ -8,6 +8,7 @@ walkthroughs are the same on every machine, relative to today's date.
 import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -22,6 +23,9 @@ from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
+from parcours.funding.enums import FunderKind
+from parcours.funding.models import Funder, Grant
+from parcours.funding.services import charge_group, save_grant
 from parcours.participants import services as participant_services
 from parcours.participants.enums import (
     ConsentPurpose,
@@ -92,7 +96,48 @@ def build_demo(*, today: date) -> Organisation:
     _follow_up(participants, staff, rng, today=today)
     _plan_programme(organisation, staff, groups, today=today)
     _take_attendance(organisation, staff, rng, today=today)
+    _fund(organisation, staff["coordinator"], groups, today=today)
     return organisation
+
+
+def _fund(organisation, coordinator, groups, *, today: date) -> None:
+    """The seed's funding in its latest form: the federal "Participation et Activation
+    Sociale" subsidy pays for most of each year's groups, the CPAS's own funds for the
+    rest."""
+    own = create_record(
+        obj=Funder(
+            organisation=organisation, name="Fonds propres du CPAS", kind=FunderKind.OWN_FUNDS
+        ),
+        by=coordinator,
+    )
+    federal = create_record(
+        obj=Funder(
+            organisation=organisation,
+            name="SPP Intégration sociale (PAS)",
+            kind=FunderKind.PAS,
+        ),
+        by=coordinator,
+    )
+    for year in sorted({group.start_date.year for group in groups} | {today.year}):
+        grants = [
+            (federal, f"PAS {year}", Decimal("48000"), Decimal("70")),
+            (own, f"Fonds propres {year}", Decimal("15000"), Decimal("30")),
+        ]
+        for funder, name, amount, share in grants:
+            grant = save_grant(
+                grant=Grant(
+                    organisation=organisation,
+                    funder=funder,
+                    name=name,
+                    start_date=date(year, 1, 1),
+                    end_date=date(year, 12, 31),
+                    amount=amount,
+                ),
+                by=coordinator,
+            )
+            for group in groups:
+                if group.start_date.year <= year <= group.end_date.year:
+                    charge_group(group=group, grant=grant, share=share, by=coordinator)
 
 
 def _create_users(organisation) -> dict[str, User]:

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -6,8 +8,12 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.audit.models import AuditEvent
 from parcours.core.demo.build import DEMO_PASSWORD
+from parcours.funding.enums import FunderKind
+from parcours.funding.models import Funder
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
+from parcours.reporting.figures import yearly_report
+from parcours.reporting.scope import Scope
 from parcours.workshops.models import Workshop
 
 
@@ -36,6 +42,13 @@ def test_load_demo_builds_a_living_organisation(capsys):
     assert participants.filter(birth_country="BE").exists()
     assert AuditEvent.objects.filter(organisation=organisation, actor=None).exists()
     assert "coordinator" in capsys.readouterr().out
+    # Every group is charged to a funder, never more than whole on any year.
+    federal = Funder.objects.get(organisation=organisation, kind=FunderKind.PAS)
+    this_year = datetime.date.today().year
+    report = yearly_report(organisation, year=this_year, scope=Scope(funder=federal))
+    whole = yearly_report(organisation, year=this_year)
+    assert 0 < report.figures["hours"]["total"] < whole.figures["hours"]["total"]
+    assert report.figures["participants"] == whole.figures["participants"]
 
 
 @pytest.mark.django_db
