@@ -5,7 +5,9 @@ so the organisation's latest write event is a version of its records: a report c
 at that version is served again until the next write. Reading a file writes a "view"
 event, which changes nothing and is not counted. Bulk tools that write without the trail
 (the demo, the seed history, synthetic programmes) are for empty or throwaway
-organisations; ``REPORT_CACHE_SECONDS`` bounds how long a report is kept in any case.
+organisations. Two writes committed in the opposite order of their events could leave
+the newer one unseen for a while; ``REPORT_CACHE_SECONDS`` bounds how long a report is
+kept in any case.
 """
 
 from django.core.cache import cache
@@ -14,7 +16,7 @@ from django.utils.translation import get_language
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.reporting.figures import DEFINITIONS_VERSION, Report
 
-REPORT_CACHE_SECONDS = 15 * 60
+REPORT_CACHE_SECONDS = 5 * 60
 
 
 def records_version(organisation) -> int:

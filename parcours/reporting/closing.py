@@ -53,14 +53,8 @@ def reopen_year(closing: YearClosing, *, by, reason: str) -> YearClosing:
     )
 
 
-def report_for_year(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) -> Report:
-    """The report a screen or a file shows: the frozen one for a closed year (whole
-    programme, as of its end), otherwise computed from the records."""
-    end = datetime.date(year, 12, 31)
-    if scope.is_whole_programme and (as_of is None or as_of >= end):
-        closing = closing_in_force(organisation, year)
-        if closing:
-            return Report.from_json(closing.report, closing=closing)
+def live_report(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) -> Report:
+    """The report computed from the records (kept until they change)."""
     as_of = as_of or timezone.localdate()
     return cached(
         organisation,
@@ -69,6 +63,17 @@ def report_for_year(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) ->
         params={"year": year, "as_of": as_of.isoformat()},
         scope=scope,
     )
+
+
+def report_for_year(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) -> Report:
+    """The report a screen or a file shows: the frozen one for a closed year (whole
+    programme, as of its end), otherwise computed from the records."""
+    end = datetime.date(year, 12, 31)
+    if scope.is_whole_programme and (as_of is None or as_of >= end):
+        closing = closing_in_force(organisation, year)
+        if closing:
+            return Report.from_json(closing.report, closing=closing)
+    return live_report(organisation, year=year, as_of=as_of, scope=scope)
 
 
 def differences(frozen: Report, live: Report) -> list[str]:

@@ -29,13 +29,14 @@ from parcours.reporting.closing import (
 from parcours.reporting.closing import (
     closing_in_force,
     differences,
+    live_report,
     report_for_year,
 )
 from parcours.reporting.closing import (
     reopen_year as reopen_year_service,
 )
 from parcours.reporting.exports import report_csv, report_xlsx
-from parcours.reporting.figures import Period, yearly_report
+from parcours.reporting.figures import Period
 from parcours.reporting.forms import ReopenForm, ReportForm
 from parcours.reporting.models import YearClosing
 from parcours.reporting.pdf import report_pdf
@@ -211,7 +212,7 @@ def report(request):
     closing_of_year = closing or closing_in_force(organisation, year)
     changes = []
     if closing is not None:
-        live = yearly_report(organisation, year=year, as_of=datetime.date(year, 12, 31))
+        live = live_report(organisation, year=year, as_of=datetime.date(year, 12, 31))
         changes = _changes(the_report, live)
     today = timezone.localdate()
     query = urlencode(params)
