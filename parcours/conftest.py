@@ -1,10 +1,31 @@
 """Personas and settings shared by every test of the project."""
 
+import os
+import uuid
+
 import pytest
 from django.core.cache import cache
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
 from parcours.core.browser_fixtures import _allow_async_unsafe, browser_errors, page  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give this run a test database of its own on a shared server.
+
+    Two runs against the same PostgreSQL server would otherwise both create, use and drop
+    ``test_parcours``. The name carries the process id and a random part; pytest-django
+    drops it at the end of the run. SQLite's test database is in memory: nothing to share.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return
+    test = database.setdefault("TEST", {})
+    base = test.get("NAME") or f"test_{database['NAME']}"
+    test["NAME"] = f"{base}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(autouse=True)
