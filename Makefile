@@ -6,10 +6,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format messages lock clean bench
+.PHONY: install system-packages run serve test lint format messages lock clean bench
 
-## install: create .venv and install the locked dependencies (does nothing when up to date)
-install: $(STAMP)
+## install: the system packages (apt, where missing), then .venv with the locked dependencies
+install: system-packages $(STAMP)
+
+## system-packages: WeasyPrint's libraries, the PDFs' font, poppler and Chromium for the tests
+system-packages:
+	@scripts/system-packages
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -38,7 +42,7 @@ test: install
 
 ## bench: synthetic programmes (1k, 10k, 100k people), the yearly report against its SQL bound, the pages under load (BENCH_SIZES=1000,10000 to shorten; docs/performance.md)
 bench: install
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 ## lint: formatting, lint, templates, migrations and system checks
 lint: install

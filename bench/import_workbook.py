@@ -3,13 +3,15 @@
 into an empty organisation, on SQLite and on PostgreSQL; then imported a second time
 (nothing to create: the idempotent path).
 
-    .venv/bin/python bench/import_workbook.py                 # both databases
-    .venv/bin/python bench/import_workbook.py --only sqlite
-    .venv/bin/python bench/import_workbook.py --postgres postgres://postgres@127.0.0.1:5432
+    .venv/bin/python -m bench.import_workbook                 # both databases
+    .venv/bin/python -m bench.import_workbook --only sqlite
+    .venv/bin/python -m bench.import_workbook --postgres postgres://postgres@127.0.0.1:5432
 
 The workbook is generated once into /tmp (``--regenerate`` to rebuild it). Each database
-is a fresh one (a file under /tmp, or a database ``parcours_bench_import`` dropped and
-created again), migrated before the clock starts. Prints the figures.
+is a fresh one (a file in a temporary folder of this run, or a PostgreSQL database
+``BENCH_DB_PREFIX`` + ``import`` created by this run and dropped at its end; one that
+exists already is left alone and stops the run: bench/databases.py), migrated before the
+clock starts. Prints the figures.
 """
 
 import argparse
@@ -18,14 +20,15 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from bench.databases import create_postgres_database, drop_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WORKBOOK = Path("/tmp/parcours-bench-workbook.xlsx")
-SQLITE = Path("/tmp/parcours-bench-import.sqlite3")
-PG_DATABASE = "parcours_bench_import"
 
 PARTICIPANTS = 5_000
 GROUPS = 200
@@ -191,15 +194,6 @@ def _bench(label, database_url):
     return first, second
 
 
-def _fresh_postgres(server_url):
-    import psycopg
-
-    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{server_url}/{PG_DATABASE}"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["sqlite", "postgres"])
@@ -216,11 +210,14 @@ def main():
 
     results = {}
     if args.only in (None, "sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE}{suffix}").unlink(missing_ok=True)
-        results["SQLite"] = _bench("SQLite", f"sqlite:///{SQLITE}")
+        with tempfile.TemporaryDirectory(prefix="parcours-bench-import-") as folder:
+            results["SQLite"] = _bench("SQLite", f"sqlite:///{folder}/import.sqlite3")
     if args.only in (None, "postgres"):
-        results["PostgreSQL"] = _bench("PostgreSQL", _fresh_postgres(args.postgres))
+        url = create_postgres_database(args.postgres, "import")
+        try:
+            results["PostgreSQL"] = _bench("PostgreSQL", url)
+        finally:
+            drop_postgres_database(args.postgres, url)
     print()
     print("| database | first import | second import (idempotent) |")
     print("| --- | --- | --- |")

@@ -9,12 +9,16 @@ Environment:
   the main pages (then the dashboard alone and the report page alone, for half that
   time each);
 - ``BENCH_POSTGRES`` (default ``postgres://postgres@127.0.0.1:5432``): a server where
-  the ``parcours_bench_*`` databases may be dropped and created; ``none`` skips it;
+  the benchmark creates its databases, ``BENCH_DB_PREFIX`` + size (default prefix
+  ``parcours_bench_``), and drops them at the end; it never touches a database it did not
+  create (bench/databases.py); ``none`` skips PostgreSQL;
 - ``BENCH_RUNS`` (default 5, 3 at 100,000): timed runs of the report (median), after
   one warm run;
 - ``BENCH_THINK`` (default 1 s): the mean pause of a simulated user between two pages
   (0: no pause, the server saturated);
-- ``BENCH_REUSE=1``: measure the PostgreSQL databases of the previous run again;
+- ``BENCH_KEEP=1``: keep the PostgreSQL databases at the end, for a later ``BENCH_REUSE=1``;
+- ``BENCH_REUSE=1``: measure the PostgreSQL databases kept by an earlier run again;
+- ``BENCH_PORT``: the port of the load test's server (default: a free one);
 - ``BENCH_IMPORT=0``: skip the last step, the workbook import (bench/import_workbook.py).
 
 Raw results: ``bench/results/latest.json``. Standard library only (Django runs in
@@ -33,12 +37,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.databases import (
+    create_postgres_database,
+    database_name,
+    drop_postgres_database,
+    server_port,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
 ORG = "bench"
 PASSWORD = "bench-password-not-secret"
-PORT = 8765
 # BENCH_REUSE=1 measures again the PostgreSQL databases of an earlier run, without
 # generating them again (the generation figures are then those of the earlier run).
 REUSE = os.environ.get("BENCH_REUSE") == "1"
@@ -59,23 +69,20 @@ def _manage(env, *args, capture=False):
     )  # fmt: skip
 
 
-def _postgres_database(server, name):
-    import psycopg
-
-    if REUSE:
-        return f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{server}/{name}"
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
-def _databases(size, sqlite_dir):
-    server = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+def _databases(size, sqlite_dir, created):
+    """The databases to measure at ``size``; the PostgreSQL ones made here go in ``created``."""
     found = []
-    if server != "none":
+    if POSTGRES != "none":
         try:
-            found.append(("postgresql", _postgres_database(server, f"parcours_bench_{size}")))
+            if REUSE:
+                url = f"{POSTGRES}/{database_name(str(size))}"
+            else:
+                url = create_postgres_database(POSTGRES, str(size))
+                created.append(url)
+            found.append(("postgresql", url))
         except Exception as error:  # a machine without PostgreSQL still gets SQLite
             print(f"PostgreSQL not measured ({error.__class__.__name__}: {error})")
     if size <= int(os.environ.get("BENCH_SQLITE_MAX", "10000")):
@@ -126,13 +133,14 @@ def _load(env, pages):
     )
     _manage(production, "collectstatic", "--noinput", "--verbosity", "0")
     workers = os.environ.get("WEB_CONCURRENCY", "3")
+    port = server_port()
     server = subprocess.Popen(
-        [ROOT / ".venv" / "bin" / "gunicorn", "parcours.wsgi", "--bind", f"127.0.0.1:{PORT}",
+        [ROOT / ".venv" / "bin" / "gunicorn", "parcours.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", workers, "--log-level", "warning"],
         cwd=ROOT, env=production,
     )  # fmt: skip
     try:
-        if not _wait_for(PORT):
+        if not _wait_for(port):
             return {"error": "the server did not start"}
         report = {"report page": pages.pop("report page")}
         dashboard = {"dashboard": pages.pop("dashboard")}
@@ -150,7 +158,7 @@ def _load(env, pages):
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
                 json.dump(mix, handle)
             done = subprocess.run(
-                [PYTHON, str(ROOT / "bench" / "load.py"), "--base", f"http://127.0.0.1:{PORT}",
+                [PYTHON, str(ROOT / "bench" / "load.py"), "--base", f"http://127.0.0.1:{port}",
                  "--username", f"{ORG}-coordinator", "--password", PASSWORD,
                  "--pages", handle.name, "--users", os.environ.get("BENCH_USERS", "20"),
                  "--duration", str(seconds), "--think", os.environ.get("BENCH_THINK", "1")],
@@ -282,9 +290,10 @@ def main():
         "runs": [],
     }
     sqlite_dir = tempfile.mkdtemp(prefix="parcours-bench-")
+    created = []
     try:
         for size in sizes:
-            for database, url in _databases(size, sqlite_dir):
+            for database, url in _databases(size, sqlite_dir, created):
                 print(f"== {database}, {size} participants", flush=True)
                 env = _env(
                     url, BENCH_RUNS=os.environ.get("BENCH_RUNS", "5" if size < 100000 else "3")
@@ -310,6 +319,9 @@ def main():
                 (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
     finally:
         shutil.rmtree(sqlite_dir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP") != "1":
+            for url in created:
+                drop_postgres_database(POSTGRES, url)
     results["growth"] = _growth(results["runs"])
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
@@ -320,7 +332,7 @@ def main():
     if workbook.exists() and os.environ.get("BENCH_IMPORT", "1") != "0":
         print("\n== Workbook import (bench/import_workbook.py)", flush=True)
         subprocess.run(
-            [PYTHON, str(workbook)],
+            [PYTHON, "-m", "bench.import_workbook"],
             cwd=ROOT,
             env=dict(os.environ, PYTHONPATH=str(ROOT)),
             check=True,

@@ -49,10 +49,11 @@ class Shortlist:
 
 def shortlist(items, length: int = SHORTLIST_LENGTH) -> Shortlist:
     """The first ``length`` of ``items`` (a list, or a queryset: then one count and one
-    sliced query)."""
+    sliced query, both made even when the list is empty, so that the page does as many
+    queries whatever the data)."""
     if isinstance(items, QuerySet):
         total = items.count()
-        shown = list(items[:length]) if total else []
+        shown = list(items[:length])
     else:
         total = len(items)
         shown = list(items[:length])

@@ -1,4 +1,15 @@
-"""Helpers for tests: counting the queries a page does."""
+"""Helpers for tests: counting the queries a page does, reading a PDF back.
+
+PDFs are read with Debian's poppler-utils (``pdftotext``, ``pdffonts``), which
+``scripts/system-packages`` (run by ``make install``) installs: a missing tool is a broken
+machine, not a reason to skip, so the functions fail and say what to run.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,3 +36,46 @@ def assert_bounded_queries(client, url: str, *, grow, expected: int) -> None:
     assert (before, after) == (expected, expected), (
         f"{url}: {before} queries with few rows, {after} with many; expected {expected}"
     )
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    name: str
+    type: str
+    embedded: bool
+    subset: bool
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(
+            f"{name} (Debian's poppler-utils) is missing: run scripts/system-packages"
+        )
+    return path
+
+
+def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
+    """The text of every page, as ``pdftotext`` reads it."""
+    arguments = [_tool("pdftotext"), *(["-layout"] if layout else []), "-", "-"]
+    return subprocess.run(arguments, input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def pdf_fonts(pdf: bytes) -> list[PdfFont]:
+    """The fonts the document uses, as ``pdffonts`` lists them (it reads files only)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        lines = subprocess.run(
+            [_tool("pdffonts"), str(path)], capture_output=True, check=True, text=True
+        ).stdout.splitlines()
+    # A header, a ruler of dashes whose runs give the columns' widths, then a line a font.
+    columns, position = [], 0
+    for run in lines[1].split(" "):
+        columns.append(slice(position, position + len(run)))
+        position += len(run) + 1
+    fonts = []
+    for line in lines[2:]:
+        name, kind, _encoding, emb, sub, *_ = (line[column].strip() for column in columns)
+        fonts.append(PdfFont(name=name, type=kind, embedded=emb == "yes", subset=sub == "yes"))
+    return fonts

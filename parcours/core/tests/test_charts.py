@@ -1,4 +1,3 @@
-import logging
 import math
 import xml.etree.ElementTree as ET
 
@@ -7,6 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import override
 
 from parcours.core.charts import STYLES, Series, radar_svg
+from parcours.core.testing import pdf_fonts, pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = [
@@ -210,21 +210,26 @@ def test_the_same_chart_twice_gets_the_same_ids_and_another_chart_others():
     assert first.get("aria-labelledby") != other.get("aria-labelledby")
 
 
-def test_weasyprint_renders_it_on_one_page(caplog):
+def test_weasyprint_renders_it_on_one_page():
     weasyprint = pytest.importorskip("weasyprint")
     svg = radar_svg(axes=AXES, series=[ENTRY, MIDDLE, Series("Fin", [3, 4, None, 4, 3, 4, 3])])
     html = (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Bilan</title></head>'
-        f"<body><h1>Distance parcourue</h1>{svg}</body></html>"
+        f"<body style=\"font-family: 'DejaVu Sans'\"><h1>Distance parcourue</h1>{svg}</body></html>"
     )
 
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        document = weasyprint.HTML(string=html).render()
-        pdf = document.write_pdf()
+    document = weasyprint.HTML(string=html).render()
+    pdf = document.write_pdf()
 
     assert len(document.pages) == 1
-    assert pdf.startswith(b"%PDF")
-    assert not [record for record in caplog.records if record.name.startswith("weasyprint")]
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert "Distance parcourue" in pdf_text(pdf)
+    # What a reader on another machine sees: the text's font travels inside the file.
+    fonts = pdf_fonts(pdf)
+    assert fonts
+    assert all(font.embedded for font in fonts), fonts
+    assert any("DejaVu" in font.name for font in fonts), fonts
     # The chart was laid out as an image of its own size, not dropped (WeasyPrint's box
     # tree is not public API: if this breaks on an upgrade, look for the SVG box again).
     charts = [box for box in _boxes(document.pages[0]._page_box) if box_tag(box) == "svg"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
+from parcours.core.testing import pdf_text
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
 from parcours.funding.pack import grant_pack, pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
@@ -162,17 +163,8 @@ def _pack(grant):
 
 def _text(files):
     """Everything readable in the pack: the CSV files and the PDFs' text."""
-    import shutil
-    import subprocess
-
     texts = [files[name].decode("utf-8-sig") for name in files if name.endswith(".csv")]
-    if shutil.which("pdftotext"):
-        for name in files:
-            if name.endswith(".pdf"):
-                result = subprocess.run(
-                    ["pdftotext", "-", "-"], input=files[name], capture_output=True, check=True
-                )
-                texts.append(result.stdout.decode())
+    texts += [pdf_text(files[name]) for name in files if name.endswith(".pdf")]
     return "\n".join(texts)
 
 

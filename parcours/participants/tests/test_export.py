@@ -3,8 +3,6 @@
 import datetime
 import json
 import re
-import shutil
-import subprocess
 import zlib
 
 import pytest
@@ -19,7 +17,7 @@ from parcours.assessments.factories import ActionFactory, AssessmentFactory
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import count_queries
+from parcours.core.testing import count_queries, pdf_text
 from parcours.participants.enums import (
     ConsentPurpose,
     InterventionKind,
@@ -55,7 +53,6 @@ HOUSING_COMMENT = "Logement insalubre, demande à l'AIS en cours."
 OVERALL_NOTE = "Motivée ; priorité au logement et à la santé."
 ACTION = "Constituer le dossier de l'agence immobilière sociale."
 FOLLOW_UP_NOTE = "Bénévole trois matinées par semaine à la Croix-Rouge."
-PDFTOTEXT = shutil.which("pdftotext")
 
 
 def _labels(choices):
@@ -496,18 +493,12 @@ def test_pdf_is_a_downloadable_pdf(client, social_worker, participant):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (Debian poppler-utils) is not installed")
-def test_pdf_text_holds_the_name_and_the_notes(rf, social_worker, participant, tmp_path):
+def test_pdf_text_holds_the_name_and_the_notes(rf, social_worker, participant):
     request = rf.get("/")
     request.user = social_worker
     with translation.override("fr"):
         pdf = render_pdf(participant, participant_data(_fresh(participant)), request=request)
-    path = tmp_path / "export.pdf"
-    path.write_bytes(pdf)
-
-    text = subprocess.run(
-        [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = pdf_text(pdf, layout=True)
 
     assert "DIALLO Aïcha" in text
     assert "Visite au service logement" in text
@@ -702,7 +693,7 @@ def test_document_html_holds_the_assessments_the_plan_and_the_follow_up(coordina
 
 
 @pytest.mark.django_db
-def test_pdf_renders_with_the_assessments_and_the_chart(rf, social_worker, journey, tmp_path):
+def test_pdf_renders_with_the_assessments_and_the_chart(rf, social_worker, journey):
     request = rf.get("/")
     request.user = social_worker
     with translation.override("fr"):
@@ -711,14 +702,7 @@ def test_pdf_renders_with_the_assessments_and_the_chart(rf, social_worker, journ
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert _pdf_page_count(pdf) >= 2
-    if PDFTOTEXT is None:
-        return
-    path = tmp_path / "export.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        [PDFTOTEXT, str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-    flat = " ".join(text.split())
+    flat = " ".join(pdf_text(pdf).split())
     assert "priorité au logement" in flat
     assert "Constituer le dossier" in flat
     assert "Croix-Rouge" in flat
