@@ -1,5 +1,5 @@
 """The programme workbook: its sheets, their columns and the codes they use
-(../shared/docs/import-format.md). Import, export and the empty template all read this
+(docs/import-format.md). Import, export and the empty template all read this
 one description, so they cannot drift apart."""
 
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """``manage.py import_records FILE.xlsx --organisation SLUG``: import a programme workbook
-(../shared/docs/import-format.md), all or nothing."""
+(docs/import-format.md), all or nothing."""
 
 import time
 from pathlib import Path
