@@ -1,4 +1,4 @@
-"""Workshop hours (statistics.md, "Workshop hours"): the hours of the sessions held in a
+"""Workshop hours (docs/statistics.md, "Workshop hours"): the hours of the sessions held in a
 period, each session counted once whatever the number of groups it served.
 
 A report narrowed to a funder counts only the part of each session charged to it: the

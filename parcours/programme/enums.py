@@ -35,7 +35,7 @@ class ProfessionalProject(models.TextChoices):
     EMPLOYMENT = "employment", _("Employment")
 
 
-# The details each outcome accepts (domain.md).
+# The details each outcome accepts (docs/domain.md).
 OUTCOME_DETAILS = {
     ExitOutcome.DROPOUT: DropoutReason,
     ExitOutcome.EXTENSION: None,

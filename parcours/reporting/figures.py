@@ -49,7 +49,7 @@ from parcours.programme.models import Enrolment
 from parcours.reporting.scope import Scope
 from parcours.workshops.models import Session
 
-# Bumped whenever a definition of statistics.md changes: a closed year keeps the version
+# Bumped whenever a definition of docs/statistics.md changes: a closed year keeps the version
 # its figures were computed with.
 DEFINITIONS_VERSION = "2026.1"
 
@@ -110,7 +110,7 @@ def pct(count, total):
 
 @dataclass(frozen=True)
 class Period:
-    """The period P of statistics.md: ``first`` to ``last`` (``last`` <= ``as_of``)."""
+    """The period P of docs/statistics.md: ``first`` to ``last`` (``last`` <= ``as_of``)."""
 
     first: datetime.date
     last: datetime.date
@@ -512,7 +512,7 @@ def _evolution(organisation, years: dict, scope, quarter_minutes):
 
 @dataclass
 class Report:
-    """The figures of statistics.md (``figures``, the JSON shape) with what the screens
+    """The figures of docs/statistics.md (``figures``, the JSON shape) with what the screens
     and files show around them: the counts behind each percentage and the cases left
     out (``counts``), the workshop hours per domain and the share of individual and
     collective work. Everything is plain JSON, so a closed year stores it as it is."""

@@ -1,7 +1,7 @@
 """The report as tables: one list of tables read by the screen, the PDF, the workbook
 and the CSV file, so that they can only show the same figures.
 
-Each table has a stable ``key``, a title, its definition (statistics.md in the user's
+Each table has a stable ``key``, a title, its definition (docs/statistics.md in the user's
 words), columns and rows. A cell is a plain number (or None, shown as a dash) or a label; a row
 may name the drill-down key of its count.
 """

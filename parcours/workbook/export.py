@@ -1,4 +1,4 @@
-"""Exporting the programme workbook (the format of import-format.md), and its empty
+"""Exporting the programme workbook (the format of docs/import-format.md), and its empty
 template.
 
 ``export_workbook(organisation)`` gives every record of the organisation;

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,8 +18,16 @@ class Command(BaseCommand):
         if demo_exists():
             self.stdout.write("The demo organisation is already loaded.")
         else:
+            # It goes through the same services as the screens (validation, audit rows):
+            # slow enough that a newcomer should know it is working.
+            self.stdout.write(
+                "Building the demo programme (the first time only; about 75 seconds "
+                "on a 2-core machine)…"
+            )
+            started = time.monotonic()
             build_demo(today=timezone.localdate())
-            self.stdout.write(self.style.SUCCESS("Demo organisation loaded."))
+            seconds = time.monotonic() - started
+            self.stdout.write(self.style.SUCCESS(f"Demo organisation loaded in {seconds:.0f} s."))
         self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<14} {login.role}")

@@ -1,5 +1,5 @@
 """``manage.py annual_report``: the yearly figures of docs/statistics.md, as JSON (the
-shape of statistics.md), CSV, XLSX or PDF. A closed year gives its frozen figures."""
+shape of docs/statistics.md), CSV, XLSX or PDF. A closed year gives its frozen figures."""
 
 import datetime
 import json
