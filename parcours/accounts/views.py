@@ -165,7 +165,10 @@ def _warn_recovery_codes_left(request, left: int) -> None:
 
 def _qr_code_svg(device) -> str:
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=2, title=_("QR code to scan with the authenticator app"), svgclass="qr-code"
+        border=4,
+        omitsize=True,
+        title=_("QR code to scan with the authenticator app"),
+        svgclass="qr-code",
     )
     # segno's own markup, from the key only: nothing typed by a person.
     return mark_safe(svg)
