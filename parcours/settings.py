@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "parcours.accounts",
     "parcours.audit",
     "parcours.core",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The headers come before the session checks so that their early answers carry them.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "parcours.accounts.middleware.SessionTimeoutMiddleware",
     "parcours.accounts.middleware.UserLanguageMiddleware",
     "parcours.accounts.middleware.AccessPolicyMiddleware",
+    "parcours.accounts.middleware.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a lockout signalled by the backend into a response.
     "axes.middleware.AxesMiddleware",
@@ -141,13 +146,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Reset links asked for in an hour, per requesting address and per e-mail address.
+PASSWORD_RESET_HOURLY_LIMIT = env_int("PASSWORD_RESET_HOURLY_LIMIT", 5)
 
-# Lockout: five failures lock the account (whatever the address) and the address
-# (whatever the account) for fifteen minutes.
+# Second factor (django-otp): an authenticator app, and recovery codes for the day the
+# phone is lost. Required of everyone in production; locally the demo accounts sign in
+# with a password, unless their person has set a second factor up.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "Parcours"
+
+# Lockout: five failures lock the pair account + address for fifteen minutes, so that
+# nobody can lock a colleague out from elsewhere; an address failing for many accounts
+# is locked on its own (parcours.accounts.lockout). A sign-in counts as a success, which
+# clears its failures, only once the second factor is given (parcours.accounts.signin).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = "parcours.accounts.lockout.lockout_parameters"
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None

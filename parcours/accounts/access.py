@@ -89,6 +89,17 @@ def public(view):
     return view
 
 
+def before_second_factor(view):
+    """Declare a view open to a person who has given their password but not yet their
+    second factor (the second-factor step and its set-up)."""
+    view.opens_before_second_factor = True
+    return view
+
+
+def opens_before_second_factor(view) -> bool:
+    return getattr(view, "opens_before_second_factor", False)
+
+
 def declared_capability(view) -> Capability | None:
     return getattr(view, "access_capability", None)
 

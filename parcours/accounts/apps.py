@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        from parcours.accounts import checks  # noqa: F401  (registers the access check)
+        # The access check registers itself; the sign-in module connects its signals.
+        from parcours.accounts import checks, signin  # noqa: F401

@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import User
+from parcours.accounts.signin import matching_device
 
 
 class LanguageForm(forms.Form):
@@ -59,3 +60,59 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language"]
+
+
+class SecondFactorForm(forms.Form):
+    """The code of the second step: from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six digits shown by your authenticator app, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        self.device = matching_device(self.user, self.cleaned_data["code"])
+        if self.device is None:
+            raise forms.ValidationError(
+                _("This code is not right, or has already been used."), code="wrong_code"
+            )
+        return self.cleaned_data["code"]
+
+
+class SecondFactorSetupForm(forms.Form):
+    """A first code from the authenticator app being set up: proof it is in place."""
+
+    code = forms.CharField(
+        label=_("Code shown by the app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not self.device.verify_token(code):
+            raise forms.ValidationError(
+                _(
+                    "This code is not right. Check the time of your phone, and type the code "
+                    "shown now."
+                ),
+                code="wrong_code",
+            )
+        return code

@@ -1,16 +1,19 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from parcours.accounts.access import declared_capability
+from parcours.accounts.access import Capability, declared_capability, opens_before_second_factor
+from parcours.accounts.signin import second_factor_pending
 
 SESSION_STARTED_KEY = "parcours_started_at"
 SESSION_LAST_SEEN_KEY = "parcours_last_seen_at"
@@ -94,3 +97,30 @@ class AccessPolicyMiddleware:
         if declared_capability(view_func) is None:
             raise PermissionDenied
         return None
+
+
+class SecondFactorMiddleware:
+    """Keep a person who has given only their password on the second-factor pages.
+
+    Only the public views (sign-out, the language switch, the sign-in pages) and the
+    views that lead to the second factor stay open; any other page, data or not, sends
+    to the second-factor step, which sends on to the set-up when there is no device yet.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not second_factor_pending(request.user):
+            return None
+        if declared_capability(view_func) is Capability.PUBLIC:
+            return None
+        if opens_before_second_factor(view_func):
+            return None
+        url = f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(url)
+        return redirect(url)

@@ -27,9 +27,22 @@ class Organisation(models.Model):
         return self.name
 
 
+class UserDeletionRefused(Exception):
+    """Accounts are closed, never deleted: the trail and the records keep their author."""
+
+    def __init__(self):
+        super().__init__(
+            "Users are never deleted: close the account with "
+            "parcours.accounts.services.user_deactivate, which keeps its history."
+        )
+
+
 class UserQuerySet(models.QuerySet):
     def in_organisation(self, organisation):
         return self.filter(organisation=organisation)
+
+    def delete(self):
+        raise UserDeletionRefused
 
 
 class ParcoursUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -63,6 +76,12 @@ class User(AbstractUser):
         help_text=_("The language of the screens for this person."),
     )
 
+    second_factor_enrolled = models.BooleanField(
+        _("two-step sign-in set up"),
+        default=False,
+        help_text=_("The person signs in with a code from an authenticator app too."),
+    )
+
     objects = ParcoursUserManager()
 
     class Meta:
@@ -72,3 +91,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def delete(self, *args, **kwargs):
+        raise UserDeletionRefused

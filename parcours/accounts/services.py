@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
@@ -69,3 +71,60 @@ def user_update_profile(*, user, first_name, last_name, email, language) -> User
         email=email,
         language=language,
     )
+
+
+@transaction.atomic
+def user_deactivate(*, user, by) -> User:
+    """Close the account: the person can no longer sign in, their history stays."""
+    if _would_leave_no_coordinator(user, role=user.role, is_active=False):
+        raise ValidationError(_("The organisation must keep at least one active coordinator."))
+    return update_record(obj=user, by=by, is_active=False)
+
+
+# Second factor. The devices are django-otp's; the account records whether one is set
+# up, which puts the set-up and its reset in the account's history.
+
+RECOVERY_CODE_COUNT = 10
+
+
+def second_factor_setup_start(*, user) -> TOTPDevice:
+    """The authenticator app being set up: kept unconfirmed until it has given a code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def second_factor_setup_confirm(*, user, device) -> list[str]:
+    """Keep ``device`` (which has just given a right code) as the person's only
+    authenticator; return the new recovery codes, to be shown once."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = recovery_codes_renew(user=user)
+    update_record(obj=user, by=user, second_factor_enrolled=True)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user) -> list[str]:
+    """Replace the person's recovery codes by new ones; each works once.
+
+    The device stays (only its codes change): the session it may have verified stays
+    verified.
+    """
+    device, _created = StaticDevice.objects.get_or_create(user=user, defaults={"name": "recovery"})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, user, by) -> User:
+    """Remove a colleague's authenticator and recovery codes (a lost phone): they set
+    a new one up at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    return update_record(obj=user, by=by, second_factor_enrolled=False)

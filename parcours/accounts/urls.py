@@ -17,9 +17,18 @@ urlpatterns = [
     path("password-reset/done/", views.password_reset_complete, name="password_reset_complete"),
     path("password/", views.password_change, name="password_change"),
     path("password/done/", views.password_change_done, name="password_change_done"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
+    path("second-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_update, name="user_update"),
+    path(
+        "users/<int:pk>/second-factor/reset/",
+        views.user_second_factor_reset,
+        name="user_second_factor_reset",
+    ),
+    path("users/<int:pk>/close/", views.user_deactivate, name="user_deactivate"),
 ]

@@ -1,3 +1,7 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,13 +11,61 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from parcours.accounts import services
-from parcours.accounts.access import Capability, get_object_for, public, requires, scoped
-from parcours.accounts.forms import LanguageForm, ProfileForm, UserCreateForm, UserUpdateForm
+from parcours.accounts.access import (
+    Capability,
+    before_second_factor,
+    get_object_for,
+    public,
+    requires,
+    scoped,
+)
+from parcours.accounts.forms import (
+    LanguageForm,
+    ProfileForm,
+    SecondFactorForm,
+    SecondFactorSetupForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
 from parcours.accounts.models import User
+from parcours.accounts.signin import (
+    complete_sign_in,
+    is_locked_out,
+    lockout_response,
+    record_failure,
+    second_factor_pending,
+)
+from parcours.accounts.throttle import password_reset_allowed
+
+# The recovery codes wait in the session between the set-up and the page showing them,
+# which takes them out: they are shown once.
+RECOVERY_CODES_SESSION_KEY = "parcours_recovery_codes"
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; past the hourly limit no e-mail leaves, and the answer is
+    the same page whether the address has an account or not."""
+
+    def form_valid(self, form):
+        if password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return super().form_valid(form)
+        messages.warning(
+            self.request,
+            _(
+                "Many links have been asked for recently: no new e-mail is sent for the "
+                "next hour. Use the link already received, if any."
+            ),
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
 
 login = public(
     auth_views.LoginView.as_view(
@@ -22,7 +74,7 @@ login = public(
 )
 logout = public(auth_views.LogoutView.as_view())
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    ThrottledPasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
@@ -60,6 +112,115 @@ def _safe_next(request, candidate: str) -> str:
     ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
+def _next_of(request) -> str:
+    return _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+
+
+def _finish_second_factor(request, device) -> None:
+    otp_login(request, device)
+    # A new session key for the fully signed-in session: one seen before cannot be reused.
+    request.session.cycle_key()
+    complete_sign_in(request, request.user)
+
+
+@requires(Capability.SIGNED_IN)
+@before_second_factor
+def second_factor(request):
+    """The second step of signing in: a code of the authenticator app or a recovery code."""
+    user = request.user
+    next_url = _next_of(request)
+    if not second_factor_pending(user):
+        return redirect(next_url)
+    if not user.second_factor_enrolled:
+        return redirect(_with_next("accounts:second_factor_setup", next_url))
+    if is_locked_out(request):
+        return lockout_response(request)
+    form = SecondFactorForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            _finish_second_factor(request, form.device)
+            if isinstance(form.device, StaticDevice):
+                _warn_recovery_codes_left(request, form.device.token_set.count())
+            return redirect(next_url)
+        if record_failure(request):
+            return lockout_response(request)
+    context = {"form": form, "next": next_url, "second_factor_step": True}
+    return render(request, "accounts/second_factor.html", context)
+
+
+def _warn_recovery_codes_left(request, left: int) -> None:
+    message = ngettext(
+        "You signed in with a recovery code: %(count)d code left.",
+        "You signed in with a recovery code: %(count)d codes left.",
+        left,
+    ) % {"count": left}
+    messages.warning(request, message)
+
+
+def _qr_code_svg(device) -> str:
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        border=4,
+        omitsize=True,
+        title=_("QR code to scan with the authenticator app"),
+        svgclass="qr-code",
+    )
+    # segno's own markup, from the key only: nothing typed by a person.
+    return mark_safe(svg)
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
+
+
+@requires(Capability.SIGNED_IN)
+@before_second_factor
+def second_factor_setup(request):
+    """Set up (or replace) the authenticator app; a first code from it confirms it."""
+    user = request.user
+    next_url = _next_of(request)
+    if user.second_factor_enrolled and not user.is_verified():
+        # Replacing the app asks for the current one first, or a password would suffice.
+        return redirect(_with_next("accounts:second_factor", next_url))
+    device = services.second_factor_setup_start(user=user)
+    form = SecondFactorSetupForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        codes = services.second_factor_setup_confirm(user=user, device=device)
+        _finish_second_factor(request, device)
+        request.session[RECOVERY_CODES_SESSION_KEY] = codes
+        messages.success(request, _("Two-step sign-in is set up."))
+        return redirect(_with_next("accounts:recovery_codes", next_url))
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_code": _qr_code_svg(device),
+        "secret": _grouped(b32encode(device.bin_key).decode()),
+        "replacing": user.second_factor_enrolled,
+        "second_factor_step": not user.second_factor_enrolled,
+    }
+    return render(request, "accounts/second_factor_setup.html", context)
+
+
+@requires(Capability.SIGNED_IN)
+def recovery_codes(request):
+    """Show the recovery codes just made (once), or make new ones."""
+    user = request.user
+    if not user.second_factor_enrolled:
+        return redirect("accounts:second_factor_setup")
+    if request.method == "POST":
+        request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_renew(user=user)
+        return redirect("accounts:recovery_codes")
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    context = {
+        "codes": [f"{code[:4]}-{code[4:]}" for code in codes] if codes else None,
+        "next": _next_of(request),
+    }
+    return render(request, "accounts/recovery_codes.html", context)
 
 
 @public
@@ -152,3 +313,36 @@ def user_update(request, pk):
     return render(
         request, "accounts/user_form.html", {"form": form, "account": account, "creating": False}
     )
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def user_second_factor_reset(request, pk):
+    account = get_object_for(
+        request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    services.second_factor_reset(user=account, by=request.user)
+    messages.success(
+        request,
+        _(
+            "The two-step sign-in of %(name)s is removed: they set it up again at their "
+            "next sign-in."
+        )
+        % {"name": account},
+    )
+    return redirect("accounts:user_update", pk=account.pk)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def user_deactivate(request, pk):
+    account = get_object_for(
+        request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    try:
+        services.user_deactivate(user=account, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("accounts:user_update", pk=account.pk)
+    messages.success(request, _("The account of %(name)s is closed.") % {"name": account})
+    return redirect("accounts:user_list")

@@ -88,7 +88,8 @@ def test_next_outside_the_site_is_ignored_after_sign_in(client, social_worker):
     assert response["Location"] == DASHBOARD_URL
 
 
-# Lockout (django-axes): five failures lock the account and the address.
+# Lockout (django-axes): five failures lock the pair account + address; twenty, the
+# address whatever the account.
 
 
 @pytest.mark.django_db
@@ -123,33 +124,77 @@ def test_after_five_failures_even_the_right_password_is_refused(client, social_w
 
 
 @pytest.mark.django_db
-def test_locked_account_is_refused_from_another_address_too(client, social_worker):
+def test_failures_from_one_address_do_not_lock_the_person_out_elsewhere(client, social_worker):
     fail(client, "socialworker", 5, address=FIRST_ADDRESS)
 
     response = sign_in(client, "socialworker", TEST_PASSWORD, address=SECOND_ADDRESS)
 
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(social_worker.pk)
+
+
+@pytest.mark.django_db
+def test_the_locked_pair_stays_locked_after_a_sign_in_from_elsewhere(client, social_worker):
+    fail(client, "socialworker", 5, address=FIRST_ADDRESS)
+    sign_in(client, "socialworker", TEST_PASSWORD, address=SECOND_ADDRESS)
+    client.logout()
+
+    response = sign_in(client, "socialworker", TEST_PASSWORD, address=FIRST_ADDRESS)
+
     assert response.status_code == 429
     assert signed_in_user_id(client) is None
 
 
 @pytest.mark.django_db
-def test_locked_address_is_refused_for_another_account_too(client, social_worker, viewer):
+def test_another_account_signs_in_from_the_address_of_a_locked_pair(client, social_worker, viewer):
     fail(client, "socialworker", 5, address=FIRST_ADDRESS)
 
     response = sign_in(client, "viewer", TEST_PASSWORD, address=FIRST_ADDRESS)
 
-    assert response.status_code == 429
-    assert signed_in_user_id(client) is None
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(viewer.pk)
 
 
 @pytest.mark.django_db
-def test_other_account_from_another_address_is_not_locked(client, social_worker, viewer):
-    fail(client, "socialworker", 5, address=FIRST_ADDRESS)
+def test_an_address_failing_for_many_accounts_is_locked_for_every_account(
+    client, settings, social_worker, viewer
+):
+    # Four tries for each of five names: no pair reaches five, the address reaches 20.
+    for number in range(5):
+        fail(client, f"guess{number}", 4, address=FIRST_ADDRESS)
 
-    response = sign_in(client, "viewer", TEST_PASSWORD, address=SECOND_ADDRESS)
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    refused = sign_in(client, "viewer", TEST_PASSWORD, address=FIRST_ADDRESS)
+    elsewhere = sign_in(client, "socialworker", TEST_PASSWORD, address=SECOND_ADDRESS)
+
+    assert refused.status_code == 429
+    assert "accounts/lockout.html" in [template.name for template in refused.templates]
+    assert elsewhere.status_code == 302
+    assert signed_in_user_id(client) == str(social_worker.pk)
+
+
+@pytest.mark.django_db
+def test_an_address_below_its_limit_still_signs_in(client, viewer):
+    for number in range(4):
+        fail(client, f"guess{number}", 4, address=FIRST_ADDRESS)
+    fail(client, "guess-last", 3, address=FIRST_ADDRESS)
+
+    response = sign_in(client, "viewer", TEST_PASSWORD, address=FIRST_ADDRESS)
 
     assert response.status_code == 302
-    assert signed_in_user_id(client) == str(viewer.pk)
+
+
+@pytest.mark.django_db
+def test_a_password_only_sign_in_clears_the_failures_of_its_pair(client, social_worker):
+    fail(client, "socialworker", 4)
+    sign_in(client, "socialworker", TEST_PASSWORD)
+    client.logout()
+
+    fail(client, "socialworker", 4)
+    response = sign_in(client, "socialworker", TEST_PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(social_worker.pk)
 
 
 @pytest.mark.django_db
@@ -257,3 +302,72 @@ def test_password_change_accepts_a_long_uncommon_password(client, social_worker)
     assert social_worker.check_password(NEW_PASSWORD)
     # Still signed in: the session follows the new password.
     assert client.get(DASHBOARD_URL).status_code == 200
+
+
+# Password reset requests: five an hour per requesting address and per e-mail address.
+
+RESET_URL = reverse("accounts:password_reset")
+
+
+def ask_reset(client, email, address=FIRST_ADDRESS):
+    return client.post(RESET_URL, {"email": email}, REMOTE_ADDR=address, follow=True)
+
+
+@pytest.mark.django_db
+def test_the_sixth_reset_request_of_an_hour_sends_no_mail_but_the_same_page(
+    client, social_worker, mailoutbox
+):
+    for _ in range(5):
+        ask_reset(client, social_worker.email)
+    assert len(mailoutbox) == 5
+
+    response = ask_reset(client, social_worker.email)
+
+    assert len(mailoutbox) == 5
+    assert response.redirect_chain == [(reverse("accounts:password_reset_done"), 302)]
+    assert "aucun nouvel e-mail" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_reset_requests_for_one_email_are_limited_from_any_address(
+    client, social_worker, mailoutbox
+):
+    for number in range(5):
+        ask_reset(client, social_worker.email, address=f"192.0.2.{number + 1}")
+
+    ask_reset(client, social_worker.email, address=SECOND_ADDRESS)
+
+    assert len(mailoutbox) == 5
+
+
+@pytest.mark.django_db
+def test_reset_requests_from_one_address_are_limited_for_any_email(
+    client, social_worker, viewer, mailoutbox
+):
+    for number in range(5):
+        ask_reset(client, f"nobody{number}@example.org")
+
+    response = ask_reset(client, viewer.email)
+
+    assert mailoutbox == []
+    assert "aucun nouvel e-mail" in response.content.decode()
+    # Another address and another e-mail are not concerned.
+    ask_reset(client, social_worker.email, address=SECOND_ADDRESS)
+    assert [message.to for message in mailoutbox] == [[social_worker.email]]
+
+
+@pytest.mark.django_db
+def test_an_unknown_email_past_the_limit_gets_the_same_answer_as_a_known_one(client, social_worker):
+    for _ in range(6):
+        known = ask_reset(client, social_worker.email, address=FIRST_ADDRESS)
+        unknown = ask_reset(client, "nobody@example.org", address=SECOND_ADDRESS)
+
+    def answer(response):
+        return (
+            response.redirect_chain,
+            [template.name for template in response.templates],
+            [str(message) for message in response.context["messages"]],
+        )
+
+    assert answer(known) == answer(unknown)
+    assert "aucun nouvel e-mail" in answer(known)[2][0]

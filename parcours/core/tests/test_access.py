@@ -212,6 +212,17 @@ RULES = {
     "accounts:user_list": Rule(allowed=COORDINATOR),
     "accounts:user_create": Rule(allowed=COORDINATOR),
     "accounts:user_update": Rule(allowed=COORDINATOR, kwargs=_user_of_organisation, scoped=True),
+    "accounts:user_second_factor_reset": Rule(
+        allowed=COORDINATOR, ok=405, kwargs=_user_of_organisation, scoped=True
+    ),  # POST only
+    "accounts:user_deactivate": Rule(
+        allowed=COORDINATOR, ok=405, kwargs=_user_of_organisation, scoped=True
+    ),  # POST only
+    # Without a second factor set up nor required, both send on: to the page asked for,
+    # to the set-up.
+    "accounts:second_factor": Rule(ok=302),
+    "accounts:second_factor_setup": Rule(),
+    "accounts:recovery_codes": Rule(ok=302),
     "audit:event_list": Rule(allowed=COORDINATOR),
     "participants:participant_list": Rule(allowed=STAFF),
     "participants:participant_create": Rule(allowed=CASEWORK),
