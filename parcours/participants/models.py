@@ -24,6 +24,13 @@ from parcours.participants.enums import (
 from parcours.participants.search import normalise
 
 
+def _withdrew(purpose) -> Q:
+    person = OuterRef("pk")
+    return Q(Exists(Consent.objects.withdrawn().for_purpose(purpose, person))) & ~Q(
+        Exists(Consent.objects.in_force().for_purpose(purpose, person))
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
     def with_status(self):
         """Annotate ``status``: active with an open enrolment, exited when every
@@ -42,6 +49,20 @@ class ParticipantQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def with_consent(self, purpose):
+        """The people whose consent for ``purpose`` is in force: what an opt-in purpose
+        (sharing with partners, photos) needs."""
+        return self.filter(Exists(Consent.objects.in_force().for_purpose(purpose, OuterRef("pk"))))
+
+    def having_withdrawn(self, purpose):
+        """The people who withdrew their consent for ``purpose`` and gave none since:
+        they are left out of every list the purpose covers."""
+        return self.filter(_withdrew(purpose))
+
+    def without_withdrawn(self, purpose):
+        """Everybody but ``having_withdrawn(purpose)``."""
+        return self.exclude(_withdrew(purpose))
 
     def matching(self, text: str):
         """Accent- and case-insensitive search on names, file reference and national number."""
@@ -198,6 +219,12 @@ class Participant(OrganisationOwned):
 class ConsentQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(withdrawn_on__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_on__isnull=False)
+
+    def for_purpose(self, purpose, participant):
+        return self.filter(purpose=purpose, participant=participant)
 
 
 class Consent(models.Model):

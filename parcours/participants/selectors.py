@@ -23,6 +23,11 @@ def visible_participants(user):
     return participants
 
 
+def consent_in_force(participant, purpose) -> bool:
+    """Whether the person's consent for ``purpose`` is in force now."""
+    return participant.consents.in_force().filter(purpose=purpose).exists()
+
+
 def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):
     """The participant ``pk`` as the user may reach it: 404 outside what they see, 403
     for a role without ``capability``."""

@@ -42,6 +42,8 @@ def group_month_sheet(request, pk):
         "group": group,
         "grid": month_grid(group, first),
         "organisation": request.user.organisation,
+        # The programme's own sheet lists everybody; a funder's pack may leave people out.
+        "left_out": "",
     }
     content = render_pdf("attendance/sheet_month.html", context)
     return _pdf_response(content, f"presences-{group.pk}-{first:%Y-%m}.pdf")

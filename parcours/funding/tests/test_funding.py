@@ -11,7 +11,8 @@ from django.urls import reverse
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
-from parcours.funding.pack import grant_pack, pseudonym
+from parcours.funding.pack import grant_pack
+from parcours.funding.pseudonyms import pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
 from parcours.funding.services import charge_group, charge_session, save_grant
 from parcours.participants.factories import InterventionFactory
