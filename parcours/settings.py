@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parcours.core.context_processors.navigation",
+                "parcours.participants.context_processors.names",
             ],
         },
     },

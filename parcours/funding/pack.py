@@ -16,7 +16,6 @@ import csv
 import datetime
 import io
 import zipfile
-from types import SimpleNamespace
 
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -37,6 +36,7 @@ from parcours.funding.selectors import (
 )
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import Participant
+from parcours.participants.selectors import NamesShown
 from parcours.programme.models import Group
 from parcours.reporting.exports import report_csv, report_xlsx
 from parcours.reporting.figures import Period, active_enrolments, characterised_participants
@@ -46,6 +46,18 @@ from parcours.reporting.people import left_out_message
 from parcours.reporting.scope import Scope
 
 AGE_BANDS = ((0, 25), (25, 35), (35, 45), (45, 55), (55, None))
+
+
+class Pseudonymous:
+    """A participant on a pack's sheet: their code in place of their name."""
+
+    def __init__(self, pk, code):
+        self.pk = pk
+        self.last_name = code(pk)
+        self.first_name = ""
+
+    def __str__(self):
+        return self.last_name
 
 
 def age_band(age) -> str:
@@ -230,16 +242,13 @@ def attendance_sheets(grant, until, *, with_names) -> bytes | None:
             grid["rows"] = rows
             if not with_names:
                 for row in rows:
-                    row["participant"] = SimpleNamespace(
-                        pk=row["participant"].pk,
-                        last_name=code(row["participant"].pk),
-                        first_name="",
-                    )
+                    row["participant"] = Pseudonymous(row["participant"].pk, code)
             context = {
                 "group": group,
                 "grid": grid,
                 "organisation": grant.organisation,
                 "left_out": left_out_message(left_out),
+                "names": NamesShown.for_document(),
             }
             documents.append(render_document("attendance/sheet_month.html", context))
     return merge_documents(documents) if documents else None
