@@ -208,6 +208,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 
+# Uploaded files (participants' photos): under var/, never served by a URL of their own;
+# a view hands each one out after checking access (no MEDIA_URL on purpose).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
 # Static files, served by the application itself (WhiteNoise) in production.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

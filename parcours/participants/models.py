@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,6 +24,11 @@ from parcours.participants.enums import (
     Referrer,
 )
 from parcours.participants.search import normalise
+
+
+def photo_path(participant, filename) -> str:
+    # A random name: the path says nothing about the person.
+    return f"participants/photos/{uuid.uuid4().hex}.jpg"
 
 
 def _withdrew(purpose) -> Q:
@@ -161,6 +168,13 @@ class Participant(OrganisationOwned):
         help_text=_("The federal subsidy only pays for people supported by the CPAS."),
     )
     cpas_proof_date = models.DateField(_("date of the proof"), null=True, blank=True)
+    photo = models.FileField(
+        _("photo"),
+        upload_to=photo_path,
+        blank=True,
+        editable=False,
+        help_text=_("A portrait to recognise the person, kept while they consent to photos."),
+    )
 
     search_text = models.TextField(
         editable=False,
