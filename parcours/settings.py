@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parcours.core.context_processors.navigation",
+                "parcours.participants.context_processors.names",
             ],
         },
     },
@@ -222,6 +223,10 @@ FORMAT_MODULE_PATH = ["parcours.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
+
+# Uploaded files (participants' photos): under var/, never served by a URL of their own;
+# a view hands each one out after checking access (no MEDIA_URL on purpose).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Static files, served by the application itself (WhiteNoise) in production.
 STATIC_URL = "/static/"

@@ -167,3 +167,30 @@ class SessionCharge(models.Model):
     @property
     def organisation_id(self):
         return self.grant.organisation_id
+
+
+class PseudonymKey(models.Model):
+    """The organisation's secret for the pseudonyms of its report packs.
+
+    A key of its own rather than ``SECRET_KEY``: rotating the site's key (after a leak,
+    or when moving servers) must not give every participant a new code in the funder's
+    files. Kept in the database rather than the environment so that a backup restored
+    elsewhere keeps the same codes, and each organisation has its own. Never written to
+    the audit trail: the trail is read by coordinators, the key must not be.
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pseudonym key")
+        verbose_name_plural = _("pseudonym keys")
+
+    def __str__(self):
+        return str(_("Pseudonym key"))

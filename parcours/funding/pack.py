@@ -1,23 +1,22 @@
 """A grant's report pack: one ZIP with what its funder asks for.
 
-- ``rapport.pdf`` and ``rapport.xlsx``: the figures of the grant's period, narrowed to
-  the grant (``Scope(grant=...)``: its groups' participants, the charged part of the hours);
+- ``rapport.pdf``, ``rapport.xlsx`` and ``rapport.csv``: the figures of the grant's
+  period, narrowed to the grant (``Scope(grant=...)``: its groups' participants, the
+  charged part of the hours), with the small counts hidden alike in the three
+  (``reporting.disclosure``);
 - ``heures.csv``: each session charged, its hours, the share charged and the charged
   hours, with the totals per month;
 - ``participants.csv``: one row per participant of the period, under a pseudonym unless
-  the funder needs names; never notes, addresses or national numbers;
+  the funder needs names; never notes, addresses or national numbers, nor anybody who
+  withdrew their consent to reporting (counted in the last line);
 - ``feuilles-de-presence.pdf``: the monthly attendance sheets of the grant's groups.
 """
 
 import csv
 import datetime
-import hashlib
-import hmac
 import io
 import zipfile
-from types import SimpleNamespace
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -27,25 +26,38 @@ from parcours.attendance.forms import month_end
 from parcours.attendance.hours import as_hours
 from parcours.attendance.models import Attendance
 from parcours.attendance.views.grid import month_grid
+from parcours.core.exports import safe_row
 from parcours.core.pdf import merge_documents, render_document
-from parcours.funding.selectors import charged_hours_by_month, charged_sessions, grant_until
+from parcours.funding.pseudonyms import pseudonymiser
+from parcours.funding.selectors import (
+    charged_hours_by_month,
+    charged_sessions,
+    grant_until,
+)
+from parcours.participants.enums import ConsentPurpose
+from parcours.participants.models import Participant
+from parcours.participants.selectors import NamesShown
 from parcours.programme.models import Group
-from parcours.reporting.exports import report_xlsx
+from parcours.reporting.exports import report_csv, report_xlsx
 from parcours.reporting.figures import Period, active_enrolments, characterised_participants
 from parcours.reporting.figures import period_report as compute_period_report
 from parcours.reporting.pdf import report_pdf
+from parcours.reporting.people import left_out_message
 from parcours.reporting.scope import Scope
 
 AGE_BANDS = ((0, 25), (25, 35), (35, 45), (45, 55), (55, None))
 
 
-def pseudonym(grant, participant_id) -> str:
-    """A stable code for a participant within one grant's packs (``P-3F9A1C``): the same
-    person gets the same code in every pack of the grant, another code for another
-    grant, and the code cannot be turned back into the person without the secret key."""
-    message = f"grant:{grant.pk}:participant:{participant_id}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-    return f"P-{digest[:6].upper()}"
+class Pseudonymous:
+    """A participant on a pack's sheet: their code in place of their name."""
+
+    def __init__(self, pk, code):
+        self.pk = pk
+        self.last_name = code(pk)
+        self.first_name = ""
+
+    def __str__(self):
+        return self.last_name
 
 
 def age_band(age) -> str:
@@ -67,8 +79,8 @@ def _number(value) -> str:
 def _csv(header, rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     # With a byte-order mark, spreadsheets open the accents right.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -139,8 +151,10 @@ def _hours_attended(session_minutes, people):
 def participants_csv(grant, period, scope, session_minutes) -> bytes:
     organisation = grant.organisation
     with_names = grant.funder.needs_names
+    code = pseudonymiser(grant)
+    everybody = characterised_participants(organisation, period, scope)
     people = list(
-        characterised_participants(organisation, period, scope)
+        everybody.without_withdrawn(ConsentPurpose.REPORTING)
         .order_by("last_name", "first_name", "pk")
         .values("pk", "reference", "last_name", "first_name", "gender", "age")
     )
@@ -158,7 +172,7 @@ def participants_csv(grant, period, scope, session_minutes) -> bytes:
         identity = (
             [person["reference"], person["last_name"], person["first_name"]]
             if with_names
-            else [pseudonym(grant, person["pk"])]
+            else [code(person["pk"])]
         )
         rows.append(
             [
@@ -185,6 +199,9 @@ def participants_csv(grant, period, scope, session_minutes) -> bytes:
         _("Hours attended"),
         _("Charged hours attended"),
     ]
+    left_out = left_out_message(everybody.having_withdrawn(ConsentPurpose.REPORTING).count())
+    if left_out:
+        rows.append([left_out])
     return _csv(header, rows)
 
 
@@ -206,20 +223,33 @@ def grant_groups(grant):
 
 
 def attendance_sheets(grant, until, *, with_names) -> bytes | None:
-    """The monthly sheets of the grant's groups over its period, in one PDF."""
+    """The monthly sheets of the grant's groups over its period, in one PDF; the people
+    who withdrew their consent to reporting are left out (and counted at the foot)."""
     documents = []
+    code = pseudonymiser(grant)
+    withdrawn = set(
+        Participant.objects.filter(organisation_id=grant.organisation_id)
+        .having_withdrawn(ConsentPurpose.REPORTING)
+        .values_list("pk", flat=True)
+    )
     for group in grant_groups(grant):
         for first in _months(grant.start_date, until):
             grid = month_grid(group, first)
             if not grid["sessions"]:
                 continue
+            rows = [row for row in grid["rows"] if row["participant"].pk not in withdrawn]
+            left_out = len(grid["rows"]) - len(rows)
+            grid["rows"] = rows
             if not with_names:
-                for row in grid["rows"]:
-                    code = pseudonym(grant, row["participant"].pk)
-                    row["participant"] = SimpleNamespace(
-                        pk=row["participant"].pk, last_name=code, first_name=""
-                    )
-            context = {"group": group, "grid": grid, "organisation": grant.organisation}
+                for row in rows:
+                    row["participant"] = Pseudonymous(row["participant"].pk, code)
+            context = {
+                "group": group,
+                "grid": grid,
+                "organisation": grant.organisation,
+                "left_out": left_out_message(left_out),
+                "names": NamesShown.for_document(),
+            }
             documents.append(render_document("attendance/sheet_month.html", context))
     return merge_documents(documents) if documents else None
 
@@ -242,8 +272,9 @@ def grant_pack(grant, *, as_of: datetime.date | None = None) -> bytes:
     period = Period(grant.start_date, until, as_of)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("rapport.pdf", report_pdf(report))
-        archive.writestr("rapport.xlsx", report_xlsx(report))
+        archive.writestr("rapport.pdf", report_pdf(report, for_funder=True))
+        archive.writestr("rapport.xlsx", report_xlsx(report, for_funder=True))
+        archive.writestr("rapport.csv", report_csv(report, for_funder=True))
         archive.writestr(
             "heures.csv", hours_csv(grant, sessions, charged_hours_by_month(grant, as_of=as_of))
         )

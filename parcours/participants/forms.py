@@ -270,3 +270,27 @@ class LiteracyTestForm(forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_(
+            "A portrait that helps leaders recognise the person. JPEG, PNG or WebP, 5 MB at "
+            "most; it is resized and its metadata removed."
+        ),
+    )
+
+    def __init__(self, *args, consent: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+
+    def clean(self):
+        if not self.consent:
+            raise forms.ValidationError(
+                _(
+                    "A photo can only be added while the person's consent to photos is in "
+                    "force: record the consent first."
+                )
+            )
+        return super().clean()

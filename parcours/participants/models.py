@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,6 +26,18 @@ from parcours.participants.enums import (
 from parcours.participants.search import normalise
 
 
+def photo_path(participant, filename) -> str:
+    # A random name: the path says nothing about the person.
+    return f"participants/photos/{uuid.uuid4().hex}.jpg"
+
+
+def _withdrew(purpose) -> Q:
+    person = OuterRef("pk")
+    return Q(Exists(Consent.objects.withdrawn().for_purpose(purpose, person))) & ~Q(
+        Exists(Consent.objects.in_force().for_purpose(purpose, person))
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
     def with_status(self):
         """Annotate ``status``: active with an open enrolment, exited when every
@@ -42,6 +56,20 @@ class ParticipantQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def with_consent(self, purpose):
+        """The people whose consent for ``purpose`` is in force: what an opt-in purpose
+        (sharing with partners, photos) needs."""
+        return self.filter(Exists(Consent.objects.in_force().for_purpose(purpose, OuterRef("pk"))))
+
+    def having_withdrawn(self, purpose):
+        """The people who withdrew their consent for ``purpose`` and gave none since:
+        they are left out of every list the purpose covers."""
+        return self.filter(_withdrew(purpose))
+
+    def without_withdrawn(self, purpose):
+        """Everybody but ``having_withdrawn(purpose)``."""
+        return self.exclude(_withdrew(purpose))
 
     def matching(self, text: str):
         """Accent- and case-insensitive search on names, file reference and national number."""
@@ -140,6 +168,13 @@ class Participant(OrganisationOwned):
         help_text=_("The federal subsidy only pays for people supported by the CPAS."),
     )
     cpas_proof_date = models.DateField(_("date of the proof"), null=True, blank=True)
+    photo = models.FileField(
+        _("photo"),
+        upload_to=photo_path,
+        blank=True,
+        editable=False,
+        help_text=_("A portrait to recognise the person, kept while they consent to photos."),
+    )
 
     search_text = models.TextField(
         editable=False,
@@ -198,6 +233,12 @@ class Participant(OrganisationOwned):
 class ConsentQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(withdrawn_on__isnull=True)
+
+    def withdrawn(self):
+        return self.filter(withdrawn_on__isnull=False)
+
+    def for_purpose(self, purpose, participant):
+        return self.filter(purpose=purpose, participant=participant)
 
 
 class Consent(models.Model):

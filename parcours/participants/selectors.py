@@ -1,26 +1,88 @@
 """Reads on participant files, already narrowed to what the user may see."""
 
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef
 
 from parcours.accounts.access import Capability, get_object_for, user_can
 from parcours.accounts.enums import Role
+from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import Participant
 from parcours.participants.search import normalise
 from parcours.programme.models import Enrolment
 
 
+def is_partner_leader(user) -> bool:
+    """A workshop leader who belongs to a partner organisation (``Provider.leaders``)."""
+    from parcours.workshops.enums import ProviderKind
+    from parcours.workshops.models import Provider
+
+    return (
+        user.is_authenticated
+        and user.role == Role.WORKSHOP_LEADER
+        and Provider.objects.filter(kind=ProviderKind.PARTNER, leaders=user).exists()
+    )
+
+
 def visible_participants(user):
     """Casework roles see the organisation's files; a workshop leader sees the people of
-    the groups they are in charge of; nobody else sees any."""
+    the groups they are in charge of, and a partner's leader only those of them who
+    consent to sharing with partners; nobody else sees any."""
     if not user_can(user, Capability.VIEW_PARTICIPANTS):
         return Participant.objects.none()
     participants = Participant.objects.filter(organisation_id=user.organisation_id)
     if user.role == Role.WORKSHOP_LEADER:
         in_my_groups = Enrolment.objects.filter(participant=OuterRef("pk"), group__staff=user)
         participants = participants.filter(Exists(in_my_groups))
+        if is_partner_leader(user):
+            participants = participants.with_consent(ConsentPurpose.PARTNER_SHARING)
     return participants
+
+
+def neutral_label(participant) -> str:
+    """What a partner's leader sees of a person who does not consent to sharing: the
+    initial of the first name, to call the person, and the file reference, which tells
+    two people of a group apart and means nothing outside the CPAS."""
+    initial = (participant.first_name or "?")[:1].upper()
+    return f"{initial}. · {participant.reference}"
+
+
+class NamesShown:
+    """How one user sees people's names: whole, or, for a partner's leader, only for
+    the people whose consent to sharing with partners is in force. Reads the consents
+    once, when the first name is asked for."""
+
+    def __init__(self, user, *, everyone: bool = False):
+        self.user = user
+        self.everyone = everyone
+
+    @classmethod
+    def for_document(cls) -> "NamesShown":
+        """For a document the programme makes itself (a grant's pack), which has
+        already chosen whom it lists and how."""
+        return cls(None, everyone=True)
+
+    @cached_property
+    def _sharing(self) -> set[int] | None:
+        if self.everyone or not is_partner_leader(self.user):
+            return None
+        return set(
+            Participant.objects.filter(organisation_id=self.user.organisation_id)
+            .with_consent(ConsentPurpose.PARTNER_SHARING)
+            .values_list("pk", flat=True)
+        )
+
+    def shows(self, participant) -> bool:
+        return self._sharing is None or participant.pk in self._sharing
+
+    def name(self, participant) -> str:
+        return str(participant) if self.shows(participant) else neutral_label(participant)
+
+
+def consent_in_force(participant, purpose) -> bool:
+    """Whether the person's consent for ``purpose`` is in force now."""
+    return participant.consents.in_force().filter(purpose=purpose).exists()
 
 
 def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from parcours.audit.services import create_record, update_record
+from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import (
     Consent,
     Intervention,
@@ -10,6 +11,7 @@ from parcours.participants.models import (
     LiteracyTest,
     Participant,
 )
+from parcours.participants.photos import photo_delete
 
 
 @transaction.atomic
@@ -37,7 +39,10 @@ def consent_record(*, participant, purpose, given_on, by) -> Consent:
 
 @transaction.atomic
 def consent_withdraw(*, consent, withdrawn_on, by) -> Consent:
-    return update_record(obj=consent, by=by, withdrawn_on=withdrawn_on)
+    consent = update_record(obj=consent, by=by, withdrawn_on=withdrawn_on)
+    if consent.purpose == ConsentPurpose.PHOTOS:
+        photo_delete(participant=consent.participant, by=by)
+    return consent
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.participants.views import directory, export, file, followup, intake
+from parcours.participants.views import directory, export, file, followup, intake, photo
 
 app_name = "participants"
 
@@ -15,6 +15,9 @@ urlpatterns = [
         intake.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("<int:pk>/photo.jpg", photo.photo, name="photo"),
+    path("<int:pk>/photo/", photo.photo_update, name="photo_update"),
+    path("<int:pk>/photo/delete/", photo.photo_delete, name="photo_delete"),
     path("<int:pk>/interventions/new/", followup.intervention_create, name="intervention_create"),
     path(
         "<int:pk>/interventions/<int:intervention_pk>/edit/",

@@ -17,13 +17,13 @@ from parcours.reporting.charts import (
     improvement_chart,
     outcomes_chart,
 )
+from parcours.reporting.disclosure import Masked, export_tables, has_masked_cells
 from parcours.reporting.figures import DEFINITIONS_VERSION, Report
-from parcours.reporting.tables import report_tables
 
 
 def format_cell(value, kind: str) -> str:
     """A table cell as printed: "41,7 %", "1 180,50", "39,4", a dash for none."""
-    if kind == "label":
+    if kind == "label" or isinstance(value, Masked):
         return "" if value is None else str(value)
     if kind == "pct":
         return format_pct(value)
@@ -56,22 +56,32 @@ def _period(figures: dict) -> dict:
     }
 
 
-def _key_figures(figures: dict) -> list[dict]:
-    characteristics, results = figures["characteristics"], figures["results"]
-    return [
-        {"label": _("Participants"), "value": format_number(figures["participants"])},
-        {"label": _("Exits"), "value": format_number(results["exits"])},
-        {"label": _("Workshop hours"), "value": format_number(figures["hours"]["total"], 2)},
-        {"label": _("Women"), "value": format_pct(characteristics["women_pct"])},
-        {"label": _("Born outside the EU"), "value": format_pct(characteristics["non_eu_pct"])},
-        {
-            "label": _("Average age (years)"),
-            "value": format_number(characteristics["average_age"], 1),
-        },
-    ]
+def _key_figures(tables: dict) -> list[dict]:
+    """The figures of the first page, read from the tables (so hidden with them)."""
+    shown = (
+        (_("Participants"), "characteristics", "participants", "count", format_number),
+        (_("Exits"), "results", "exits", "count", format_number),
+        (_("Workshop hours"), "hours", "total", "hours", lambda v: format_number(v, 2)),
+        (_("Women"), "characteristics", "women", "pct", format_pct),
+        (_("Born outside the EU"), "characteristics", "non_eu", "pct", format_pct),
+        (
+            _("Average age (years)"),
+            "characteristics",
+            "average_age",
+            "count",
+            lambda v: format_number(v, 1),
+        ),
+    )
+    figures = []
+    for label, table, row, column, write in shown:
+        value = tables[table].cell(row, column)
+        figures.append(
+            {"label": label, "value": str(value) if isinstance(value, Masked) else write(value)}
+        )
+    return figures
 
 
-def _tables(report: Report, charts: dict) -> list[dict]:
+def _tables(tables: list, charts: dict) -> list[dict]:
     return [
         {
             "key": table.key,
@@ -92,9 +102,10 @@ def _tables(report: Report, charts: dict) -> list[dict]:
                 for row in table.rows
             ],
             "total": table.key == "work_share",
-            "chart": charts.get(table.key),
+            # A chart of a table with hidden cells would draw them back.
+            "chart": None if has_masked_cells(table) else charts.get(table.key),
         }
-        for table in report_tables(report)
+        for table in tables
     ]
 
 
@@ -134,8 +145,9 @@ def css_string(text) -> str:
     return text.replace("<", "\\3c ").replace("\n", " ")
 
 
-def report_context(report: Report) -> dict:
+def report_context(report: Report, *, for_funder: bool = False) -> dict:
     figures = report.figures
+    tables = export_tables(report, for_funder=for_funder)
     organisation = (
         Organisation.objects.filter(slug=figures["organisation"]).values_list("name", flat=True)
     ).first() or figures["organisation"]
@@ -154,13 +166,14 @@ def report_context(report: Report) -> dict:
         "footer_page": css_string(_("Page")),
         "scope_label": report.scope_label,
         "closing": closing,
-        "key_figures": _key_figures(figures),
-        "tables": _tables(report, _charts(report)),
+        "key_figures": _key_figures({table.key: table for table in tables}),
+        "tables": _tables(tables, _charts(report)),
         "version": version,
         "printed_on": date_format(timezone.localdate(), "DATE_FORMAT"),
     }
 
 
-def report_pdf(report: Report) -> bytes:
-    """The report as an A4 PDF, in the active language."""
-    return render_pdf("reporting/report_pdf.html", report_context(report))
+def report_pdf(report: Report, *, for_funder: bool = False) -> bytes:
+    """The report as an A4 PDF, in the active language; small counts hidden for a
+    funder (``disclosure``)."""
+    return render_pdf("reporting/report_pdf.html", report_context(report, for_funder=for_funder))

@@ -5,8 +5,11 @@ count. Only for the roles that see social data; the caller checks it."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from parcours.core.domains import Domain
+from parcours.participants.enums import ConsentPurpose
+from parcours.participants.models import Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
 from parcours.reporting.figures import (
     DOMAINS,
@@ -65,6 +68,34 @@ def drilldown_keys() -> dict[str, Drilldown]:
             key = f"{change}:{domain.value}"
             keys[key] = Drilldown(key, f"{domain.label}: {label}", True)
     return keys
+
+
+def left_out_message(count: int) -> str:
+    """What a list of people says about those left out of it (empty when nobody is)."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s person is left out because they withdrew their consent to reporting.",
+        "%(count)s people are left out because they withdrew their consent to reporting.",
+        count,
+    ) % {"count": count}
+
+
+def listed_and_left_out(rows, *, lists_exits: bool):
+    """The rows of a drill-down that may be listed, and how many people are left out.
+
+    A person who withdrew their consent to reporting still counts in the figures (they
+    are anonymous there) but is never named in a list (``having_withdrawn``); an exit
+    list leaves out their exits, and counts the people."""
+    if lists_exits:
+        withdrawn = Participant.objects.having_withdrawn(ConsentPurpose.REPORTING).filter(
+            pk__in=rows.values("participant_id")
+        )
+        listed = rows.exclude(participant__in=withdrawn.values("pk"))
+    else:
+        withdrawn = rows.having_withdrawn(ConsentPurpose.REPORTING)
+        listed = rows.without_withdrawn(ConsentPurpose.REPORTING)
+    return listed, withdrawn.count()
 
 
 def people_behind(organisation, key: str, period: Period, scope):

@@ -27,6 +27,12 @@ class Scope:
     def is_whole_programme(self) -> bool:
         return not (self.process_type or self.group or self.funder or self.grant)
 
+    @property
+    def for_funder(self) -> bool:
+        """Narrowed to a funder or a grant: its files are for the funder, so they hide
+        small counts (``disclosure``)."""
+        return bool(self.funder or self.grant)
+
     def __str__(self):
         parts = []
         if self.process_type:

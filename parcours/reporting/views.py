@@ -40,7 +40,12 @@ from parcours.reporting.figures import Period
 from parcours.reporting.forms import ReopenForm, ReportForm
 from parcours.reporting.models import YearClosing
 from parcours.reporting.pdf import report_pdf
-from parcours.reporting.people import drilldown_keys, people_behind
+from parcours.reporting.people import (
+    drilldown_keys,
+    left_out_message,
+    listed_and_left_out,
+    people_behind,
+)
 from parcours.reporting.tables import report_tables
 
 PEOPLE_PER_PAGE = 50
@@ -269,7 +274,7 @@ def _download(request, extension: str, content_type: str, write):
         return HttpResponse(
             _("The report asked for is not valid."), status=400, content_type="text/plain"
         )
-    content = write(_report(request, form))
+    content = write(_report(request, form), for_funder=form.scope().for_funder)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(form, extension)}"'
     return response
@@ -301,8 +306,15 @@ def report_json_view(request):
         request,
         "json",
         "application/json",
-        lambda report: json.dumps(report.figures, ensure_ascii=False, indent=2),
+        _figures_json,
     )
+
+
+def _figures_json(report, *, for_funder: bool):
+    # The JSON is the figures' own shape (statistics.md) for the programme's tools and
+    # checks, every count as it is, like the page: what goes to a funder is the PDF,
+    # XLSX or CSV, or the grant's pack, which hide small counts.
+    return json.dumps(report.figures, ensure_ascii=False, indent=2)
 
 
 # -- The people behind a count ------------------------------------------------------------------
@@ -311,8 +323,8 @@ def report_json_view(request):
 @requires(Capability.VIEW_SOCIAL_DATA)
 def people(request):
     # Queries: the session and user; the group and funder asked for (when asked); the
-    # count of the list and one page of it (participants, or exits with their participant
-    # and group).
+    # count of the people left out for their withdrawn consent; the count of the list and
+    # one page of it (participants, or exits with their participant and group).
     key = request.GET.get("key") or "participants"
     drilldown = drilldown_keys().get(key)
     if drilldown is None:
@@ -322,7 +334,14 @@ def people(request):
         return render(
             request,
             "reporting/people.html",
-            {"form": form, "drilldown": drilldown, "page": None, "year": "", "back": ""},
+            {
+                "form": form,
+                "drilldown": drilldown,
+                "page": None,
+                "year": "",
+                "back": "",
+                "left_out": "",
+            },
             status=400,
         )
     year = form.cleaned_data["year"]
@@ -331,6 +350,7 @@ def people(request):
     rows = people_behind(request.user.organisation, key, Period.of_year(year, as_of), scope)
     if rows is None:
         raise Http404(_("No such count in the report."))
+    rows, left_out = listed_and_left_out(rows, lists_exits=drilldown.lists_exits)
     if drilldown.lists_exits:
         rows = rows.order_by("participant__last_name", "participant__first_name", "exit_date")
     else:
@@ -347,6 +367,7 @@ def people(request):
             "year": year,
             "as_of": as_of,
             "scope_label": str(scope),
+            "left_out": left_out_message(left_out),
             "back": f"{reverse('reporting:report')}?{urlencode(params)}",
             "query": urlencode({"key": key, **params}),
             "closed": scope.is_whole_programme

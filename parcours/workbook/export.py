@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
+from parcours.core.exports import is_formula_like, xlsx_text
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook.format import CODE_EXPLANATIONS_FR, CODES_HEADER_FR, CODES_SHEET, SHEETS
@@ -75,6 +76,8 @@ class _Writer:
                 cell = WriteOnlyCell(self.sheet, value=value)
                 cell.number_format = DATE_FORMAT
                 row.append(cell)
+            elif is_formula_like(value):
+                row.append(xlsx_text(WriteOnlyCell(self.sheet, value=value)))
             else:
                 row.append(value)
         self.sheet.append(row)

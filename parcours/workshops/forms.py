@@ -65,12 +65,16 @@ class WorkshopForm(forms.ModelForm):
 class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
-        fields = ["name", "kind", "contact_name", "phone", "email"]
+        fields = ["name", "kind", "contact_name", "phone", "email", "leaders"]
+        widgets = {"leaders": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
+        self.fields["leaders"].queryset = User.objects.filter(
+            organisation=organisation, role=Role.WORKSHOP_LEADER
+        ).order_by("last_name", "first_name")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -63,6 +63,17 @@ class Provider(OrganisationOwned):
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leaders with an account"),
+        blank=True,
+        related_name="providers",
+        help_text=_(
+            "The provider's people who sign in as workshop leaders. A partner's leaders "
+            "see a participant's name only with the person's consent to sharing with "
+            "partners."
+        ),
+    )
 
     class Meta:
         verbose_name = _("provider")

@@ -17,6 +17,7 @@ from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants, visible_sessions
+from parcours.participants.selectors import NamesShown
 
 
 def _session_for(request, pk, capability=Capability.TAKE_ATTENDANCE):
@@ -85,6 +86,7 @@ def register(request, pk):
         # Without JavaScript the whole register is posted at once.
         errors = []
         saved = 0
+        names = NamesShown(request.user)
         for row in register_rows(session):
             person = row["participant"]
             status = request.POST.get(f"status-{person.pk}", "")
@@ -97,7 +99,7 @@ def register(request, pk):
                 )
                 saved += 1
             except ValidationError as error:
-                errors.append(f"{person}: {_error_text(error)}")
+                errors.append(f"{names.name(person)}: {_error_text(error)}")
         for error in errors:
             messages.error(request, error)
         if saved:
@@ -129,7 +131,7 @@ def mark(request, pk, participant_pk):
         error = _error_text(exc)
     if not request.htmx:
         if error:
-            messages.error(request, f"{participant}: {error}")
+            messages.error(request, f"{NamesShown(request.user).name(participant)}: {error}")
         return redirect("attendance:register", pk=session.pk)
     attendance = Attendance.objects.filter(session=session, participant=participant).first()
     row = {

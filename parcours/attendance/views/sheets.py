@@ -8,6 +8,7 @@ from parcours.attendance.selectors import visible_sessions
 from parcours.attendance.views.grid import _month, group_for, month_grid
 from parcours.attendance.views.register import register_rows
 from parcours.core.pdf import render_pdf
+from parcours.participants.selectors import NamesShown
 
 
 def _pdf_response(content, filename):
@@ -29,6 +30,7 @@ def session_sheet(request, pk):
         "groups": list(session.groups.order_by("name")),
         "rows": register_rows(session),
         "organisation": request.user.organisation,
+        "names": NamesShown(request.user),
     }
     content = render_pdf("attendance/sheet_session.html", context)
     return _pdf_response(content, f"presences-{session.date:%Y-%m-%d}-{session.pk}.pdf")
@@ -42,6 +44,9 @@ def group_month_sheet(request, pk):
         "group": group,
         "grid": month_grid(group, first),
         "organisation": request.user.organisation,
+        # The programme's own sheet lists everybody; a funder's pack may leave people out.
+        "left_out": "",
+        "names": NamesShown(request.user),
     }
     content = render_pdf("attendance/sheet_month.html", context)
     return _pdf_response(content, f"presences-{group.pk}-{first:%Y-%m}.pdf")

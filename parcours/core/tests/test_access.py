@@ -232,6 +232,12 @@ RULES = {
     "participants:consent_withdraw": Rule(
         allowed=CASEWORK, kwargs=_consent, scoped=True, ok=405
     ),  # POST only
+    # The world's participant has no photo: whoever may open the file gets a 404.
+    "participants:photo": Rule(allowed=STAFF, kwargs=_participant, scoped=True, ok=404),
+    "participants:photo_update": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    "participants:photo_delete": Rule(
+        allowed=CASEWORK, kwargs=_participant, scoped=True, ok=405
+    ),  # POST only
     "participants:intervention_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:intervention_update": Rule(allowed=CASEWORK, kwargs=_intervention, scoped=True),
     "participants:literacy_test_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),

@@ -1,21 +1,25 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.testing import pdf_text
-from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
-from parcours.funding.pack import grant_pack, pseudonym
+from parcours.funding.models import Funder, Grant, GroupCharge, PseudonymKey, SessionCharge
+from parcours.funding.pack import grant_pack
+from parcours.funding.pseudonyms import pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
 from parcours.funding.services import charge_group, charge_session, save_grant
-from parcours.participants.factories import InterventionFactory
+from parcours.participants.enums import ConsentPurpose
+from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.factories import SessionFactory
 
@@ -203,7 +207,100 @@ def test_the_pseudonym_is_stable_per_grant(organisation, pack_world):
     person = pack_world["participant"]
     assert pseudonym(first, person.pk) == pseudonym(first, person.pk)
     assert pseudonym(first, person.pk) != pseudonym(second, person.pk)
-    assert pseudonym(first, person.pk).startswith("P-")
+    assert re.fullmatch(r"P-[A-Z2-7]{16}", pseudonym(first, person.pk))  # 80 bits
+
+
+def test_the_pseudonym_survives_a_new_secret_key(organisation, pack_world, settings):
+    grant = _grant(organisation, "One")
+    person = pack_world["participant"]
+    before = pseudonym(grant, person.pk)
+    settings.SECRET_KEY = "another-key-after-a-rotation-" + "x" * 40
+    assert pseudonym(grant, person.pk) == before
+    assert PseudonymKey.objects.filter(organisation=organisation).count() == 1
+
+
+def test_two_organisations_get_different_pseudonyms(organisation, other_organisation):
+    here = _grant(organisation, "One")
+    there = _grant(other_organisation, "One")
+    # The same participant id and, once the grant ids are set equal, the same message:
+    # only the organisations' keys differ.
+    there.pk = here.pk
+    assert pseudonym(here, 42) != pseudonym(there, 42)
+    assert PseudonymKey.objects.get(organisation=organisation).secret != (
+        PseudonymKey.objects.get(organisation=other_organisation).secret
+    )
+
+
+def test_people_who_withdrew_their_reporting_consent_are_left_out_of_the_pack_lists(
+    organisation, pack_world
+):
+    grant = _grant(organisation, "FSE", needs_names=True)
+    GroupCharge.objects.create(grant=grant, group=pack_world["group"], share=Decimal("100"))
+    kept = EnrolmentFactory(group=pack_world["group"], participant__last_name="Kept").participant
+    Attendance.objects.create(session=pack_world["session"], participant=kept, status="present")
+    gone = pack_world["participant"]
+    ConsentFactory(
+        participant=gone,
+        purpose=ConsentPurpose.REPORTING,
+        given_on=datetime.date(2026, 1, 5),
+        withdrawn_on=datetime.date(2026, 2, 1),
+    )
+    files = _pack(grant)
+    rows = list(
+        csv.reader(io.StringIO(files["participants.csv"].decode("utf-8-sig")), delimiter=";")
+    )
+    assert [row[1] for row in rows[1:-1]] == ["Kept"]
+    assert rows[-1] == ["1 personne est écartée car elle a retiré son consentement au rapportage."]
+    sheets = pdf_text(files["feuilles-de-presence.pdf"], layout=True)
+    assert "Kept" in sheets
+    assert "Vandenbroucke" not in sheets
+    assert "retiré son consentement" in sheets
+    # The anonymous counts do not change: both people are participants of the period.
+    report = list(csv.reader(io.StringIO(files["rapport.csv"].decode())))
+    participants = next(r for r in report if r[:3] == ["characteristics", "participants", "count"])
+    assert participants[4] == "< 5"  # two people: a small count, hidden for the funder
+
+
+def test_a_consent_given_again_puts_the_person_back_in_the_lists(organisation, pack_world):
+    grant = _grant(organisation, "FSE", needs_names=True)
+    GroupCharge.objects.create(grant=grant, group=pack_world["group"], share=Decimal("100"))
+    person = pack_world["participant"]
+    ConsentFactory(
+        participant=person,
+        purpose=ConsentPurpose.REPORTING,
+        given_on=datetime.date(2026, 1, 5),
+        withdrawn_on=datetime.date(2026, 2, 1),
+    )
+    ConsentFactory(
+        participant=person, purpose=ConsentPurpose.REPORTING, given_on=datetime.date(2026, 3, 1)
+    )
+    rows = list(
+        csv.reader(io.StringIO(_pack(grant)["participants.csv"].decode("utf-8-sig")), delimiter=";")
+    )
+    assert [row[1] for row in rows[1:]] == ["Vandenbroucke"]
+
+
+def test_the_pack_hides_small_counts_alike_in_its_pdf_xlsx_and_csv(organisation, pack_world):
+    grant = _grant(organisation, "FSE")
+    GroupCharge.objects.create(grant=grant, group=pack_world["group"], share=Decimal("100"))
+    for _index in range(6):
+        EnrolmentFactory(group=pack_world["group"], participant__gender="M")
+    files = _pack(grant)  # 7 participants: 6 men, 1 woman
+    report = {
+        tuple(row[:3]): row[4] for row in csv.reader(io.StringIO(files["rapport.csv"].decode()))
+    }
+    assert report[("characteristics", "participants", "count")] == "7"
+    assert report[("characteristics", "women", "count")] == "< 5"
+    assert report[("characteristics", "women", "pct")] == "masqué"
+    assert report[("characteristics", "men", "count")] == "masqué"  # 7 - 1 would give it
+    sheet = load_workbook(io.BytesIO(files["rapport.xlsx"]))["characteristics"]
+    by_label = {row[0].value: [cell.value for cell in row[1:]] for row in sheet.iter_rows(3)}
+    assert by_label["Femmes"][:2] == ["< 5", "masqué"]
+    assert by_label["Hommes"][:2] == ["masqué", "masqué"]
+    assert next(v for k, v in by_label.items() if k.startswith("Participants"))[0] == 7
+    pdf = pdf_text(files["rapport.pdf"], layout=True)
+    assert re.search(r"Femmes\s+<\s?5\s+masqué", pdf)  # the count, its percentage
+    assert re.search(r"Hommes\s+masqué\s+masqué", pdf)
 
 
 # -- Screens ------------------------------------------------------------------------------------

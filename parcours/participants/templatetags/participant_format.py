@@ -20,3 +20,21 @@ def duration(minutes):
     if not hours:
         return _("%(minutes)s min") % {"minutes": rest}
     return _("%(hours)s h %(minutes)02d") % {"hours": hours, "minutes": rest}
+
+
+@register.filter
+def shown_to(participant, names):
+    """The person's name as ``names`` (``selectors.NamesShown``) lets the user see it."""
+    return names.name(participant)
+
+
+@register.filter
+def name_shown(participant, names):
+    """Whether ``names`` shows the person's name (and so may link to their file)."""
+    return names.shows(participant)
+
+
+@register.filter
+def photo_shown_to(participant, names):
+    """Whether the user may see the person's photo: only where they may see the name."""
+    return bool(participant.photo) and names.shows(participant)

@@ -398,7 +398,8 @@ def test_query_count_for_a_leader(client, organisation, workshop_leader, social_
     enrol(person(organisation, "Diallo", "Aïcha"), groups[0])
     client.force_login(workshop_leader)
 
-    # Session, user; count; page; open enrolments with groups; the leader's groups.
+    # Session, user; whether the leader belongs to a partner; count; page; open
+    # enrolments with groups; the leader's groups.
     assert_bounded_queries(
-        client, url(), grow=_grow(organisation, groups, social_worker, 59), expected=6
+        client, url(), grow=_grow(organisation, groups, social_worker, 59), expected=7
     )

@@ -96,6 +96,7 @@ def provider_create(request):
     form = ProviderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         create_record(obj=form.instance, by=request.user)
+        form.instance.leaders.set(form.cleaned_data["leaders"])
         messages.success(request, _("The provider has been added."))
         return redirect("workshops:provider_list")
     return _form_page(
@@ -114,6 +115,7 @@ def provider_update(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         update_record(obj=provider, by=request.user)
+        provider.leaders.set(form.cleaned_data["leaders"])
         messages.success(request, _("The provider has been saved."))
         return redirect("workshops:provider_list")
     return _form_page(request, form, title=title, submit=_("Save"), back="workshops:provider_list")

@@ -74,9 +74,9 @@ class Command(BaseCommand):
             )
             content = {
                 "json": lambda: report_json(report) + "\n",
-                "csv": lambda: report_csv(report),
-                "xlsx": lambda: report_xlsx(report),
-                "pdf": lambda: report_pdf(report),
+                "csv": lambda: report_csv(report, for_funder=scope.for_funder),
+                "xlsx": lambda: report_xlsx(report, for_funder=scope.for_funder),
+                "pdf": lambda: report_pdf(report, for_funder=scope.for_funder),
             }[format]()
         self._write(content, output)
 
