@@ -732,7 +732,7 @@ PARTICIPANT_FIELDS_IN_THE_EXPORT = {
     "inactive_since_month_only", "french_level", "language_course", "referred_by",
     "referral_detail", "social_worker", "cpas_proof_kind", "cpas_proof_date", "created_at",
 }  # fmt: skip
-PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text"}  # bookkeeping, derived
+PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text", "version"}  # bookkeeping
 
 
 def test_the_export_knows_every_part_of_the_file():
