@@ -15,13 +15,18 @@ from parcours.participants.models import (
 )
 
 
-def _checked_niss(participant) -> str:
-    """The national number as stored (its 11 digits), whoever calls: the form, the
-    workbook import or an API. ``ValidationError`` on ``niss`` says what is wrong."""
+def checked_niss(niss, *, birth_date) -> str:
+    """The national number as stored (its 11 digits, or empty), whoever writes it: the
+    form, the workbook import (which writes in bulk, row by row problems) or an API.
+    ``ValidationError`` on ``niss`` says what is wrong."""
     try:
-        return clean_niss(participant.niss, birth_date=participant.birth_date)
+        return clean_niss(niss or "", birth_date=birth_date)
     except ValidationError as error:
         raise ValidationError({"niss": error.error_list}) from error
+
+
+def _checked_niss(participant) -> str:
+    return checked_niss(participant.niss, birth_date=participant.birth_date)
 
 
 @transaction.atomic
