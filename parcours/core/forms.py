@@ -26,11 +26,14 @@ class IdChoiceField(forms.ModelChoiceField):
     """A choice of one record by id: an id no database can hold is an invalid choice."""
 
     def to_python(self, value):
-        if value not in self.empty_values and self.to_field_name is None:
-            if not _is_possible_id(value):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice"
-                )
+        if (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and not _is_possible_id(value)
+        ):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return super().to_python(value)
 
 

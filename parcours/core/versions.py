@@ -86,7 +86,7 @@ def stale_message(form, current):
         "",
         "<dt>{}</dt><dd>{}</dd>",
         (
-            (form.fields[name].label or name, _shown(current, name) or "–")
+            (form.fields[name].label or name, _shown(current, name) or "\N{EN DASH}")
             for name in form.fields
             if name != "version" and _has_value(current, name)
         ),

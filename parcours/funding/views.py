@@ -21,6 +21,7 @@ from parcours.accounts.access import (
 from parcours.audit.services import record_opened
 from parcours.core.forms import model_values
 from parcours.core.versions import StaleVersion
+from parcours.funding import services
 from parcours.funding.forms import (
     FunderForm,
     GrantForm,
@@ -31,14 +32,7 @@ from parcours.funding.forms import (
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
 from parcours.funding.pack import grant_pack, pack_filename
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
-from parcours.funding.services import (
-    charge_group,
-    charge_session,
-    funder_create,
-    funder_update,
-    remove_charge,
-    save_grant,
-)
+from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
 
 
 def _form_page(request, form, *, title, submit, back, back_args=(), status=200):
@@ -77,7 +71,9 @@ def funder_list(request):
 def funder_create(request):
     form = FunderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        funder_create(organisation=request.user.organisation, by=request.user, **model_values(form))
+        services.funder_create(
+            organisation=request.user.organisation, by=request.user, **model_values(form)
+        )
         messages.success(request, _("The funder has been added."))
         return redirect("funding:funder_list")
     return _form_page(
@@ -94,7 +90,7 @@ def funder_update(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            funder_update(funder=funder, by=request.user, **model_values(form))
+            services.funder_update(funder=funder, by=request.user, **model_values(form))
         except StaleVersion as stale:
             form.refuse_stale(stale.current)
             status = 409

@@ -5,7 +5,6 @@ from django.db import transaction
 
 from parcours.audit.services import create_record, record_children, update_record
 from parcours.core.versions import claim_version
-from parcours.participants.niss import clean_niss
 from parcours.participants.models import (
     Consent,
     Intervention,
@@ -13,6 +12,7 @@ from parcours.participants.models import (
     LiteracyTest,
     Participant,
 )
+from parcours.participants.niss import clean_niss
 
 
 def checked_niss(niss, *, birth_date) -> str:

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
 from parcours.assessments import services
-from parcours.core.versions import StaleVersion
 from parcours.assessments.enums import Moment
 from parcours.assessments.forms import ActionForm
 from parcours.assessments.models import Action, Assessment
 from parcours.assessments.selectors import ASSESSMENT_NAMES
 from parcours.assessments.views.assessments import enrolment_for
 from parcours.core.domains import Domain
+from parcours.core.versions import StaleVersion
 
 
 def _moment_from(request):

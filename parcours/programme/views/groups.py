@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.core.versions import StaleVersion
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
+from parcours.core.versions import StaleVersion
 from parcours.programme import services
 from parcours.programme.enums import PROCESS_RHYTHMS, ExitOutcome, ProcessType
 from parcours.programme.forms import GroupForm, add_service_error, outcome_detail_label
