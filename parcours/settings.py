@@ -284,3 +284,5 @@ FORM_RENDERER = "parcours.core.forms.ParcoursFormRenderer"
 WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_MB", 50) * 1024 * 1024
 WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
 WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)
+# Rows per sheet of an imported workbook (the header apart).
+WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)

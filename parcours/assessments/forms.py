@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.assessments.enums import ActionStatus, Rating
 from parcours.assessments.models import Action
 from parcours.core.domains import Domain
+from parcours.core.forms import VersionedForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -158,7 +159,7 @@ class AssessmentForm(forms.Form):
         return reviews
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedForm, forms.ModelForm):
     """An action agreed with the participant: what, who, by when (and its status)."""
 
     class Meta:

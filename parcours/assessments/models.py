@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.assessments.enums import OPEN_ACTION_STATUSES, ActionStatus, Moment, Rating
 from parcours.core.domains import Domain
+from parcours.core.models import Versioned
 
 
 class Assessment(models.Model):
@@ -89,7 +90,7 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """An action agreed with the participant for a problem found in a domain."""
 
     enrolment = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.audit.services import create_record, update_record
 from parcours.core.domains import Domain
+from parcours.core.versions import claim_version
 
 
 class StaleAssessment(Exception):
@@ -77,11 +78,16 @@ def action_create(*, enrolment, domain, description, responsible, due_date, by, 
 
 
 @transaction.atomic
-def action_update(*, action, by, **fields) -> Action:
+def action_update(*, action, by, version=None, **fields) -> Action:
+    """Save the changed ``fields`` if ``version`` is still the stored one (``StaleVersion``
+    otherwise, and nothing is written)."""
+    claim_version(action, version)
     return update_record(obj=action, by=by, **fields)
 
 
 @transaction.atomic
 def action_review(*, action, status, assessment, by) -> Action:
-    """At an assessment, each open action is looked at again and its status noted."""
+    """At an assessment, each open action is looked at again and its status noted; an
+    edit form open on the action meanwhile becomes stale."""
+    claim_version(action, None)
     return update_record(obj=action, by=by, status=status, reviewed_at=assessment)

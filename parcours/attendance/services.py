@@ -11,6 +11,7 @@ from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants, is_expected
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.services import create_record, update_record
+from parcours.workshops.models import Session
 
 
 def _check_markable(session, participant, status):
@@ -53,9 +54,20 @@ def _write_mark(*, session, participant, status, by) -> Attendance:
         return update_record(obj=attendance, by=by, status=status, marked_by=by)
 
 
+def _locked(session) -> Session:
+    """The session as stored, its row locked until the end of the transaction, so that a
+    mark and the validation of the register happen one after the other (PostgreSQL
+    locks the row; SQLite's immediate transactions take the database's write lock)."""
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+@transaction.atomic
 def attendance_mark(*, session, participant, status, by) -> Attendance:
     """Mark one person at a session. Refused for a cancelled session, a person not
-    expected there, or a register already validated (see ``attendance_correct``)."""
+    expected there, or a register already validated (see ``attendance_correct``): the
+    check is made under the session's lock, so a mark cannot slip in after the
+    validation."""
+    session = _locked(session)
     if session.register_validated_at is not None:
         raise ValidationError(
             _("The register has been validated: only the coordinator can still correct it.")
@@ -72,6 +84,7 @@ def attendance_correct(*, session, participant, status, reason, by) -> Attendanc
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the mark is corrected.")})
+    session = _locked(session)
     _check_markable(session, participant, status)
     attendance = _write_mark(session=session, participant=participant, status=status, by=by)
     AuditEvent.objects.create(
@@ -90,18 +103,22 @@ def unmarked_count(session) -> int:
     return expected_participants(session).exclude(attendances__session=session).count()
 
 
+@transaction.atomic
 def register_validate(*, session, by):
-    """Lock the register: every expected person must have a mark."""
-    if session.cancelled:
+    """Lock the register: every expected person must have a mark. The session's row is
+    locked from the checks to the write: no mark comes in between."""
+    stored = _locked(session)
+    if stored.cancelled:
         raise ValidationError(_("This session was cancelled: it has no register."))
-    if session.register_validated_at is not None:
+    if stored.register_validated_at is not None:
         raise ValidationError(_("The register has already been validated."))
-    missing = unmarked_count(session)
+    missing = unmarked_count(stored)
     if missing:
         raise ValidationError(
             _("%(count)s person(s) have no mark yet: mark everyone before validating.")
             % {"count": missing}
         )
-    return update_record(
-        obj=session, by=by, register_validated_at=timezone.now(), register_validated_by=by
-    )
+    update_record(obj=stored, by=by, register_validated_at=timezone.now(), register_validated_by=by)
+    session.register_validated_at = stored.register_validated_at
+    session.register_validated_by = stored.register_validated_by
+    return session

@@ -94,3 +94,18 @@ def delete_record(*, obj, by):
 def record_opened(*, obj, by) -> AuditEvent:
     """Note that ``by`` opened the record (reads of personal files are traced)."""
     return _record(obj=obj, by=by, action=AuditAction.VIEW, changes={})
+
+
+def record_children(*, obj, by, name: str, before, after) -> AuditEvent | None:
+    """Record that the child rows ``name`` of ``obj`` (its domains, its groups) went from
+    ``before`` to ``after``: they have no audit row of their own, and the parent's
+    snapshot does not see them. Nothing is written when they did not change."""
+    before, after = sorted(before), sorted(after)
+    if before == after:
+        return None
+    return _record(
+        obj=obj,
+        by=by,
+        action=AuditAction.UPDATE,
+        changes={name: {"before": before, "after": after}},
+    )

@@ -14,3 +14,21 @@ class OrganisationOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Versioned(models.Model):
+    """A record edited through forms: its version moves at each edit, so that a form
+    opened before a colleague's save is refused instead of overwriting it
+    (``parcours.core.versions``)."""
+
+    # db_default as well: the bulk tools insert rows without naming this column.
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Raised at each edit: two people editing at once cannot overwrite."),
+    )
+
+    class Meta:
+        abstract = True

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.forms import IdChoiceField, VersionedForm
 from parcours.funding.models import SHARE_VALIDATORS, Funder, Grant
 from parcours.programme.models import Group
 from parcours.workshops.models import Session
@@ -10,7 +11,7 @@ from parcours.workshops.models import Session
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FunderForm(forms.ModelForm):
+class FunderForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Funder
         fields = ["name", "kind", "needs_names"]
@@ -28,7 +29,7 @@ class FunderForm(forms.ModelForm):
         return name
 
 
-class GrantForm(forms.ModelForm):
+class GrantForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Grant
         fields = ["funder", "name", "start_date", "end_date", "amount"]
@@ -72,7 +73,7 @@ def _share_field():
 
 
 class GroupChargeForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
+    group = IdChoiceField(label=_("Group"), queryset=Group.objects.none())
     share = _share_field()
 
     def __init__(self, *args, organisation, **kwargs):
@@ -82,7 +83,7 @@ class GroupChargeForm(forms.Form):
         )
 
 
-class SessionChoiceField(forms.ModelChoiceField):
+class SessionChoiceField(IdChoiceField):
     def label_from_instance(self, session):
         groups = ", ".join(group.name for group in session.groups.all())
         return f"{session.date:%d/%m/%Y} {session.start_time:%H:%M} · {session.workshop} · {groups}"
@@ -111,5 +112,9 @@ class SessionChargeForm(forms.Form):
         )
 
 
-class ShareForm(forms.Form):
+class ShareForm(VersionedForm, forms.Form):
     share = _share_field()
+
+    def __init__(self, *args, charge, **kwargs):
+        super().__init__(*args, initial={"share": charge.share}, **kwargs)
+        self.add_version(charge)

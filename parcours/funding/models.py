@@ -5,13 +5,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.models import OrganisationOwned
+from parcours.core.models import OrganisationOwned, Versioned
 from parcours.funding.enums import FunderKind
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
 
-class Funder(OrganisationOwned):
+class Funder(OrganisationOwned, Versioned):
     """Who pays for (part of) the programme: the CPAS itself, the ESF, a subsidy..."""
 
     name = models.CharField(_("name"), max_length=150, help_text=_("Unique in the organisation."))
@@ -46,7 +46,7 @@ class GrantQuerySet(models.QuerySet):
         return self.filter(start_date__lte=last, end_date__gte=first)
 
 
-class Grant(OrganisationOwned):
+class Grant(OrganisationOwned, Versioned):
     """A funder's commitment for a period: the hours and people charged to it are
     reported to that funder."""
 
@@ -88,7 +88,7 @@ class Grant(OrganisationOwned):
         return f"{self.name} ({self.funder})"
 
 
-class GroupCharge(models.Model):
+class GroupCharge(Versioned):
     """Part of a group's work charged to a grant: its sessions' hours (unless a session
     has charges of its own) and its participants."""
 
@@ -129,7 +129,7 @@ class GroupCharge(models.Model):
         return self.grant.organisation_id
 
 
-class SessionCharge(models.Model):
+class SessionCharge(Versioned):
     """A session charged to a grant explicitly: it replaces its groups' charges."""
 
     grant = models.ForeignKey(

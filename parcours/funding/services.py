@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
-from parcours.funding.models import GroupCharge, SessionCharge
+from parcours.core.versions import claim_version
+from parcours.funding.models import Funder, GroupCharge, SessionCharge
 
 FULL = Decimal("100")
 
@@ -53,8 +54,25 @@ def _check_share(*, already, share, what):
 
 
 @transaction.atomic
-def charge_group(*, group, grant, share, by):
-    """Charge ``share`` % of ``group`` to ``grant`` (a new charge or a changed share)."""
+def funder_create(*, organisation, by, **fields) -> Funder:
+    return create_record(obj=Funder(organisation=organisation, **fields), by=by)
+
+
+@transaction.atomic
+def funder_update(*, funder, by, version=None, **fields) -> Funder:
+    claim_version(funder, version)
+    return update_record(obj=funder, by=by, **fields)
+
+
+def _save_share(existing, *, share, version, by):
+    claim_version(existing, version)
+    return update_record(obj=existing, by=by, share=share)
+
+
+@transaction.atomic
+def charge_group(*, group, grant, share, by, version=None):
+    """Charge ``share`` % of ``group`` to ``grant`` (a new charge or a changed share; the
+    change of an existing charge is refused when ``version`` is no longer its own)."""
     if group.organisation_id != grant.organisation_id:
         raise ValidationError(_("The group and the grant belong to different organisations."))
     # Lock the group's charges so two concurrent charges cannot exceed 100 % together.
@@ -64,12 +82,12 @@ def charge_group(*, group, grant, share, by):
     _check_share(already=already, share=share, what=_("This group"))
     existing = charges.filter(grant=grant).first()
     if existing:
-        return update_record(obj=existing, by=by, share=share)
+        return _save_share(existing, share=share, version=version, by=by)
     return create_record(obj=GroupCharge(group=group, grant=grant, share=share), by=by)
 
 
 @transaction.atomic
-def charge_session(*, session, grant, share, by):
+def charge_session(*, session, grant, share, by, version=None):
     """Charge ``share`` % of ``session`` to ``grant``; the session then stops following its
     groups' charges."""
     if session.organisation_id != grant.organisation_id:
@@ -82,20 +100,23 @@ def charge_session(*, session, grant, share, by):
     _check_share(already=already, share=share, what=_("This session"))
     existing = charges.filter(grant=grant).first()
     if existing:
-        return update_record(obj=existing, by=by, share=share)
+        return _save_share(existing, share=share, version=version, by=by)
     return create_record(obj=SessionCharge(session=session, grant=grant, share=share), by=by)
 
 
+@transaction.atomic
 def remove_charge(*, charge, by):
     delete_record(obj=charge, by=by)
 
 
 @transaction.atomic
-def save_grant(*, grant, by):
+def save_grant(*, grant, by, version=None):
     """Create ``grant`` or save its changes. A changed period must still cover the sessions
-    charged to it and keep its groups' shares within 100 % on any day."""
+    charged to it and keep its groups' shares within 100 % on any day; a change is
+    refused when ``version`` is no longer the grant's (``StaleVersion``)."""
     if grant.pk is None:
         return create_record(obj=grant, by=by)
+    claim_version(grant, version)
     outside = SessionCharge.objects.filter(grant=grant).exclude(
         session__date__gte=grant.start_date, session__date__lte=grant.end_date
     )

@@ -18,7 +18,10 @@ from parcours.accounts.access import (
     scoped,
     user_can,
 )
-from parcours.audit.services import create_record, record_opened, update_record
+from parcours.audit.services import record_opened
+from parcours.core.forms import model_values
+from parcours.core.versions import StaleVersion
+from parcours.funding import services
 from parcours.funding.forms import (
     FunderForm,
     GrantForm,
@@ -32,11 +35,12 @@ from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
 
 
-def _form_page(request, form, *, title, submit, back, back_args=()):
+def _form_page(request, form, *, title, submit, back, back_args=(), status=200):
     return render(
         request,
         "funding/form.html",
         {"form": form, "title": title, "submit": submit, "back": back, "back_args": back_args},
+        status=status,
     )
 
 
@@ -67,7 +71,9 @@ def funder_list(request):
 def funder_create(request):
     form = FunderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        create_record(obj=form.instance, by=request.user)
+        services.funder_create(
+            organisation=request.user.organisation, by=request.user, **model_values(form)
+        )
         messages.success(request, _("The funder has been added."))
         return redirect("funding:funder_list")
     return _form_page(
@@ -81,16 +87,23 @@ def funder_update(request, pk):
         request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
     form = FunderForm(request.POST or None, instance=funder, organisation=request.user.organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        update_record(obj=funder, by=request.user)
-        messages.success(request, _("The funder has been saved."))
-        return redirect("funding:funder_list")
+        try:
+            services.funder_update(funder=funder, by=request.user, **model_values(form))
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
+        else:
+            messages.success(request, _("The funder has been saved."))
+            return redirect("funding:funder_list")
     return _form_page(
         request,
         form,
         title=_("Edit the funder %(name)s") % {"name": funder},
         submit=_("Save"),
         back="funding:funder_list",
+        status=status,
     )
 
 
@@ -136,11 +149,15 @@ def grant_update(request, pk):
     grant = get_object_for(request, Grant.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk)
     title = _("Edit the grant %(name)s") % {"name": grant.name}
     form = GrantForm(request.POST or None, instance=grant, organisation=request.user.organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            save_grant(grant=form.instance, by=request.user)
+            save_grant(grant=form.instance, by=request.user, version=form.cleaned_data["version"])
         except ValidationError as error:
             _add_errors(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(request, _("The grant has been saved."))
             return redirect("funding:grant_detail", grant.pk)
@@ -151,6 +168,7 @@ def grant_update(request, pk):
         submit=_("Save"),
         back="funding:grant_detail",
         back_args=(grant.pk,),
+        status=status,
     )
 
 
@@ -189,9 +207,12 @@ def grant_detail(request, pk):
 # -- Charges ---------------------------------------------------------------------------------
 
 
-def _charge_page(request, grant, form, *, title):
+def _charge_page(request, grant, form, *, title, status=200):
     return render(
-        request, "funding/charge_form.html", {"grant": grant, "form": form, "title": title}
+        request,
+        "funding/charge_form.html",
+        {"grant": grant, "form": form, "title": title},
+        status=status,
     )
 
 
@@ -251,17 +272,22 @@ def _charge_for(request, model, pk):
 
 
 def _share_update(request, charge, *, save, title):
-    """The page that changes a charge's share; ``save(share)`` is the service call."""
-    form = ShareForm(request.POST or None, initial={"share": charge.share})
+    """The page that changes a charge's share; ``save(share, version)`` is the service
+    call."""
+    form = ShareForm(request.POST or None, charge=charge)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data["share"])
+            save(form.cleaned_data["share"], form.cleaned_data["version"])
         except ValidationError as error:
             _add_errors(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(request, _("The share has been changed."))
             return redirect("funding:grant_detail", charge.grant_id)
-    return _charge_page(request, charge.grant, form, title=title)
+    return _charge_page(request, charge.grant, form, title=title, status=status)
 
 
 @requires(Capability.MANAGE_ORGANISATION)
@@ -270,8 +296,8 @@ def group_charge_update(request, pk):
     return _share_update(
         request,
         charge,
-        save=lambda share: charge_group(
-            group=charge.group, grant=charge.grant, share=share, by=request.user
+        save=lambda share, version: charge_group(
+            group=charge.group, grant=charge.grant, share=share, by=request.user, version=version
         ),
         title=_("Share of the group %(group)s") % {"group": charge.group.name},
     )
@@ -283,8 +309,12 @@ def session_charge_update(request, pk):
     return _share_update(
         request,
         charge,
-        save=lambda share: charge_session(
-            session=charge.session, grant=charge.grant, share=share, by=request.user
+        save=lambda share, version: charge_session(
+            session=charge.session,
+            grant=charge.grant,
+            share=share,
+            by=request.user,
+            version=version,
         ),
         title=_("Share of the session of %(date)s")
         % {"date": date_format(charge.session.date, "SHORT_DATE_FORMAT")},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
+from parcours.core.forms import IdChoiceField
 from parcours.participants.enums import ParticipantStatus
 from parcours.participants.search import normalise
 from parcours.programme.enums import ProcessType
@@ -82,7 +83,7 @@ class ParticipantFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    group = forms.ModelChoiceField(
+    group = IdChoiceField(
         label=_("Group"), queryset=Group.objects.none(), required=False, empty_label=_("All groups")
     )
     process_type = forms.ChoiceField(
@@ -90,7 +91,7 @@ class ParticipantFilterForm(forms.Form):
         required=False,
         choices=[("", _("All processes")), *ProcessType.choices],
     )
-    social_worker = forms.ModelChoiceField(
+    social_worker = IdChoiceField(
         label=_("Social worker"),
         queryset=User.objects.none(),
         required=False,

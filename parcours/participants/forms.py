@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.core.domains import Domain
+from parcours.core.forms import ID_MAX, VersionedForm, model_values
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
 from parcours.participants.niss import clean_niss
 
@@ -40,7 +41,7 @@ def _people_of(organisation, *roles):
     return User.objects.in_organisation(organisation).filter(is_active=True, role__in=roles)
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(VersionedForm, forms.ModelForm):
     """Intake and profile: identity, contact, the profile the programme reports on."""
 
     inactive_since = MonthOrDateField(
@@ -192,8 +193,7 @@ class ParticipantForm(forms.ModelForm):
 
     def values(self) -> dict:
         """The cleaned values the services take."""
-        names = [*self.Meta.fields, "inactive_since", "inactive_since_month_only"]
-        return {name: self.cleaned_data[name] for name in names}
+        return model_values(self, "inactive_since", "inactive_since_month_only")
 
 
 class ConsentForm(forms.ModelForm):
@@ -209,7 +209,7 @@ class ConsentForm(forms.ModelForm):
         return given_on
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(VersionedForm, forms.ModelForm):
     domains = forms.MultipleChoiceField(
         label=_("Domains concerned"),
         choices=Domain.choices,
@@ -238,7 +238,7 @@ class InterventionForm(forms.ModelForm):
         return date
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return model_values(self)
 
 
 class LiteracyTestForm(forms.ModelForm):
@@ -294,3 +294,9 @@ class PhotoForm(forms.Form):
                 )
             )
         return super().clean()
+
+
+class WithdrawForm(forms.Form):
+    """The withdraw button of a consent: it carries the consent's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)

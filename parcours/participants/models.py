@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from parcours.core.domains import Domain
-from parcours.core.models import OrganisationOwned
+from parcours.core.models import OrganisationOwned, Versioned
 from parcours.participants.enums import (
     ConsentPurpose,
     CpasProofKind,
@@ -80,7 +80,7 @@ class ParticipantQuerySet(models.QuerySet):
         return query
 
 
-class Participant(OrganisationOwned):
+class Participant(OrganisationOwned, Versioned):
     """A person followed by the programme: identity, the profile the programme reports on,
     and who follows them."""
 
@@ -241,7 +241,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(purpose=purpose, participant=participant)
 
 
-class Consent(models.Model):
+class Consent(Versioned):
     """The person's consent for one purpose: when, collected by whom, and its withdrawal."""
 
     participant = models.ForeignKey(
@@ -288,7 +288,7 @@ class Consent(models.Model):
         return self.participant.organisation_id
 
 
-class Intervention(models.Model):
+class Intervention(Versioned):
     """An ad-hoc individual intervention: the individual quarter of the programme's work."""
 
     participant = models.ForeignKey(

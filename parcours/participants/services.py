@@ -1,8 +1,10 @@
 """Writes on participant files, each in one transaction with its audit row."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from parcours.audit.services import create_record, update_record
+from parcours.audit.services import create_record, record_children, update_record
+from parcours.core.versions import claim_version
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import (
     Consent,
@@ -11,22 +13,47 @@ from parcours.participants.models import (
     LiteracyTest,
     Participant,
 )
+from parcours.participants.niss import clean_niss
 from parcours.participants.photos import photo_delete
+
+
+def checked_niss(niss, *, birth_date) -> str:
+    """The national number as stored (its 11 digits, or empty), whoever writes it: the
+    form, the workbook import (which writes in bulk, row by row problems) or an API.
+    ``ValidationError`` on ``niss`` says what is wrong."""
+    try:
+        return clean_niss(niss or "", birth_date=birth_date)
+    except ValidationError as error:
+        raise ValidationError({"niss": error.error_list}) from error
+
+
+def _checked_niss(participant) -> str:
+    return checked_niss(participant.niss, birth_date=participant.birth_date)
 
 
 @transaction.atomic
 def participant_create(*, organisation, by, **fields) -> Participant:
     participant = Participant(organisation=organisation, **fields)
+    participant.niss = _checked_niss(participant)
     participant.refresh_search_text()
     return create_record(obj=participant, by=by)
 
 
 @transaction.atomic
-def participant_update(*, participant, by, **fields) -> Participant:
+def participant_update(*, participant, by, version=None, **fields) -> Participant:
+    """Save the changed ``fields`` if ``version`` is still the stored one (``StaleVersion``
+    otherwise, and nothing is written)."""
     for name, value in fields.items():
         setattr(participant, name, value)
+    participant.niss = _checked_niss(participant)
+    claim_version(participant, version)
     participant.refresh_search_text()
-    return update_record(obj=participant, by=by, search_text=participant.search_text, **fields)
+    return update_record(
+        obj=participant,
+        by=by,
+        search_text=participant.search_text,
+        **{**fields, "niss": participant.niss},
+    )
 
 
 @transaction.atomic
@@ -38,7 +65,8 @@ def consent_record(*, participant, purpose, given_on, by) -> Consent:
 
 
 @transaction.atomic
-def consent_withdraw(*, consent, withdrawn_on, by) -> Consent:
+def consent_withdraw(*, consent, withdrawn_on, by, version=None) -> Consent:
+    claim_version(consent, version)
     consent = update_record(obj=consent, by=by, withdrawn_on=withdrawn_on)
     if consent.purpose == ConsentPurpose.PHOTOS:
         photo_delete(participant=consent.participant, by=by)
@@ -60,14 +88,15 @@ def intervention_create(
         ),
         by=by,
     )
-    _set_domains(intervention, domains)
+    _set_domains(intervention, domains, by=by)
     return intervention
 
 
 @transaction.atomic
 def intervention_update(
-    *, intervention, by, date, duration_minutes, kind, domains, notes
+    *, intervention, by, date, duration_minutes, kind, domains, notes, version=None
 ) -> Intervention:
+    claim_version(intervention, version)
     update_record(
         obj=intervention,
         by=by,
@@ -76,18 +105,19 @@ def intervention_update(
         kind=kind,
         notes=notes,
     )
-    _set_domains(intervention, domains)
+    _set_domains(intervention, domains, by=by)
     return intervention
 
 
-def _set_domains(intervention, domains) -> None:
-    intervention.domains.exclude(domain__in=domains).delete()
-    existing = set(intervention.domains.values_list("domain", flat=True))
+def _set_domains(intervention, domains, *, by) -> None:
+    """One row per domain worked on; the change is recorded on the intervention."""
+    before = set(intervention.domains.values_list("domain", flat=True))
+    after = set(domains)
+    intervention.domains.exclude(domain__in=after).delete()
     InterventionDomain.objects.bulk_create(
-        InterventionDomain(intervention=intervention, domain=domain)
-        for domain in domains
-        if domain not in existing
+        InterventionDomain(intervention=intervention, domain=domain) for domain in after - before
     )
+    record_children(obj=intervention, by=by, name="domains", before=before, after=after)
 
 
 @transaction.atomic

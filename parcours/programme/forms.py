@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
+from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm
 from parcours.participants.models import Participant
 from parcours.programme.enums import (
     OUTCOME_DETAILS,
@@ -61,12 +62,12 @@ def _staff_of(organisation):
     )
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class StaffChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, user):
         return f"{user} · {user.get_role_display()}"
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(VersionedForm, forms.ModelForm):
     """A cohort: its process, planned dates, capacity and the staff in charge."""
 
     FIELDSETS = [
@@ -135,16 +136,16 @@ class GroupForm(forms.ModelForm):
 
     def values(self) -> dict:
         """The cleaned values the services take, the staff apart."""
-        names = ["name", "process_type", "start_date", "end_date", "capacity"]
-        return {name: self.cleaned_data[name] for name in names}
+        names = ["name", "process_type", "start_date", "end_date", "capacity", "version"]
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
-class ParticipantChoiceField(forms.ModelChoiceField):
+class ParticipantChoiceField(IdChoiceField):
     def label_from_instance(self, participant):
         return f"{participant} · {participant.reference}"
 
 
-class GroupChoiceField(forms.ModelChoiceField):
+class GroupChoiceField(IdChoiceField):
     def label_from_instance(self, group):
         dates = f"{_short(group.start_date)} \N{EN DASH} {_short(group.end_date)}"
         return f"{group.name} · {group.get_process_type_display()} · {dates}"
@@ -214,7 +215,7 @@ def _detail_choices():
     return [BLANK_CHOICE, *groups]
 
 
-class EnrolmentExitForm(forms.Form):
+class EnrolmentExitForm(VersionedForm, forms.Form):
     exit_date = forms.DateField(label=_("Exit date"), widget=DATE_INPUT)
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -239,6 +240,7 @@ class EnrolmentExitForm(forms.Form):
     def __init__(self, *args, enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
+        self.add_version(enrolment)
 
     def clean_exit_date(self):
         return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)
@@ -267,7 +269,7 @@ class EnrolmentExitForm(forms.Form):
         return cleaned
 
 
-class EnrolmentExtendForm(WarningsConfirmationMixin, forms.Form):
+class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
     exit_date = forms.DateField(
         label=_("Exit from this group"),
         widget=DATE_INPUT,
@@ -295,6 +297,7 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, forms.Form):
             "-start_date", "name"
         )
         self.add_confirmation_field()
+        self.add_version(enrolment)
 
     def clean_exit_date(self):
         return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.models import OrganisationOwned
+from parcours.core.models import OrganisationOwned, Versioned
 from parcours.programme.enums import ExitOutcome, FollowUpSituation, ProcessType
 
 
@@ -12,7 +12,7 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(start_date__lte=day, end_date__gte=day)
 
 
-class Group(OrganisationOwned):
+class Group(OrganisationOwned, Versioned):
     """A cohort that goes through a process together."""
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Unique in the organisation."))
@@ -62,7 +62,7 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.filter(exit_date__isnull=True)
 
 
-class Enrolment(models.Model):
+class Enrolment(Versioned):
     """One participant in one group, from start to exit."""
 
     participant = models.ForeignKey(

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parcours.audit.services import create_record, update_record
+from parcours.audit.services import create_record, record_children, update_record
+from parcours.core.versions import claim_version
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.models import Enrolment, ExitFollowUp, Group
 
@@ -26,18 +27,31 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+def _set_staff(group, staff, *, by) -> None:
+    """The staff are many-to-many rows: their change is recorded on the group."""
+    staff = list(staff)
+    before = set(group.staff.values_list("pk", flat=True))
+    group.staff.set(staff)
+    record_children(
+        obj=group, by=by, name="staff", before=before, after={user.pk for user in staff}
+    )
+
+
 @transaction.atomic
 def group_create(*, organisation, by, staff=(), **fields) -> Group:
     group = create_record(obj=Group(organisation=organisation, **fields), by=by)
-    group.staff.set(staff)
+    _set_staff(group, staff, by=by)
     return group
 
 
 @transaction.atomic
-def group_update(*, group, by, staff=None, **fields) -> Group:
+def group_update(*, group, by, staff=None, version=None, **fields) -> Group:
+    """Save the changed ``fields`` (and ``staff`` when given) if ``version`` is still the
+    stored one (``StaleVersion`` otherwise, and nothing is written)."""
+    claim_version(group, version)
     update_record(obj=group, by=by, **fields)
     if staff is not None:
-        group.staff.set(staff)
+        _set_staff(group, staff, by=by)
     return group
 
 
@@ -81,13 +95,14 @@ def _check_outcome(outcome: str, detail: str) -> None:
 
 
 @transaction.atomic
-def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by) -> Enrolment:
+def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by, version=None) -> Enrolment:
     """Close the enrolment with its outcome; the follow-up six months later becomes due."""
     if enrolment.exit_date is not None:
         raise ValidationError(_("This enrolment is already closed."))
     if outcome == ExitOutcome.EXTENSION:
         raise ValidationError(_("An extension goes on in another group: use the extension."))
     _check_outcome(outcome, detail)
+    claim_version(enrolment, version)
     update_record(obj=enrolment, by=by, exit_date=exit_date, outcome=outcome, outcome_detail=detail)
     create_record(
         obj=ExitFollowUp(enrolment=enrolment, due_on=add_months(exit_date, FOLLOW_UP_AFTER_MONTHS)),
@@ -97,7 +112,9 @@ def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by) -> Enrolment
 
 
 @transaction.atomic
-def enrolment_extend(*, enrolment, exit_date, next_group, next_start_date, by) -> Enrolment:
+def enrolment_extend(
+    *, enrolment, exit_date, next_group, next_start_date, by, version=None
+) -> Enrolment:
     """One act: close the enrolment as an extension and open the next one in another group."""
     if enrolment.exit_date is not None:
         raise ValidationError(_("This enrolment is already closed."))
@@ -107,6 +124,7 @@ def enrolment_extend(*, enrolment, exit_date, next_group, next_start_date, by) -
         raise ValidationError(
             {"next_start_date": _("The next group cannot start before the exit.")}
         )
+    claim_version(enrolment, version)
     update_record(
         obj=enrolment,
         by=by,

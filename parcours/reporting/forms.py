@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.forms import IdChoiceField
 from parcours.funding.models import Funder
 from parcours.programme.enums import ProcessType
 from parcours.programme.models import Group
@@ -34,14 +35,14 @@ class ReportForm(forms.Form):
         choices=[("", _("All processes")), *ProcessType.choices],
         help_text=_("Only the groups of this process."),
     )
-    group = forms.ModelChoiceField(
+    group = IdChoiceField(
         label=_("Group"),
         required=False,
         queryset=Group.objects.none(),
         empty_label=_("All groups"),
         help_text=_("Only this group's participants and sessions."),
     )
-    funder = forms.ModelChoiceField(
+    funder = IdChoiceField(
         label=_("Funder"),
         required=False,
         queryset=Funder.objects.none(),

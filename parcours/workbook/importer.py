@@ -32,7 +32,7 @@ from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
 from parcours.participants.models import Participant
-from parcours.participants.niss import clean_niss
+from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook import writing
@@ -213,7 +213,7 @@ class _Planner:
             niss = ""
             if v.get("niss"):
                 try:
-                    niss = clean_niss(v["niss"], birth_date=v["birth_date"])
+                    niss = checked_niss(v["niss"], birth_date=v["birth_date"])
                 except ValidationError as error:
                     self.problem(
                         "participants",

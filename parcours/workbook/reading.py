@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -24,6 +25,8 @@ from parcours.workbook.xlsx import NotAWorkbook, XlsxReader
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # A workbook is a zip: a small file can hide an enormous sheet (a "zip bomb").
 DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+# Rows per sheet, the header apart: more is refused before the sheet is read in full.
+DEFAULT_MAX_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -367,6 +370,20 @@ def _header_names(header_row) -> list[str | None]:
     return names
 
 
+def max_rows() -> int:
+    return getattr(settings, "WORKBOOK_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def _too_many_rows(name, limit) -> Problem:
+    return Problem(
+        sheet=name,
+        message=_(
+            "The sheet has more than %(limit)s rows: split the workbook, nothing has been imported."
+        )
+        % {"limit": number_format(limit, force_grouping=True)},
+    )
+
+
 def _read_sheet(name, rows, problems) -> Sheet | None:
     spec = {column.name: column for column in SHEETS[name]}
     header = next(rows, None)
@@ -420,7 +437,12 @@ def _read_sheet(name, rows, problems) -> Sheet | None:
     ]
     required = [column.name for column in spec.values() if column.required]
     sheet = Sheet(name=name, columns=frozenset(seen))
+    last_allowed = max_rows() + 1  # the header is row 1
     for number, raw_row in enumerate(rows, start=2):
+        if number > last_allowed:
+            # A sheet without a <dimension>, or one that lied: stop at the first row over.
+            problems.append(_too_many_rows(name, max_rows()))
+            return None
         values = {}
         failed = None
         width = len(raw_row)
@@ -497,6 +519,11 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
                 last_reported = percent
                 progress(percent)
 
+        for name in SHEETS:
+            declared = book.declared_rows(by_name[name]) if name in by_name else None
+            if declared is not None and declared - 1 > max_rows():
+                problems.append(_too_many_rows(name, max_rows()))
+                del by_name[name]
         for name in SHEETS:
             if name in by_name:
                 rows = book.rows(by_name[name], on_read=on_read)

@@ -19,6 +19,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
+DIMENSION = f"{MAIN}dimension"
 C, V, T, IS, ROW, SHEET_DATA, SI, R = (
     f"{MAIN}c",
     f"{MAIN}v",
@@ -145,6 +146,20 @@ class XlsxReader:
 
     def sheet_size(self, name) -> int:
         return self.archive.getinfo(self.sheets[name]).file_size
+
+    def declared_rows(self, name) -> int | None:
+        """The number of the last row the sheet says it uses (its ``<dimension>``, written
+        before the rows), or None when it does not say. Only the head of the sheet is
+        read."""
+        with self.archive.open(self.sheets[name]) as stream:
+            for _event, element in iterparse(stream, events=("start",)):
+                if element.tag == SHEET_DATA:
+                    return None
+                if element.tag == DIMENSION:
+                    last = element.get("ref", "").rpartition(":")[2]
+                    digits = "".join(char for char in last if char.isdigit())
+                    return int(digits) if digits else None
+        return None
 
     def rows(self, name, *, on_read=None):
         """The rows of sheet ``name`` as tuples, including empty ones, in order (a row

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.core.domains import Domain
+from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm
 from parcours.programme.models import Group
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import ClosingPeriod, Provider, Workshop
@@ -33,7 +34,7 @@ def leaders_of(organisation):
     )
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(VersionedForm, forms.ModelForm):
     domains = forms.MultipleChoiceField(
         label=_("Domains served"),
         choices=Domain.choices,
@@ -62,7 +63,7 @@ class WorkshopForm(forms.ModelForm):
         return name
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["name", "kind", "contact_name", "phone", "email", "leaders"]
@@ -126,8 +127,8 @@ class _LedByMixin:
 
 def _led_by_fields():
     return {
-        "workshop": forms.ModelChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
-        "groups": forms.ModelMultipleChoiceField(
+        "workshop": IdChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
+        "groups": IdMultipleChoiceField(
             label=_("Groups"),
             queryset=Group.objects.none(),
             widget=forms.CheckboxSelectMultiple,
@@ -138,13 +139,13 @@ def _led_by_fields():
         "provider_kind": forms.ChoiceField(
             label=_("Led by"), choices=ProviderKind.choices, initial=ProviderKind.TEAM
         ),
-        "provider": forms.ModelChoiceField(
+        "provider": IdChoiceField(
             label=_("Provider"),
             queryset=Provider.objects.none(),
             required=False,
             help_text=_("The subcontractor or partner; empty when the team leads it."),
         ),
-        "leader": forms.ModelChoiceField(
+        "leader": IdChoiceField(
             label=_("Leader"),
             queryset=User.objects.none(),
             required=False,
@@ -207,22 +208,26 @@ class SessionForm(_LedByMixin, forms.Form):
         return self._clean_led_by(super().clean())
 
 
-class CancelForm(forms.Form):
+class CancelForm(VersionedForm, forms.Form):
     cancel_reason = forms.CharField(
         label=_("Reason of the cancellation"),
         max_length=200,
         help_text=_("For example: leader ill, room unavailable."),
     )
 
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_version(session)
 
-class ChangeForm(forms.Form):
+
+class ChangeForm(VersionedForm, forms.Form):
     ONE, FOLLOWING = "one", "following"
 
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End"), widget=TIME_INPUT)
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
-    leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
+    leader = IdChoiceField(label=_("Leader"), queryset=User.objects.none(), required=False)
     scope = forms.ChoiceField(
         label=_("Apply to"),
         choices=[(ONE, _("This session only")), (FOLLOWING, _("This and all following sessions"))],
@@ -247,6 +252,7 @@ class ChangeForm(forms.Form):
         self.fields["leader"].queryset = leaders_of(session.organisation_id)
         if session.series_id is None:
             del self.fields["scope"]
+        self.add_version(session)
 
     def clean(self):
         data = super().clean()

@@ -1,14 +1,16 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.domains import Domain
-from parcours.core.models import OrganisationOwned
+from parcours.core.models import OrganisationOwned, Versioned
 from parcours.workshops.enums import Axis, ProviderKind
 
 
-class Workshop(OrganisationOwned):
+class Workshop(OrganisationOwned, Versioned):
     """An item of the workshop catalogue."""
 
     name = models.CharField(_("name"), max_length=150, help_text=_("Unique in the organisation."))
@@ -50,7 +52,7 @@ class WorkshopDomain(models.Model):
         return self.get_domain_display()
 
 
-class Provider(OrganisationOwned):
+class Provider(OrganisationOwned, Versioned):
     """A subcontractor or partner organisation that leads workshops; the team's own
     leaders are users."""
 
@@ -144,7 +146,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(date__gte=first, date__lte=last)
 
 
-class Session(OrganisationOwned):
+class Session(OrganisationOwned, Versioned):
     """One dated occurrence of a workshop for one or more groups."""
 
     workshop = models.ForeignKey(
@@ -250,13 +252,19 @@ class FeedKind(models.TextChoices):
     GROUP = "group", _("Group")
 
 
+def hash_feed_token(token: str) -> str:
+    """The SHA-256 of a feed's secret, in hexadecimal: what is stored and looked up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class FeedToken(OrganisationOwned):
     """The secret of the private calendar feed of a leader or a group; renewing it
-    replaces the row, so the old link stops working."""
+    replaces the row, so the old link stops working. Only the secret's hash is kept: a
+    copy of the database does not give the feeds away, and the link is shown once."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=FeedKind.choices)
     object_id = models.PositiveBigIntegerField(_("object"))
-    token = models.CharField(_("token"), max_length=64, unique=True)
+    token_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

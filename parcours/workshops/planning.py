@@ -12,9 +12,16 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from parcours.audit.services import create_record, update_record
+from parcours.audit.services import create_record, record_children, update_record
+from parcours.core.versions import claim_version
 from parcours.workshops.enums import ProviderKind
-from parcours.workshops.models import ClosingPeriod, FeedToken, Session, SessionSeries
+from parcours.workshops.models import (
+    ClosingPeriod,
+    FeedToken,
+    Session,
+    SessionSeries,
+    hash_feed_token,
+)
 
 WEEK = datetime.timedelta(days=7)
 
@@ -114,23 +121,34 @@ def plan_series(
             ),
             by=by,
         )
-        session.groups.set(groups)
+        _set_groups(session, groups, by=by)
         created.append(session)
     return series, created, skipped
+
+
+def _set_groups(session, groups, *, by) -> None:
+    """The groups are many-to-many rows: their change is recorded on the session."""
+    groups = list(groups)
+    before = {group.pk for group in session.groups.all()} if session.pk else set()
+    session.groups.set(groups)
+    record_children(
+        obj=session, by=by, name="groups", before=before, after={group.pk for group in groups}
+    )
 
 
 @transaction.atomic
 def create_session(*, organisation, by, groups, **values) -> Session:
     session = create_record(obj=Session(organisation=organisation, **values), by=by)
-    session.groups.set(list(groups))
+    _set_groups(session, groups, by=by)
     return session
 
 
 @transaction.atomic
-def cancel_session(*, session, by, reason: str) -> Session:
+def cancel_session(*, session, by, reason: str, version=None) -> Session:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+    claim_version(session, version)
     return update_record(obj=session, by=by, cancelled=True, cancel_reason=reason)
 
 
@@ -138,10 +156,16 @@ CHANGEABLE = ("date", "start_time", "end_time", "room", "leader")
 
 
 @transaction.atomic
-def change_session(*, session, by, following: bool = False, **values) -> list[Session]:
+def change_session(
+    *, session, by, following: bool = False, version=None, **values
+) -> list[Session]:
     """Apply the changed ``values`` (among date, times, room, leader) to ``session``, or,
     with ``following``, to it and every later session of its series; a new date shifts
-    each of them by the same number of days. Returns the sessions changed."""
+    each of them by the same number of days. Returns the sessions changed.
+
+    ``version`` is the one the form was opened with (``StaleVersion`` when someone saved
+    the session since); the following sessions' versions move too."""
+    claim_version(session, version)
     original = Session.objects.get(pk=session.pk)
     changes = {
         name: value
@@ -161,6 +185,8 @@ def change_session(*, session, by, following: bool = False, **values) -> list[Se
     if shift > datetime.timedelta(0):
         sessions.reverse()  # the last moves first: no two sessions meet on the way
     for other in sessions:
+        if other.pk != session.pk:
+            claim_version(other, None)
         update_record(obj=other, by=by, date=other.date + shift, **changes)
     return sessions
 
@@ -227,12 +253,19 @@ def feed_token(organisation, kind, object_id) -> FeedToken | None:
 
 
 @transaction.atomic
-def renew_feed_token(organisation, kind, object_id) -> FeedToken:
-    """A new secret for the feed; the previous link stops working."""
+def renew_feed_token(organisation, kind, object_id) -> str:
+    """A new secret for the feed, returned to be shown once (only its hash is kept); the
+    previous link stops working."""
+    token = secrets.token_urlsafe(32)
     FeedToken.objects.filter(organisation=organisation, kind=kind, object_id=object_id).delete()
-    return FeedToken.objects.create(
+    FeedToken.objects.create(
         organisation=organisation,
         kind=kind,
         object_id=object_id,
-        token=secrets.token_urlsafe(32),
+        token_hash=hash_feed_token(token),
     )
+    return token
+
+
+def feed_for_token(token: str) -> FeedToken | None:
+    return FeedToken.objects.filter(token_hash=hash_feed_token(token)).first()

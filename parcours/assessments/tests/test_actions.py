@@ -110,7 +110,7 @@ def test_editing_an_action_and_its_status(client, social_worker, enrolment):
 
     response = client.post(
         update_url(action, "?moment=middle"),
-        {**NEW_ACTION, "due_date": "2026-04-30", "status": "under_way"},
+        {**NEW_ACTION, "due_date": "2026-04-30", "status": "under_way", "version": 1},
     )
 
     assert response.status_code == 302
@@ -127,7 +127,9 @@ def test_an_unknown_status_is_refused(client, social_worker, enrolment):
     action = ActionFactory(enrolment=enrolment)
     client.force_login(social_worker)
 
-    response = client.post(update_url(action), {**NEW_ACTION, "status": "forgotten"})
+    response = client.post(
+        update_url(action), {**NEW_ACTION, "status": "forgotten", "version": action.version}
+    )
 
     assert list(response.context["form"].errors) == ["status"]
     action.refresh_from_db()

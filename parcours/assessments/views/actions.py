@@ -17,6 +17,7 @@ from parcours.assessments.models import Action, Assessment
 from parcours.assessments.selectors import ASSESSMENT_NAMES
 from parcours.assessments.views.assessments import enrolment_for
 from parcours.core.domains import Domain
+from parcours.core.versions import StaleVersion
 
 
 def _moment_from(request):
@@ -32,7 +33,7 @@ def _back_url(enrolment, moment):
     return reverse("participants:participant_detail", kwargs={"pk": enrolment.participant_id})
 
 
-def _page(request, form, enrolment, *, action=None, moment=None):
+def _page(request, form, enrolment, *, action=None, moment=None, status=200):
     return render(
         request,
         "assessments/action_form.html",
@@ -44,6 +45,7 @@ def _page(request, form, enrolment, *, action=None, moment=None):
             "assessment_name": ASSESSMENT_NAMES[moment] if moment else "",
             "back_url": _back_url(enrolment, moment),
         },
+        status=status,
     )
 
 
@@ -81,8 +83,14 @@ def action_update(request, pk):
     form = ActionForm(
         request.POST if request.method == "POST" else None, instance=action, creating=False
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.action_update(action=action, by=request.user, **form.values())
-        messages.success(request, _("The action has been saved."))
-        return redirect(_back_url(action.enrolment, moment))
-    return _page(request, form, action.enrolment, action=action, moment=moment)
+        try:
+            services.action_update(action=action, by=request.user, **form.values())
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
+        else:
+            messages.success(request, _("The action has been saved."))
+            return redirect(_back_url(action.enrolment, moment))
+    return _page(request, form, action.enrolment, action=action, moment=moment, status=status)

@@ -128,7 +128,7 @@ def _leader_feed(world):
     from parcours.workshops.planning import renew_feed_token
 
     leader = world["workshop_leader"]
-    return {"token": renew_feed_token(leader.organisation, "leader", leader.pk).token}
+    return {"token": renew_feed_token(leader.organisation, "leader", leader.pk)}
 
 
 def _funding(world):

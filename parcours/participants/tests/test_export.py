@@ -718,7 +718,7 @@ PARTICIPANT_FIELDS_IN_THE_EXPORT = {
 }  # fmt: skip
 # Bookkeeping, derived; the photo is a picture, not data of the JSON or the PDF (the
 # file's page hands it out).
-PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text", "photo"}
+PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text", "photo", "version"}
 
 
 def test_the_export_knows_every_part_of_the_file():

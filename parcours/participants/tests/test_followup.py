@@ -37,7 +37,9 @@ def test_intervention_with_its_domains_and_time(client, social_worker):
         "administrative",
         "housing",
     ]
-    assert AuditEvent.objects.filter(record_type="participants.intervention").count() == 1
+    events = AuditEvent.objects.filter(record_type="participants.intervention").order_by("pk")
+    assert [event.action for event in events] == ["create", "update"]
+    assert events[1].changes == {"domains": {"before": [], "after": ["administrative", "housing"]}}
 
 
 @pytest.mark.django_db
@@ -56,6 +58,7 @@ def test_editing_an_intervention_replaces_its_domains(client, social_worker):
             "duration_minutes": "30",
             "kind": "phone_call",
             "domains": ["health"],
+            "version": intervention.version,
         },
     )
 

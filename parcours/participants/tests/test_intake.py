@@ -150,6 +150,7 @@ def test_profile_update_is_audited_with_what_changed(client, social_worker):
         first_name=participant.first_name,
         birth_date=participant.birth_date.isoformat(),
         niss="",
+        version=participant.version,
     )
 
     response = client.post(
@@ -175,7 +176,10 @@ def test_consent_is_recorded_then_withdrawn(client, social_worker):
     consent = participant.consents.get()
     assert (consent.purpose, consent.collected_by) == ("photos", social_worker)
 
-    client.post(reverse("participants:consent_withdraw", args=[participant.pk, consent.pk]))
+    client.post(
+        reverse("participants:consent_withdraw", args=[participant.pk, consent.pk]),
+        {"version": consent.version},
+    )
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
     assert AuditEvent.objects.filter(record_type="participants.consent").count() == 2

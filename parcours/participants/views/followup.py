@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.core.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
 from parcours.participants.selectors import participant_for
@@ -34,14 +35,23 @@ def intervention_update(request, pk, intervention_pk):
     participant = participant_for(request, pk)
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
     form = InterventionForm(request.POST or None, instance=intervention)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.intervention_update(intervention=intervention, by=request.user, **form.values())
-        messages.success(request, _("The intervention has been saved."))
-        return redirect("participants:participant_detail", pk=participant.pk)
+        try:
+            services.intervention_update(
+                intervention=intervention, by=request.user, **form.values()
+            )
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
+        else:
+            messages.success(request, _("The intervention has been saved."))
+            return redirect("participants:participant_detail", pk=participant.pk)
     return render(
         request,
         "participants/intervention_form.html",
         {"form": form, "participant": participant, "creating": False},
+        status=status,
     )
 
 

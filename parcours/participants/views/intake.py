@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.enums import Role
+from parcours.core.versions import StaleVersion
 from parcours.participants import services
-from parcours.participants.forms import ConsentForm, ParticipantForm
+from parcours.participants.forms import ConsentForm, ParticipantForm, WithdrawForm
 from parcours.participants.selectors import likely_duplicates, participant_for
 
 
@@ -63,6 +65,7 @@ def participant_update(request, pk):
         request.POST or None, instance=participant, organisation=request.user.organisation
     )
     duplicates = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_of(form, exclude_pk=participant.pk)
         if not duplicates or form.cleaned_data["confirm_duplicate"]:
@@ -72,6 +75,9 @@ def participant_update(request, pk):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            except StaleVersion as stale:
+                form.refuse_stale(stale.current)
+                status = 409
             else:
                 messages.success(request, _("The profile has been saved."))
                 return redirect("participants:participant_detail", pk=participant.pk)
@@ -79,6 +85,7 @@ def participant_update(request, pk):
         request,
         "participants/participant_form.html",
         {"form": form, "duplicates": duplicates, "creating": False, "participant": participant},
+        status=status,
     )
 
 
@@ -104,6 +111,21 @@ def consent_create(request, pk):
 def consent_withdraw(request, pk, consent_pk):
     participant = participant_for(request, pk)
     consent = get_object_or_404(participant.consents.in_force(), pk=consent_pk)
-    services.consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), by=request.user)
-    messages.success(request, _("The consent has been withdrawn."))
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        services.consent_withdraw(
+            consent=consent,
+            withdrawn_on=timezone.localdate(),
+            by=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except StaleVersion:
+        messages.error(
+            request,
+            _("Someone else changed this consent in the meantime: check it before withdrawing it."),
+        )
+    else:
+        messages.success(request, _("The consent has been withdrawn."))
     return redirect("participants:participant_detail", pk=participant.pk)

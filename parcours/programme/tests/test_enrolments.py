@@ -195,7 +195,12 @@ def test_exit_with_its_outcome(signed_in, social_worker, group, outcome, detail)
 
     response = signed_in.post(
         exit_url(enrolment),
-        {"exit_date": "2026-03-31", "outcome": outcome, "outcome_detail": detail},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-03-31",
+            "outcome": outcome,
+            "outcome_detail": detail,
+        },
     )
 
     assert response.status_code == 302
@@ -219,6 +224,7 @@ def test_exit_message_tells_when_the_follow_up_is_due(signed_in, group):
     response = signed_in.post(
         exit_url(enrolment),
         {
+            "version": enrolment.version,
             "exit_date": "2026-08-31",
             "outcome": "professional_project",
             "outcome_detail": "employment",
@@ -274,7 +280,9 @@ def test_the_detail_select_groups_the_details_by_outcome(signed_in, group):
 def test_a_wrong_exit_is_refused_with_a_message(signed_in, group, data, field, message):
     enrolment = EnrolmentFactory(group=group)
 
-    response = signed_in.post(exit_url(enrolment), {"exit_date": "2026-03-31", **data})
+    response = signed_in.post(
+        exit_url(enrolment), {"version": enrolment.version, "exit_date": "2026-03-31", **data}
+    )
 
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -296,7 +304,12 @@ def test_a_closed_enrolment_cannot_exit_again(signed_in, group):
 
     response = signed_in.post(
         exit_url(enrolment),
-        {"exit_date": "2026-04-30", "outcome": "dropout", "outcome_detail": "moving"},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-04-30",
+            "outcome": "dropout",
+            "outcome_detail": "moving",
+        },
         follow=True,
     )
 
@@ -312,7 +325,12 @@ def test_another_organisation_s_enrolment_is_not_found(signed_in, other_organisa
 
     response = signed_in.post(
         exit_url(enrolment),
-        {"exit_date": "2026-03-31", "outcome": "dropout", "outcome_detail": "health"},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-03-31",
+            "outcome": "dropout",
+            "outcome_detail": "health",
+        },
     )
 
     assert response.status_code == 404
@@ -339,7 +357,12 @@ def test_extension_closes_and_opens_in_one_act(signed_in, social_worker, group, 
 
     response = signed_in.post(
         extend_url(enrolment),
-        {"exit_date": "2026-10-30", "next_group": next_group.pk, "next_start_date": ""},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-10-30",
+            "next_group": next_group.pk,
+            "next_start_date": "",
+        },
     )
 
     assert response.status_code == 302
@@ -366,7 +389,12 @@ def test_extension_into_a_running_group_starts_on_the_exit_day(signed_in, group,
 
     signed_in.post(
         extend_url(enrolment),
-        {"exit_date": "2026-06-15", "next_group": running.pk, "next_start_date": ""},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-06-15",
+            "next_group": running.pk,
+            "next_start_date": "",
+        },
     )
 
     assert Enrolment.objects.get(group=running).start_date == datetime.date(2026, 6, 15)
@@ -387,6 +415,7 @@ def test_when_the_next_enrolment_fails_the_exit_is_rolled_back(signed_in, group,
     response = signed_in.post(
         extend_url(enrolment),
         {
+            "version": enrolment.version,
             "exit_date": "2026-10-30",
             "next_group": next_group.pk,
             "next_start_date": "2026-11-03",
@@ -415,7 +444,9 @@ def test_a_wrong_extension_is_refused(signed_in, group, next_group, data, field,
     enrolment = EnrolmentFactory(group=group)
     payload = {"exit_date": "2026-10-30", "next_group": next_group.pk, "next_start_date": ""}
 
-    response = signed_in.post(extend_url(enrolment), {**payload, **data})
+    response = signed_in.post(
+        extend_url(enrolment), {"version": enrolment.version, **payload, **data}
+    )
 
     assert message in " ".join(response.context["form"].errors[field])
     enrolment.refresh_from_db()
@@ -434,7 +465,8 @@ def test_the_next_group_is_another_group_of_the_organisation(
     assert list(choices) == [next_group]
     for refused in (group, elsewhere):
         response = signed_in.post(
-            extend_url(enrolment), {"exit_date": "2026-10-30", "next_group": refused.pk}
+            extend_url(enrolment),
+            {"version": enrolment.version, "exit_date": "2026-10-30", "next_group": refused.pk},
         )
         assert "next_group" in response.context["form"].errors
     assert Enrolment.objects.count() == 1
@@ -445,7 +477,12 @@ def test_extension_into_a_full_group_is_warned_then_confirmed(signed_in, group, 
     next_group.save()
     EnrolmentFactory(group=next_group)
     enrolment = EnrolmentFactory(group=group)
-    data = {"exit_date": "2026-10-30", "next_group": next_group.pk, "next_start_date": ""}
+    data = {
+        "exit_date": "2026-10-30",
+        "next_group": next_group.pk,
+        "next_start_date": "",
+        "version": enrolment.version,
+    }
 
     response = signed_in.post(extend_url(enrolment), data)
 
@@ -470,7 +507,12 @@ def test_extension_into_a_full_group_is_warned_then_confirmed(signed_in, group, 
 def _exit(client, enrolment, exit_date="2026-03-31"):
     client.post(
         exit_url(enrolment),
-        {"exit_date": exit_date, "outcome": "social_project", "outcome_detail": "volunteering"},
+        {
+            "version": enrolment.version,
+            "exit_date": exit_date,
+            "outcome": "social_project",
+            "outcome_detail": "volunteering",
+        },
     )
     return ExitFollowUp.objects.get(enrolment=enrolment)
 
@@ -550,7 +592,12 @@ def test_a_workshop_leader_may_not_record_exits(client, workshop_leader, group):
 
     response = client.post(
         exit_url(enrolment),
-        {"exit_date": "2026-03-31", "outcome": "dropout", "outcome_detail": "health"},
+        {
+            "version": enrolment.version,
+            "exit_date": "2026-03-31",
+            "outcome": "dropout",
+            "outcome_detail": "health",
+        },
     )
 
     assert response.status_code == 403

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.core.versions import StaleVersion
 from parcours.programme import services
 from parcours.programme.forms import (
     EnrolmentExitForm,
@@ -99,6 +100,7 @@ def enrolment_exit(request, pk):
         enrolment=enrolment,
         initial={"exit_date": _clip(today, enrolment.start_date, enrolment.group.end_date)},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,10 +110,15 @@ def enrolment_exit(request, pk):
                 outcome=data["outcome"],
                 detail=data["outcome_detail"],
                 by=request.user,
+                version=data["version"],
             )
         except ValidationError as error:
             enrolment.refresh_from_db()  # the service set the values before refusing them
             add_service_error(form, error)
+        except StaleVersion as stale:
+            enrolment.refresh_from_db()
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(
                 request,
@@ -120,7 +127,10 @@ def enrolment_exit(request, pk):
             )
             return redirect("programme:group_detail", pk=enrolment.group_id)
     return render(
-        request, "programme/enrolment_exit_form.html", {"form": form, "enrolment": enrolment}
+        request,
+        "programme/enrolment_exit_form.html",
+        {"form": form, "enrolment": enrolment},
+        status=status,
     )
 
 
@@ -137,6 +147,7 @@ def enrolment_extend(request, pk):
         initial={"exit_date": _clip(today, enrolment.start_date, enrolment.group.end_date)},
     )
     warnings, next_group = None, None
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         next_group, next_start = data["next_group"], data["next_start_date"]
@@ -155,10 +166,15 @@ def enrolment_extend(request, pk):
                     next_group=next_group,
                     next_start_date=next_start,
                     by=request.user,
+                    version=data["version"],
                 )
             except ValidationError as error:
                 enrolment.refresh_from_db()  # nothing was written: the extension is one act
                 add_service_error(form, error)
+            except StaleVersion as stale:
+                enrolment.refresh_from_db()
+                form.refuse_stale(stale.current)
+                status = 409
             else:
                 messages.success(
                     request,
@@ -174,6 +190,7 @@ def enrolment_extend(request, pk):
         request,
         "programme/enrolment_extend_form.html",
         {"form": form, "enrolment": enrolment, "warnings": warnings, "next_group": next_group},
+        status=status,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
+from parcours.core.versions import StaleVersion
 from parcours.programme import services
 from parcours.programme.enums import PROCESS_RHYTHMS, ExitOutcome, ProcessType
 from parcours.programme.forms import GroupForm, add_service_error, outcome_detail_label
@@ -72,6 +73,7 @@ def group_update(request, pk):
     )
     title = str(group)  # the bound form writes the submitted name onto the group
     form = GroupForm(request.POST or None, instance=group, organisation=request.user.organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.group_update(
@@ -79,11 +81,17 @@ def group_update(request, pk):
             )
         except ValidationError as error:
             add_service_error(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(request, _("The group has been saved."))
             return redirect("programme:group_detail", pk=group.pk)
     return render(
-        request, "programme/group_form.html", {"form": form, "group": group, "title": title}
+        request,
+        "programme/group_form.html",
+        {"form": form, "group": group, "title": title},
+        status=status,
     )
 
 

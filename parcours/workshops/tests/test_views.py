@@ -39,7 +39,13 @@ def test_workshop_create_with_domains(client, coordinator):
     ]
     response = client.post(
         reverse("workshops:workshop_update", args=[workshop.pk]),
-        {"name": "Couture", "axis": Axis.CULTURAL, "objectives": "", "domains": ["health"]},
+        {
+            "name": "Couture",
+            "axis": Axis.CULTURAL,
+            "objectives": "",
+            "domains": ["health"],
+            "version": workshop.version,
+        },
     )
     assert response.status_code == 302
     assert list(workshop.domains.values_list("domain", flat=True)) == ["health"]
@@ -119,7 +125,7 @@ def test_cancel_with_reason(client, coordinator):
     client.force_login(coordinator)
     url = reverse("workshops:session_cancel", args=[session.pk])
     assert client.post(url, {"cancel_reason": ""}).status_code == 200
-    client.post(url, {"cancel_reason": "Salle inondée"})
+    client.post(url, {"cancel_reason": "Salle inondée", "version": session.version})
     session.refresh_from_db()
     assert session.cancelled
     assert session.cancel_reason == "Salle inondée"
@@ -156,6 +162,7 @@ def test_change_following_through_the_view(client, coordinator, group):
             "room": "B",
             "leader": coordinator.pk,
             "scope": "following",
+            "version": created[2].version,
         },
     )
     rooms = list(Session.objects.order_by("date").values_list("room", flat=True))
@@ -229,7 +236,7 @@ def test_ical_feed_content(client, organisation, workshop_leader, group):
     )
     _feed_session(organisation, group, None, start_time=T(17, 0), end_time=T(18, 0))  # not theirs
     SessionFactory(organisation=organisation, leader=workshop_leader, date=D(2020, 1, 6))  # too old
-    token = renew_feed_token(organisation, FeedKind.LEADER, workshop_leader.pk).token
+    token = renew_feed_token(organisation, FeedKind.LEADER, workshop_leader.pk)
     response = client.get(reverse("workshops:feed", args=[token]))
     assert response["Content-Type"].startswith("text/calendar")
     assert "Discrète" not in response.content.decode()
@@ -249,7 +256,7 @@ def test_ical_feed_content(client, organisation, workshop_leader, group):
 
 def test_group_feed(client, organisation, coordinator, group):
     _feed_session(organisation, group, coordinator)
-    token = renew_feed_token(organisation, FeedKind.GROUP, group.pk).token
+    token = renew_feed_token(organisation, FeedKind.GROUP, group.pk)
     calendar = icalendar.Calendar.from_ical(
         client.get(reverse("workshops:feed", args=[token])).content
     )

@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from parcours.accounts.access import Capability, get_object_for, public, requires, user_can
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.programme.selectors import visible_groups
 from parcours.workshops import planning
-from parcours.workshops.models import FeedKind, FeedToken, Session
+from parcours.workshops.models import FeedKind, Session
 
 DAY = datetime.timedelta(days=1)
 
@@ -83,19 +83,31 @@ def _week_page(request, sessions, *, title, subject=None, feed=None):
     )
 
 
+# The link just made, kept in the (server-side) session from the renewal to the page
+# that shows it once: only the secret's hash is stored with the feed.
+NEW_FEED_LINK = "new_feed_link"
+
+
 def _feed_context(request, kind, obj, *, may_renew):
     if not may_renew:
         return None
-    token = planning.feed_token(request.user.organisation_id, kind, obj.pk)
-    url = (
-        request.build_absolute_uri(reverse("workshops:feed", kwargs={"token": token.token}))
-        if token
-        else ""
-    )
     renew = (
         "workshops:leader_feed_renew" if kind == FeedKind.LEADER else "workshops:group_feed_renew"
     )
-    return {"url": url, "renew": reverse(renew, kwargs={"pk": obj.pk})}
+    renew_url = reverse(renew, kwargs={"pk": obj.pk})
+    new = request.session.pop(NEW_FEED_LINK, None)
+    url = new["url"] if new and new["renew"] == renew_url else ""
+    return {
+        "url": url,
+        "exists": bool(url)
+        or planning.feed_token(request.user.organisation_id, kind, obj.pk) is not None,
+        "renew": renew_url,
+    }
+
+
+def _show_once(request, token, renew_url):
+    url = request.build_absolute_uri(reverse("workshops:feed", kwargs={"token": token}))
+    request.session[NEW_FEED_LINK] = {"url": url, "renew": renew_url}
 
 
 @requires(Capability.VIEW_PROGRAMME)
@@ -150,7 +162,8 @@ def leader_feed_renew(request, pk):
     leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
     if not _may_renew_leader_feed(request.user, leader):
         raise PermissionDenied
-    planning.renew_feed_token(request.user.organisation, FeedKind.LEADER, leader.pk)
+    token = planning.renew_feed_token(request.user.organisation, FeedKind.LEADER, leader.pk)
+    _show_once(request, token, request.path)
     messages.success(request, _("A new calendar link has been made; the old one no longer works."))
     return redirect("workshops:leader_week", pk=leader.pk)
 
@@ -161,7 +174,8 @@ def group_feed_renew(request, pk):
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
-    planning.renew_feed_token(request.user.organisation, FeedKind.GROUP, group.pk)
+    token = planning.renew_feed_token(request.user.organisation, FeedKind.GROUP, group.pk)
+    _show_once(request, token, request.path)
     messages.success(request, _("A new calendar link has been made; the old one no longer works."))
     return redirect("workshops:group_week", pk=group.pk)
 
@@ -188,10 +202,11 @@ def _event(session, zone):
 
 
 @public
+@require_safe
 def feed(request, token):
     """A private calendar: the sessions of a leader or a group, a month back and six
-    ahead. No participant is ever named in it."""
-    found = FeedToken.objects.filter(token=token).first()
+    ahead. No participant is ever named in it. Read only: GET and HEAD."""
+    found = planning.feed_for_token(token)
     if found is None:
         raise Http404
     sessions = Session.objects.filter(organisation_id=found.organisation_id)

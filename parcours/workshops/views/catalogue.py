@@ -1,23 +1,25 @@
 """The workshop catalogue, the providers and the closing periods."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped, user_can
-from parcours.audit.services import create_record, delete_record, update_record
+from parcours.core.forms import model_values
+from parcours.core.versions import StaleVersion
+from parcours.workshops import services
 from parcours.workshops.enums import Axis
 from parcours.workshops.forms import ClosingPeriodForm, ProviderForm, WorkshopForm
-from parcours.workshops.models import ClosingPeriod, Provider, Workshop, WorkshopDomain
+from parcours.workshops.models import ClosingPeriod, Provider, Workshop
 
 
-def _form_page(request, form, *, title, submit, back):
+def _form_page(request, form, *, title, submit, back, status=200):
     return render(
         request,
         "workshops/form.html",
         {"form": form, "title": title, "submit": submit, "back": back},
+        status=status,
     )
 
 
@@ -35,23 +37,15 @@ def workshop_list(request):
     )
 
 
-def _save_domains(workshop, domains):
-    workshop.domains.exclude(domain__in=domains).delete()
-    existing = set(workshop.domains.values_list("domain", flat=True))
-    WorkshopDomain.objects.bulk_create(
-        WorkshopDomain(workshop=workshop, domain=domain)
-        for domain in domains
-        if domain not in existing
-    )
-
-
 @requires(Capability.MANAGE_ORGANISATION)
 def workshop_create(request):
     form = WorkshopForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            workshop = create_record(obj=form.instance, by=request.user)
-            _save_domains(workshop, form.cleaned_data["domains"])
+        workshop = services.workshop_create(
+            organisation=request.user.organisation,
+            by=request.user,
+            **model_values(form, "domains"),
+        )
         messages.success(
             request, _("The workshop %(name)s is in the catalogue.") % {"name": workshop}
         )
@@ -71,9 +65,20 @@ def workshop_update(request, pk):
         request.POST or None, instance=workshop, organisation=request.user.organisation
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            update_record(obj=workshop, by=request.user)
-            _save_domains(workshop, form.cleaned_data["domains"])
+        try:
+            services.workshop_update(
+                workshop=workshop, by=request.user, **model_values(form, "domains")
+            )
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            return _form_page(
+                request,
+                form,
+                title=title,
+                submit=_("Save"),
+                back="workshops:workshop_list",
+                status=409,
+            )
         messages.success(request, _("The workshop has been saved."))
         return redirect("workshops:workshop_list")
     return _form_page(request, form, title=title, submit=_("Save"), back="workshops:workshop_list")
@@ -95,8 +100,9 @@ def provider_list(request):
 def provider_create(request):
     form = ProviderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        create_record(obj=form.instance, by=request.user)
-        form.instance.leaders.set(form.cleaned_data["leaders"])
+        services.provider_create(
+            organisation=request.user.organisation, by=request.user, **model_values(form)
+        )
         messages.success(request, _("The provider has been added."))
         return redirect("workshops:provider_list")
     return _form_page(
@@ -114,8 +120,18 @@ def provider_update(request, pk):
         request.POST or None, instance=provider, organisation=request.user.organisation
     )
     if request.method == "POST" and form.is_valid():
-        update_record(obj=provider, by=request.user)
-        provider.leaders.set(form.cleaned_data["leaders"])
+        try:
+            services.provider_update(provider=provider, by=request.user, **model_values(form))
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            return _form_page(
+                request,
+                form,
+                title=title,
+                submit=_("Save"),
+                back="workshops:provider_list",
+                status=409,
+            )
         messages.success(request, _("The provider has been saved."))
         return redirect("workshops:provider_list")
     return _form_page(request, form, title=title, submit=_("Save"), back="workshops:provider_list")
@@ -134,7 +150,9 @@ def closing_list(request):
 def closing_create(request):
     form = ClosingPeriodForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
-        create_record(obj=form.instance, by=request.user)
+        services.closing_period_create(
+            organisation=request.user.organisation, by=request.user, **model_values(form)
+        )
         messages.success(request, _("The closing period has been added."))
         return redirect("workshops:closing_list")
     return _form_page(
@@ -148,6 +166,6 @@ def closing_delete(request, pk):
     period = get_object_for(
         request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
-    delete_record(obj=period, by=request.user)
+    services.closing_period_delete(period=period, by=request.user)
     messages.success(request, _("The closing period has been removed."))
     return redirect("workshops:closing_list")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.core.versions import StaleVersion
 from parcours.programme.forms import add_service_error
 from parcours.workshops import planning
 from parcours.workshops.forms import CancelForm, ChangeForm, SeriesForm, SessionForm
@@ -118,14 +119,21 @@ def session_cancel(request, pk):
     session = get_object_for(
         request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk, cancelled=False
     )
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST or None, session=session)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             planning.cancel_session(
-                session=session, by=request.user, reason=form.cleaned_data["cancel_reason"]
+                session=session,
+                by=request.user,
+                reason=form.cleaned_data["cancel_reason"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             add_service_error(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(request, _("The session has been cancelled."))
             return redirect("workshops:session_detail", pk=session.pk)
@@ -138,6 +146,7 @@ def session_cancel(request, pk):
             "title": _("Cancel the session"),
             "submit": _("Cancel the session"),
         },
+        status=status,
     )
 
 
@@ -145,6 +154,7 @@ def session_cancel(request, pk):
 def session_change(request, pk):
     session = get_object_for(request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk)
     form = ChangeForm(request.POST or None, session=session)
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         following = values.pop("scope", ChangeForm.ONE) == ChangeForm.FOLLOWING
@@ -154,6 +164,9 @@ def session_change(request, pk):
             )
         except ValidationError as error:
             add_service_error(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(
                 request,
@@ -175,4 +188,5 @@ def session_change(request, pk):
             "title": _("Change the session"),
             "submit": _("Save"),
         },
+        status=status,
     )

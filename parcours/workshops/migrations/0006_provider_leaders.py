@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0003_calendar_feed_tokens'),
+        ('workshops', '0005_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('funding', '0001_initial'),
+        ('funding', '0002_versions'),
     ]
 
     operations = [

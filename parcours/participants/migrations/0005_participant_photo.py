@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0003_participant_countries'),
+        ('participants', '0004_versions'),
     ]
 
     operations = [
