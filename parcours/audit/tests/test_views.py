@@ -1,20 +1,21 @@
 import pytest
 from django.urls import reverse
 
-from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.models import AuditAction
+from parcours.audit.services import record_event
 from parcours.core.testing import assert_bounded_queries
 
 URL = reverse("audit:event_list")
 
 
 def _event(organisation, actor, *, record_id="1", label="DIALLO Aïcha", action=AuditAction.UPDATE):
-    return AuditEvent.objects.create(
+    return record_event(
         organisation=organisation,
-        actor=actor,
+        by=actor,
         action=action,
         record_type="participants.participant",
         record_id=record_id,
-        record_label=label,
+        label=label,
         changes={"last_name": {"before": "Diallo", "after": "Diallo-Barry"}},
     )
 
