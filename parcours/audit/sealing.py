@@ -61,7 +61,8 @@ def find_path(model):
 def subject_of(obj) -> int | None:
     """The id of the participant ``obj`` belongs to (related rows already loaded are
     used as they are: usually no query)."""
-    path = subject_path(type(obj))
+    # __class__, not type(): request.user is a lazy object standing for the user.
+    path = subject_path(obj.__class__)
     if path is None:
         return None
     value = obj

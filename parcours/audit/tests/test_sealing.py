@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from parcours.accounts.models import User
 from parcours.assessments.factories import DomainRatingFactory
@@ -108,3 +109,10 @@ def test_enrolment_rows_use_the_persons_key(organisation, social_worker):
     forget_subject(participant_id=enrolment.participant_id, organisation_id=organisation.pk)
 
     assert AuditEvent.objects.get().opened["erased"]
+
+
+@pytest.mark.django_db
+def test_a_lazy_object_is_followed_to_what_it_stands_for(organisation):
+    """request.user is a SimpleLazyObject: its record is the user's."""
+    participant = ParticipantFactory(organisation=organisation)
+    assert subject_of(SimpleLazyObject(lambda: participant)) == participant.pk
