@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.core.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
@@ -36,6 +38,8 @@ def intervention_update(request, pk, intervention_pk):
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
     form = InterventionForm(request.POST or None, instance=intervention)
     status = 200
+    if request.method != "POST":
+        record_opened(obj=intervention, by=request.user, purpose=AuditPurpose.CONSULTATION)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_update(
