@@ -173,6 +173,8 @@ class Participant(OrganisationOwned, Versioned):
         upload_to=photo_path,
         blank=True,
         editable=False,
+        # The bulk writers (workbook import, synthetic programmes) name no photo column.
+        db_default="",
         help_text=_("A portrait to recognise the person, kept while they consent to photos."),
     )
 

@@ -350,25 +350,23 @@ def test_every_url_has_an_access_rule():
     assert not stale, f"Rules for URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture
-def world(personas, outsider):
+def _world_of(personas):
     """The people, and a participant in a group the workshop leader is in charge of."""
+    organisation = personas["coordinator"].organisation
     enrolment = EnrolmentFactory(
-        group__organisation=personas["coordinator"].organisation,
-        participant__organisation=personas["coordinator"].organisation,
+        group__organisation=organisation, participant__organisation=organisation
     )
     enrolment.group.staff.add(personas["workshop_leader"])
     participant = enrolment.participant
     exited = EnrolmentFactory(
         participant=participant,
-        group__organisation=participant.organisation,
+        group__organisation=organisation,
         exit_date=enrolment.start_date,
         outcome="social_project",
         outcome_detail="volunteering",
     )
     return {
         **personas,
-        "outsider": outsider,
         "participant": participant,
         "consent": ConsentFactory(participant=participant, collected_by=personas["social_worker"]),
         "intervention": InterventionFactory(
@@ -378,11 +376,29 @@ def world(personas, outsider):
         "follow_up": ExitFollowUp.objects.create(enrolment=exited, due_on=exited.exit_date),
         "action": ActionFactory(enrolment=enrolment),
         "session": SessionFactory(
-            organisation=enrolment.group.organisation,
-            groups=[enrolment.group],
-            leader=personas["workshop_leader"],
+            organisation=organisation, groups=[enrolment.group], leader=personas["workshop_leader"]
         ),
     }
+
+
+@pytest.fixture
+def world(personas, outsider):
+    return {**_world_of(personas), "outsider": outsider}
+
+
+@pytest.fixture
+def elsewhere(other_organisation, outsider):
+    """The same records in another organisation, with staff of its own in every role."""
+    from parcours.accounts.factories import UserFactory
+
+    staff = {
+        role: UserFactory(
+            organisation=other_organisation, username=f"{role}-elsewhere", **{role: True}
+        )
+        for role in ROLES
+        if role != "coordinator"
+    }
+    return _world_of({"coordinator": outsider, **staff})
 
 
 def _url(name, rule, world):
@@ -433,6 +449,21 @@ def test_other_organisation_gets_not_found(client, world, name):
     client.force_login(world["outsider"])
     fetch = client.post if rule.ok == 405 else client.get  # POST-only URLs are tried by POST
     assert fetch(_url(name, rule, world)).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.scoped))
+def test_no_role_reaches_another_organisations_records(client, world, elsewhere, name, role):
+    """Each of our roles, with the ids of another organisation's records in the URL: the
+    records are not found (or the role may not open such pages at all), never shown."""
+    rule = RULES[name]
+    client.force_login(world[role])
+    fetch = client.post if rule.ok == 405 else client.get  # POST-only URLs are tried by POST
+    status = fetch(_url(name, rule, elsewhere)).status_code
+    if role in rule.allowed and role not in rule.signed_in_status:
+        assert status == 404
+    else:
+        assert status in (403, 404)
 
 
 def test_user_without_organisation_is_refused(client, db):

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='participant',
             name='photo',
-            field=models.FileField(blank=True, editable=False, help_text='A portrait to recognise the person, kept while they consent to photos.', upload_to=parcours.participants.models.photo_path, verbose_name='photo'),
+            field=models.FileField(blank=True, db_default='', editable=False, help_text='A portrait to recognise the person, kept while they consent to photos.', upload_to=parcours.participants.models.photo_path, verbose_name='photo'),
         ),
     ]
