@@ -733,6 +733,9 @@ PARTICIPANT_FIELDS_IN_THE_EXPORT = {
     "referral_detail", "social_worker", "cpas_proof_kind", "cpas_proof_date", "created_at",
 }  # fmt: skip
 PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text"}  # bookkeeping, derived
+# Once anonymised (parcours.privacy), a file names nobody who could ask for it: the mark
+# of the anonymisation and its record are about the file, not about a person.
+PARTICIPANT_FIELDS_OF_ANONYMISED_FILES = {"anonymised_on"}
 
 
 def test_the_export_knows_every_part_of_the_file():
@@ -753,10 +756,13 @@ def test_the_export_knows_every_part_of_the_file():
         "participants.Intervention",
         "participants.LiteracyTest",
         "programme.Enrolment",
+        "privacy.ProcessedFile",  # see PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
     }, "Records about participants changed: update parcours/participants/export.py"
-    assert fields == PARTICIPANT_FIELDS_IN_THE_EXPORT | PARTICIPANT_FIELDS_LEFT_OUT, (
-        "The participant's fields changed: update parcours/participants/export.py"
-    )
+    assert fields == (
+        PARTICIPANT_FIELDS_IN_THE_EXPORT
+        | PARTICIPANT_FIELDS_LEFT_OUT
+        | PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
+    ), "The participant's fields changed: update parcours/participants/export.py"
     # The records of an enrolment, and those of its records, are part of the file too.
     enrolment_records = {
         model._meta.label
