@@ -9,8 +9,7 @@ from parcours.accounts.access import Capability, user_can
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants, is_expected
-from parcours.audit.models import AuditAction, AuditEvent
-from parcours.audit.services import create_record, update_record
+from parcours.audit.services import create_record, record_change, update_record
 
 
 def _check_markable(session, participant, status):
@@ -74,15 +73,7 @@ def attendance_correct(*, session, participant, status, reason, by) -> Attendanc
         raise ValidationError({"reason": _("Say why the mark is corrected.")})
     _check_markable(session, participant, status)
     attendance = _write_mark(session=session, participant=participant, status=status, by=by)
-    AuditEvent.objects.create(
-        organisation_id=session.organisation_id,
-        actor=by,
-        action=AuditAction.UPDATE,
-        record_type=attendance._meta.label_lower,
-        record_id=str(attendance.pk),
-        record_label=str(attendance)[:255],
-        changes={"reason": {"before": None, "after": reason}},
-    )
+    record_change(obj=attendance, by=by, changes={"reason": {"before": None, "after": reason}})
     return attendance
 
 

@@ -3,6 +3,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import User
+from parcours.audit.models import AuditPurpose
 
 
 def record_type_choices():
@@ -21,6 +22,12 @@ class AuditFilterForm(forms.Form):
     )
     record_type = forms.ChoiceField(label=_("Record type"), required=False)
     record_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        required=False,
+        choices=[("", _("Any purpose")), *AuditPurpose.choices],
+        help_text=_("Why a file was opened, exported or downloaded."),
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,4 +44,6 @@ class AuditFilterForm(forms.Form):
             events = events.about(data["record_type"], data["record_id"])
         elif data["record_id"]:
             events = events.filter(record_id=data["record_id"])
+        if data["purpose"]:
+            events = events.filter(purpose=data["purpose"])
         return events

@@ -3,16 +3,22 @@
 Domain services write records through ``create_record``, ``update_record`` and
 ``delete_record``: each validates, writes and records the audit row in one transaction,
 so a write without its trail cannot happen. ``record_opened`` notes that someone read a
-record (a participant's file).
+record, and why. ``record_change`` and ``record_event`` write a row the three above do not
+(a correction's reason, an import). Every row of the trail is written here: linked into
+the organisation's hash chain (``parcours.audit.chain``) and, when it concerns a
+participant, sealed with their key (``parcours.audit.sealing``), which ``forget_subject``
+destroys.
 """
 
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from parcours.accounts.models import Organisation
-from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit import chain, sealing
+from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose, SubjectKey
 
 # Never copied into the trail: secrets, and bookkeeping that changes on every sign-in.
 UNAUDITED_FIELDS = {"password", "last_login"}
@@ -45,15 +51,60 @@ def _organisation_id(obj) -> int:
     return obj.organisation_id
 
 
-def _record(*, obj, by, action, changes) -> AuditEvent:
-    return AuditEvent.objects.create(
-        organisation_id=_organisation_id(obj),
+# No savepoint: a failed audit write must undo the whole write it belongs to anyway.
+@transaction.atomic(savepoint=False)
+def _write(
+    *,
+    organisation_id,
+    by,
+    action,
+    record_type,
+    record_id,
+    label,
+    changes,
+    subject_id=None,
+    purpose="",
+) -> AuditEvent:
+    head = chain.lock_head(organisation_id)
+    event = AuditEvent(
+        organisation_id=organisation_id,
         actor=by,
         action=action,
+        purpose=purpose,
+        record_type=record_type,
+        record_id=str(record_id),
+        created_at=timezone.now(),
+        subject_id=subject_id,
+    )
+    if subject_id is None:
+        event.record_label, event.changes = label[:255], changes
+    else:
+        # In clear only what names no one: the kind of record and its number.
+        event.record_label, event.changes = f"{record_type} #{record_id}", {}
+        key = sealing.key_for_writing(organisation_id=organisation_id, participant_id=subject_id)
+        event.sealed = sealing.seal(
+            key,
+            label=label[:255],
+            changes=changes,
+            organisation_id=organisation_id,
+            subject_id=subject_id,
+            record_type=record_type,
+            record_id=event.record_id,
+        )
+    return chain.append(event, head)
+
+
+def _record(*, obj, by, action, changes, purpose="") -> AuditEvent:
+    return _write(
+        organisation_id=_organisation_id(obj),
+        by=by,
+        action=action,
         record_type=obj._meta.label_lower,
-        record_id=str(obj.pk),
-        record_label=str(obj)[:255],
+        record_id=obj.pk,
+        label=str(obj),
         changes=changes,
+        subject_id=sealing.subject_of(obj),
+        purpose=purpose,
     )
 
 
@@ -91,6 +142,49 @@ def delete_record(*, obj, by):
     obj.delete()
 
 
-def record_opened(*, obj, by) -> AuditEvent:
-    """Note that ``by`` opened the record (reads of personal files are traced)."""
-    return _record(obj=obj, by=by, action=AuditAction.VIEW, changes={})
+def record_opened(*, obj, by, purpose: AuditPurpose) -> AuditEvent:
+    """Note that ``by`` opened the record, and why: every read of a file, an export or a
+    download of personal data is traced. For a report of the whole organisation, ``obj``
+    is the organisation (or the closing record of the year it shows)."""
+    return _record(obj=obj, by=by, action=AuditAction.VIEW, changes={}, purpose=purpose)
+
+
+def record_change(*, obj, by, changes: dict) -> AuditEvent:
+    """Write an update row for ``obj`` with ``changes`` the model does not hold (the
+    reason given for a correction), sealed like any row about its participant."""
+    return _record(obj=obj, by=by, action=AuditAction.UPDATE, changes=changes)
+
+
+def record_event(
+    *, organisation, by, action: AuditAction, record_type: str, record_id, label: str, changes
+) -> AuditEvent:
+    """Write a row about something that is not one record (a whole workbook import). It
+    is about no participant in particular: keep names out of ``label`` and ``changes``."""
+    return _write(
+        organisation_id=organisation.pk,
+        by=by,
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        label=label,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def forget_subject(*, participant_id: int, organisation_id: int) -> None:
+    """Destroy the participant's audit key: every row about them becomes unreadable
+    ("erased") while the rows, and so the chain, stay as they are. Idempotent, and safe
+    before or after the anonymising writes of the same transaction: rows written about
+    the person once the key is gone are sealed with a key kept nowhere."""
+    # The chain head's lock orders this with the organisation's writers, which may be
+    # creating this person's key.
+    chain.lock_head(organisation_id)
+    SubjectKey.objects.filter(
+        organisation_id=organisation_id, participant_id=participant_id, erased_at=None
+    ).update(key=None, erased_at=timezone.now())
+    SubjectKey.objects.get_or_create(
+        organisation_id=organisation_id,
+        participant_id=participant_id,
+        defaults={"key": None, "erased_at": timezone.now()},
+    )

@@ -18,6 +18,7 @@ from parcours.accounts.access import (
     scoped,
     user_can,
 )
+from parcours.audit.models import AuditPurpose
 from parcours.audit.services import create_record, record_opened, update_record
 from parcours.funding.forms import (
     FunderForm,
@@ -317,7 +318,7 @@ def grant_pack_download(request, pk):
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     with translation.override(translation.get_language() or "fr"):
         content = grant_pack(grant)
-    record_opened(obj=grant, by=request.user)
+    record_opened(obj=grant, by=request.user, purpose=AuditPurpose.DOWNLOAD)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, pack_filename(grant))
     return response

@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.assessments.models import Action, Assessment, DomainRating
-from parcours.audit.services import create_record, update_record
+from parcours.audit.services import create_record, forget_subject, update_record
 from parcours.participants.models import (
     Consent,
     Intervention,
@@ -165,6 +165,9 @@ def _anonymise(ids: list[int], *, processing: Processing, by, erase: bool) -> No
     people = Participant.objects.filter(pk__in=ids).order_by("pk")
     for participant in people:
         create_record(obj=ProcessedFile(processing=processing, participant=participant), by=by)
+    # Last, so that no row about the person written above keeps a readable key.
+    for participant_id in ids:
+        forget_subject(participant_id=participant_id, organisation_id=processing.organisation_id)
     transaction.on_commit(_wipe_freed_space)
 
 

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.reporting import charts
 from parcours.reporting.closing import (
     close_year as close_year_service,
@@ -269,7 +271,15 @@ def _download(request, extension: str, content_type: str, write):
         return HttpResponse(
             _("The report asked for is not valid."), status=400, content_type="text/plain"
         )
-    content = write(_report(request, form))
+    the_report = _report(request, form)
+    content = write(the_report)
+    # The frozen figures of a closed year are its closing record's; live ones the
+    # organisation's.
+    record_opened(
+        obj=the_report.closing or request.user.organisation,
+        by=request.user,
+        purpose=AuditPurpose.DOWNLOAD,
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(form, extension)}"'
     return response
@@ -336,6 +346,8 @@ def people(request):
     else:
         rows = rows.order_by("last_name", "first_name", "pk")
     page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    # The people behind a count are read for the report: the row names the organisation.
+    record_opened(obj=request.user.organisation, by=request.user, purpose=AuditPurpose.REPORT)
     params = _params(form)
     return render(
         request,

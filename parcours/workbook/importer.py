@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.services import record_event
 from parcours.core.domains import Domain
 from parcours.participants.models import Participant
 from parcours.participants.niss import clean_niss
@@ -790,13 +791,13 @@ def _audit(organisation, *, by, file_name, counts) -> AuditEvent:
             "after": _("%(created)s created, %(updated)s changed, %(unchanged)s unchanged")
             % numbers,
         }
-    return AuditEvent.objects.create(
+    return record_event(
         organisation=organisation,
-        actor=by,
+        by=by,
         action=AuditAction.CREATE,
         record_type="workbook.import",
         record_id=timezone.now().strftime("%Y%m%d%H%M%S"),
-        record_label=(_("Workbook import: %(file)s") % {"file": file_name})[:255],
+        label=_("Workbook import: %(file)s") % {"file": file_name},
         changes=changes,
     )
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.workbook import jobs
 from parcours.workbook.enums import JobStatus
 from parcours.workbook.export import (
@@ -72,6 +74,7 @@ def export(request):
     last = period.cleaned_data.get("last") if request.GET else None
     organisation = request.user.organisation
     content = export_workbook(organisation, first=first, last=last)
+    record_opened(obj=organisation, by=request.user, purpose=AuditPurpose.EXPORT)
     return _download(content, export_file_name(organisation, first=first, last=last))
 
 

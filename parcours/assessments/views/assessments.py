@@ -31,6 +31,8 @@ from parcours.assessments.selectors import (
     journey_context,
     last_saved_by,
 )
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.programme.models import Enrolment
 
 
@@ -66,6 +68,7 @@ def assessment_edit(request, enrolment_pk, moment):
     actions = list(Action.objects.open().filter(enrolment=enrolment).order_by("due_date", "id"))
 
     if request.method != "POST":
+        record_opened(obj=enrolment, by=request.user, purpose=AuditPurpose.CONSULTATION)
         initial = (
             AssessmentForm.initial_from(assessment)
             if assessment

@@ -10,6 +10,8 @@ from parcours.accounts.access import Capability, get_object_for, requires
 from parcours.attendance.enums import Presence
 from parcours.attendance.forms import month_end, month_from
 from parcours.attendance.models import Attendance
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.programme.selectors import visible_groups
 
 LETTERS = {
@@ -84,6 +86,7 @@ def group_month(request, pk):
     first = _month(request)
     previous = (first.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     following = month_end(first) + datetime.timedelta(days=1)
+    record_opened(obj=group, by=request.user, purpose=AuditPurpose.CONSULTATION)
     context = {
         "group": group,
         "grid": month_grid(group, first),

@@ -17,6 +17,8 @@ from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants, visible_sessions
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 
 
 def _session_for(request, pk, capability=Capability.TAKE_ATTENDANCE):
@@ -103,6 +105,7 @@ def register(request, pk):
         if saved:
             messages.success(request, _("%(count)s mark(s) saved.") % {"count": saved})
         return redirect("attendance:register", pk=session.pk)
+    record_opened(obj=session, by=request.user, purpose=AuditPurpose.CONSULTATION)
     rows = register_rows(session)
     context = _row_context(request, session, None) | {
         "rows": rows,

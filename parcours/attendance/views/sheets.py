@@ -7,6 +7,8 @@ from parcours.accounts.access import Capability, get_object_for, requires
 from parcours.attendance.selectors import visible_sessions
 from parcours.attendance.views.grid import _month, group_for, month_grid
 from parcours.attendance.views.register import register_rows
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.core.pdf import render_pdf
 
 
@@ -31,6 +33,7 @@ def session_sheet(request, pk):
         "organisation": request.user.organisation,
     }
     content = render_pdf("attendance/sheet_session.html", context)
+    record_opened(obj=session, by=request.user, purpose=AuditPurpose.PRINTING)
     return _pdf_response(content, f"presences-{session.date:%Y-%m-%d}-{session.pk}.pdf")
 
 
@@ -44,4 +47,5 @@ def group_month_sheet(request, pk):
         "organisation": request.user.organisation,
     }
     content = render_pdf("attendance/sheet_month.html", context)
+    record_opened(obj=group, by=request.user, purpose=AuditPurpose.PRINTING)
     return _pdf_response(content, f"presences-{group.pk}-{first:%Y-%m}.pdf")

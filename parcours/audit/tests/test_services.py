@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
 from parcours.audit.services import create_record, delete_record, record_opened, update_record
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
@@ -29,8 +29,8 @@ def test_create_records_who_and_initial_values(organisation, social_worker):
     assert event.actor == social_worker
     assert event.organisation == organisation
     assert (event.record_type, event.record_id) == ("participants.participant", str(participant.pk))
-    assert event.changes["last_name"] == {"before": None, "after": "Diallo"}
-    assert event.changes["birth_date"] == {"before": None, "after": "1984-03-09"}
+    assert event.plain_changes["last_name"] == {"before": None, "after": "Diallo"}
+    assert event.plain_changes["birth_date"] == {"before": None, "after": "1984-03-09"}
 
 
 @pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_update_records_only_what_changed(organisation, social_worker):
 
     event = AuditEvent.objects.get()
     assert event.action == AuditAction.UPDATE
-    assert event.changes == {"last_name": {"before": "Diallo", "after": "Diallo-Barry"}}
+    assert event.plain_changes == {"last_name": {"before": "Diallo", "after": "Diallo-Barry"}}
 
 
 @pytest.mark.django_db
@@ -57,7 +57,9 @@ def test_update_compares_with_the_database_not_the_instance(organisation, social
 
     update_record(obj=participant, by=social_worker)
 
-    assert AuditEvent.objects.get().changes == {"last_name": {"before": "Diallo", "after": "Barry"}}
+    assert AuditEvent.objects.get().plain_changes == {
+        "last_name": {"before": "Diallo", "after": "Barry"}
+    }
 
 
 @pytest.mark.django_db
@@ -77,7 +79,7 @@ def test_delete_keeps_the_last_values(organisation, coordinator):
     event = AuditEvent.objects.get()
     assert event.action == AuditAction.DELETE
     assert event.record_id == str(pk)
-    assert event.changes["reference"] == {"before": "ER-9", "after": None}
+    assert event.plain_changes["reference"] == {"before": "ER-9", "after": None}
     assert not Participant.objects.filter(pk=pk).exists()
 
 
@@ -95,9 +97,14 @@ def test_invalid_record_writes_neither_record_nor_event(organisation, social_wor
 @pytest.mark.django_db
 def test_opening_a_record_is_traced(organisation, workshop_leader):
     participant = ParticipantFactory(organisation=organisation)
-    record_opened(obj=participant, by=workshop_leader)
+    record_opened(obj=participant, by=workshop_leader, purpose=AuditPurpose.CONSULTATION)
     event = AuditEvent.objects.get()
-    assert (event.action, event.actor, event.changes) == (AuditAction.VIEW, workshop_leader, {})
+    assert (event.action, event.actor, event.purpose, event.plain_changes) == (
+        AuditAction.VIEW,
+        workshop_leader,
+        AuditPurpose.CONSULTATION,
+        {},
+    )
 
 
 @pytest.mark.django_db
@@ -116,5 +123,5 @@ def test_passwords_never_reach_the_trail(organisation, coordinator):
         password="a-very-long-passphrase-2026",
     )
     event = AuditEvent.objects.get()
-    assert "password" not in event.changes
-    assert event.changes["role"]["after"] == "social_worker"
+    assert "password" not in event.plain_changes
+    assert event.plain_changes["role"]["after"] == "social_worker"

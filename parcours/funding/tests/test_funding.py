@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from parcours.attendance.models import Attendance
-from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
 from parcours.funding.pack import grant_pack, pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
@@ -226,7 +226,7 @@ def test_the_pack_download_is_audited(client, coordinator, organisation, pack_wo
     assert response["Content-Type"] == "application/zip"
     event = AuditEvent.objects.get(action=AuditAction.VIEW, record_type="funding.grant")
     assert event.record_id == str(grant.pk)
-    assert event.actor == coordinator
+    assert (event.actor, event.purpose) == (coordinator, AuditPurpose.DOWNLOAD)
 
 
 def test_the_grant_detail_shows_the_hours_and_refuses_too_much(client, coordinator, shared):

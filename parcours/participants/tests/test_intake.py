@@ -160,7 +160,7 @@ def test_profile_update_is_audited_with_what_changed(client, social_worker):
     participant.refresh_from_db()
     assert participant.french_level == "weak"
     event = AuditEvent.objects.get(action=AuditAction.UPDATE)
-    assert event.changes["french_level"] == {"before": "", "after": "weak"}
+    assert event.plain_changes["french_level"] == {"before": "", "after": "weak"}
 
 
 @pytest.mark.django_db

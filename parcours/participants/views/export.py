@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.participants.export import export_filename, participant_data, render_pdf
 from parcours.participants.selectors import visible_participants
@@ -35,7 +36,7 @@ def export_json(request, pk):
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
-    record_opened(obj=participant, by=request.user)
+    record_opened(obj=participant, by=request.user, purpose=AuditPurpose.RIGHT_OF_ACCESS)
     return _download(
         content.encode("utf-8"),
         content_type="application/json; charset=utf-8",
@@ -48,7 +49,7 @@ def export_pdf(request, pk):
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = render_pdf(participant, data, request=request)
-    record_opened(obj=participant, by=request.user)
+    record_opened(obj=participant, by=request.user, purpose=AuditPurpose.RIGHT_OF_ACCESS)
     return _download(
         content, content_type="application/pdf", filename=export_filename(participant, "pdf")
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.assessments.selectors import journey_context
 from parcours.attendance.selectors import attendance_rate
+from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.participants.file import participant_story
 from parcours.participants.selectors import visible_participants
@@ -19,7 +20,7 @@ def participant_detail(request, pk):
         capability=Capability.VIEW_PARTICIPANTS,
         pk=pk,
     )
-    record_opened(obj=participant, by=request.user)
+    record_opened(obj=participant, by=request.user, purpose=AuditPurpose.CONSULTATION)
     casework = user_can(request.user, Capability.VIEW_SOCIAL_DATA)
     story = participant_story(participant, with_social_data=casework)
     # The journey of the enrolment under way, or else of the latest one.

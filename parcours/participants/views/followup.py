@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
 from parcours.participants import services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
 from parcours.participants.selectors import participant_for
@@ -34,6 +36,8 @@ def intervention_update(request, pk, intervention_pk):
     participant = participant_for(request, pk)
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
     form = InterventionForm(request.POST or None, instance=intervention)
+    if request.method != "POST":
+        record_opened(obj=intervention, by=request.user, purpose=AuditPurpose.CONSULTATION)
     if request.method == "POST" and form.is_valid():
         services.intervention_update(intervention=intervention, by=request.user, **form.values())
         messages.success(request, _("The intervention has been saved."))

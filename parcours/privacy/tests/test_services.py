@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.sealing import open_events
 from parcours.participants.filters import search
 from parcours.participants.models import (
     Consent,
@@ -203,18 +204,29 @@ def test_the_audit_rows_say_who_processed_which_file_without_its_values(old_file
         organisation=old_file.organisation, inactive_before=D(2021, 3, 10), by=coordinator
     )
     events = list(AuditEvent.objects.filter(pk__gt=latest).order_by("pk"))
-    assert [(e.record_type, e.action, e.actor) for e in events] == [
-        ("privacy.processing", AuditAction.CREATE, coordinator),
-        ("privacy.processedfile", AuditAction.CREATE, coordinator),
+    assert [(e.record_type, e.action, e.actor, e.subject_id) for e in events] == [
+        ("privacy.processing", AuditAction.CREATE, coordinator, None),
+        ("privacy.processedfile", AuditAction.CREATE, coordinator, old_file.pk),
     ]
-    assert (
-        events[1].record_label
-        == f"Anonymisation au terme de la durée de conservation · ANON-{old_file.pk}"
-    )
-    written = repr([(e.record_label, e.changes) for e in events])
+    assert events[0].changes["file_count"] == {"before": None, "after": 1}
+    written = repr([(e.record_label, e.changes, e.sealed) for e in events])
     for value in [*secrets_of(1).values(), "REF-0001", "1980-05-17"]:
         assert value not in written
     assert ProcessedFile.objects.get(participant=old_file).processing == processing
+
+
+def test_what_the_trail_said_about_the_person_can_no_longer_be_read(old_file, coordinator):
+    about_them = AuditEvent.objects.filter(subject_id=old_file.pk)
+    before = list(about_them)
+    open_events(before)
+    assert any(secrets_of(1).last_name.upper() in e.plain_label for e in before)
+    anonymise_inactive(
+        organisation=old_file.organisation, inactive_before=D(2021, 3, 10), by=coordinator
+    )
+    after = list(about_them.all())
+    open_events(after)
+    assert len(after) == len(before) + 1  # the processed file's row
+    assert all(e.opened["erased"] for e in after)
 
 
 def test_a_file_is_never_processed_twice(old_file, coordinator):
