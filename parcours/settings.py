@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "parcours.reporting",
     "parcours.funding",
     "parcours.workbook",
+    "parcours.privacy",
     "parcours.synthetic",
 ]
 

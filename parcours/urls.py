@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/", include("parcours.reporting.urls")),
     path("funding/", include("parcours.funding.urls")),
     path("workbook/", include("parcours.workbook.urls")),
+    path("privacy/", include("parcours.privacy.urls")),
 ]

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     TAKE_ATTENDANCE = "take_attendance"
     MANAGE_ORGANISATION = "manage_organisation"
     VIEW_AUDIT = "view_audit"
+    MANAGE_RETENTION = "manage_retention"
 
 
 _EVERY_ROLE = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER, Role.VIEWER}
@@ -50,6 +51,8 @@ ROLES_WITH = {
     Capability.TAKE_ATTENDANCE: {Role.COORDINATOR, Role.WORKSHOP_LEADER},
     Capability.MANAGE_ORGANISATION: {Role.COORDINATOR},
     Capability.VIEW_AUDIT: {Role.COORDINATOR},
+    # Anonymising at the end of the retention period and erasing on request.
+    Capability.MANAGE_RETENTION: {Role.COORDINATOR},
 }
 
 

@@ -184,6 +184,16 @@ class Participant(OrganisationOwned, Versioned):
         help_text="Names, reference and number without accents, for searching.",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_on = models.DateField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the file is anonymised or erased (parcours.privacy): the person can no "
+            "longer be identified, the figures stay the same."
+        ),
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -219,6 +229,8 @@ class Participant(OrganisationOwned, Versioned):
         ]
 
     def __str__(self):
+        if self.anonymised_on:
+            return str(_("Anonymised file"))
         return f"{self.last_name.upper()} {self.first_name}"
 
     def age_on(self, day) -> int:

@@ -3,7 +3,9 @@
 from datetime import date
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, user_can
 from parcours.accounts.enums import Role
@@ -87,8 +89,14 @@ def consent_in_force(participant, purpose) -> bool:
 
 def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):
     """The participant ``pk`` as the user may reach it: 404 outside what they see, 403
-    for a role without ``capability``."""
-    return get_object_for(request, visible_participants(request.user), capability=capability, pk=pk)
+    for a role without ``capability``, and 403 for changing an anonymised file (nothing
+    may be written back into it)."""
+    participant = get_object_for(
+        request, visible_participants(request.user), capability=capability, pk=pk
+    )
+    if capability == Capability.MANAGE_PARTICIPANTS and participant.anonymised_on:
+        raise PermissionDenied(_("This file has been anonymised: it can no longer be changed."))
+    return participant
 
 
 def likely_duplicates(

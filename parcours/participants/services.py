@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
 from parcours.core.versions import claim_version
@@ -42,7 +43,9 @@ def participant_create(*, organisation, by, **fields) -> Participant:
 @transaction.atomic
 def participant_update(*, participant, by, version=None, **fields) -> Participant:
     """Save the changed ``fields`` if ``version`` is still the stored one (``StaleVersion``
-    otherwise, and nothing is written)."""
+    otherwise, and nothing is written). An anonymised file is never written back into."""
+    if participant.anonymised_on:
+        raise ValidationError(_("This file has been anonymised: it can no longer be changed."))
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.niss = _checked_niss(participant)

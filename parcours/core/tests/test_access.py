@@ -325,6 +325,10 @@ RULES = {
         kwargs=_import_job,
         scoped=True,
     ),  # POST only
+    # -- privacy: retention, anonymisation, erasure --
+    "privacy:queue": Rule(allowed=COORDINATOR),
+    "privacy:retention": Rule(allowed=COORDINATOR),
+    "privacy:erase": Rule(allowed=COORDINATOR, kwargs=_participant, scoped=True),
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),

@@ -719,6 +719,9 @@ PARTICIPANT_FIELDS_IN_THE_EXPORT = {
 # Bookkeeping, derived; the photo is a picture, not data of the JSON or the PDF (the
 # file's page hands it out).
 PARTICIPANT_FIELDS_LEFT_OUT = {"id", "organisation", "search_text", "photo", "version"}
+# Once anonymised (parcours.privacy), a file names nobody who could ask for it: the mark
+# of the anonymisation and its record are about the file, not about a person.
+PARTICIPANT_FIELDS_OF_ANONYMISED_FILES = {"anonymised_on"}
 
 
 def test_the_export_knows_every_part_of_the_file():
@@ -739,10 +742,13 @@ def test_the_export_knows_every_part_of_the_file():
         "participants.Intervention",
         "participants.LiteracyTest",
         "programme.Enrolment",
+        "privacy.ProcessedFile",  # see PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
     }, "Records about participants changed: update parcours/participants/export.py"
-    assert fields == PARTICIPANT_FIELDS_IN_THE_EXPORT | PARTICIPANT_FIELDS_LEFT_OUT, (
-        "The participant's fields changed: update parcours/participants/export.py"
-    )
+    assert fields == (
+        PARTICIPANT_FIELDS_IN_THE_EXPORT
+        | PARTICIPANT_FIELDS_LEFT_OUT
+        | PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
+    ), "The participant's fields changed: update parcours/participants/export.py"
     # The records of an enrolment, and those of its records, are part of the file too.
     enrolment_records = {
         model._meta.label

@@ -39,7 +39,9 @@ def test_intervention_with_its_domains_and_time(client, social_worker):
     ]
     events = AuditEvent.objects.filter(record_type="participants.intervention").order_by("pk")
     assert [event.action for event in events] == ["create", "update"]
-    assert events[1].plain_changes == {"domains": {"before": [], "after": ["administrative", "housing"]}}
+    assert events[1].plain_changes == {
+        "domains": {"before": [], "after": ["administrative", "housing"]}
+    }
 
 
 @pytest.mark.django_db

@@ -34,6 +34,8 @@ def participant_detail(request, pk):
             "participant": participant,
             "story": story,
             "casework": casework,
+            "can_erase": participant.anonymised_on is None
+            and user_can(request.user, Capability.MANAGE_RETENTION),
             "age": participant.age_on(timezone.localdate()),
             "journey": journey_context(enrolment) if casework and enrolment else None,
             "today": timezone.localdate(),

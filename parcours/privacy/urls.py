@@ -1,0 +1,11 @@
+from django.urls import path
+
+from parcours.privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("retention/", views.retention_settings, name="retention"),
+    path("files/<int:pk>/erase/", views.erase, name="erase"),
+]
