@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
-from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm
+from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm, model_values
 from parcours.participants.models import Participant
 from parcours.programme.enums import (
     OUTCOME_DETAILS,
@@ -320,7 +320,7 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
         return cleaned
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(VersionedForm, forms.ModelForm):
     """What became of the person six months after their exit."""
 
     class Meta:
@@ -355,7 +355,7 @@ class FollowUpForm(forms.ModelForm):
         return recorded_on
 
     def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return model_values(self)
 
 
 def add_service_error(form, error) -> None:

@@ -126,7 +126,7 @@ class ExitFollowUpQuerySet(models.QuerySet):
         return self.filter(recorded_on__isnull=True)
 
 
-class ExitFollowUp(models.Model):
+class ExitFollowUp(Versioned, models.Model):
     """What became of the person six months after an exit."""
 
     enrolment = models.OneToOneField(

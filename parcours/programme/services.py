@@ -138,7 +138,10 @@ def enrolment_extend(
 
 
 @transaction.atomic
-def follow_up_record(*, follow_up, situation, recorded_on, note, by) -> ExitFollowUp:
+def follow_up_record(*, follow_up, situation, recorded_on, note, by, version=None) -> ExitFollowUp:
+    """Record what became of the person, if ``version`` is still the stored one
+    (``StaleVersion`` otherwise: a colleague recorded it meanwhile, nothing is written)."""
+    claim_version(follow_up, version)
     return update_record(
         obj=follow_up,
         by=by,

@@ -162,3 +162,30 @@ def test_a_stale_consent_withdrawal_is_refused(client, social_worker):
     assert client.post(url, {"version": consent.version}).status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
+
+
+def test_a_stale_follow_up_is_refused(client, social_worker):
+    from parcours.programme.models import ExitFollowUp
+
+    exited = EnrolmentFactory(
+        group__organisation=social_worker.organisation,
+        start_date=D(2026, 1, 5),
+        exit_date=D(2026, 3, 27),
+        outcome="social_project",
+        outcome_detail="volunteering",
+    )
+    follow_up = ExitFollowUp.objects.create(enrolment=exited, due_on=D(2026, 9, 27))
+    client.force_login(social_worker)
+    url = reverse("programme:follow_up_record", args=[follow_up.pk])
+    data = _post_data(client, url, {"situation": "training", "recorded_on": "2026-10-01"})
+    ExitFollowUp.objects.filter(pk=follow_up.pk).update(version=F("version") + 1)
+
+    stale = client.post(url, data)
+
+    assert stale.status_code == 409
+    assert ExitFollowUp.objects.get(pk=follow_up.pk).situation == ""
+    form = stale.context["form"]
+    assert form["situation"].value() == "training"
+    fresh = client.post(url, {**data, "version": form["version"].value()})
+    assert fresh.status_code == 302
+    assert ExitFollowUp.objects.get(pk=follow_up.pk).situation == "training"

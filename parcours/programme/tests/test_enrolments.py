@@ -526,7 +526,12 @@ def test_follow_up_due_six_months_after_exit_is_recorded(signed_in, social_worke
 
     response = signed_in.post(
         follow_up_url(follow_up),
-        {"situation": "employment", "recorded_on": "2026-10-02", "note": "CDD de six mois."},
+        {
+            "situation": "employment",
+            "recorded_on": "2026-10-02",
+            "note": "CDD de six mois.",
+            "version": follow_up.version,
+        },
     )
 
     assert response.status_code == 302
@@ -558,7 +563,13 @@ def test_a_wrong_follow_up_is_refused(signed_in, group, data, field, message):
 
     response = signed_in.post(
         follow_up_url(follow_up),
-        {"situation": "not_reached", "recorded_on": "2026-10-02", "note": "", **data},
+        {
+            "situation": "not_reached",
+            "recorded_on": "2026-10-02",
+            "note": "",
+            "version": follow_up.version,
+            **data,
+        },
     )
 
     assert message in " ".join(response.context["form"].errors[field])
@@ -577,7 +588,8 @@ def test_another_organisation_s_follow_up_is_not_found(signed_in, other_organisa
     follow_up = ExitFollowUp.objects.create(enrolment=enrolment, due_on=datetime.date(2026, 9, 30))
 
     response = signed_in.post(
-        follow_up_url(follow_up), {"situation": "employment", "recorded_on": "2026-10-02"}
+        follow_up_url(follow_up),
+        {"situation": "employment", "recorded_on": "2026-10-02", "version": follow_up.version},
     )
 
     assert response.status_code == 404

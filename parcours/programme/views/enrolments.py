@@ -211,11 +211,15 @@ def follow_up_record(request, pk):
     )
     initial = {} if follow_up.recorded_on else {"recorded_on": timezone.localdate()}
     form = FollowUpForm(request.POST or None, instance=follow_up, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_record(follow_up=follow_up, by=request.user, **form.values())
         except ValidationError as error:
             add_service_error(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
         else:
             messages.success(
                 request,
@@ -232,4 +236,5 @@ def follow_up_record(request, pk):
             "detail_label": outcome_detail_label(enrolment.outcome_detail),
             "previous": previous,
         },
+        status=status,
     )
