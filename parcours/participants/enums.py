@@ -105,3 +105,30 @@ class Orientation(models.TextChoices):
     FLE = "fle", _("French as a foreign language (FLE)")
     LITERACY = "literacy", _("Literacy classes")
     NONE = "none", _("No language class")
+
+
+class LabourMarketStatus(models.TextChoices):
+    """The person's situation on entering, as the European Social Fund counts it."""
+
+    UNEMPLOYED = "unemployed", _("Unemployed (without a job, available and looking for one)")
+    INACTIVE = "inactive", _("Inactive (without a job and not looking for one)")
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    REFUSED = "refused", _("Does not wish to answer")
+
+
+class UnemploymentDuration(models.TextChoices):
+    """How long an unemployed person has been without a job, on entering."""
+
+    UP_TO_6_MONTHS = "up_to_6", _("6 months or less")
+    UP_TO_12_MONTHS = "up_to_12", _("More than 6 months, up to 12 months")
+    OVER_12_MONTHS = "over_12", _("More than 12 months")
+    REFUSED = "refused", _("Does not wish to answer")
+
+
+class Answer(models.TextChoices):
+    """A yes/no question the person may decline; a blank field is not asked yet."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    REFUSED = "refused", _("Does not wish to answer")

@@ -26,17 +26,20 @@ from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
     ISCED_LEVELS,
+    Answer,
     ConsentPurpose,
     CpasProofKind,
     FrenchLevel,
     Gender,
     InterventionKind,
+    LabourMarketStatus,
     LanguageCourse,
     LiteracyLevel,
     Orientation,
     QualificationLevel,
     Recognition,
     Referrer,
+    UnemploymentDuration,
 )
 from parcours.participants.models import Intervention, LiteracyTest
 from parcours.participants.niss import format_niss
@@ -45,6 +48,7 @@ from parcours.programme.enums import (
     ExitOutcome,
     FollowUpSituation,
     ProcessType,
+    YesNo,
 )
 from parcours.programme.models import Enrolment, ExitFollowUp
 
@@ -157,6 +161,7 @@ def _follow_up(enrolment):
     return {
         "due_on": follow_up.due_on,
         "situation": _choice(FollowUpSituation, follow_up.situation),
+        "better_situation": _choice(YesNo, follow_up.better_situation),
         "recorded_on": follow_up.recorded_on,
         "recorded_by": _name(follow_up.recorded_by),
         "note": follow_up.note,
@@ -173,6 +178,7 @@ def _enrolment(enrolment):
         "exit_date": enrolment.exit_date,
         "outcome": _choice(ExitOutcome, enrolment.outcome),
         "outcome_detail": _outcome_detail(enrolment),
+        "qualification_gained": _choice(YesNo, enrolment.qualification_gained),
         "assessments": [_assessment(assessment) for assessment in assessments],
         "actions": [_action(action, moments) for action in enrolment.actions.all()],
         "follow_up": _follow_up(enrolment),
@@ -244,6 +250,15 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
             "inactive_since": _inactive_since(participant),
             "french_level": _choice(FrenchLevel, participant.french_level),
             "language_course": _choice(LanguageCourse, participant.language_course),
+            "labour_market_status": _choice(LabourMarketStatus, participant.labour_market_status),
+            "unemployment_duration": _choice(
+                UnemploymentDuration, participant.unemployment_duration
+            ),
+            "housing_exclusion": _choice(Answer, participant.housing_exclusion),
+            "rural_area": _choice(Answer, participant.rural_area),
+            "disability": _choice(Answer, participant.disability),
+            "foreign_background": _choice(Answer, participant.foreign_background),
+            "minority": _choice(Answer, participant.minority),
         },
         "referral": {
             "referred_by": _choice(Referrer, participant.referred_by),

@@ -4,9 +4,11 @@ import factory
 
 from parcours.accounts.factories import OrganisationFactory
 from parcours.participants.enums import (
+    Answer,
     ConsentPurpose,
     Gender,
     InterventionKind,
+    LabourMarketStatus,
     LiteracyLevel,
     Orientation,
 )
@@ -28,6 +30,18 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda p: normalise(f"{p.last_name} {p.first_name} {p.reference}")
     )
+
+    class Params:
+        # Every question of the ESF+ indicators answered "no", inactive on entering; a
+        # test then sets the answers it is about.
+        esf_answered = factory.Trait(
+            labour_market_status=LabourMarketStatus.INACTIVE,
+            housing_exclusion=Answer.NO,
+            rural_area=Answer.NO,
+            disability=Answer.NO,
+            foreign_background=Answer.NO,
+            minority=Answer.NO,
+        )
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

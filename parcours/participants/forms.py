@@ -8,6 +8,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.core.domains import Domain
 from parcours.core.forms import ID_MAX, VersionedForm, model_values
+from parcours.participants.enums import LabourMarketStatus
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
 from parcours.participants.niss import clean_niss
 
@@ -39,6 +40,11 @@ class MonthOrDateField(forms.CharField):
 
 def _people_of(organisation, *roles):
     return User.objects.in_organisation(organisation).filter(is_active=True, role__in=roles)
+
+
+# Special categories of data (GDPR art. 9): the form is only for casework roles
+# (Capability.MANAGE_PARTICIPANTS), who may see them.
+SPECIAL_CATEGORIES = ["disability", "foreign_background", "minority"]
 
 
 class ParticipantForm(VersionedForm, forms.ModelForm):
@@ -88,6 +94,16 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             ],
         ),
         (
+            _("On entering (European Social Fund)"),
+            [
+                "labour_market_status",
+                "unemployment_duration",
+                "housing_exclusion",
+                "rural_area",
+                *SPECIAL_CATEGORIES,
+            ],
+        ),
+        (
             _("Follow-up"),
             [
                 "referred_by",
@@ -120,6 +136,11 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             "never_worked",
             "french_level",
             "language_course",
+            "labour_market_status",
+            "unemployment_duration",
+            "housing_exclusion",
+            "rural_area",
+            *SPECIAL_CATEGORIES,
             "referred_by",
             "referral_detail",
             "social_worker",
@@ -179,6 +200,13 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             self.add_error("inactive_since", _("This date cannot be in the future."))
         if cleaned.get("never_worked") and cleaned["inactive_since"]:
             self.add_error("inactive_since", _("A person who never worked has no end of last job."))
+        if cleaned.get("unemployment_duration") and (
+            cleaned.get("labour_market_status") != LabourMarketStatus.UNEMPLOYED
+        ):
+            self.add_error(
+                "unemployment_duration",
+                _("The time without a job is only asked of an unemployed person."),
+            )
         if cleaned.get("cpas_proof_kind") and not cleaned.get("cpas_proof_date"):
             self.add_error("cpas_proof_date", _("Give the date of the proof of CPAS support."))
         return cleaned

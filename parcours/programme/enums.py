@@ -71,3 +71,8 @@ PROCESS_RHYTHMS = {
         rhythm=_("8 or 9 workshops a week for 12 months, alongside FLE or literacy classes"),
     ),
 }
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")

@@ -15,6 +15,7 @@ from parcours.programme.enums import (
     PROCESS_RHYTHMS,
     ExitOutcome,
     ProcessType,
+    YesNo,
 )
 from parcours.programme.models import ExitFollowUp, Group
 from parcours.programme.services import add_months
@@ -236,6 +237,15 @@ class EnrolmentExitForm(VersionedForm, forms.Form):
             "Choose under the outcome chosen above: why the person left, or their project."
         ),
     )
+    qualification_gained = forms.ChoiceField(
+        label=_("Qualification gained"),
+        choices=[BLANK_CHOICE, *YesNo.choices],
+        required=False,
+        help_text=_(
+            "A certificate or diploma the person obtained through the programme (European "
+            "Social Fund indicator). Leave blank when not known."
+        ),
+    )
 
     def __init__(self, *args, enrolment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -325,7 +335,7 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = ExitFollowUp
-        fields = ["situation", "recorded_on", "note"]
+        fields = ["situation", "better_situation", "recorded_on", "note"]
         widgets = {
             "recorded_on": DATE_INPUT,
             "note": forms.Textarea(attrs={"rows": 4}),

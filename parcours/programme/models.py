@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned, Versioned
-from parcours.programme.enums import ExitOutcome, FollowUpSituation, ProcessType
+from parcours.programme.enums import ExitOutcome, FollowUpSituation, ProcessType, YesNo
 
 
 class GroupQuerySet(models.QuerySet):
@@ -83,6 +83,13 @@ class Enrolment(Versioned):
         blank=True,
         help_text=_("The dropout reason, or the kind of project."),
     )
+    qualification_gained = models.CharField(
+        _("qualification gained"),
+        max_length=3,
+        choices=YesNo.choices,
+        blank=True, default="", db_default="",
+        help_text=_("A certificate or diploma obtained through the programme, upon leaving."),
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -138,6 +145,16 @@ class ExitFollowUp(Versioned, models.Model):
     due_on = models.DateField(_("due on"), db_index=True)
     situation = models.CharField(
         _("situation found"), max_length=20, choices=FollowUpSituation.choices, blank=True
+    )
+    better_situation = models.CharField(
+        _("better job"),
+        max_length=3,
+        choices=YesNo.choices,
+        blank=True, default="", db_default="",
+        help_text=_(
+            "For a person employed on entering: a stable job instead of a precarious one, "
+            "full time instead of part time, a more skilled job or a promotion."
+        ),
     )
     recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
     recorded_by = models.ForeignKey(

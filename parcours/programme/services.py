@@ -95,7 +95,9 @@ def _check_outcome(outcome: str, detail: str) -> None:
 
 
 @transaction.atomic
-def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by, version=None) -> Enrolment:
+def enrolment_exit(
+    *, enrolment, exit_date, outcome, detail="", qualification_gained="", by, version=None
+) -> Enrolment:
     """Close the enrolment with its outcome; the follow-up six months later becomes due."""
     if enrolment.exit_date is not None:
         raise ValidationError(_("This enrolment is already closed."))
@@ -103,7 +105,14 @@ def enrolment_exit(*, enrolment, exit_date, outcome, detail="", by, version=None
         raise ValidationError(_("An extension goes on in another group: use the extension."))
     _check_outcome(outcome, detail)
     claim_version(enrolment, version)
-    update_record(obj=enrolment, by=by, exit_date=exit_date, outcome=outcome, outcome_detail=detail)
+    update_record(
+        obj=enrolment,
+        by=by,
+        exit_date=exit_date,
+        outcome=outcome,
+        outcome_detail=detail,
+        qualification_gained=qualification_gained,
+    )
     create_record(
         obj=ExitFollowUp(enrolment=enrolment, due_on=add_months(exit_date, FOLLOW_UP_AFTER_MONTHS)),
         by=by,
@@ -138,7 +147,9 @@ def enrolment_extend(
 
 
 @transaction.atomic
-def follow_up_record(*, follow_up, situation, recorded_on, note, by, version=None) -> ExitFollowUp:
+def follow_up_record(
+    *, follow_up, situation, recorded_on, note, by, better_situation="", version=None
+) -> ExitFollowUp:
     """Record what became of the person, if ``version`` is still the stored one
     (``StaleVersion`` otherwise: a colleague recorded it meanwhile, nothing is written)."""
     claim_version(follow_up, version)
@@ -146,6 +157,7 @@ def follow_up_record(*, follow_up, situation, recorded_on, note, by, version=Non
         obj=follow_up,
         by=by,
         situation=situation,
+        better_situation=better_situation,
         recorded_on=recorded_on,
         recorded_by=by,
         note=note,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import IdChoiceField
-from parcours.funding.models import Funder
+from parcours.funding.models import Funder, Grant
 from parcours.programme.enums import ProcessType
 from parcours.programme.models import Group
 from parcours.reporting.scope import Scope
@@ -13,8 +13,8 @@ FIRST_YEAR = 2000
 
 
 class ReportForm(forms.Form):
-    """What a report shows: a year, as of a date, narrowed to a process type, a group or
-    a funder of the user's organisation (another organisation's ids are not valid
+    """What a report shows: a year, as of a date, narrowed to a process type, a group, a
+    funder or a grant of the user's organisation (another organisation's ids are not valid
     choices)."""
 
     year = forms.IntegerField(
@@ -49,6 +49,13 @@ class ReportForm(forms.Form):
         empty_label=_("All funders"),
         help_text=_("Only what is charged to this funder's grants."),
     )
+    grant = IdChoiceField(
+        label=_("Grant"),
+        required=False,
+        queryset=Grant.objects.none(),
+        empty_label=_("All grants"),
+        help_text=_("Only what is charged to this grant; shows the ESF+ indicators."),
+    )
 
     def __init__(self, *args, organisation, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +65,9 @@ class ReportForm(forms.Form):
             "-start_date", "name"
         )
         self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
+        self.fields["grant"].queryset = Grant.objects.filter(
+            organisation=organisation
+        ).select_related("funder")
 
     def clean_year(self):
         year = self.cleaned_data["year"]
@@ -78,6 +88,7 @@ class ReportForm(forms.Form):
             process_type=data.get("process_type") or "",
             group=data.get("group"),
             funder=data.get("funder"),
+            grant=data.get("grant"),
         )
 
     def effective_as_of(self) -> datetime.date:

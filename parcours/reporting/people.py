@@ -11,6 +11,8 @@ from parcours.core.domains import Domain
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
+from parcours.reporting.esf import drilldown_titles as esf_drilldown_titles
+from parcours.reporting.esf import esf_people
 from parcours.reporting.figures import (
     DOMAINS,
     Period,
@@ -67,6 +69,8 @@ def drilldown_keys() -> dict[str, Drilldown]:
         for change, label in CHANGE_LABELS.items():
             key = f"{change}:{domain.value}"
             keys[key] = Drilldown(key, f"{domain.label}: {label}", True)
+    for key, title in esf_drilldown_titles().items():
+        keys[key] = Drilldown(key, title, False)
     return keys
 
 
@@ -103,6 +107,8 @@ def people_behind(organisation, key: str, period: Period, scope):
     improvement) behind the count ``key``; ``None`` when the key names no count."""
     if key == "participants":
         return characterised_participants(organisation, period, scope)
+    if key.startswith("esf:"):
+        return esf_people(organisation, key, period, scope)
     if key in CHARACTERISTIC_LABELS:
         condition = characteristic_conditions(period)[key]
         return characterised_participants(organisation, period, scope).filter(condition)

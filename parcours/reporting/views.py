@@ -37,6 +37,13 @@ from parcours.reporting.closing import (
 from parcours.reporting.closing import (
     reopen_year as reopen_year_service,
 )
+from parcours.reporting.esf_files import (
+    EsfReport,
+    esf_report,
+    esf_table,
+    participants_csv,
+    participants_xlsx,
+)
 from parcours.reporting.exports import report_csv, report_xlsx
 from parcours.reporting.figures import Period
 from parcours.reporting.forms import ReopenForm, ReportForm
@@ -223,6 +230,12 @@ def report(request):
         changes = _changes(the_report, live)
     today = timezone.localdate()
     query = urlencode(params)
+    if form.cleaned_data.get("grant"):
+        the_esf = _esf(request, form)
+        context["esf_table"] = _display_table(
+            esf_table(the_esf), people_url=people_url, params=params
+        )
+        context["esf_downloads"] = _esf_downloads(query, with_participants=can_drill)
     context.update(
         {
             "year": year,
@@ -255,6 +268,81 @@ def report(request):
         }
     )
     return render(request, "reporting/report.html", context)
+
+
+# -- The ESF+ common indicators -----------------------------------------------------------------
+
+
+def _esf(request, form: ReportForm) -> EsfReport:
+    """The indicators of the year as of the report's date, in the report's scope; the
+    special categories only for the roles that see social data."""
+    year = form.cleaned_data["year"]
+    report = esf_report(
+        request.user.organisation, Period.of_year(year, form.effective_as_of()), form.scope()
+    )
+    if user_can(request.user, Capability.VIEW_SOCIAL_DATA):
+        return report
+    return report.without_special_categories()
+
+
+def _esf_downloads(query: str, *, with_participants: bool) -> list:
+    names = [("reporting:esf_pdf", "PDF"), ("reporting:esf_xlsx", "XLSX")]
+    if with_participants:
+        names += [
+            ("reporting:esf_participants_xlsx", _("Participants (XLSX)")),
+            ("reporting:esf_participants_csv", _("Participants (CSV)")),
+        ]
+    return [(label, f"{reverse(name)}?{query}") for name, label in names]
+
+
+def _esf_download(request, extension: str, content_type: str, write):
+    form = _report_form(request)
+    if not form.is_valid() or not form.cleaned_data.get("grant"):
+        return HttpResponse(
+            _("Choose a grant of the organisation for its ESF+ indicators."),
+            status=400,
+            content_type="text/plain",
+        )
+    content = write(request, form)
+    record_opened(obj=form.cleaned_data["grant"], by=request.user, purpose=AuditPurpose.DOWNLOAD)
+    grant = slugify(form.cleaned_data["grant"].name)[:60]
+    filename = f"fse-{form.cleaned_data['year']}-{grant}.{extension}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@requires(Capability.VIEW_FIGURES)
+def esf_xlsx_view(request):
+    return _esf_download(request, "xlsx", XLSX_TYPE, lambda r, f: _esf(r, f).as_xlsx())
+
+
+@requires(Capability.VIEW_FIGURES)
+def esf_pdf_view(request):
+    return _esf_download(request, "pdf", "application/pdf", lambda r, f: _esf(r, f).as_pdf())
+
+
+def _participant_file(write):
+    def content(request, form):
+        year = form.cleaned_data["year"]
+        return write(form.cleaned_data["grant"], Period.of_year(year, form.effective_as_of()))
+
+    return content
+
+
+@requires(Capability.VIEW_SOCIAL_DATA)
+def esf_participants_xlsx_view(request):
+    return _esf_download(request, "xlsx", XLSX_TYPE, _participant_file(participants_xlsx))
+
+
+@requires(Capability.VIEW_SOCIAL_DATA)
+def esf_participants_csv_view(request):
+    return _esf_download(
+        request, "csv", "text/csv; charset=utf-8", _participant_file(participants_csv)
+    )
 
 
 # -- Downloads ----------------------------------------------------------------------------------

@@ -150,6 +150,7 @@ def export_workbook(
                 inactive,
                 _or_none(p[13]),
                 _or_none(p[14]),
+                *(_or_none(value) for value in p[15:]),
             ]
         )
 
@@ -160,7 +161,7 @@ def export_workbook(
         out.append(row)
 
     out = _Writer(book, "enrolments")
-    for ref, group, start, exit_date, outcome, detail in enrolments.order_by(
+    for ref, group, start, exit_date, outcome, detail, qualification in enrolments.order_by(
         "participant__reference", "start_date", "group__name"
     ).values_list(
         "participant__reference",
@@ -169,8 +170,19 @@ def export_workbook(
         "exit_date",
         "outcome",
         "outcome_detail",
+        "qualification_gained",
     ):
-        out.append([ref, group, start, exit_date, _or_none(outcome), _or_none(detail)])
+        out.append(
+            [
+                ref,
+                group,
+                start,
+                exit_date,
+                _or_none(outcome),
+                _or_none(detail),
+                _or_none(qualification),
+            ]
+        )
 
     out = _Writer(book, "assessments")
     ratings = defaultdict(dict)

@@ -8,13 +8,16 @@ from parcours.assessments.enums import Moment
 from parcours.attendance.enums import Presence
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
+    Answer,
     FrenchLevel,
     Gender,
+    LabourMarketStatus,
     LanguageCourse,
     QualificationLevel,
     Recognition,
+    UnemploymentDuration,
 )
-from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType
+from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType, YesNo
 from parcours.workshops.enums import Axis, ProviderKind
 
 # The sheet of the empty template that explains the codes: the importer skips it.
@@ -52,6 +55,14 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("inactive_since", "month_or_date"),
         Column("french_level", "code", codes=_codes(FrenchLevel)),
         Column("language_course", "code", codes=_codes(LanguageCourse)),
+        # On entering, for the ESF+ indicators; a workbook without them keeps what is stored.
+        Column("labour_market_status", "code", codes=_codes(LabourMarketStatus)),
+        Column("unemployment_duration", "code", codes=_codes(UnemploymentDuration)),
+        Column("housing_exclusion", "code", codes=_codes(Answer)),
+        Column("rural_area", "code", codes=_codes(Answer)),
+        Column("disability", "code", codes=_codes(Answer)),
+        Column("foreign_background", "code", codes=_codes(Answer)),
+        Column("minority", "code", codes=_codes(Answer)),
     ),
     "groups": (
         Column("name", "text", required=True, max_length=100),
@@ -72,6 +83,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
                 code for details in OUTCOME_DETAILS.values() if details for code in details.values
             ),
         ),
+        Column("qualification_gained", "code", codes=_codes(YesNo)),
     ),
     "assessments": (
         Column("participant", "text", required=True, max_length=40),
@@ -139,6 +151,22 @@ CODE_EXPLANATIONS_FR: list[tuple[str, str, str, str]] = [
     ("enrolments", "outcome", "extension", "prolongation dans un autre groupe"),
     ("enrolments", "outcome", "social_project", "projet d'insertion sociale"),
     ("enrolments", "outcome", "professional_project", "projet d'insertion professionnelle"),
+    ("participants", "labour_market_status", "unemployed", "chômeur (sans emploi, en recherche)"),
+    ("participants", "labour_market_status", "inactive", "inactif (sans emploi, sans recherche)"),
+    ("participants", "labour_market_status", "employed", "salarié"),
+    ("participants", "labour_market_status", "self_employed", "indépendant"),
+    ("participants", "labour_market_status", "refused", "ne souhaite pas répondre"),
+    ("participants", "unemployment_duration", "up_to_6", "6 mois ou moins"),
+    ("participants", "unemployment_duration", "up_to_12", "plus de 6 mois, jusqu'à 12 mois"),
+    ("participants", "unemployment_duration", "over_12", "plus de 12 mois"),
+    ("participants", "unemployment_duration", "refused", "ne souhaite pas répondre"),
+    (
+        "participants",
+        "housing_exclusion, rural_area, disability, foreign_background, minority",
+        "yes, no, refused",
+        "oui, non, ne souhaite pas répondre",
+    ),
+    ("enrolments", "qualification_gained", "yes, no", "qualification obtenue à la sortie"),
     ("enrolments", "outcome_detail (dropout)", "health", "santé"),
     ("enrolments", "outcome_detail (dropout)", "moving", "déménagement"),
     ("enrolments", "outcome_detail (dropout)", "other", "autre raison"),

@@ -69,6 +69,13 @@ PARTICIPANT_FIELDS = (
     "inactive_since_month_only",
     "french_level",
     "language_course",
+    "labour_market_status",
+    "unemployment_duration",
+    "housing_exclusion",
+    "rural_area",
+    "disability",
+    "foreign_background",
+    "minority",
 )
 SESSION_FIELDS = ("provider_kind", "provider", "end_time", "cancelled", "cancel_reason")
 
@@ -378,11 +385,14 @@ class _Planner:
                 values["outcome_detail"] = v.get("outcome_detail") or ""
                 if not self._check_exit(row.number, values):
                     continue
+            if "qualification_gained" in columns:
+                values["qualification_gained"] = v.get("qualification_gained") or ""
             before = existing.get(key)
             if before is None:
                 values.setdefault("exit_date", None)
                 values.setdefault("outcome", "")
                 values.setdefault("outcome_detail", "")
+                values.setdefault("qualification_gained", "")
                 self.plan.enrolments_new.append((ref, group, values))
                 self.plan.count("enrolments", "created")
                 continue

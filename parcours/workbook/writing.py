@@ -15,7 +15,7 @@ from parcours.workshops.models import Provider, Session, Workshop
 
 BATCH = 2000
 GROUP_FIELDS = ("process_type", "start_date", "end_date")
-ENROLMENT_FIELDS = ("start_date", "exit_date", "outcome", "outcome_detail")
+ENROLMENT_FIELDS = ("start_date", "exit_date", "outcome", "outcome_detail", "qualification_gained")
 
 
 def write_plan(plan, organisation, *, author) -> None:

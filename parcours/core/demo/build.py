@@ -20,6 +20,7 @@ from parcours.attendance.enums import Presence
 from parcours.attendance.selectors import expected_participants
 from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
+from parcours.core.demo import esf as demo_esf
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
@@ -303,6 +304,7 @@ def _create_participants(organisation, staff, rng: random.Random, *, today: date
                 social_worker=workers[number % 2],
                 cpas_proof_kind=CpasProofKind.INTEGRATION_INCOME,
                 cpas_proof_date=today - timedelta(days=rng.randint(30, 700)),
+                **demo_esf.entry_answers(number, born_abroad=born_abroad),
             )
         )
     return participants
@@ -369,6 +371,7 @@ def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
             exit_date=dropout_date,
             outcome=outcome,
             detail=rng.choice(list(DropoutReason)),
+            qualification_gained=demo_esf.qualification_gained(enrolment.pk, outcome),
             by=author,
         )
         _record_follow_up(enrolment, rng, today=today)
@@ -396,6 +399,7 @@ def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
         exit_date=group.end_date,
         outcome=outcome,
         detail=rng.choice(OUTCOME_DETAILS[outcome]),
+        qualification_gained=demo_esf.qualification_gained(enrolment.pk, outcome),
         by=author,
     )
     _record_follow_up(enrolment, rng, today=today)

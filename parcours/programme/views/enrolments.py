@@ -109,6 +109,7 @@ def enrolment_exit(request, pk):
                 exit_date=data["exit_date"],
                 outcome=data["outcome"],
                 detail=data["outcome_detail"],
+                qualification_gained=data["qualification_gained"],
                 by=request.user,
                 version=data["version"],
             )

@@ -13,6 +13,7 @@ from parcours.assessments.models import DomainRating
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
+from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_figures
 from parcours.workbook.export import export_workbook, template_workbook
@@ -47,6 +48,13 @@ def programme(organisation, coordinator):
         qualification_recognised="pending",
         french_level="good",
         language_course="none",
+        labour_market_status="unemployed",
+        unemployment_duration="over_12",
+        housing_exclusion="refused",
+        rural_area="no",
+        disability="yes",
+        foreign_background="no",
+        minority="refused",
     )
     enrolment = EnrolmentFactory(
         participant=person,
@@ -55,6 +63,7 @@ def programme(organisation, coordinator):
         exit_date=datetime.date(2024, 6, 28),
         outcome="social_project",
         outcome_detail="volunteering",
+        qualification_gained="yes",
     )
     for moment, day, rating in (
         ("entry", datetime.date(2023, 9, 11), 2),
@@ -170,3 +179,35 @@ def test_an_import_updates_what_changed(organisation, coordinator):
         "attendance": 1,
     }
     assert read_back(export_workbook(organisation))["participants"][1][2] == "Aminata"
+
+
+def test_a_workbook_without_the_esf_columns_still_imports_and_keeps_them(
+    organisation, coordinator
+):
+    """A workbook of the format's first version has no ESF+ columns: it imports, and the
+    answers already recorded stay as they are."""
+    old_participants = [c.name for c in SHEETS["participants"]][:14]
+    old_enrolments = [c.name for c in SHEETS["enrolments"]][:6]
+    assert "labour_market_status" not in old_participants
+    assert "qualification_gained" not in old_enrolments
+    person = ParticipantFactory(
+        organisation=organisation, reference="P-001", disability="yes", minority="refused"
+    )
+    group = GroupFactory(organisation=organisation, name="Remobilisation 2024-A")
+    EnrolmentFactory(participant=person, group=group, qualification_gained="yes")
+    sheets = sample_sheets()
+    content = workbook_bytes(
+        {
+            "participants": [row[:14] for row in sheets["participants"]],
+            "groups": sheets["groups"],
+            "enrolments": [row[:6] for row in sheets["enrolments"]],
+        },
+        headers={"participants": old_participants, "enrolments": old_enrolments},
+    )
+    result = import_workbook(content, organisation=organisation, by=coordinator)
+    assert result.counts["participants"]["updated"] == 1
+    person.refresh_from_db()
+    assert (person.disability, person.minority) == ("yes", "refused")
+    assert person.enrolments.get(group=group).qualification_gained == "yes"
+    newcomer = Participant.objects.get(organisation=organisation, reference="P-002")
+    assert (newcomer.labour_market_status, newcomer.disability) == ("", "")
