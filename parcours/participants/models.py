@@ -152,38 +152,61 @@ class Participant(OrganisationOwned, Versioned):
         _("situation on the labour market"),
         max_length=20,
         choices=LabourMarketStatus.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
         help_text=_("On entering the programme."),
     )
     unemployment_duration = models.CharField(
         _("time without a job"),
         max_length=10,
         choices=UnemploymentDuration.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
         help_text=_("For an unemployed person, on entering the programme."),
     )
     housing_exclusion = models.CharField(
         _("homeless or excluded from housing"),
         max_length=10,
         choices=Answer.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
     )
     rural_area = models.CharField(
-        _("lives in a rural area"), max_length=10, choices=Answer.choices, blank=True, default="", db_default=""
+        _("lives in a rural area"),
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     # Special categories of data (GDPR art. 9): only casework roles see them.
     disability = models.CharField(
-        _("disability"), max_length=10, choices=Answer.choices, blank=True, default="", db_default=""
+        _("disability"),
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     foreign_background = models.CharField(
         _("foreign background"),
         max_length=10,
         choices=Answer.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
         help_text=_("Born abroad, or a parent born abroad."),
     )
     minority = models.CharField(
-        _("minority (including Roma)"), max_length=10, choices=Answer.choices, blank=True, default="", db_default=""
+        _("minority (including Roma)"),
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
 
     referred_by = models.CharField(

@@ -87,7 +87,9 @@ class Enrolment(Versioned):
         _("qualification gained"),
         max_length=3,
         choices=YesNo.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
         help_text=_("A certificate or diploma obtained through the programme, upon leaving."),
     )
 
@@ -150,7 +152,9 @@ class ExitFollowUp(Versioned, models.Model):
         _("better job"),
         max_length=3,
         choices=YesNo.choices,
-        blank=True, default="", db_default="",
+        blank=True,
+        default="",
+        db_default="",
         help_text=_(
             "For a person employed on entering: a stable job instead of a precarious one, "
             "full time instead of part time, a more skilled job or a promotion."

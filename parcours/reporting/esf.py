@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy
+
 from parcours.participants.enums import (
     ISCED_LEVELS,
     Answer,
@@ -98,7 +99,9 @@ INDICATORS = [
     Indicator("EECO12", gettext_lazy("Participants with disabilities")),
     Indicator("EECO13", gettext_lazy("Third-country nationals")),
     Indicator("EECO14", gettext_lazy("Participants with a foreign background")),
-    Indicator("EECO15", gettext_lazy("Minorities (including marginalised communities such as Roma)")),
+    Indicator(
+        "EECO15", gettext_lazy("Minorities (including marginalised communities such as Roma)")
+    ),
     Indicator("EECO16", gettext_lazy("Homeless or affected by housing exclusion")),
     Indicator("EECO17", gettext_lazy("Participants from rural areas")),
     Indicator("EECR01", gettext_lazy("Participants engaged in job searching upon leaving"), True),
@@ -212,9 +215,7 @@ def leaving_exits(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
 
 def result_conditions(period: Period) -> dict:
     """Each result indicator's condition on ``leaving_exits`` (an enrolment)."""
-    followed_up = Q(
-        follow_up__recorded_on__isnull=False, follow_up__recorded_on__lte=period.as_of
-    )
+    followed_up = Q(follow_up__recorded_on__isnull=False, follow_up__recorded_on__lte=period.as_of)
     professional = Q(outcome=ExitOutcome.PROFESSIONAL_PROJECT)
     return {
         "EECR01": professional & Q(outcome_detail=ProfessionalProject.JOB_SEARCH),

@@ -74,8 +74,7 @@ class EsfReport:
     def rows(self) -> list[dict]:
         """The table as rows: code, label, then the breakdown (screen, XLSX and PDF)."""
         return [
-            {"code": code, "label": str(LABELS[code]), **self.figures[code]}
-            for code in self.codes
+            {"code": code, "label": str(LABELS[code]), **self.figures[code]} for code in self.codes
         ]
 
     def heading(self) -> list[str]:
@@ -105,9 +104,7 @@ class EsfReport:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in self.rows():
-            sheet.append(
-                xlsx_row(sheet, [row["code"], row["label"], *(row[p] for p in BREAKDOWN)])
-            )
+            sheet.append(xlsx_row(sheet, [row["code"], row["label"], *(row[p] for p in BREAKDOWN)]))
         sheet.column_dimensions["A"].width = 10
         sheet.column_dimensions["B"].width = 70
         for letter in "CDEF":
@@ -176,6 +173,7 @@ def esf_builder(organisation, year: int, grant=None) -> EsfReport:
     the whole organisation or one of its grants."""
     scope = Scope(grant=grant) if grant else WHOLE_PROGRAMME
     return esf_report(organisation, Period.of_year(year, timezone.localdate()), scope)
+
 
 def esf_table(report: EsfReport) -> Table:
     """The indicators as a table of the report page, each cell with its drill-down."""

@@ -47,9 +47,11 @@ YEAR = 2024
 PERIOD = Period.of_year(YEAR, D(2025, 6, 30))
 REPORT = reverse("reporting:report")
 ZERO = {"total": 0, "women": 0, "men": 0, "non_binary": 0}
+GROUP_START, GROUP_END = D(YEAR, 3, 4), D(YEAR, 12, 20)
+EXIT = D(YEAR, 11, 29)
 
 
-def _group(organisation, start=D(YEAR, 3, 4), end=D(YEAR, 12, 20)):
+def _group(organisation, start=GROUP_START, end=GROUP_END):
     return GroupFactory(organisation=organisation, start_date=start, end_date=end)
 
 
@@ -59,7 +61,9 @@ def _person(organisation, **fields):
 
 def _enter(group, participant=None, start=None, **fields):
     participant = participant or _person(group.organisation, **fields)
-    return EnrolmentFactory(group=group, participant=participant, start_date=start or group.start_date)
+    return EnrolmentFactory(
+        group=group, participant=participant, start_date=start or group.start_date
+    )
 
 
 def _leave(
@@ -67,7 +71,7 @@ def _leave(
     outcome,
     detail="",
     *,
-    exit_date=D(YEAR, 11, 29),
+    exit_date=EXIT,
     participant=None,
     qualification_gained="",
     **fields,
@@ -150,14 +154,30 @@ def test_labour_market_status_and_long_term_unemployment(organisation):
     group = _group(organisation, D(YEAR, 5, 1))
     unemployed = LabourMarketStatus.UNEMPLOYED
     adult, young = D(YEAR - 40, 1, 1), D(YEAR - 23, 1, 1)
-    _enter(group, labour_market_status=unemployed, birth_date=adult,
-           unemployment_duration=UnemploymentDuration.OVER_12_MONTHS)
-    _enter(group, labour_market_status=unemployed, birth_date=young,
-           unemployment_duration=UnemploymentDuration.UP_TO_12_MONTHS)
-    _enter(group, labour_market_status=unemployed, birth_date=adult,
-           unemployment_duration=UnemploymentDuration.UP_TO_12_MONTHS)
-    _enter(group, labour_market_status=unemployed, birth_date=young,
-           unemployment_duration=UnemploymentDuration.REFUSED)
+    _enter(
+        group,
+        labour_market_status=unemployed,
+        birth_date=adult,
+        unemployment_duration=UnemploymentDuration.OVER_12_MONTHS,
+    )
+    _enter(
+        group,
+        labour_market_status=unemployed,
+        birth_date=young,
+        unemployment_duration=UnemploymentDuration.UP_TO_12_MONTHS,
+    )
+    _enter(
+        group,
+        labour_market_status=unemployed,
+        birth_date=adult,
+        unemployment_duration=UnemploymentDuration.UP_TO_12_MONTHS,
+    )
+    _enter(
+        group,
+        labour_market_status=unemployed,
+        birth_date=young,
+        unemployment_duration=UnemploymentDuration.REFUSED,
+    )
     _enter(group, labour_market_status=LabourMarketStatus.INACTIVE)
     _enter(group, labour_market_status=LabourMarketStatus.EMPLOYED)
     _enter(group, labour_market_status=LabourMarketStatus.SELF_EMPLOYED)
@@ -166,7 +186,11 @@ def test_labour_market_status_and_long_term_unemployment(organisation):
 
     totals = _totals(_figures(organisation))
     assert [totals[code] for code in ("EECO01", "EECO02", "EECO03", "EECO04", "EECO05")] == [
-        9, 4, 2, 1, 2,
+        9,
+        4,
+        2,
+        1,
+        2,
     ]
 
 
@@ -228,7 +252,9 @@ def test_results_upon_leaving(organisation):
     professional, social = ExitOutcome.PROFESSIONAL_PROJECT, ExitOutcome.SOCIAL_PROJECT
     _leave(group, professional, ProfessionalProject.JOB_SEARCH)
     _leave(group, professional, ProfessionalProject.PRE_TRAINING)
-    _leave(group, professional, ProfessionalProject.QUALIFYING_TRAINING, qualification_gained=YesNo.YES)
+    _leave(
+        group, professional, ProfessionalProject.QUALIFYING_TRAINING, qualification_gained=YesNo.YES
+    )
     _leave(group, social, SocialProject.LANGUAGE_TRAINING, gender=Gender.MALE)
     _leave(group, social, SocialProject.VOLUNTEERING, qualification_gained=YesNo.NO)
     _leave(group, professional, ProfessionalProject.EMPLOYMENT)
@@ -236,8 +262,13 @@ def test_results_upon_leaving(organisation):
     # An extension goes on in another group: not leaving.
     _leave(group, ExitOutcome.EXTENSION, qualification_gained=YesNo.YES)
     # Left before the period.
-    _leave(group, professional, ProfessionalProject.JOB_SEARCH, exit_date=D(YEAR - 1, 12, 1),
-           start=D(YEAR - 1, 3, 1))
+    _leave(
+        group,
+        professional,
+        ProfessionalProject.JOB_SEARCH,
+        exit_date=D(YEAR - 1, 12, 1),
+        start=D(YEAR - 1, 3, 1),
+    )
 
     figures = _figures(organisation)
     assert [figures[c]["total"] for c in ("EECR01", "EECR02", "EECR03", "EECR04")] == [1, 3, 1, 1]
@@ -250,7 +281,9 @@ def test_a_person_leaving_twice_counts_once(organisation):
     first = _group(organisation, D(YEAR, 1, 8), D(YEAR, 4, 30))
     second = _group(organisation, D(YEAR, 5, 6), D(YEAR, 12, 20))
     job = ProfessionalProject.JOB_SEARCH
-    _leave(first, ExitOutcome.PROFESSIONAL_PROJECT, job, exit_date=D(YEAR, 4, 30), participant=person)
+    _leave(
+        first, ExitOutcome.PROFESSIONAL_PROJECT, job, exit_date=D(YEAR, 4, 30), participant=person
+    )
     _leave(second, ExitOutcome.PROFESSIONAL_PROJECT, job, participant=person)
 
     assert _figures(organisation)["EECR01"]["total"] == 1
@@ -261,13 +294,14 @@ def test_results_six_months_after_leaving(organisation):
     group = _group(organisation)
     exit_date = D(YEAR, 6, 28)
 
-    def follow_up(situation, recorded_on=D(YEAR, 12, 30), better="", **person):
-        enrolment = _leave(group, ExitOutcome.PROFESSIONAL_PROJECT, "job_search",
-                           exit_date=exit_date, **person)
+    def follow_up(situation, recorded_on=None, better="", **person):
+        enrolment = _leave(
+            group, ExitOutcome.PROFESSIONAL_PROJECT, "job_search", exit_date=exit_date, **person
+        )
         ExitFollowUpFactory(
             enrolment=enrolment,
             situation=situation,
-            recorded_on=recorded_on,
+            recorded_on=recorded_on or D(YEAR, 12, 30),
             better_situation=better,
         )
 
@@ -306,7 +340,9 @@ def test_every_figure_lists_as_many_people_as_it_counts(organisation):
             qualification_level=QualificationLevel.PRIMARY,
             qualification_gained=YesNo.YES if index else "",
         )
-        ExitFollowUpFactory(enrolment=enrolment, recorded_on=D(YEAR, 12, 30), better_situation=YesNo.YES)
+        ExitFollowUpFactory(
+            enrolment=enrolment, recorded_on=D(YEAR, 12, 30), better_situation=YesNo.YES
+        )
     scope = Scope(grant=grant)
     figures = _figures(organisation, scope)
     keys = drilldown_keys()
@@ -333,7 +369,12 @@ def esf_programme(organisation):
     group = _group(organisation)
     grant = _grant(organisation, "FSE 2024", group)
     for index in range(3):
-        _enter(group, disability=Answer.YES, minority=Answer.YES, gender=Gender.MALE if index else Gender.FEMALE)
+        _enter(
+            group,
+            disability=Answer.YES,
+            minority=Answer.YES,
+            gender=Gender.MALE if index else Gender.FEMALE,
+        )
     return grant
 
 
@@ -356,7 +397,9 @@ def test_casework_sees_every_indicator_with_drill_down(client, personas, esf_pro
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["workshop_leader", "viewer"])
-def test_leaders_and_viewers_never_see_the_special_categories(client, personas, esf_programme, role):
+def test_leaders_and_viewers_never_see_the_special_categories(
+    client, personas, esf_programme, role
+):
     client.force_login(personas[role])
     response = client.get(_report_url(esf_programme))
     cells = _esf_cells(response.content.decode())
@@ -395,7 +438,7 @@ def test_report_page_narrowed_to_a_grant_does_a_fixed_number_of_queries(
     url = _report_url(esf_programme)
 
     def grow():
-        for index in range(30):
+        for _index in range(30):
             enrolment = _leave(group, ExitOutcome.PROFESSIONAL_PROJECT, "job_search")
             ExitFollowUpFactory(enrolment=enrolment, recorded_on=D(YEAR, 12, 30))
 
@@ -408,7 +451,9 @@ def test_report_page_narrowed_to_a_grant_does_a_fixed_number_of_queries(
 def test_participant_file_is_pseudonymised_and_leaves_out_withdrawn_consents(organisation):
     group = _group(organisation)
     grant = _grant(organisation, "FSE 2024", group)
-    kept = _enter(group, last_name="Dubois", disability=Answer.YES, birth_date=D(1990, 1, 1)).participant
+    kept = _enter(
+        group, last_name="Dubois", disability=Answer.YES, birth_date=D(1990, 1, 1)
+    ).participant
     withdrawn = _enter(group, last_name="Martin").participant
     ConsentFactory(
         participant=withdrawn,
@@ -425,7 +470,8 @@ def test_participant_file_is_pseudonymised_and_leaves_out_withdrawn_consents(org
     assert header[4:] == [f"EECO{n:02d}" for n in range(1, 18)]
     assert line[:3] == [pseudonymiser(grant)(kept.pk), "women", "34"]
     assert dict(zip(header, line, strict=True))["EECO12"] == "1"
-    assert "Dubois" not in text and "Martin" not in text
+    assert "Dubois" not in text
+    assert "Martin" not in text
     assert len(rows) == 3  # the person left out is said, not listed
 
 
@@ -439,8 +485,16 @@ def test_funder_report_gives_the_same_numbers_in_json_xlsx_and_pdf(organisation,
     _enter(group, disability=Answer.YES, gender=Gender.MALE)
     _enter(group, labour_market_status=LabourMarketStatus.UNEMPLOYED)
     _leave(group, ExitOutcome.PROFESSIONAL_PROJECT, "employment", gender=Gender.OTHER)
-    common = ["--organisation", organisation.slug, "--year", str(YEAR), "--kind", "esf",
-              "--grant", "FSE 2024"]
+    common = [
+        "--organisation",
+        organisation.slug,
+        "--year",
+        str(YEAR),
+        "--kind",
+        "esf",
+        "--grant",
+        "FSE 2024",
+    ]
 
     out = io.StringIO()
     call_command("funder_report", *common, "--format", "json", stdout=out)
@@ -483,16 +537,33 @@ def test_funder_report_refuses_bad_arguments(organisation, other_organisation):
     with pytest.raises(CommandError, match="Unknown organisation 'nowhere'"):
         call_command("funder_report", "--organisation", "nowhere", "--year", "2024", *base)
     with pytest.raises(CommandError, match="No grant named 'Leur FSE'"):
-        call_command("funder_report", "--organisation", organisation.slug, "--year", "2024",
-                     "--grant", "Leur FSE", *base)
+        call_command(
+            "funder_report",
+            "--organisation",
+            organisation.slug,
+            "--year",
+            "2024",
+            "--grant",
+            "Leur FSE",
+            *base,
+        )
     with pytest.raises(CommandError, match="nothing of it falls in 2023"):
-        call_command("funder_report", "--organisation", organisation.slug, "--year", "2023",
-                     "--grant", grant.name, *base)
+        call_command(
+            "funder_report",
+            "--organisation",
+            organisation.slug,
+            "--year",
+            "2023",
+            "--grant",
+            grant.name,
+            *base,
+        )
     with pytest.raises(CommandError, match="Invalid year 1850"):
         call_command("funder_report", "--organisation", organisation.slug, "--year", "1850", *base)
     with pytest.raises(CommandError, match="invalid choice: 'pas'"):
-        call_command("funder_report", "--organisation", organisation.slug, "--year", "2024",
-                     "--kind", "pas")
+        call_command(
+            "funder_report", "--organisation", organisation.slug, "--year", "2024", "--kind", "pas"
+        )
 
 
 @pytest.mark.django_db

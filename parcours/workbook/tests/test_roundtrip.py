@@ -181,9 +181,7 @@ def test_an_import_updates_what_changed(organisation, coordinator):
     assert read_back(export_workbook(organisation))["participants"][1][2] == "Aminata"
 
 
-def test_a_workbook_without_the_esf_columns_still_imports_and_keeps_them(
-    organisation, coordinator
-):
+def test_a_workbook_without_the_esf_columns_still_imports_and_keeps_them(organisation, coordinator):
     """A workbook of the format's first version has no ESF+ columns: it imports, and the
     answers already recorded stay as they are."""
     old_participants = [c.name for c in SHEETS["participants"]][:14]
