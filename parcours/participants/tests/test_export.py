@@ -647,6 +647,7 @@ def test_json_holds_the_assessments_the_action_plan_and_the_follow_up(
             "code": "volunteering",
             "label": _labels(FollowUpSituation)["volunteering"],
         },
+        "better_situation": None,
         "recorded_on": "2026-05-04",
         "recorded_by": coordinator.get_full_name(),
         "note": FOLLOW_UP_NOTE,
@@ -668,6 +669,7 @@ def test_a_follow_up_not_recorded_yet_is_exported_as_due(participant):
     assert follow_up == {
         "due_on": datetime.date(2026, 4, 30),
         "situation": None,
+        "better_situation": None,
         "recorded_on": None,
         "recorded_by": None,
         "note": "",
@@ -715,6 +717,8 @@ PARTICIPANT_FIELDS_IN_THE_EXPORT = {
     "qualification_level", "qualification_recognised", "never_worked", "inactive_since",
     "inactive_since_month_only", "french_level", "language_course", "referred_by",
     "referral_detail", "social_worker", "cpas_proof_kind", "cpas_proof_date", "created_at",
+    "labour_market_status", "unemployment_duration", "housing_exclusion", "rural_area",
+    "disability", "foreign_background", "minority",
 }  # fmt: skip
 # Bookkeeping, derived; the photo is a picture, not data of the JSON or the PDF (the
 # file's page hands it out).
