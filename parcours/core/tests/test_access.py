@@ -289,6 +289,11 @@ RULES = {
     "reporting:report_pdf": Rule(),
     "reporting:report_json": Rule(),
     "reporting:people": Rule(allowed=CASEWORK),  # the people behind a count: social data
+    # The ESF+ files need a grant of the organisation: without one, 400.
+    "reporting:esf_xlsx": Rule(ok=400),
+    "reporting:esf_pdf": Rule(ok=400),
+    "reporting:esf_participants_xlsx": Rule(allowed=CASEWORK, ok=400),  # pseudonymised rows
+    "reporting:esf_participants_csv": Rule(allowed=CASEWORK, ok=400),
     "reporting:close_year": Rule(allowed=COORDINATOR, ok=405),  # POST only
     "reporting:reopen_year": Rule(allowed=COORDINATOR, kwargs=_closed_year, scoped=True),
     # -- funding: funders, grants, report packs --
