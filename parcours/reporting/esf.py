@@ -25,6 +25,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -140,12 +141,20 @@ EMPLOYED = [LabourMarketStatus.EMPLOYED, LabourMarketStatus.SELF_EMPLOYED]
 # -- Who entered, who left ----------------------------------------------------------------
 
 
-def _age_on(date_field: str) -> dict:
-    """Annotations giving ``age``, in whole years on ``date_field``, in the database."""
-    return {
-        "entry_md": ExtractMonth(date_field) * 100 + ExtractDay(date_field),
-        "birth_md": ExtractMonth("birth_date") * 100 + ExtractDay("birth_date"),
-    }
+def _with_age(participants):
+    """Annotate ``age``: whole years on ``reference_date``, in the database."""
+    return participants.annotate(
+        entry_md=ExtractMonth("reference_date") * 100 + ExtractDay("reference_date"),
+        birth_md=ExtractMonth("birth_date") * 100 + ExtractDay("birth_date"),
+    ).annotate(
+        age=ExtractYear("reference_date")
+        - ExtractYear("birth_date")
+        - Case(
+            When(entry_md__lt=F("birth_md"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def entered_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
@@ -158,20 +167,10 @@ def entered_participants(organisation, period: Period, scope: Scope = WHOLE_PROG
         first=period.first,
         last=period.last,
     )
-    return (
+    return _with_age(
         Participant.objects.filter(organisation=organisation, enrolments__in=enrolments)
         .annotate(reference_date=Min("enrolments__start_date"))
         .filter(reference_date__gte=period.first)
-        .annotate(**_age_on("reference_date"))
-        .annotate(
-            age=ExtractYear("reference_date")
-            - ExtractYear("birth_date")
-            - Case(
-                When(entry_md__lt=F("birth_md"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
     )
 
 
@@ -282,10 +281,14 @@ def esf_people(organisation, key: str, period: Period, scope: Scope):
         condition = output_conditions(period)[code]
         return entered_participants(organisation, period, scope).filter(condition & gender)
     exits = leaving_exits(organisation, period, scope).filter(result_conditions(period)[code])
-    return (
+    own = exits.filter(participant=OuterRef("pk"))
+    # Listed with the start of the enrolment they left by, and their age then.
+    first_start = own.order_by("start_date").values("start_date")[:1]
+    return _with_age(
         Participant.objects.filter(organisation=organisation)
         .filter(gender)
-        .filter(Exists(exits.filter(participant=OuterRef("pk"))))
+        .filter(Exists(own))
+        .annotate(reference_date=Subquery(first_start))
     )
 
 
