@@ -126,8 +126,8 @@ class PasBudgetForm(VersionedForm, forms.ModelForm):
         model = PasBudget
         fields = ["amount_a", "amount_b", "amount_c"]
         help_texts = {
-            "amount_a": _("Staff costs of this part may reach 10 % of its amount."),
-            "amount_c": _("Staff costs of this part may reach 10 % of its amount."),
+            "amount_a": _("Staff costs of this part may reach a tenth of its amount."),
+            "amount_c": _("Staff costs of this part may reach a tenth of its amount."),
         }
 
 
