@@ -20,6 +20,7 @@ from parcours.core.versions import StaleVersion
 from parcours.funding.expenses import expense_delete, expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant, GroupCharge
 from parcours.funding.pas_report import COLUMNS, build_pas_report, columns_of
+from parcours.funding.services import save_grant
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
 from parcours.workshops.factories import SessionFactory
@@ -419,3 +420,20 @@ def test_a_grant_none_report_combines_the_years_pas_grants(organisation, grant, 
     assert report.parts["A"].amount == Decimal("6100")
     assert report.parts["A"].spent == Decimal("15")
     assert build_pas_report(organisation, 2025, as_of=AS_OF).spent == 0
+
+
+def test_the_ledger_warns_when_the_grant_amount_changed(client, grant, coordinator):
+    grant.amount = Decimal("12000")
+    save_grant(grant=grant, by=coordinator, version=grant.version)
+    client.force_login(coordinator)
+    response = client.get(reverse("funding:expense_list", args=[grant.pk]))
+    assert "Les volets totalisent 10\u202f000,00 €" in response.text
+
+
+def test_a_grant_cannot_leave_its_expenses_outside(grant, coordinator):
+    _expense(grant, coordinator, date=datetime.date(2026, 11, 30))
+    grant.end_date = datetime.date(2026, 10, 31)
+    with pytest.raises(ValidationError, match="Expenses of this grant fall outside"):
+        save_grant(grant=grant, by=coordinator, version=grant.version)
+    grant.refresh_from_db()
+    assert grant.end_date == datetime.date(2026, 12, 31)
