@@ -13,16 +13,12 @@ from openpyxl.styles import Alignment, Font
 
 from parcours.core.exports import xlsx_row
 from parcours.core.pdf import render_pdf
-from parcours.funding.pas_report import columns_of
+from parcours.funding.pas_report import as_number, columns_of
 from parcours.reporting.charts import format_number
 from parcours.reporting.pdf import css_string
 
 MONEY_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
-
-
-def _value(value):
-    return float(value) if isinstance(value, Decimal) else value
 
 
 def _summary_rows(report):
@@ -57,8 +53,8 @@ def _append_part(workbook, part):
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for line in part.lines:
-        sheet.append(xlsx_row(sheet, [_value(get(line)) for _header, get in columns]))
-    sheet.append(xlsx_row(sheet, [_value(get(part.total_line)) for _header, get in columns]))
+        sheet.append(xlsx_row(sheet, [as_number(get(line)) for _header, get in columns]))
+    sheet.append(xlsx_row(sheet, [as_number(get(part.total_line)) for _header, get in columns]))
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
     for row in sheet.iter_rows(min_row=3):
@@ -88,7 +84,7 @@ def pas_xlsx(report) -> bytes:
     for cell in summary[summary.max_row]:
         cell.font = BOLD
     for label, values in _summary_rows(report):
-        summary.append(xlsx_row(summary, [label, *(_value(value) for value in values)]))
+        summary.append(xlsx_row(summary, [label, *(as_number(value) for value in values)]))
         for cell in summary[summary.max_row][1:]:
             cell.number_format = MONEY_FORMAT
     summary.column_dimensions["A"].width = 32
@@ -100,9 +96,8 @@ def pas_xlsx(report) -> bytes:
 
 
 def _printed(value) -> str:
-    if isinstance(value, Decimal):
-        return format_number(value, 2)
-    if isinstance(value, float):
+    """A cell as printed: money and hours with two decimals, counts whole."""
+    if isinstance(value, Decimal | float):
         return format_number(value, 2)
     if isinstance(value, int):
         return format_number(value)

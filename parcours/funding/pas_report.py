@@ -13,7 +13,7 @@ number of expenses, sessions or people.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, FloatField, Q, Sum
@@ -142,7 +142,7 @@ class PartFigures:
         return None if cap is None else cap - self.staff_costs
 
 
-def _number(value):
+def as_number(value):
     """A figure as JSON and XLSX hold it: a real number, two decimals for money."""
     if isinstance(value, Decimal):
         return float(value)
@@ -183,13 +183,13 @@ class PasReport:
         for key, part in self.parts.items():
             data = {
                 "label": str(part.label),
-                "amount": _number(part.amount),
-                "spent": _number(part.spent),
-                "remaining": _number(part.remaining),
-                "staff_costs": _number(part.staff_costs),
-                "staff_cap": _number(part.staff_cap),
+                "amount": as_number(part.amount),
+                "spent": as_number(part.spent),
+                "remaining": as_number(part.remaining),
+                "staff_costs": as_number(part.staff_costs),
+                "staff_cap": as_number(part.staff_cap),
                 "categories": {
-                    category.value: _number(value) for category, value in part.categories.items()
+                    category.value: as_number(value) for category, value in part.categories.items()
                 },
                 "lines": [
                     {
@@ -198,10 +198,10 @@ class PasReport:
                         "participant_id": line.participant_id,
                         "group_id": line.group_id,
                         "categories": {
-                            category.value: _number(line.amount(category))
+                            category.value: as_number(line.amount(category))
                             for category in ExpenseCategory
                         },
-                        "total": _number(line.total),
+                        "total": as_number(line.total),
                         **(
                             {
                                 "sessions": line.sessions,
@@ -218,18 +218,19 @@ class PasReport:
                 ],
             }
             if part.modules is not None:
-                data["modules"] = vars(part.modules).copy()
+                data["modules"] = asdict(part.modules)
             parts[key] = data
         return {
             "organisation": self.organisation.slug,
             "year": self.year,
             "as_of": self.as_of.isoformat(),
             "grants": [grant.name for grant in self.grants],
-            "amount": _number(self.amount),
-            "spent": _number(self.spent),
+            "amount": as_number(self.amount),
+            "spent": as_number(self.spent),
             "parts": parts,
         }
 
+    # The files module reads this one's COLUMNS: imported when a file is asked for.
     def as_xlsx(self) -> bytes:
         from parcours.funding.pas_files import pas_xlsx
 

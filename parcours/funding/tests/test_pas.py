@@ -304,7 +304,8 @@ def test_the_ledger_links_each_line_to_the_people_behind_it(
     assert reverse("programme:group_detail", args=[group.pk]) in response.text
 
 
-def test_the_ledger_page_does_a_bounded_number_of_queries(client, organisation, grant, coordinator):
+def _grower(organisation, grant, coordinator):
+    """Adds beneficiaries, activities, groups, sessions and attendance to the grant."""
     group = GroupFactory(organisation=organisation)
     GroupCharge.objects.create(grant=grant, group=group, share=Decimal("100"))
 
@@ -317,9 +318,19 @@ def test_the_ledger_page_does_a_bounded_number_of_queries(client, organisation, 
             session = SessionFactory(organisation=organisation, groups=[group])
             Attendance.objects.create(session=session, participant=person, status="present")
 
+    return grow
+
+
+@pytest.mark.parametrize(("name", "expected"), [("expense_list", 10), ("grant_detail", 12)])
+def test_the_pages_do_a_bounded_number_of_queries(
+    client, organisation, grant, coordinator, name, expected
+):
     client.force_login(coordinator)
     assert_bounded_queries(
-        client, reverse("funding:expense_list", args=[grant.pk]), grow=grow, expected=10
+        client,
+        reverse(f"funding:{name}", args=[grant.pk]),
+        grow=_grower(organisation, grant, coordinator),
+        expected=expected,
     )
 
 
