@@ -448,3 +448,15 @@ def test_a_grant_cannot_leave_its_expenses_outside(grant, coordinator):
         save_grant(grant=grant, by=coordinator, version=grant.version)
     grant.refresh_from_db()
     assert grant.end_date == datetime.date(2026, 12, 31)
+
+
+def test_the_coordinator_sets_the_parts_amounts(client, grant, coordinator):
+    client.force_login(coordinator)
+    url = reverse("funding:pas_budget_update", args=[grant.pk])
+    form = {"amount_a": "5000", "amount_b": "3000", "amount_c": "1000", "version": "1"}
+    response = client.post(url, form)
+    assert "leur somme doit être égale au montant de la subvention" in response.text
+    response = client.post(url, {**form, "amount_a": "6500", "amount_b": "2500"})
+    assert response.status_code == 302
+    grant.pas_budget.refresh_from_db()
+    assert (grant.pas_budget.amount_a, grant.pas_budget.version) == (Decimal("6500.00"), 2)
