@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import IdChoiceField, VersionedForm
-from parcours.funding.models import SHARE_VALIDATORS, Funder, Grant
+from parcours.funding.models import SHARE_VALIDATORS, Expense, Funder, Grant, PasBudget
+from parcours.participants.models import Participant
 from parcours.programme.models import Group
 from parcours.workshops.models import Session
 
@@ -118,3 +119,87 @@ class ShareForm(VersionedForm, forms.Form):
     def __init__(self, *args, charge, **kwargs):
         super().__init__(*args, initial={"share": charge.share}, **kwargs)
         self.add_version(charge)
+
+
+class PasBudgetForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = PasBudget
+        fields = ["amount_a", "amount_b", "amount_c"]
+        help_texts = {
+            "amount_a": _("Staff costs of this part may reach a tenth of its amount."),
+            "amount_c": _("Staff costs of this part may reach a tenth of its amount."),
+        }
+
+
+class BeneficiaryChoiceField(IdChoiceField):
+    def label_from_instance(self, person):
+        return f"{person} ({person.reference})"
+
+
+class ExpenseForm(VersionedForm, forms.ModelForm):
+    """A line of the ledger. The rules that need the other lines (staff cap, the proof's
+    total) are the service's; the form checks what one line can say on its own."""
+
+    used_over_a_year = forms.BooleanField(
+        label=_("Used over more than a year"),
+        required=False,
+        help_text=_(
+            "Tick it for goods that will be used over more than a year (furniture, a "
+            "computer kept by the CPAS...): those are investments, which PAS does not fund."
+        ),
+    )
+
+    class Meta:
+        model = Expense
+        fields = [
+            "date",
+            "part",
+            "category",
+            "amount",
+            "beneficiary",
+            "group",
+            "activity",
+            "proof_reference",
+            "proof_total",
+        ]
+        field_classes = {"beneficiary": BeneficiaryChoiceField, "group": IdChoiceField}
+        widgets = {"date": DATE_INPUT}
+        help_texts = {
+            "beneficiary": _(
+                "For parts A and C: a participant whose proof of CPAS support is recorded."
+            ),
+            "group": _("For part B: the collective module the expense is for."),
+        }
+
+    def __init__(self, *args, grant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grant = grant
+        self.instance.grant = grant
+        self.instance.organisation_id = grant.organisation_id
+        self.fields["beneficiary"].queryset = Participant.objects.filter(
+            organisation_id=grant.organisation_id, anonymised_on__isnull=True
+        ).order_by("last_name", "first_name", "pk")
+        self.fields["group"].queryset = Group.objects.filter(
+            organisation_id=grant.organisation_id
+        ).order_by("-start_date", "name")
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("used_over_a_year"):
+            self.add_error(
+                "used_over_a_year",
+                _(
+                    "Goods used over more than a year are an investment: the PAS subsidy "
+                    "does not pay for investments. Do not charge this expense to the grant."
+                ),
+            )
+        amount, total = cleaned.get("amount"), cleaned.get("proof_total")
+        if amount is not None and total is not None and amount > total:
+            self.add_error("amount", _("The amount charged cannot exceed the total of the proof."))
+        return cleaned

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned, Versioned
-from parcours.funding.enums import FunderKind
+from parcours.funding.enums import ExpenseCategory, FunderKind, PasPart
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
@@ -167,6 +167,142 @@ class SessionCharge(Versioned):
     @property
     def organisation_id(self):
         return self.grant.organisation_id
+
+
+STAFF_CAP = Decimal("0.10")
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PasBudget(Versioned):
+    """How a PAS grant is split between the subsidy's three parts. The parts add up to
+    the grant's amount (checked by ``services.pas_budget_save``): the amounts are those
+    of the royal decree's annex, which the grant already records as a whole."""
+
+    grant = models.OneToOneField(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="pas_budget"
+    )
+    amount_a = models.DecimalField(
+        _("part A · social participation (€)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    amount_b = models.DecimalField(
+        _("part B · collective modules (€)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    amount_c = models.DecimalField(
+        _("part C · fighting child poverty (€)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("PAS budget")
+        verbose_name_plural = _("PAS budgets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_a__gte=0, amount_b__gte=0, amount_c__gte=0),
+                name="pas_budget_parts_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return str(_("PAS budget of %(grant)s") % {"grant": self.grant.name})
+
+    @property
+    def organisation_id(self):
+        return self.grant.organisation_id
+
+    def amount_of(self, part) -> Decimal:
+        return getattr(self, f"amount_{part.lower()}")
+
+
+class Expense(OrganisationOwned, Versioned):
+    """One line of a PAS grant's expense ledger: what was paid, for whom or for which
+    activity, and the proof it is justified by."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="expenses"
+    )
+    date = models.DateField(_("date"))
+    part = models.CharField(_("part"), max_length=1, choices=PasPart.choices)
+    category = models.CharField(_("category"), max_length=20, choices=ExpenseCategory.choices)
+    amount = models.DecimalField(
+        _("amount charged (€)"),
+        **MONEY,
+        help_text=_("The part of the proof charged to this grant."),
+    )
+    beneficiary = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("beneficiary"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pas_expenses",
+    )
+    group = models.ForeignKey(
+        "programme.Group",
+        verbose_name=_("group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pas_expenses",
+    )
+    activity = models.CharField(
+        _("activity"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the expense paid for, when it is not for one beneficiary."),
+    )
+    proof_reference = models.CharField(
+        _("proof reference"),
+        max_length=60,
+        help_text=_("The number of the invoice or ticket, as written on it."),
+    )
+    proof_total = models.DecimalField(
+        _("total of the proof (€)"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("The whole amount of the invoice or ticket, of which this line is a part."),
+    )
+
+    class Meta:
+        verbose_name = _("PAS expense")
+        verbose_name_plural = _("PAS expenses")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="expense_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__lte=F("proof_total")),
+                name="expense_within_its_proof",
+                violation_error_message=_(
+                    "The amount charged cannot exceed the total of the proof."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(beneficiary__isnull=False) | Q(group__isnull=False) | ~Q(activity=""),
+                name="expense_names_what_it_paid",
+                violation_error_message=_("Give the beneficiary, the group or the activity."),
+            ),
+            models.CheckConstraint(
+                condition=Q(group__isnull=True) | Q(part=PasPart.B),
+                name="expense_group_only_in_part_b",
+                violation_error_message=_(
+                    "Only the collective modules (part B) are charged to a group."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "proof_reference"], name="expense_proof_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_part_display()} {self.amount} €"
 
 
 class PseudonymKey(models.Model):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
 from parcours.core.versions import claim_version
-from parcours.funding.models import Funder, GroupCharge, SessionCharge
+from parcours.funding.expenses import subsidy_year
+from parcours.funding.models import Expense, Funder, GroupCharge, SessionCharge
 
 FULL = Decimal("100")
 
@@ -112,8 +113,9 @@ def remove_charge(*, charge, by):
 @transaction.atomic
 def save_grant(*, grant, by, version=None):
     """Create ``grant`` or save its changes. A changed period must still cover the sessions
-    charged to it and keep its groups' shares within 100 % on any day; a change is
-    refused when ``version`` is no longer the grant's (``StaleVersion``)."""
+    charged to it and the expenses of its ledger, and keep its groups' shares within
+    100 % on any day; a change is refused when ``version`` is no longer the grant's
+    (``StaleVersion``)."""
     if grant.pk is None:
         return create_record(obj=grant, by=by)
     claim_version(grant, version)
@@ -125,6 +127,14 @@ def save_grant(*, grant, by, version=None):
             _(
                 "Sessions charged to this grant fall outside the new period: remove their "
                 "charges first."
+            )
+        )
+    first, last = subsidy_year(grant)
+    if Expense.objects.filter(grant=grant).exclude(date__gte=first, date__lte=last).exists():
+        raise ValidationError(
+            _(
+                "Expenses of this grant fall outside the new period's subsidy year: change "
+                "or remove them first."
             )
         )
     for charge in GroupCharge.objects.filter(grant=grant).select_related("group"):

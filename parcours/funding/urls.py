@@ -16,6 +16,16 @@ urlpatterns = [
     path(
         "grants/<int:pk>/sessions/new/", views.session_charge_create, name="session_charge_create"
     ),
+    path("grants/<int:pk>/expenses/", views.expense_list, name="expense_list"),
+    path("grants/<int:pk>/expenses/new/", views.expense_create, name="expense_create"),
+    path("grants/<int:pk>/pas-budget/", views.pas_budget_update, name="pas_budget_update"),
+    path(
+        "grants/<int:pk>/pas-justification.<str:file_format>",
+        views.pas_report_download,
+        name="pas_report",
+    ),
+    path("expenses/<int:pk>/", views.expense_update, name="expense_update"),
+    path("expenses/<int:pk>/remove/", views.expense_delete, name="expense_delete"),
     path("group-charges/<int:pk>/", views.group_charge_update, name="group_charge_update"),
     path("group-charges/<int:pk>/remove/", views.group_charge_delete, name="group_charge_delete"),
     path("session-charges/<int:pk>/", views.session_charge_update, name="session_charge_update"),

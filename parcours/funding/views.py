@@ -1,8 +1,11 @@
-"""Funders, grants, what is charged to them, and the grants' report packs."""
+"""Funders, grants, what is charged to them, the grants' report packs, and the PAS
+grants' expense ledgers and yearly justifications."""
+
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,15 +26,21 @@ from parcours.audit.services import record_opened
 from parcours.core.forms import model_values
 from parcours.core.versions import StaleVersion
 from parcours.funding import services
+from parcours.funding.enums import FunderKind, PasPart
+from parcours.funding.expenses import expense_delete as delete_expense
+from parcours.funding.expenses import expense_save, pas_budget_save, subsidy_year
 from parcours.funding.forms import (
+    ExpenseForm,
     FunderForm,
     GrantForm,
     GroupChargeForm,
+    PasBudgetForm,
     SessionChargeForm,
     ShareForm,
 )
-from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+from parcours.funding.models import Expense, Funder, Grant, GroupCharge, PasBudget, SessionCharge
 from parcours.funding.pack import grant_pack, pack_filename
+from parcours.funding.pas_report import build_pas_report
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
 
@@ -54,6 +63,16 @@ def _messages_of(error: ValidationError) -> list[str]:
 def _add_errors(form, error: ValidationError, field=None):
     for message in _messages_of(error):
         form.add_error(field, message)
+
+
+def _add_field_errors(form, error: ValidationError):
+    """The service's messages on the form's fields they name, the others above it."""
+    if not hasattr(error, "error_dict"):
+        _add_errors(form, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
 
 
 # -- Funders ---------------------------------------------------------------------------------
@@ -201,6 +220,8 @@ def grant_detail(request, pk):
         "group_charges": group_charges,
         "session_charges": session_charges,
         "can_manage": can_manage,
+        "pas": _pas_report_of(grant),
+        "can_see_ledger": user_can(request.user, Capability.VIEW_SOCIAL_DATA),
     }
     return render(request, "funding/grant_detail.html", context)
 
@@ -351,4 +372,175 @@ def grant_pack_download(request, pk):
     record_opened(obj=grant, by=request.user, purpose=AuditPurpose.DOWNLOAD)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, pack_filename(grant))
+    return response
+
+
+# -- PAS expense ledger and yearly justification ----------------------------------------------
+
+PAS_FILES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def _pas_report_of(grant):
+    """The justification of a PAS grant's subsidy year (None for another funder's)."""
+    if grant.funder.kind != FunderKind.PAS:
+        return None
+    return build_pas_report(grant.organisation, subsidy_year(grant)[0].year, grant)
+
+
+def _pas_grant_for(request, pk, capability):
+    """A PAS grant of the user's organisation, or 404: other grants have no ledger."""
+    return get_object_for(
+        request,
+        Grant.objects.select_related("funder", "organisation", "pas_budget").filter(
+            funder__kind=FunderKind.PAS
+        ),
+        capability=capability,
+        pk=pk,
+    )
+
+
+@requires(Capability.VIEW_SOCIAL_DATA)
+def expense_list(request, pk):
+    # Queries: the grant, the report's aggregates, the ledger's lines in one query.
+    grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
+    report = _pas_report_of(grant)
+    expenses = list(
+        grant.expenses.select_related("beneficiary", "group").order_by("part", "date", "pk")
+    )
+    parts = [
+        {
+            "figures": report.parts[part],
+            "expenses": [expense for expense in expenses if expense.part == part],
+        }
+        for part in PasPart.values
+    ]
+    return render(
+        request,
+        "funding/expense_list.html",
+        {
+            "grant": grant,
+            "report": report,
+            "parts": parts,
+            "year": subsidy_year(grant)[0].year,
+            "can_write": user_can(request.user, Capability.MANAGE_PARTICIPANTS),
+            "can_budget": user_can(request.user, Capability.MANAGE_ORGANISATION),
+        },
+    )
+
+
+def _expense_page(request, grant, form, *, title, status=200):
+    return render(
+        request,
+        "funding/expense_form.html",
+        {"grant": grant, "form": form, "title": title},
+        status=status,
+    )
+
+
+def _save_expense(request, grant, form, *, version=None):
+    """Run the service on a valid form; the form gets the rule's message on refusal."""
+    try:
+        expense_save(
+            expense=form.instance,
+            by=request.user,
+            used_over_a_year=form.cleaned_data["used_over_a_year"],
+            version=version,
+        )
+    except ValidationError as error:
+        _add_field_errors(form, error)
+        return False
+    return True
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def expense_create(request, pk):
+    grant = _pas_grant_for(request, pk, Capability.MANAGE_PARTICIPANTS)
+    form = ExpenseForm(request.POST or None, grant=grant)
+    if request.method == "POST" and form.is_valid() and _save_expense(request, grant, form):
+        messages.success(request, _("The expense has been added to the ledger."))
+        return redirect("funding:expense_list", grant.pk)
+    return _expense_page(request, grant, form, title=_("New expense"))
+
+
+def _expense_for(request, pk):
+    """An expense of the user's organisation, or 404."""
+    return get_object_for(
+        request,
+        Expense.objects.select_related("grant__funder", "grant__organisation"),
+        capability=Capability.MANAGE_PARTICIPANTS,
+        pk=pk,
+    )
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+def expense_update(request, pk):
+    expense = _expense_for(request, pk)
+    grant = expense.grant
+    form = ExpenseForm(request.POST or None, instance=expense, grant=grant)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_expense(request, grant, form, version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
+        else:
+            if saved:
+                messages.success(request, _("The expense has been saved."))
+                return redirect("funding:expense_list", grant.pk)
+    return _expense_page(request, grant, form, title=_("Edit the expense"), status=status)
+
+
+@requires(Capability.MANAGE_PARTICIPANTS)
+@require_POST
+def expense_delete(request, pk):
+    expense = _expense_for(request, pk)
+    delete_expense(expense=expense, by=request.user)
+    messages.success(request, _("The expense has been removed from the ledger."))
+    return redirect("funding:expense_list", expense.grant_id)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def pas_budget_update(request, pk):
+    grant = _pas_grant_for(request, pk, Capability.MANAGE_ORGANISATION)
+    budget = PasBudget.objects.filter(grant=grant).first() or PasBudget(grant=grant)
+    form = PasBudgetForm(request.POST or None, instance=budget)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            pas_budget_save(grant=grant, by=request.user, **model_values(form))
+        except ValidationError as error:
+            _add_field_errors(form, error)
+        except StaleVersion as stale:
+            form.refuse_stale(stale.current)
+            status = 409
+        else:
+            messages.success(request, _("The amounts of the parts have been saved."))
+            return redirect("funding:expense_list", grant.pk)
+    return _expense_page(
+        request, grant, form, title=_("Amounts of parts A, B and C"), status=status
+    )
+
+
+@requires(Capability.VIEW_SOCIAL_DATA)
+def pas_report_download(request, pk, file_format):
+    if file_format not in PAS_FILES:
+        raise Http404
+    grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
+    with translation.override(translation.get_language() or "fr"):
+        report = _pas_report_of(grant)
+        if file_format == "json":
+            content = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+        elif file_format == "xlsx":
+            content = report.as_xlsx()
+        else:
+            content = report.as_pdf()
+    record_opened(obj=grant, by=request.user, purpose=AuditPurpose.DOWNLOAD)
+    response = HttpResponse(content, content_type=PAS_FILES[file_format])
+    filename = f"justification-pas-{grant.pk}-{report.year}.{file_format}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -25,7 +25,8 @@ from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
-from parcours.funding.models import Funder, Grant
+from parcours.funding.expenses import expense_save, pas_budget_save
+from parcours.funding.models import Expense, Funder, Grant
 from parcours.funding.services import charge_group, save_grant
 from parcours.participants import services as participant_services
 from parcours.participants.enums import (
@@ -40,6 +41,7 @@ from parcours.participants.enums import (
     Recognition,
     Referrer,
 )
+from parcours.participants.models import Participant
 from parcours.programme import services as programme_services
 from parcours.programme.enums import (
     DropoutReason,
@@ -139,6 +141,58 @@ def _fund(organisation, coordinator, groups, *, today: date) -> None:
             for group in groups:
                 if group.start_date.year <= year <= group.end_date.year:
                     charge_group(group=group, grant=grant, share=share, by=coordinator)
+            if funder is federal and year == today.year:
+                _pas_ledger(organisation, coordinator, grant, groups, today=today)
+
+
+# The current year's PAS expenses: (day of the year, part, category, amount, proof
+# reference, proof total, for whom: a supported participant's rank, "group" or an activity).
+DEMO_EXPENSES = (
+    (20, "A", "tickets", "45.00", "STIB-2041", "45.00", 0),
+    (34, "A", "education", "180.00", "ACAD-118", "180.00", 1),
+    (41, "A", "staff", "950.00", "PAIE-02", "3800.00", "Accompagnement individuel"),
+    (55, "B", "activities", "320.00", "F-2026-014", "320.00", "group"),
+    (62, "B", "staff", "2400.00", "PAIE-02", "3800.00", "group"),
+    (70, "C", "holidays", "260.00", "JEUN-77", "390.00", 2),
+    (70, "C", "subscriptions", "130.00", "JEUN-77", "390.00", 2),
+    (85, "C", "leisure", "75.50", "CINE-12", "75.50", "Après-midi cinéma en famille"),
+)
+
+
+def _pas_ledger(organisation, coordinator, grant, groups, *, today: date) -> None:
+    """The parts' amounts of the current PAS grant and a few expenses entered so far."""
+    pas_budget_save(
+        grant=grant,
+        by=coordinator,
+        amount_a=grant.amount * Decimal("0.6"),
+        amount_b=grant.amount * Decimal("0.3"),
+        amount_c=grant.amount * Decimal("0.1"),
+    )
+    supported = list(
+        Participant.objects.filter(organisation=organisation)
+        .exclude(cpas_proof_kind="")
+        .order_by("pk")[:3]
+    )
+    group = next(g for g in groups if g.start_date.year <= today.year <= g.end_date.year)
+    elapsed = (today - date(today.year, 1, 1)).days
+    for day, part, category, amount, reference, total, target in DEMO_EXPENSES:
+        expense = Expense(
+            organisation=organisation,
+            grant=grant,
+            date=date(today.year, 1, 1) + timedelta(days=min(day, elapsed)),
+            part=part,
+            category=category,
+            amount=Decimal(amount),
+            proof_reference=reference,
+            proof_total=Decimal(total),
+        )
+        if target == "group":
+            expense.group = group
+        elif isinstance(target, int):
+            expense.beneficiary = supported[target]
+        else:
+            expense.activity = target
+        expense_save(expense=expense, by=coordinator)
 
 
 def _create_users(organisation) -> dict[str, User]:

@@ -177,6 +177,53 @@ def _session_charge(world):
     return {"pk": _funding(world)["session_charge"].pk}
 
 
+def _pas_grant(world):
+    """A PAS grant over the session's year with its parts' amounts and one expense."""
+    import datetime
+    from decimal import Decimal
+
+    from parcours.funding.models import Expense, Funder, Grant, PasBudget
+
+    session = world["session"]
+    organisation = session.organisation
+    funder = Funder.objects.create(organisation=organisation, name="SPP IS", kind="pas")
+    grant = Grant.objects.create(
+        organisation=organisation,
+        funder=funder,
+        name="PAS 2026",
+        start_date=datetime.date(session.date.year, 1, 1),
+        end_date=datetime.date(session.date.year, 12, 31),
+        amount=Decimal("1000"),
+    )
+    PasBudget.objects.create(
+        grant=grant, amount_a=Decimal("500"), amount_b=Decimal("300"), amount_c=Decimal("200")
+    )
+    expense = Expense.objects.create(
+        organisation=organisation,
+        grant=grant,
+        date=session.date,
+        part="B",
+        category="activities",
+        amount=Decimal("20"),
+        group=world["enrolment"].group,
+        proof_reference="T-1",
+        proof_total=Decimal("20"),
+    )
+    return {"grant": grant, "expense": expense}
+
+
+def _pas_grant_pk(world):
+    return {"pk": _pas_grant(world)["grant"].pk}
+
+
+def _pas_file(world):
+    return {**_pas_grant_pk(world), "file_format": "json"}
+
+
+def _expense(world):
+    return {"pk": _pas_grant(world)["expense"].pk}
+
+
 def _closed_year(world):
     from django.utils import timezone
 
@@ -315,6 +362,15 @@ RULES = {
     "funding:session_charge_delete": Rule(
         allowed=COORDINATOR, kwargs=_session_charge, scoped=True, ok=405
     ),  # POST only
+    # -- the PAS ledger names the beneficiaries: casework only --
+    "funding:expense_list": Rule(allowed=CASEWORK, kwargs=_pas_grant_pk, scoped=True),
+    "funding:expense_create": Rule(allowed=CASEWORK, kwargs=_pas_grant_pk, scoped=True),
+    "funding:expense_update": Rule(allowed=CASEWORK, kwargs=_expense, scoped=True),
+    "funding:expense_delete": Rule(
+        allowed=CASEWORK, kwargs=_expense, scoped=True, ok=405
+    ),  # POST only
+    "funding:pas_budget_update": Rule(allowed=COORDINATOR, kwargs=_pas_grant_pk, scoped=True),
+    "funding:pas_report": Rule(allowed=CASEWORK, kwargs=_pas_file, scoped=True),
     # -- workbook: import and export --
     "workbook:home": Rule(allowed=COORDINATOR),
     "workbook:export": Rule(allowed=COORDINATOR),

@@ -13,11 +13,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from parcours.accounts.models import Organisation
+from parcours.funding.enums import FunderKind
 from parcours.funding.models import Grant
+from parcours.funding.pas_report import build_pas_report
 from parcours.reporting.esf_files import esf_builder
 from parcours.reporting.forms import FIRST_YEAR
 
-REPORT_KINDS = {"esf": esf_builder}
+REPORT_KINDS = {"esf": esf_builder, "pas": build_pas_report}
+# The ESF+ indicators can be read for any grant's people; the PAS justification only
+# exists for a PAS grant (its parts and its expense ledger).
+GRANT_FUNDER_KIND = {"pas": FunderKind.PAS}
 FORMATS = ("json", "xlsx", "pdf")
 
 
@@ -35,7 +40,7 @@ def _year(year):
     return year
 
 
-def _grant(organisation, name, year):
+def _grant(organisation, name, year, kind):
     if not name:
         return None
     try:
@@ -47,6 +52,11 @@ def _grant(organisation, name, year):
         raise CommandError(
             f"The grant {name!r} runs from {grant.start_date} to {grant.end_date}: "
             f"nothing of it falls in {year}."
+        )
+    needed = GRANT_FUNDER_KIND.get(kind)
+    if needed and grant.funder.kind != needed:
+        raise CommandError(
+            f"The grant {name!r} is not funded by {needed.label}: it has no {kind} report."
         )
     return grant
 
@@ -75,7 +85,7 @@ class Command(BaseCommand):
     def handle(self, *args, organisation, year, kind, grant, format, output, language, **options):
         org = _organisation(organisation)
         year = _year(year)
-        grant = _grant(org, grant, year)
+        grant = _grant(org, grant, year, kind)
         with translation.override(language):
             report = REPORT_KINDS[kind](org, year, grant=grant)
             content = {
