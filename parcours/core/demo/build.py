@@ -21,6 +21,7 @@ from parcours.attendance.selectors import expected_participants
 from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
+from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
@@ -446,11 +447,18 @@ def _progressed(entry: dict, rng: random.Random, *, share: float) -> dict:
     return ratings
 
 
+def _minutes(choices, *key) -> int:
+    # A generator of their own for durations: adding them left the rest of the demo as it
+    # was (the same people, ratings and exits).
+    return random.Random(":".join(str(part) for part in key)).choice(choices)
+
+
 def _assess(enrolment, moment, day, ratings, author) -> None:
     assessment_services.assessment_save(
         enrolment=enrolment,
         moment=moment,
         date=day,
+        duration_minutes=_minutes(ASSESSMENT_MINUTES[moment], "assessment", enrolment.pk, moment),
         overall_note="",
         ratings=ratings,
         by=author,
@@ -555,6 +563,7 @@ def _literacy_tests(participant, examiner, rng: random.Random, *, today: date) -
             by=examiner,
             examiner=examiner,
             date=today - timedelta(days=30 * months_ago),
+            duration_minutes=_minutes(LITERACY_TEST_MINUTES, "test", participant.pk, months_ago),
             orientation=Orientation.LITERACY,
             oral_comprehension=levels[min(start + 2 + step, len(levels) - 1)],
             oral_expression=levels[min(start + 1 + step, len(levels) - 1)],
