@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.factories import AssessmentFactory
-from parcours.core.testing import pdf_text
+from parcours.core.testing import pdf_text, speaking
 from parcours.participants.factories import InterventionFactory, LiteracyTestFactory
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_csv, report_xlsx
@@ -157,7 +157,7 @@ def test_every_file_shows_the_records_without_duration(organisation, programme):
 
 @pytest.mark.django_db
 def test_the_page_says_the_individual_hours_are_a_floor(client, coordinator, programme):
-    client.force_login(coordinator)
+    client.force_login(speaking(coordinator, "en"))
     with translation.override("en"):
         response = client.get(reverse("reporting:report"), {"year": 2024, "as_of": "2024-06-30"})
     html = response.content.decode()
@@ -189,7 +189,7 @@ def test_a_year_closed_before_the_counts_still_reads(client, organisation, coord
     counts = [r for r in rows if r["table"] == "work_share" and r["column"] == "individual_items"]
     assert counts
     assert all(r["value"] == "" for r in counts)
-    client.force_login(coordinator)
+    client.force_login(speaking(coordinator, "en"))
     with translation.override("en"):
         page = client.get(reverse("reporting:report"), {"year": 2024})
     assert page.status_code == 200
