@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.assessments.enums import ActionStatus, Rating
 from parcours.assessments.models import Action
 from parcours.core.domains import Domain
+from parcours.core.durations import duration_form_field
 from parcours.core.forms import VersionedForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,7 +53,9 @@ class AssessmentForm(forms.Form):
     """One page: date, overall note, the seven domains, and the review of the open actions.
 
     ``version`` is the version the page was opened with (empty for a new assessment):
-    the service refuses to save over someone else's newer save.
+    the service refuses to save over someone else's newer save. The duration is asked for
+    every assessment, except one saved before durations were kept, which may stay
+    without (``assessment``: the stored one, if any).
     """
 
     date = forms.DateField(label=_("Date of the assessment"), widget=DATE_INPUT)
@@ -64,9 +67,12 @@ class AssessmentForm(forms.Form):
     )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, actions=(), **kwargs):
+    def __init__(self, *args, actions=(), assessment=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actions = list(actions)
+        self.fields["duration_minutes"] = duration_form_field(
+            required=assessment is None or assessment.duration_minutes is not None
+        )
         for domain, label in Domain.choices:
             self.fields[f"rating_{domain}"] = RatingField(domain_label=label)
             self.fields[f"comment_{domain}"] = forms.CharField(
@@ -98,6 +104,7 @@ class AssessmentForm(forms.Form):
         """The stored values of an assessment (ratings prefetched), as form initial data."""
         initial = {
             "date": assessment.date,
+            "duration_minutes": assessment.duration_minutes,
             "overall_note": assessment.overall_note,
             "version": assessment.version,
         }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.assessments.enums import OPEN_ACTION_STATUSES, ActionStatus, Moment, Rating
 from parcours.core.domains import Domain
+from parcours.core.durations import recorded_duration_field
 from parcours.core.models import Versioned
 
 
@@ -19,6 +20,7 @@ class Assessment(models.Model):
     )
     moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
     date = models.DateField(_("date"))
+    duration_minutes = recorded_duration_field()
     overall_note = models.TextField(_("overall note"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"

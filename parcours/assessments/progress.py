@@ -26,12 +26,18 @@ class DomainJourney:
 
 def enrolment_journey(enrolment) -> list[DomainJourney]:
     """The seven domains of one enrolment, in one query."""
-    ratings = {
-        (row["assessment__moment"], row["domain"]): row["rating"]
-        for row in DomainRating.objects.filter(assessment__enrolment=enrolment).values(
-            "assessment__moment", "domain", "rating"
-        )
-    }
+    return journey_and_durations(enrolment)[0]
+
+
+def journey_and_durations(enrolment) -> tuple[list[DomainJourney], dict]:
+    """The seven domains of one enrolment, and the duration of each assessment done
+    (moment → minutes, None when not recorded), in one query."""
+    ratings, durations = {}, {}
+    for row in DomainRating.objects.filter(assessment__enrolment=enrolment).values(
+        "assessment__moment", "assessment__duration_minutes", "domain", "rating"
+    ):
+        ratings[(row["assessment__moment"], row["domain"])] = row["rating"]
+        durations[row["assessment__moment"]] = row["assessment__duration_minutes"]
     journeys = []
     for domain, label in Domain.choices:
         by_moment = {moment: ratings.get((moment, domain)) for moment in MOMENTS}
@@ -39,7 +45,7 @@ def enrolment_journey(enrolment) -> list[DomainJourney]:
         latest = by_moment[Moment.END] or by_moment[Moment.MIDDLE]
         change = latest - entry if entry is not None and latest is not None else None
         journeys.append(DomainJourney(domain, str(label), by_moment, change))
-    return journeys
+    return journeys, durations
 
 
 @dataclass(frozen=True)

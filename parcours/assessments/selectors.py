@@ -15,7 +15,7 @@ from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Action, Assessment
-from parcours.assessments.progress import MOMENTS, enrolment_journey
+from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.charts import Series, radar_svg
 from parcours.programme.models import Enrolment
@@ -136,10 +136,15 @@ def journey_chart(journey) -> str:
 
 
 def journey_context(enrolment) -> dict:
-    """What ``assessments/_journey.html`` takes, in one query:
-    ``{% include "assessments/_journey.html" with enrolment=… journey=… radar=… %}``."""
-    journey = enrolment_journey(enrolment)
-    return {"enrolment": enrolment, "journey": journey, "radar": journey_chart(journey)}
+    """What ``assessments/_journey.html`` takes, in one query: ``{% include
+    "assessments/_journey.html" with enrolment=… journey=… radar=… durations=… %}``."""
+    journey, durations = journey_and_durations(enrolment)
+    return {
+        "enrolment": enrolment,
+        "journey": journey,
+        "radar": journey_chart(journey),
+        "durations": durations,
+    }
 
 
 def last_saved_by(assessment):

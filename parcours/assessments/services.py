@@ -20,15 +20,21 @@ class StaleAssessment(Exception):
 
 @transaction.atomic
 def assessment_save(
-    *, enrolment, moment, date, overall_note, ratings, by, version=None
+    *, enrolment, moment, date, overall_note, ratings, by, version=None, duration_minutes=None
 ) -> Assessment:
     """Create the assessment of this moment, or update it if ``version`` is still the
-    stored one. ``ratings`` maps each domain to (rating or None, comment)."""
+    stored one. ``ratings`` maps each domain to (rating or None, comment);
+    ``duration_minutes`` None means the time it took is not recorded."""
     existing = Assessment.objects.filter(enrolment=enrolment, moment=moment).first()
     if existing is None:
         assessment = create_record(
             obj=Assessment(
-                enrolment=enrolment, moment=moment, date=date, overall_note=overall_note, author=by
+                enrolment=enrolment,
+                moment=moment,
+                date=date,
+                duration_minutes=duration_minutes,
+                overall_note=overall_note,
+                author=by,
             ),
             by=by,
         )
@@ -41,7 +47,13 @@ def assessment_save(
         if not moved:
             raise StaleAssessment(Assessment.objects.get(pk=existing.pk))
         existing.refresh_from_db(fields=["version"])
-        assessment = update_record(obj=existing, by=by, date=date, overall_note=overall_note)
+        assessment = update_record(
+            obj=existing,
+            by=by,
+            date=date,
+            duration_minutes=duration_minutes,
+            overall_note=overall_note,
+        )
     _save_ratings(assessment, ratings, by=by)
     return assessment
 

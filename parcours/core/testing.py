@@ -79,3 +79,11 @@ def pdf_fonts(pdf: bytes) -> list[PdfFont]:
         name, kind, _encoding, emb, sub, *_ = (line[column].strip() for column in columns)
         fonts.append(PdfFont(name=name, type=kind, embedded=emb == "yes", subset=sub == "yes"))
     return fonts
+
+
+def speaking(user, language: str):
+    """``user`` with the screens in ``language`` (the language a page is rendered in is
+    the signed-in person's own, whatever the test's active language)."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

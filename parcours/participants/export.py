@@ -130,6 +130,7 @@ def _assessment(assessment):
     return {
         "moment": _choice(Moment, assessment.moment),
         "date": assessment.date,
+        "duration_minutes": assessment.duration_minutes,
         "author": _name(assessment.author),
         "overall_note": assessment.overall_note,
         "ratings": _ratings(assessment),
@@ -303,6 +304,7 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
         "literacy_tests": [
             {
                 "date": test.date,
+                "duration_minutes": test.duration_minutes,
                 "examiner": _name(test.examiner),
                 **{skill: _choice(LiteracyLevel, getattr(test, skill)) for skill in test.SKILLS},
                 "orientation": _choice(Orientation, test.orientation),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.core.domains import Domain
+from parcours.core.durations import duration_form_field
 from parcours.core.forms import ID_MAX, VersionedForm, model_values
 from parcours.participants.enums import LabourMarketStatus
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
@@ -274,6 +275,7 @@ class LiteracyTestForm(forms.ModelForm):
         model = LiteracyTest
         fields = [
             "date",
+            "duration_minutes",
             "examiner",
             "oral_comprehension",
             "oral_expression",
@@ -286,6 +288,8 @@ class LiteracyTestForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        # The table leaves it empty only for tests recorded before durations were kept.
+        self.fields["duration_minutes"] = duration_form_field(required=True)
         self.fields["examiner"].queryset = _people_of(
             organisation, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.WORKSHOP_LEADER
         )

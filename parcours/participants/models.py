@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from parcours.core.domains import Domain
+from parcours.core.durations import recorded_duration_field
 from parcours.core.models import OrganisationOwned, Versioned
 from parcours.participants.enums import (
     Answer,
@@ -449,6 +450,7 @@ class LiteracyTest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    duration_minutes = recorded_duration_field()
     oral_comprehension = models.CharField(
         _("oral comprehension"), max_length=10, choices=LiteracyLevel.choices
     )

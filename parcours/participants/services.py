@@ -124,12 +124,15 @@ def _set_domains(intervention, domains, *, by) -> None:
 
 
 @transaction.atomic
-def literacy_test_record(*, participant, by, examiner, date, orientation, comment="", **levels):
+def literacy_test_record(
+    *, participant, by, examiner, date, orientation, comment="", duration_minutes=None, **levels
+):
     return create_record(
         obj=LiteracyTest(
             participant=participant,
             examiner=examiner,
             date=date,
+            duration_minutes=duration_minutes,
             orientation=orientation,
             comment=comment,
             **levels,

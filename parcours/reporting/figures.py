@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncQuarter
 
 from parcours.assessments.enums import Moment
-from parcours.assessments.models import DomainRating
+from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.hours import (
     as_hours,
     held_sessions,
@@ -43,7 +43,7 @@ from parcours.participants.enums import (
     QualificationLevel,
     Recognition,
 )
-from parcours.participants.models import Intervention, Participant
+from parcours.participants.models import Intervention, LiteracyTest, Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
 from parcours.programme.models import Enrolment
 from parcours.reporting.scope import Scope
@@ -51,7 +51,7 @@ from parcours.workshops.models import Session
 
 # Bumped whenever a definition of docs/statistics.md changes: a closed year keeps the version
 # its figures were computed with.
-DEFINITIONS_VERSION = "2026.1"
+DEFINITIONS_VERSION = "2026.2"
 
 # Member states of the European Union: ISO code -> (year of accession, last year as a
 # member or None). The founding members are given from 1958 (EEC).
@@ -427,37 +427,78 @@ def quarters_of(period: Period) -> list[datetime.date]:
     return quarters
 
 
-def _work_share(organisation, period, scope, quarter_minutes):
-    """Hours of individual interventions against hours of workshops, per quarter and for
-    the period (the seed's "un quart / trois quarts")."""
-    individual = {}
-    collective = {q: as_hours(quarter_minutes.get(q, {}).get("total")) for q in quarters_of(period)}
-    if not period.is_empty:
-        people = participants_of(organisation, period, scope)
-        rows = (
-            Intervention.objects.filter(
-                participant__in=people, date__gte=period.first, date__lte=period.last
-            )
-            .annotate(quarter=TruncQuarter("date"))
-            .order_by()
-            .values("quarter")
-            .annotate(minutes=Sum("duration_minutes"))
+def individual_work_by_quarter(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The individual work with the participants of the period, per quarter (keyed by its
+    first day): ``{"minutes", "items", "no_duration"}``, summing the interventions, the
+    assessments and the literacy tests dated in the period. A record kept without its
+    duration counts in ``items`` and ``no_duration``, never in ``minutes``. One query: the
+    three kinds grouped by quarter, joined by a UNION ALL."""
+    if period.is_empty:
+        return {}
+    people = participants_of(organisation, period, scope)
+    dated = {"date__gte": period.first, "date__lte": period.last}
+    by_kind = [
+        _work_by_quarter(queryset)
+        for queryset in (
+            Intervention.objects.filter(participant__in=people, **dated),
+            Assessment.objects.filter(enrolment__participant__in=people, **dated),
+            LiteracyTest.objects.filter(participant__in=people, **dated),
         )
-        individual = {row["quarter"]: as_hours(row["minutes"]) for row in rows}
-    rows = [
-        _share_row(quarter, individual.get(quarter, 0.0), collective.get(quarter, 0.0))
-        for quarter in quarters_of(period)
     ]
-    total = _share_row(
-        None,
-        round(sum(individual.values()), 2),
-        _hours_within(quarter_minutes, period)["total"],
+    work = {}
+    for row in by_kind[0].union(*by_kind[1:], all=True).order_by():
+        sums = work.setdefault(
+            _as_date(row["quarter"]), dict.fromkeys(("minutes", "items", "no_duration"), 0)
+        )
+        sums["minutes"] += row["minutes"] or 0
+        sums["items"] += row["items"]
+        sums["no_duration"] += row["no_duration"]
+    return work
+
+
+def _work_by_quarter(records):
+    return (
+        records.annotate(quarter=TruncQuarter("date"))
+        .order_by()
+        .values("quarter")
+        .annotate(
+            minutes=Sum("duration_minutes"),
+            items=Count("id"),
+            no_duration=Count("id", filter=Q(duration_minutes__isnull=True)),
+        )
     )
+
+
+def _as_date(value):
+    # TruncQuarter gives a date on a DateField, but a datetime on some backends.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _work_share(organisation, period, scope, quarter_minutes):
+    """Hours of individual work (interventions, assessments, literacy tests) against hours
+    of workshops, per quarter and for the period (the seed's "un quart / trois quarts"),
+    with how many individual records have no duration recorded."""
+    quarters = quarters_of(period)
+    individual = individual_work_by_quarter(organisation, period, scope)
+    nothing = {"minutes": 0, "items": 0, "no_duration": 0}
+    rows = [
+        _share_row(
+            quarter,
+            individual.get(quarter, nothing),
+            as_hours(quarter_minutes.get(quarter, {}).get("total")),
+        )
+        for quarter in quarters
+    ]
+    whole = {
+        key: sum(individual.get(quarter, nothing)[key] for quarter in quarters) for key in nothing
+    }
+    total = _share_row(None, whole, _hours_within(quarter_minutes, period)["total"])
     return {"quarters": rows, "total": total}
 
 
-def _share_row(quarter, individual, collective):
+def _share_row(quarter, work, collective):
     # Shares on exact hundredths of hours, so the two add up to 100 (up to rounding).
+    individual = as_hours(work["minutes"])
     whole = Decimal(str(individual)) + Decimal(str(collective))
     label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}" if quarter else None
     return {
@@ -466,6 +507,9 @@ def _share_row(quarter, individual, collective):
         "collective_hours": collective,
         "individual_pct": pct(Decimal(str(individual)), whole),
         "collective_pct": pct(Decimal(str(collective)), whole),
+        # Since 2026.2: a year closed before has rows without these two keys.
+        "individual_items": work["items"],
+        "individual_no_duration": work["no_duration"],
     }
 
 

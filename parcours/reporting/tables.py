@@ -278,8 +278,10 @@ def _work_share(report: Report) -> Table:
         "work_share",
         _("Individual and collective work"),
         _(
-            "Hours of individual interventions recorded in the participants' files against "
-            "hours of workshops, per quarter."
+            "Hours of individual work recorded in the participants' files (interventions, "
+            "social assessments and literacy tests) against hours of workshops, per quarter. "
+            "A record whose duration was not recorded adds no hours: it is counted in the "
+            "last column, and the individual hours are then a floor."
         ),
         [
             Column("label", _("Quarter"), "label"),
@@ -287,13 +289,27 @@ def _work_share(report: Report) -> Table:
             Column("collective_hours", _("Workshop hours"), "hours"),
             Column("individual_pct", _("% individual"), "pct"),
             Column("collective_pct", _("% collective"), "pct"),
+            Column("individual_items", _("Individual records")),
+            Column("individual_no_duration", _("Of which without duration")),
         ],
         rows,
     )
 
 
+SHARE_KEYS = (
+    "individual_hours",
+    "collective_hours",
+    "individual_pct",
+    "collective_pct",
+    "individual_items",
+    "individual_no_duration",
+)
+
+
 def _share_cells(row):
-    return {key: value for key, value in row.items() if key != "quarter"}
+    # A year closed before the records were counted (definitions 2026.1) has no counts:
+    # they show as a dash.
+    return {key: row.get(key) for key in SHARE_KEYS}
 
 
 def report_tables(report: Report) -> list[Table]:

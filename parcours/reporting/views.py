@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
@@ -169,6 +169,25 @@ def _denominators(report) -> dict:
             "moments”, the others are left out of it."
         )
         % {"n": charts.format_number(counts["completed_exits"])},
+        "work_share": _no_duration_note(report.work_share["total"]),
+    }
+
+
+def _no_duration_note(total) -> str:
+    """Says the individual hours are a floor when some records have no duration (a year
+    closed before durations were counted has no such count: nothing to say)."""
+    missing = total.get("individual_no_duration")
+    if not missing:
+        return ""
+    return ngettext(
+        "%(n)s of the %(items)s individual records has no duration recorded: the individual "
+        "hours are a floor.",
+        "%(n)s of the %(items)s individual records have no duration recorded: the "
+        "individual hours are a floor.",
+        missing,
+    ) % {
+        "n": charts.format_number(missing),
+        "items": charts.format_number(total["individual_items"]),
     }
 
 

@@ -37,6 +37,7 @@ from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.models import Attendance
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
+from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
@@ -285,6 +286,9 @@ class _Generator:
         self.until = until
         self.seed = seed
         self.rng = random.Random(seed)
+        # Durations have their own generator: adding them left the rest of each seed's
+        # programme as it was.
+        self.minutes_rng = random.Random(f"{seed}:minutes")
         self.password = password
         self.log = log
         self.writer = RowWriter()
@@ -683,7 +687,10 @@ class _Generator:
             for moment, day, share in moments:
                 pk = next(ids)
                 entry_id = entry_id or pk
-                assessments.append((pk, e.id, moment.value, day, "", author, 1, _aware(day)))
+                minutes = self.minutes_rng.choice(ASSESSMENT_MINUTES[moment])
+                assessments.append(
+                    (pk, e.id, moment.value, day, minutes, "", author, 1, _aware(day))
+                )
                 for domain in DOMAINS:
                     rating = entry[domain]
                     if rating is not None and share:
@@ -722,8 +729,8 @@ class _Generator:
                 action_count += 1
         self.writer.write(
             Assessment,
-            ["id", "enrolment", "moment", "date", "overall_note", "author", "version",
-             "updated_at"],
+            ["id", "enrolment", "moment", "date", "duration_minutes", "overall_note", "author",
+             "version", "updated_at"],
             assessments,
         )  # fmt: skip
         self.writer.write(DomainRating, ["assessment", "domain", "rating", "comment"], ratings)
@@ -780,8 +787,9 @@ class _Generator:
             if self.people[index]["course"] == LanguageCourse.LITERACY and first <= until:
                 start = rng.randint(0, 3)
                 tests.append(
-                    (pk, first, worker, levels[start + 2].value, levels[start + 1].value,
-                     levels[start].value, levels[start].value, Orientation.LITERACY.value, "")
+                    (pk, first, self.minutes_rng.choice(LITERACY_TEST_MINUTES), worker,
+                     levels[start + 2].value, levels[start + 1].value, levels[start].value,
+                     levels[start].value, Orientation.LITERACY.value, "")
                 )  # fmt: skip
         self.writer.write(
             Consent,
@@ -805,8 +813,8 @@ class _Generator:
         self.writer.write(InterventionDomain, ["intervention", "domain"], domains)
         self.writer.write(
             LiteracyTest,
-            ["participant", "date", "examiner", "oral_comprehension", "oral_expression", "reading",
-             "writing", "orientation", "comment"],
+            ["participant", "date", "duration_minutes", "examiner", "oral_comprehension",
+             "oral_expression", "reading", "writing", "orientation", "comment"],
             tests,
         )  # fmt: skip
 

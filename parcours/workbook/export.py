@@ -34,7 +34,15 @@ from parcours.workshops.models import Session
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 CHUNK = 5000
-WIDTHS = {"date": 12, "month_or_date": 14, "time": 10, "rating": 10, "bool": 12, "text": 22}
+WIDTHS = {
+    "date": 12,
+    "month_or_date": 14,
+    "time": 10,
+    "rating": 10,
+    "minutes": 10,
+    "bool": 12,
+    "text": 22,
+}
 
 
 def _time(value: datetime.time) -> str:
@@ -193,12 +201,17 @@ def export_workbook(
     moments = {"entry": 0, "middle": 1, "end": 2}
     rows = sorted(
         assessments.values_list(
-            "pk", "enrolment__participant__reference", "enrolment__group__name", "moment", "date"
+            "pk",
+            "enrolment__participant__reference",
+            "enrolment__group__name",
+            "moment",
+            "date",
+            "duration_minutes",
         ),
         key=lambda row: (row[1], row[4], moments.get(row[3], 3), row[2]),
     )
-    for pk, ref, group, moment, day in rows:
-        out.append([ref, group, moment, day, *(ratings[pk].get(d) for d in Domain.values)])
+    for pk, ref, group, moment, day, minutes in rows:
+        out.append([ref, group, moment, day, minutes, *(ratings[pk].get(d) for d in Domain.values)])
 
     out = _Writer(book, "sessions")
     session_groups = defaultdict(list)

@@ -29,7 +29,8 @@ YES_NO = ("yes", "no")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, code, date, month_or_date, time, bool, rating, niss, country, groups
+    # text, code, date, month_or_date, time, bool, rating, minutes, niss, country, groups
+    kind: str
     required: bool = False
     codes: tuple = ()
     max_length: int | None = None
@@ -90,6 +91,9 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("group", "text", required=True, max_length=100),
         Column("moment", "code", required=True, codes=_codes(Moment)),
         Column("date", "date", required=True),
+        # Optional: older workbooks have no duration, and an assessment without one is
+        # counted as such in the report.
+        Column("duration_minutes", "minutes"),
         *(Column(domain, "rating") for domain in Domain.values),
     ),
     "sessions": (
@@ -192,6 +196,12 @@ CODE_EXPLANATIONS_FR: list[tuple[str, str, str, str]] = [
     ("assessments", "moment", "entry", "bilan d'entrée"),
     ("assessments", "moment", "middle", "bilan intermédiaire"),
     ("assessments", "moment", "end", "bilan de fin"),
+    (
+        "assessments",
+        "duration_minutes",
+        "75",
+        "durée du bilan en minutes (1 à 720) ; vide = non relevée",
+    ),
     ("assessments", "administrative", "1-5", "situation administrative"),
     ("assessments", "family", "1-5", "vie familiale"),
     ("assessments", "social_cultural", "1-5", "vie sociale et culturelle"),

@@ -455,6 +455,7 @@ class _Planner:
                 "enrolment__group__name",
                 "moment",
                 "date",
+                "duration_minutes",
                 "version",
             ):
                 key = (
@@ -474,6 +475,9 @@ class _Planner:
         seen = {}
         rows, columns = self._rows("assessments")
         domains = [domain for domain in Domain.values if domain in columns]
+        # A workbook without the column (one made before durations were kept) leaves
+        # the stored durations as they are, and new assessments without one.
+        with_duration = "duration_minutes" in columns
         for row in rows:
             v = row.values
             ref, group, moment = v["participant"], v["group"], v["moment"]
@@ -501,10 +505,14 @@ class _Planner:
             ratings = {domain: v.get(domain) for domain in domains}
             before = existing.get(key)
             if before is None:
-                self.plan.assessments_new.append((ref, group, moment, v["date"], ratings))
+                minutes = v["duration_minutes"] if with_duration else None
+                self.plan.assessments_new.append((ref, group, moment, v["date"], minutes, ratings))
                 self.plan.count("assessments", "created")
                 continue
+            minutes = v["duration_minutes"] if with_duration else before["duration_minutes"]
             changed = [] if before["date"] == v["date"] else ["date"]
+            if minutes != before["duration_minutes"]:
+                changed.append("duration_minutes")
             changed += [
                 domain
                 for domain, rating in ratings.items()
@@ -513,7 +521,7 @@ class _Planner:
             if not changed:
                 self.plan.count("assessments", "unchanged")
                 continue
-            self.plan.assessments_changed.append((before, v["date"], ratings))
+            self.plan.assessments_changed.append((before, v["date"], minutes, ratings))
             self.plan.note_change("assessments", row.number, f"{ref} · {group} · {moment}", changed)
 
     # -- sessions --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from parcours.core.durations import DURATION_BOUNDS, MAX_MINUTES, MIN_MINUTES
 from parcours.workbook.format import CODES_SHEET, REQUIRED_SHEETS, SHEETS, Column
 from parcours.workbook.xlsx import NotAWorkbook, XlsxReader
 
@@ -245,6 +246,23 @@ def parse_rating(raw, column: Column):
     raise CellError(_("'%(value)s' is not a rating from 1 to 5.") % {"value": _shown(raw)})
 
 
+_WHOLE = re.compile(r"^-?\d+$")
+
+
+def parse_minutes(raw, column: Column):
+    """A whole number of minutes within the bounds every form applies."""
+    text = _text(raw)
+    if isinstance(raw, bool) or not _WHOLE.match(text):
+        raise CellError(
+            _("'%(value)s' is not a duration: write a whole number of minutes, such as 75.")
+            % {"value": _shown(raw)}
+        )
+    minutes = int(text)
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise CellError(DURATION_BOUNDS)
+    return minutes
+
+
 def parse_niss(raw, column: Column):
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if isinstance(raw, float) and not raw.is_integer():
@@ -293,6 +311,7 @@ PARSERS: dict[str, Callable] = {
     "time": parse_time,
     "bool": parse_bool,
     "rating": parse_rating,
+    "minutes": parse_minutes,
     "niss": parse_niss,
     "country": parse_country,
     "groups": parse_groups,

@@ -63,9 +63,13 @@ def write_plan(plan, organisation, *, author) -> None:
             raise ValueError("Assessments need an author.")
         assessments = [
             Assessment(
-                enrolment_id=enrolments[(ref, group)], moment=moment, date=day, author=author
+                enrolment_id=enrolments[(ref, group)],
+                moment=moment,
+                date=day,
+                duration_minutes=minutes,
+                author=author,
             )
-            for ref, group, moment, day, _ratings in plan.assessments_new
+            for ref, group, moment, day, minutes, _ratings in plan.assessments_new
         ]
         Assessment.objects.bulk_create(assessments, batch_size=BATCH)
         DomainRating.objects.bulk_create(
@@ -80,9 +84,15 @@ def write_plan(plan, organisation, *, author) -> None:
         )
     if plan.assessments_changed:
         rating_updates, rating_new, assessment_updates = [], [], []
-        for before, day, ratings in plan.assessments_changed:
+        for before, day, minutes, ratings in plan.assessments_changed:
             assessment_updates.append(
-                Assessment(pk=before["pk"], date=day, version=before["version"] + 1, updated_at=now)
+                Assessment(
+                    pk=before["pk"],
+                    date=day,
+                    duration_minutes=minutes,
+                    version=before["version"] + 1,
+                    updated_at=now,
+                )
             )
             for domain, rating in ratings.items():
                 stored = before["ratings"].get(domain)
@@ -92,7 +102,9 @@ def write_plan(plan, organisation, *, author) -> None:
                     )
                 elif stored[1] != rating:
                     rating_updates.append(DomainRating(pk=stored[0], rating=rating))
-        Assessment.objects.bulk_update(assessment_updates, ["date", "version", "updated_at"])
+        Assessment.objects.bulk_update(
+            assessment_updates, ["date", "duration_minutes", "version", "updated_at"]
+        )
         DomainRating.objects.bulk_update(rating_updates, ["rating"], batch_size=500)
         DomainRating.objects.bulk_create(rating_new, batch_size=BATCH)
 

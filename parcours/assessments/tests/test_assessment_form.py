@@ -27,7 +27,12 @@ RATINGS = {
 
 def payload(*, version="", ratings=None, comments=None, **overrides):
     """What the assessment page sends: every domain rated, as a person would."""
-    data = {"date": "2026-01-12", "overall_note": "Première rencontre.", "version": version}
+    data = {
+        "date": "2026-01-12",
+        "duration_minutes": "75",
+        "overall_note": "Première rencontre.",
+        "version": version,
+    }
     for domain, rating in (ratings or RATINGS).items():
         data[f"rating_{domain}"] = rating
         data[f"comment_{domain}"] = (comments or {}).get(domain, "")

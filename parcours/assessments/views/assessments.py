@@ -74,10 +74,10 @@ def assessment_edit(request, enrolment_pk, moment):
             if assessment
             else {"date": timezone.localdate()}
         )
-        form = AssessmentForm(initial=initial, actions=actions)
+        form = AssessmentForm(initial=initial, actions=actions, assessment=assessment)
         return _page(request, enrolment, moment, form, assessments, actions)
 
-    form = AssessmentForm(request.POST, actions=actions)
+    form = AssessmentForm(request.POST, actions=actions, assessment=assessment)
     if not form.is_valid():
         return _page(request, enrolment, moment, form, assessments, actions)
     version = form.cleaned_data["version"]
@@ -87,6 +87,7 @@ def assessment_edit(request, enrolment_pk, moment):
                 enrolment=enrolment,
                 moment=moment,
                 date=form.cleaned_data["date"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
                 overall_note=form.cleaned_data["overall_note"].strip(),
                 ratings=form.ratings(),
                 by=request.user,
@@ -121,7 +122,7 @@ def _conflict(request, enrolment, moment, form, current, actions):
         if data.get(f"review_{action.pk}") in (None, "", shown):
             data[f"review_{action.pk}"] = action.status  # untouched: show it as it is now
         data[f"shown_{action.pk}"] = action.status
-    form = AssessmentForm(data, actions=actions)
+    form = AssessmentForm(data, actions=actions, assessment=current)
     form.is_valid()
     assessments = _assessments_of(enrolment)
     current = assessments[moment]
@@ -213,6 +214,7 @@ def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None
             "saved_by": last_saved_by(shown) if shown else None,
             "journey": context["journey"],
             "radar": context["radar"],
+            "durations": context["durations"],
         },
         status=status,
     )

@@ -22,6 +22,11 @@ from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
 from parcours.core.demo import esf as demo_esf
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
+from parcours.core.demo.durations import (
+    ASSESSMENT_MINUTES,
+    LITERACY_TEST_MINUTES,
+    REGULAR_INTERVIEW_MINUTES,
+)
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
@@ -97,6 +102,7 @@ def build_demo(*, today: date) -> Organisation:
     participants = _create_participants(organisation, staff, rng, today=today)
     _enrol(participants, groups, rng, today=today)
     _follow_up(participants, staff, rng, today=today)
+    _regular_interviews(organisation, today=today)
     _plan_programme(organisation, staff, groups, today=today)
     _take_attendance(organisation, staff, rng, today=today)
     _fund(organisation, staff["coordinator"], groups, today=today)
@@ -407,7 +413,7 @@ def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
     if enrolment.start_date > today:
         return
     entry = _demo_ratings(rng)
-    _assess(enrolment, Moment.ENTRY, enrolment.start_date, entry, author)
+    _assess(enrolment, Moment.ENTRY, enrolment.start_date, entry, author, today=today)
     _agree_actions(enrolment, entry, author, rng, today=today)
     finished = group.end_date < today
     outcome = _weighted(rng, OUTCOMES) if finished else None
@@ -416,7 +422,7 @@ def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
         outcome == ExitOutcome.DROPOUT and dropout_date < group.mid_date
     ):
         middle = _progressed(entry, rng, share=0.5)
-        _assess(enrolment, Moment.MIDDLE, group.mid_date, middle, author)
+        _assess(enrolment, Moment.MIDDLE, group.mid_date, middle, author, today=today)
     if outcome is None:
         return
     if outcome == ExitOutcome.DROPOUT:
@@ -430,7 +436,8 @@ def _run_enrolment(enrolment, groups, rng, *, today: date) -> None:
         )
         _record_follow_up(enrolment, rng, today=today)
         return
-    _assess(enrolment, Moment.END, group.end_date, _progressed(entry, rng, share=1), author)
+    end = _progressed(entry, rng, share=1)
+    _assess(enrolment, Moment.END, group.end_date, end, author, today=today)
     following = [
         later
         for later in groups
@@ -504,11 +511,25 @@ def _progressed(entry: dict, rng: random.Random, *, share: float) -> dict:
     return ratings
 
 
-def _assess(enrolment, moment, day, ratings, author) -> None:
+def _minutes(choices, *key) -> int:
+    # A generator of their own for durations: adding them left the rest of the demo as it
+    # was (the same people, ratings and exits).
+    return random.Random(":".join(str(part) for part in key)).choice(choices)
+
+
+def _assess(enrolment, moment, day, ratings, author, *, today: date) -> None:
+    # The cohorts that ended over a year ago were assessed before durations were kept:
+    # their assessments have none, as the report then says.
+    recorded = enrolment.group.end_date >= today - timedelta(days=365)
     assessment_services.assessment_save(
         enrolment=enrolment,
         moment=moment,
         date=day,
+        duration_minutes=(
+            _minutes(ASSESSMENT_MINUTES[moment], "assessment", enrolment.pk, moment)
+            if recorded
+            else None
+        ),
         overall_note="",
         ratings=ratings,
         by=author,
@@ -604,6 +625,31 @@ def _follow_up(participants, staff, rng: random.Random, *, today: date) -> None:
             _literacy_tests(participant, author, rng, today=today)
 
 
+def _regular_interviews(organisation, *, today: date) -> None:
+    """The social worker's interview with each person every six to eight weeks while
+    their group runs: with the assessments, the seed's quarter of individual work. Only
+    for the cohorts whose workshops the demo plans (the older ones have none either)."""
+    enrolments = Enrolment.objects.filter(
+        group__organisation=organisation, group__end_date__gte=today - timedelta(days=365)
+    ).select_related("participant__social_worker")
+    for enrolment in enrolments:
+        participant = enrolment.participant
+        rng = random.Random(f"interviews:{enrolment.pk}")
+        last = min(enrolment.exit_date or today, today - timedelta(days=1))
+        day = enrolment.start_date + timedelta(days=rng.randint(21, 42))
+        while day <= last:
+            participant_services.intervention_create(
+                participant=participant,
+                by=participant.social_worker,
+                date=day,
+                duration_minutes=rng.choice(REGULAR_INTERVIEW_MINUTES),
+                kind=InterventionKind.INTERVIEW,
+                domains=[rng.choice(Domain.values)],
+                notes="Entretien de suivi : point sur le plan d'action et la vie du groupe.",
+            )
+            day += timedelta(days=rng.randint(42, 56))
+
+
 def _literacy_tests(participant, examiner, rng: random.Random, *, today: date) -> None:
     levels = list(LiteracyLevel)
     start = rng.randint(0, 3)
@@ -613,6 +659,7 @@ def _literacy_tests(participant, examiner, rng: random.Random, *, today: date) -
             by=examiner,
             examiner=examiner,
             date=today - timedelta(days=30 * months_ago),
+            duration_minutes=_minutes(LITERACY_TEST_MINUTES, "test", participant.pk, months_ago),
             orientation=Orientation.LITERACY,
             oral_comprehension=levels[min(start + 2 + step, len(levels) - 1)],
             oral_expression=levels[min(start + 1 + step, len(levels) - 1)],

@@ -38,7 +38,13 @@ def _intake(**overrides):
 
 
 def _assessment(**overrides):
-    return {"date": "2026-02-01", "overall_note": "", "rating_health": "3", **overrides}
+    return {
+        "date": "2026-02-01",
+        "duration_minutes": "60",
+        "overall_note": "",
+        "rating_health": "3",
+        **overrides,
+    }
 
 
 def _session(world, **overrides):

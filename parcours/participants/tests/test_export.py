@@ -209,6 +209,7 @@ def participant(organisation, social_worker, coordinator):
         participant=person,
         examiner=social_worker,
         date=datetime.date(2026, 1, 20),
+        duration_minutes=45,
         comment="Lit les mots courants ; écrit son nom.",
     )
     return person
@@ -343,6 +344,7 @@ def test_json_holds_the_whole_file_with_labels(client, social_worker, coordinato
     [test] = data["literacy_tests"]
     assert test == {
         "date": "2026-01-20",
+        "duration_minutes": 45,
         "examiner": social_worker.get_full_name(),
         "oral_comprehension": {"code": "a1", "label": levels["a1"]},
         "oral_expression": {"code": "a1_1", "label": levels["a1_1"]},
@@ -609,6 +611,7 @@ def test_json_holds_the_assessments_the_action_plan_and_the_follow_up(
     assert entry["moment"] == {"code": "entry", "label": moments["entry"]}
     assert end["moment"]["code"] == "end"
     assert entry["date"] == "2025-01-13"
+    assert entry["duration_minutes"] is None  # kept before durations were asked for
     assert entry["author"] == social_worker.get_full_name()
     assert entry["overall_note"] == OVERALL_NOTE
     assert [row["domain"]["code"] for row in entry["ratings"]] == Domain.values

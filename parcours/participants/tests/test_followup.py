@@ -105,6 +105,7 @@ def test_literacy_test_is_recorded(client, social_worker):
         reverse("participants:literacy_test_create", args=[participant.pk]),
         {
             "date": "2026-02-10",
+            "duration_minutes": "45",
             "examiner": social_worker.pk,
             "oral_comprehension": "a1",
             "oral_expression": "a1_1",
@@ -115,7 +116,8 @@ def test_literacy_test_is_recorded(client, social_worker):
     )
 
     assert response.status_code == 302
-    assert participant.literacy_tests.get().reading == "alpha_2"
+    test = participant.literacy_tests.get()
+    assert (test.reading, test.duration_minutes) == ("alpha_2", 45)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from parcours.core.testing import pdf_text
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
-from parcours.reporting.figures import yearly_report
+from parcours.reporting.figures import DEFINITIONS_VERSION, yearly_report
 from parcours.reporting.pdf import format_cell, report_pdf
 from parcours.workshops.factories import SessionFactory
 
@@ -49,7 +49,7 @@ def test_the_pdf_shows_the_figures_of_the_report(report):
     assert "33,3 %" in text  # men
     assert "3,00" in text  # workshop hours
     assert "Heures d\u2019ateliers" in text or "Heures d'ateliers" in text
-    assert "2026.1" in text  # the definitions' version in the footer
+    assert DEFINITIONS_VERSION in text  # the definitions' version in the footer
     assert "1 / " in text  # page numbers
 
 

@@ -97,9 +97,23 @@ def sample_sheets() -> dict[str, list[list]]:
             ["P-003", "Immersion 2024", D(2024, 9, 2), None, None, None],
         ],
         "assessments": [
-            ["P-001", "Remobilisation 2024-A", "entry", D(2024, 1, 15), 2, 3, 1, 2, 2, 3, 1],
-            ["P-001", "Remobilisation 2024-A", "end", D(2024, 10, 25), 3, 3, 4, 2, 3, 3, 2],
-            ["P-003", "Remobilisation 2024-A", "entry", D(2024, 1, 16), 1, None, 2, 3, 2, 2, 1],
+            ["P-001", "Remobilisation 2024-A", "entry", D(2024, 1, 15), 75, 2, 3, 1, 2, 2, 3, 1],
+            ["P-001", "Remobilisation 2024-A", "end", D(2024, 10, 25), "60", 3, 3, 4, 2, 3, 3, 2],
+            # Its duration was not recorded.
+            [
+                "P-003",
+                "Remobilisation 2024-A",
+                "entry",
+                D(2024, 1, 16),
+                None,
+                1,
+                None,
+                2,
+                3,
+                2,
+                2,
+                1,
+            ],
         ],
         "sessions": [
             [

@@ -15,7 +15,7 @@ from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
-from parcours.reporting.figures import yearly_figures
+from parcours.reporting.figures import yearly_figures, yearly_report
 from parcours.workbook.export import export_workbook, template_workbook
 from parcours.workbook.format import CODES_SHEET, SHEETS
 from parcours.workbook.importer import analyse_workbook, import_workbook
@@ -65,11 +65,13 @@ def programme(organisation, coordinator):
         outcome_detail="volunteering",
         qualification_gained="yes",
     )
-    for moment, day, rating in (
-        ("entry", datetime.date(2023, 9, 11), 2),
-        ("end", datetime.date(2024, 6, 20), 4),
+    for moment, day, rating, minutes in (
+        ("entry", datetime.date(2023, 9, 11), 2, 90),
+        ("end", datetime.date(2024, 6, 20), 4, None),
     ):
-        assessment = AssessmentFactory(enrolment=enrolment, moment=moment, date=day)
+        assessment = AssessmentFactory(
+            enrolment=enrolment, moment=moment, date=day, duration_minutes=minutes
+        )
         for domain in Domain.values:
             DomainRating.objects.create(
                 assessment=assessment,
@@ -105,6 +107,11 @@ def test_round_trip(programme, coordinator):
         copied = yearly_figures(copy, year=year, as_of=AS_OF)
         original.pop("organisation"), copied.pop("organisation")
         assert copied == original
+        # The assessments' durations come along: the individual work too.
+        assert (
+            yearly_report(copy, year=year, as_of=AS_OF).work_share
+            == yearly_report(programme, year=year, as_of=AS_OF).work_share
+        )
     assert yearly_figures(copy, year=2024, as_of=AS_OF)["participants"] == 4
     # Importing the export into the organisation it came from changes nothing.
     plan = analyse_workbook(programme, first_export)
