@@ -22,6 +22,7 @@ from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.people import DEMO_PEOPLE
+from parcours.core.demo.projects import draw_up_projects
 from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder, Grant
@@ -97,6 +98,7 @@ def build_demo(*, today: date) -> Organisation:
     _plan_programme(organisation, staff, groups, today=today)
     _take_attendance(organisation, staff, rng, today=today)
     _fund(organisation, staff["coordinator"], groups, today=today)
+    draw_up_projects(organisation, staff, today=today)
     return organisation
 
 

@@ -27,6 +27,7 @@ TOP_KEYS = {
     "improvement_n",
     "deteriorated_pct",
     "hours",
+    "projects",
     "evolution",
 }
 CHARACTERISTICS = {
@@ -80,6 +81,7 @@ def assert_shape(figures):
     for key in ("improvement_pct", "improvement_n", "deteriorated_pct"):
         assert set(figures[key]) == DOMAINS
     assert set(figures["hours"]) == HOURS
+    assert set(figures["projects"]) == {"signed", "evaluations_held"}
     for row in figures["evolution"]:
         assert set(row) == {"year", "participants", "hours"}
         assert set(row["hours"]) == HOURS
