@@ -88,7 +88,7 @@ class ProjectVersion(Versioned):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField(_("version"))
+    number = models.PositiveSmallIntegerField(_("version number"))
     objectives = models.TextField(_("objectives"))
     participant_commitments = models.TextField(_("the participant's commitments"))
     cpas_commitments = models.TextField(_("the CPAS's commitments"))

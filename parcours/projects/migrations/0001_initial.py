@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised at each edit: two people editing at once cannot overwrite.', verbose_name='version')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
+                ('number', models.PositiveSmallIntegerField(verbose_name='version number')),
                 ('objectives', models.TextField(verbose_name='objectives')),
                 ('participant_commitments', models.TextField(verbose_name="the participant's commitments")),
                 ('cpas_commitments', models.TextField(verbose_name="the CPAS's commitments")),
