@@ -185,3 +185,17 @@ def test_the_coordinator_sets_the_interval(client, coordinator, social_worker):
     assert not EvaluationInterval.objects.exists()
     assert client.post(url, {"months": "2"}).status_code == 302
     assert EvaluationInterval.objects.get(organisation=coordinator.organisation).months == 2
+
+
+def test_a_stale_draft_is_refused_and_nothing_is_written(client, enrolment, social_worker):
+    project = ProjectFactory(enrolment=enrolment)
+    draft = project.versions.get()
+    opened_with = draft.version
+    client.force_login(social_worker)
+    edit = reverse("projects:project_edit", args=[project.pk])
+    first = client.post(edit, form_data(social_worker, objectives="La mienne.", version=opened_with))
+    assert first.status_code == 302
+    second = client.post(edit, form_data(social_worker, objectives="La sienne.", version=opened_with))
+    assert second.status_code == 409
+    draft.refresh_from_db()
+    assert draft.objectives == "La mienne."
