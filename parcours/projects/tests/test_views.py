@@ -193,9 +193,10 @@ def test_a_stale_draft_is_refused_and_nothing_is_written(client, enrolment, soci
     opened_with = draft.version
     client.force_login(social_worker)
     edit = reverse("projects:project_edit", args=[project.pk])
-    first = client.post(edit, form_data(social_worker, objectives="La mienne.", version=opened_with))
-    assert first.status_code == 302
-    second = client.post(edit, form_data(social_worker, objectives="La sienne.", version=opened_with))
+    mine = form_data(social_worker, objectives="La mienne.", version=opened_with)
+    assert client.post(edit, mine).status_code == 302
+    theirs = form_data(social_worker, objectives="La sienne.", version=opened_with)
+    second = client.post(edit, theirs)
     assert second.status_code == 409
     draft.refresh_from_db()
     assert draft.objectives == "La mienne."
