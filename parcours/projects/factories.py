@@ -38,6 +38,7 @@ class ProjectVersionFactory(factory.django.DjangoModelFactory):
         organisation=factory.SelfAttribute("..project.organisation"),
     )
     created_by = factory.SelfAttribute("social_worker")
+    signed_on = None
     signed_at_place = factory.LazyAttribute(lambda version: "Namur" if version.signed_on else "")
 
 

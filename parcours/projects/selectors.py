@@ -231,4 +231,3 @@ def objectives_from_plan(enrolment) -> str:
 
 def has_entry_assessment(enrolment) -> bool:
     return enrolment.assessments.filter(moment=Moment.ENTRY).exists()
-

@@ -7,7 +7,7 @@ from parcours.programme.factories import EnrolmentFactory
 from parcours.projects import services
 from parcours.projects.factories import EvaluationFactory, ProjectFactory
 from parcours.projects.selectors import due_evaluations, evaluation_months, next_evaluation_due
-from parcours.projects.tests.conftest import D, TODAY
+from parcours.projects.tests.conftest import TODAY, D
 
 pytestmark = pytest.mark.django_db
 

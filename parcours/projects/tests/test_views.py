@@ -108,11 +108,11 @@ def test_the_pdf_carries_the_objectives_and_a_signature_block_for_each_party(
     response = client.get(reverse("projects:version_pdf", args=[project.pk, 1]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(pdf_text(response.content).split())
-    assert "Projet individualisé d’intégration sociale" in text
+    assert "Projet individualisé d\u2019intégration sociale" in text
     assert "Logement : trouver un logement salubre." in text
     # A block for the participant, the social worker and the other party.
     assert "Le participant" in text
-    assert "Pour le CPAS, l’assistant social" in text
+    assert "Pour le CPAS, l\u2019assistant social" in text
     assert len(re.findall(r"\bSignature\b", text)) == 3
     assert "Fait à Namur, le 26 janvier 2026." in text
 
