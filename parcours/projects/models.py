@@ -147,6 +147,11 @@ class ProjectVersion(Versioned):
         return self.number > 1
 
     @property
+    def amendment_number(self) -> int:
+        """Version 2 is the first amendment."""
+        return self.number - 1
+
+    @property
     def organisation_id(self):
         return self.project.organisation_id
 

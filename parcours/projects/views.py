@@ -223,7 +223,7 @@ def project_edit(request, pk):
                     messages.success(
                         request,
                         _("Amendment %(number)s is written: print it and have it signed.")
-                        % {"number": saved.number},
+                        % {"number": saved.amendment_number},
                     )
                 else:
                     messages.success(request, _("The project has been saved."))

@@ -1,7 +1,11 @@
 """The demo's individual projects: a few signed projects with their evaluations, one of
 them late and one due soon, an amended one and a draft, so that the project pages and
 the dashboard show each state. Dates are placed relative to today; an enrolment too
-recent for a state gets what its dates allow."""
+recent for a state gets what its dates allow.
+
+The demo CPAS evaluates every two months, not the default three: its open enrolments
+can be as young as two months (in November, only September's cohorts are running), and
+an evaluation must be able to be late."""
 
 from datetime import date, timedelta
 
@@ -10,7 +14,6 @@ from parcours.programme.models import Enrolment
 from parcours.programme.services import add_months
 from parcours.projects import services
 from parcours.projects.enums import EvaluationOutcome
-from parcours.projects.models import DEFAULT_EVALUATION_MONTHS
 from parcours.projects.selectors import objectives_from_plan
 
 PARTICIPANT_COMMITMENTS = (
@@ -19,7 +22,7 @@ PARTICIPANT_COMMITMENTS = (
 )
 CPAS_COMMITMENTS = (
     "Assurer un suivi individuel, soutenir les démarches du plan d'actions et évaluer le "
-    "projet avec la personne tous les trois mois."
+    "projet avec la personne tous les deux mois."
 )
 PARTNER = {
     "name": "Lire et Écrire Namur",
@@ -29,12 +32,16 @@ PARTNER = {
 # For an entry assessment that found no difficulty and a plan without actions.
 FALLBACK_OBJECTIVES = "Vie sociale : reprendre un rythme et des contacts réguliers."
 STATES = ("overdue", "due_soon", "amended", "draft")
+EVALUATION_MONTHS = 2
 
 
 def draw_up_projects(organisation, staff, *, today: date) -> None:
     """A project for the oldest open enrolments that have an entry assessment, those of
     the demo's own social worker first, so that their dashboard lists them."""
     social_worker = staff["socialworker"]
+    services.evaluation_interval_set(
+        organisation=organisation, months=EVALUATION_MONTHS, by=staff["coordinator"]
+    )
     enrolments = list(
         Enrolment.objects.filter(
             group__organisation=organisation,
@@ -63,10 +70,10 @@ def _project(enrolment, state, *, today: date, fallback) -> None:
     )
     if state == "draft":
         return
-    signed_on = min(enrolment.start_date + timedelta(days=14), today - timedelta(days=7))
+    signed_on = min(enrolment.start_date + timedelta(days=7), today - timedelta(days=7))
     version = project.versions.get(number=1)
     services.version_sign(version=version, signed_on=signed_on, place="Démo-sur-Meuse", by=author)
-    months = DEFAULT_EVALUATION_MONTHS
+    months = EVALUATION_MONTHS
     if state == "overdue":
         # The last evaluation a little over an interval ago: the next one is late.
         last = add_months(today, -months) - timedelta(days=12)
@@ -102,7 +109,7 @@ def _evaluate_until(project, signed_on, last, author, *, outcome=EvaluationOutco
     ``last`` comes before the signature)."""
     if last < signed_on:
         return
-    day = add_months(signed_on, DEFAULT_EVALUATION_MONTHS)
+    day = add_months(signed_on, EVALUATION_MONTHS)
     while day < last:
         services.evaluation_record(
             project=project,
@@ -111,7 +118,7 @@ def _evaluate_until(project, signed_on, last, author, *, outcome=EvaluationOutco
             notes="Les démarches avancent ; on continue comme convenu.",
             by=author,
         )
-        day = add_months(day, DEFAULT_EVALUATION_MONTHS)
+        day = add_months(day, EVALUATION_MONTHS)
     services.evaluation_record(
         project=project,
         date=last,
