@@ -92,9 +92,6 @@ class Schedule:
     next_due: datetime.date | None
     months: int
 
-    def overdue(self, today) -> bool:
-        return self.next_due is not None and self.next_due < today
-
 
 def project_schedule(project, versions, evaluations, *, months: int) -> Schedule:
     """The schedule of a project from its versions and evaluations already read. A
