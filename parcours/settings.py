@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "parcours.programme",
     "parcours.workshops",
     "parcours.assessments",
+    "parcours.projects",
     "parcours.attendance",
     "parcours.reporting",
     "parcours.funding",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("participants/", include("parcours.participants.urls")),
     path("programme/", include("parcours.programme.urls")),
     path("assessments/", include("parcours.assessments.urls")),
+    path("projects/", include("parcours.projects.urls")),
     path("workshops/", include("parcours.workshops.urls")),
     path("attendance/", include("parcours.attendance.urls")),
     path("reports/", include("parcours.reporting.urls")),

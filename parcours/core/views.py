@@ -8,6 +8,7 @@ from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
 from parcours.core.dashboard import programme_overview, shortlist
 from parcours.programme.selectors import follow_ups_due
+from parcours.projects.selectors import due_evaluations
 
 
 @requires(Capability.VIEW_DASHBOARD)
@@ -26,6 +27,7 @@ def dashboard(request):
             "due_assessments": shortlist(due_assessments(user, today=today)),
             "overdue_actions": shortlist(overdue_actions(user, today=today)),
             "follow_ups": shortlist(follow_ups_due(user, today=today)),
+            "due_evaluations": shortlist(due_evaluations(user, today=today)),
         }
     context["programme_staff"] = user_can(user, Capability.VIEW_PROGRAMME)
     if context["programme_staff"]:

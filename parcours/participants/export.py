@@ -11,6 +11,7 @@ network access: the stylesheet is inline and the URL fetcher refuses everything.
 
 import re
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -51,6 +52,8 @@ from parcours.programme.enums import (
     YesNo,
 )
 from parcours.programme.models import Enrolment, ExitFollowUp
+from parcours.projects.enums import EvaluationOutcome
+from parcours.projects.models import Evaluation, ProjectVersion
 
 EXPORT_FORMAT = "parcours.participant-export"
 EXPORT_VERSION = 1
@@ -169,6 +172,45 @@ def _follow_up(enrolment):
     }
 
 
+def _project(enrolment):
+    """The individual project of the enrolment, every version and evaluation; None
+    when none was drawn up."""
+    try:
+        project = enrolment.project
+    except ObjectDoesNotExist:
+        return None
+    if project is None:
+        return None
+    return {
+        "versions": [
+            {
+                "number": version.number,
+                "objectives": version.objectives,
+                "participant_commitments": version.participant_commitments,
+                "cpas_commitments": version.cpas_commitments,
+                "social_worker": _name(version.social_worker),
+                "amendment_reason": version.amendment_reason,
+                "signed_on": version.signed_on,
+                "signed_at": version.signed_at_place,
+                "other_parties": [
+                    {"name": party.name, "role": party.role, "commitments": party.commitments}
+                    for party in version.other_parties.all()
+                ],
+            }
+            for version in project.versions.all()
+        ],
+        "evaluations": [
+            {
+                "date": evaluation.date,
+                "outcome": _choice(EvaluationOutcome, evaluation.outcome),
+                "notes": evaluation.notes,
+                "by": _name(evaluation.author),
+            }
+            for evaluation in project.evaluations.all()
+        ],
+    }
+
+
 def _enrolment(enrolment):
     assessments = list(enrolment.assessments.all())
     moments = {assessment.pk: assessment.moment for assessment in assessments}
@@ -183,6 +225,7 @@ def _enrolment(enrolment):
         "assessments": [_assessment(assessment) for assessment in assessments],
         "actions": [_action(action, moments) for action in enrolment.actions.all()],
         "follow_up": _follow_up(enrolment),
+        "project": _project(enrolment),
     }
 
 
@@ -192,7 +235,7 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
     consents = participant.consents.select_related("collected_by").order_by("given_on", "id")
     enrolments = (
         Enrolment.objects.filter(participant=participant)
-        .select_related("group", "follow_up__recorded_by")
+        .select_related("group", "follow_up__recorded_by", "project")
         .prefetch_related(
             Prefetch(
                 "assessments",
@@ -201,6 +244,16 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
                 .order_by("date", "id"),
             ),
             Prefetch("actions", queryset=Action.objects.order_by("due_date", "id")),
+            Prefetch(
+                "project__versions",
+                queryset=ProjectVersion.objects.select_related("social_worker")
+                .prefetch_related("other_parties")
+                .order_by("number"),
+            ),
+            Prefetch(
+                "project__evaluations",
+                queryset=Evaluation.objects.select_related("author").order_by("date", "id"),
+            ),
         )
         .order_by("start_date", "id")
     )

@@ -18,12 +18,14 @@ It keeps what the yearly figures (parcours/reporting/figures.py) read: gender, c
 birth, nationality, qualification, work history, French level and course, how the person
 was referred, the proof of CPAS support, the enrolments with their dates and outcomes,
 the assessments' dates and ratings, the attendance marks, the interventions' dates,
-durations and kinds, the literacy levels, the consents. Every yearly figure, open or
+durations and kinds, the literacy levels, the consents, the individual projects' versions
+with their signature dates and their evaluations' dates and outcomes. Every yearly figure, open or
 closed year, is the same before and after.
 
 Erasure on request (art. 17 GDPR) is an anonymisation that also deletes what no figure
 reads: the consents, the literacy tests, the action plan, the follow-ups after exit, the
-domains of the interventions, and clears the nationality and how the person was referred.
+domains of the interventions, the other parties of the individual projects, and clears
+the nationality and how the person was referred.
 It keeps, as the figures need them, the same rows as an anonymisation, and two proofs the
 funders' controls require (art. 17(3)(b)): the attendance marks (the hours charged to a
 grant) and the proof of CPAS support (the federal subsidy only pays for supported people).
@@ -59,9 +61,18 @@ from parcours.privacy.enums import ProcessingKind
 from parcours.privacy.models import ProcessedFile, Processing, RetentionPolicy
 from parcours.privacy.selectors import files_due
 from parcours.programme.models import Enrolment, ExitFollowUp
+from parcours.projects.models import Evaluation, OtherParty, ProjectVersion
 
 # Where a person's values live, so where the freed space is wiped after a processing.
-PERSONAL_DATA_APPS = ("participants", "programme", "assessments", "attendance", "audit", "privacy")
+PERSONAL_DATA_APPS = (
+    "participants",
+    "programme",
+    "assessments",
+    "projects",
+    "attendance",
+    "audit",
+    "privacy",
+)
 
 ANONYMOUS_REFERENCE = "ANON-{pk}"
 
@@ -214,18 +225,30 @@ def _strip_records(ids, *, erase: bool) -> None:
     Intervention.objects.filter(participant_id__in=ids).update(notes="")
     Assessment.objects.filter(enrolment__participant_id__in=ids).update(overall_note="")
     DomainRating.objects.filter(assessment__enrolment__participant_id__in=ids).update(comment="")
+    ProjectVersion.objects.filter(project__participant_id__in=ids).update(
+        objectives="",
+        participant_commitments="",
+        cpas_commitments="",
+        amendment_reason="",
+        signed_at_place="",
+    )
+    Evaluation.objects.filter(project__participant_id__in=ids).update(notes="")
     if erase:
         Consent.objects.filter(participant_id__in=ids).delete()
         LiteracyTest.objects.filter(participant_id__in=ids).delete()
         Action.objects.filter(enrolment__participant_id__in=ids).delete()
         ExitFollowUp.objects.filter(enrolment__participant_id__in=ids).delete()
         InterventionDomain.objects.filter(intervention__participant_id__in=ids).delete()
+        OtherParty.objects.filter(version__project__participant_id__in=ids).delete()
     else:
         LiteracyTest.objects.filter(participant_id__in=ids).update(comment="")
         Action.objects.filter(enrolment__participant_id__in=ids).update(
             description="", responsible=""
         )
         ExitFollowUp.objects.filter(enrolment__participant_id__in=ids).update(note="")
+        OtherParty.objects.filter(version__project__participant_id__in=ids).update(
+            name="", role="", commitments=""
+        )
 
 
 def personal_data_tables() -> list[str]:

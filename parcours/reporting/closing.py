@@ -87,9 +87,10 @@ def differences(frozen: Report, live: Report) -> list[str]:
         elif before != after:
             changed.append(prefix.rstrip("."))
 
+    # A figure the definitions gained after the year was closed is not a change of records.
     walk(
         {k: v for k, v in frozen.figures.items() if k != "as_of"},
-        {k: v for k, v in live.figures.items() if k != "as_of"},
+        {k: v for k, v in live.figures.items() if k != "as_of" and k in frozen.figures},
         "",
     )
     return sorted(changed)

@@ -46,6 +46,7 @@ from parcours.participants.enums import (
 from parcours.participants.models import Intervention, LiteracyTest, Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
 from parcours.programme.models import Enrolment
+from parcours.projects.counts import project_counts
 from parcours.reporting.scope import Scope
 from parcours.workshops.models import Session
 
@@ -551,6 +552,21 @@ def _evolution(organisation, years: dict, scope, quarter_minutes):
     ]
 
 
+# -- Individual projects -------------------------------------------------------------------------
+
+
+def _projects(organisation, period, scope):
+    """Projects signed and evaluations held in the period (``projects.counts``)."""
+    if period.is_empty:
+        return {"signed": 0, "evaluations_held": 0}
+    enrolments = scope.keep_enrolments(
+        Enrolment.objects.filter(group__organisation=organisation),
+        first=period.first,
+        last=period.last,
+    )
+    return project_counts(enrolments, first=period.first, last=period.last)
+
+
 # -- The report ---------------------------------------------------------------------------------
 
 
@@ -596,6 +612,7 @@ def _period_parts(organisation, period, scope, quarter_minutes):
         "results": results,
         **improvement,
         "hours": _hours_within(quarter_minutes, period),
+        "projects": _projects(organisation, period, scope),
     }
     counts = {
         "characteristics": characteristic_counts,

@@ -296,6 +296,26 @@ def _work_share(report: Report) -> Table:
     )
 
 
+def _projects(report: Report) -> Table:
+    projects = report.figures["projects"]
+    return Table(
+        "projects",
+        _("Individual projects"),
+        _(
+            "Individual projects (PIIS) whose first version was signed in the period, and "
+            "their evaluations held in the period."
+        ),
+        [LABEL, Column("count", _("Number"))],
+        [
+            Row("signed", {"label": _("Projects signed"), "count": projects["signed"]}),
+            Row(
+                "evaluations_held",
+                {"label": _("Evaluations held"), "count": projects["evaluations_held"]},
+            ),
+        ],
+    )
+
+
 SHARE_KEYS = (
     "individual_hours",
     "collective_hours",
@@ -324,4 +344,7 @@ def report_tables(report: Report) -> list[Table]:
     if "evolution" in report.figures:
         tables.append(_evolution(report))
     tables.append(_work_share(report))
+    # A year closed before the projects were counted has no such figures.
+    if "projects" in report.figures:
+        tables.append(_projects(report))
     return tables

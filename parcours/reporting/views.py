@@ -69,6 +69,7 @@ FIGURE_LABELS = {
     "deteriorated_pct": gettext_lazy("Improvement by domain: went down"),
     "hours": gettext_lazy("Workshop hours"),
     "evolution": gettext_lazy("Evolution"),
+    "projects": gettext_lazy("Individual projects"),
     "organisation": gettext_lazy("Organisation"),
     "year": gettext_lazy("Year"),
 }

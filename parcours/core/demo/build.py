@@ -28,6 +28,7 @@ from parcours.core.demo.durations import (
     REGULAR_INTERVIEW_MINUTES,
 )
 from parcours.core.demo.people import DEMO_PEOPLE
+from parcours.core.demo.projects import draw_up_projects
 from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
 from parcours.funding.expenses import expense_save, pas_budget_save
@@ -106,6 +107,7 @@ def build_demo(*, today: date) -> Organisation:
     _plan_programme(organisation, staff, groups, today=today)
     _take_attendance(organisation, staff, rng, today=today)
     _fund(organisation, staff["coordinator"], groups, today=today)
+    draw_up_projects(organisation, staff, today=today)
     return organisation
 
 

@@ -80,6 +80,16 @@ def _session(world):
     return {"pk": world["session"].pk}
 
 
+def _project(world):
+    from parcours.projects.factories import ProjectFactory
+
+    return {"pk": ProjectFactory(enrolment=world["enrolment"]).pk}
+
+
+def _project_version(world):
+    return {**_project(world), "number": 1}
+
+
 def _session_participant(world):
     return {"pk": world["session"].pk, "participant_pk": world["participant"].pk}
 
@@ -401,6 +411,18 @@ RULES = {
     "assessments:assessment_edit": Rule(allowed=CASEWORK, kwargs=_assessment, scoped=True),
     "assessments:action_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "assessments:action_update": Rule(allowed=CASEWORK, kwargs=_action, scoped=True),
+    "projects:project_detail": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
+    "projects:project_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
+    "projects:project_edit": Rule(allowed=CASEWORK, kwargs=_project, scoped=True),
+    "projects:version_detail": Rule(allowed=CASEWORK, kwargs=_project_version, scoped=True),
+    "projects:version_pdf": Rule(allowed=CASEWORK, kwargs=_project_version, scoped=True),
+    "projects:version_sign": Rule(  # POST only
+        allowed=CASEWORK, ok=405, kwargs=_project_version, scoped=True
+    ),
+    "projects:evaluation_create": Rule(  # POST only
+        allowed=CASEWORK, ok=405, kwargs=_project, scoped=True
+    ),
+    "projects:interval_edit": Rule(allowed=COORDINATOR),
 }
 
 

@@ -750,6 +750,7 @@ def test_the_export_knows_every_part_of_the_file():
         "participants.LiteracyTest",
         "programme.Enrolment",
         "privacy.ProcessedFile",  # see PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
+        "projects.Project",
     }, "Records about participants changed: update parcours/participants/export.py"
     assert fields == (
         PARTICIPANT_FIELDS_IN_THE_EXPORT
@@ -767,6 +768,7 @@ def test_the_export_knows_every_part_of_the_file():
         "assessments.Action",
         "assessments.Assessment",
         "programme.ExitFollowUp",
+        "projects.Project",
     }, "Records about enrolments changed: update parcours/participants/export.py"
     assessment_records = {
         model._meta.label

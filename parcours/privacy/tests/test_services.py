@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.models import Attendance
@@ -370,7 +371,8 @@ def test_an_anonymised_file_is_never_written_back_into(old_file, coordinator, cl
     )
     person = Participant.objects.get(pk=old_file.pk)
 
-    with pytest.raises(ValidationError, match="anonymis"):
+    # Matched in English: the refusal is translated (French by default).
+    with translation.override("en"), pytest.raises(ValidationError, match="anonymised"):
         participant_update(participant=person, by=coordinator, last_name="Dupont")
     client.force_login(coordinator)
     edit = reverse("participants:participant_update", kwargs={"pk": person.pk})

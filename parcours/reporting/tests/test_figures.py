@@ -27,6 +27,7 @@ TOP_KEYS = {
     "improvement_n",
     "deteriorated_pct",
     "hours",
+    "projects",
     "evolution",
 }
 CHARACTERISTICS = {
@@ -80,6 +81,7 @@ def assert_shape(figures):
     for key in ("improvement_pct", "improvement_n", "deteriorated_pct"):
         assert set(figures[key]) == DOMAINS
     assert set(figures["hours"]) == HOURS
+    assert set(figures["projects"]) == {"signed", "evaluations_held"}
     for row in figures["evolution"]:
         assert set(row) == {"year", "participants", "hours"}
         assert set(row["hours"]) == HOURS
@@ -332,10 +334,11 @@ def test_figures_use_a_fixed_number_of_queries(organisation, django_assert_num_q
     g = group(organisation)
     for _ in range(5):
         enrol(g, exit_date=D(2024, 9, 30), outcome=ExitOutcome.SOCIAL_PROJECT)
-    # 6 for the year (characteristics, results, improvement, the hours per quarter that
-    # also give the evolution's, the hours by domain, the individual work) + 2 for the
-    # first year with data + 1 per year of the evolution, whatever the number of people.
-    with django_assert_num_queries(9):
+    # 7 for the year (characteristics, results, improvement, the hours per quarter that
+    # also give the evolution's, the hours by domain, the individual work, the individual
+    # projects) + 2 for the first year with data + 1 per year of the evolution, whatever
+    # the number of people.
+    with django_assert_num_queries(10):
         yearly_figures(organisation, year=2024, as_of=D(2024, 12, 31))
 
 

@@ -1,0 +1,230 @@
+"""Reads on individual projects: reaching one, its schedule of evaluations, what the
+dashboard lists as due, and the objectives drawn from the entry assessment.
+
+Each read narrows to the user's organisation (and, on the dashboard, a social worker to
+the participants they follow) and takes a fixed number of queries whatever the numbers.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from parcours.accounts.access import Capability, check, get_object_for, user_can
+from parcours.accounts.enums import Role
+from parcours.assessments.enums import Moment, Rating
+from parcours.assessments.models import Action, DomainRating
+from parcours.core.domains import Domain
+from parcours.programme.models import Enrolment
+from parcours.programme.services import add_months
+from parcours.projects.enums import EvaluationOutcome
+from parcours.projects.models import (
+    DEFAULT_EVALUATION_MONTHS,
+    Evaluation,
+    EvaluationInterval,
+    Project,
+    ProjectVersion,
+)
+
+# A rating up to "fragile" is a problem the project takes on (as on the assessment page).
+PROBLEM_RATING = Rating.FRAGILE
+
+
+def _refuse_anonymised(participant, capability) -> None:
+    if capability == Capability.MANAGE_PARTICIPANTS and participant.anonymised_on:
+        raise PermissionDenied(_("This file has been anonymised: it can no longer be changed."))
+
+
+def enrolment_for(request, pk, *, capability=Capability.VIEW_SOCIAL_DATA) -> Enrolment:
+    """The enrolment ``pk`` of the user's organisation (404 otherwise, 403 by role); a
+    write on an anonymised file is refused (403)."""
+    check(request.user, capability)
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("participant", "group"),
+        pk=pk,
+        group__organisation_id=request.user.organisation_id,
+    )
+    _refuse_anonymised(enrolment.participant, capability)
+    return enrolment
+
+
+def project_for(request, pk, *, capability=Capability.VIEW_SOCIAL_DATA) -> Project:
+    """The project ``pk`` of the user's organisation, like ``enrolment_for``."""
+    project = get_object_for(
+        request,
+        Project.objects.select_related("participant", "enrolment__group"),
+        capability=capability,
+        pk=pk,
+    )
+    _refuse_anonymised(project.participant, capability)
+    return project
+
+
+def evaluation_months(organisation) -> int:
+    """The organisation's interval between evaluations, the default until it is set."""
+    months = (
+        EvaluationInterval.objects.filter(organisation=organisation)
+        .values_list("months", flat=True)
+        .first()
+    )
+    return months or DEFAULT_EVALUATION_MONTHS
+
+
+def next_evaluation_due(
+    *, first_signed_on, last_evaluation_on, months: int
+) -> datetime.date | None:
+    """The first evaluation is due ``months`` after the first signature, each next one
+    ``months`` after the latest evaluation held; None before any signature."""
+    if first_signed_on is None:
+        return None
+    return add_months(last_evaluation_on or first_signed_on, months)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    first_signed_on: datetime.date | None
+    last_evaluation_on: datetime.date | None
+    ended: bool
+    next_due: datetime.date | None
+    months: int
+
+
+def project_schedule(project, versions, evaluations, *, months: int) -> Schedule:
+    """The schedule of a project from its versions and evaluations already read. A
+    project ended at an evaluation, or whose enrolment is over, has nothing more due."""
+    signed = [version.signed_on for version in versions if version.signed_on]
+    first_signed_on = min(signed, default=None)
+    last_evaluation_on = max((evaluation.date for evaluation in evaluations), default=None)
+    ended = any(evaluation.outcome == EvaluationOutcome.END for evaluation in evaluations)
+    due = None
+    if not ended and project.enrolment.exit_date is None:
+        due = next_evaluation_due(
+            first_signed_on=first_signed_on, last_evaluation_on=last_evaluation_on, months=months
+        )
+    return Schedule(first_signed_on, last_evaluation_on, ended, due, months)
+
+
+def project_page_data(project) -> dict:
+    """The versions (with their other parties) and the evaluations, in three queries."""
+    versions = list(
+        ProjectVersion.objects.filter(project=project)
+        .select_related("social_worker", "created_by")
+        .prefetch_related("other_parties")
+        .order_by("number")
+    )
+    evaluations = list(
+        Evaluation.objects.filter(project=project).select_related("author").order_by("date", "id")
+    )
+    for row in [*versions, *evaluations]:
+        row.project = project  # already read, with its participant and enrolment
+    return {"versions": versions, "evaluations": evaluations}
+
+
+@dataclass(frozen=True)
+class DueEvaluation:
+    project: Project
+    due_date: datetime.date
+    overdue: bool
+
+    @property
+    def participant(self):
+        return self.project.participant
+
+    @property
+    def group(self):
+        return self.project.enrolment.group
+
+
+def due_evaluations(user, *, today, horizon_days=14) -> list[DueEvaluation]:
+    """The signed projects of open enrolments whose next evaluation is due within
+    ``horizon_days`` or overdue, soonest first: a social worker gets the participants
+    they follow, the coordinator everyone, other roles nothing. Two queries."""
+    if not user_can(user, Capability.MANAGE_PARTICIPANTS):
+        return []
+    projects = Project.objects.filter(
+        organisation_id=user.organisation_id, enrolment__exit_date__isnull=True
+    )
+    if user.role == Role.SOCIAL_WORKER:
+        projects = projects.filter(participant__social_worker=user)
+    signed = (
+        ProjectVersion.objects.filter(project=OuterRef("pk"), signed_on__isnull=False)
+        .order_by()
+        .values("project")
+        .annotate(first=Min("signed_on"))
+        .values("first")
+    )
+    held = (
+        Evaluation.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    ended = Evaluation.objects.filter(project=OuterRef("pk"), outcome=EvaluationOutcome.END)
+    rows = list(
+        projects.annotate(first_signed_on=Subquery(signed), last_evaluation_on=Subquery(held))
+        .filter(first_signed_on__isnull=False)
+        .exclude(Exists(ended))
+        .select_related("participant", "enrolment__group")
+    )
+    if not rows:
+        return []
+    months = evaluation_months(user.organisation_id)
+    horizon = today + datetime.timedelta(days=horizon_days)
+    due = []
+    for project in rows:
+        due_date = next_evaluation_due(
+            first_signed_on=project.first_signed_on,
+            last_evaluation_on=project.last_evaluation_on,
+            months=months,
+        )
+        if due_date <= horizon:
+            due.append(DueEvaluation(project, due_date, due_date < today))
+    due.sort(key=lambda item: (item.due_date, item.participant.last_name, item.project.pk))
+    return due
+
+
+def _action_line(action) -> str:
+    return _("%(what)s (%(who)s, by %(when)s)") % {
+        "what": action.description,
+        "who": action.responsible,
+        "when": date_format(action.due_date, "SHORT_DATE_FORMAT"),
+    }
+
+
+def objectives_from_plan(enrolment) -> str:
+    """The objectives a new project starts from: each domain the entry assessment found
+    fragile or worse, with its comment, and the actions of the plan under their domain.
+    Two queries. The social worker edits the text with the participant."""
+    ratings = {
+        row.domain: row
+        for row in DomainRating.objects.filter(
+            assessment__enrolment=enrolment, assessment__moment=Moment.ENTRY
+        )
+    }
+    actions = {}
+    for action in Action.objects.open().filter(enrolment=enrolment).order_by("due_date", "id"):
+        actions.setdefault(action.domain, []).append(action)
+    blocks = []
+    for domain, label in Domain.choices:
+        rating = ratings.get(domain)
+        problem = rating is not None and rating.rating is not None
+        problem = problem and rating.rating <= PROBLEM_RATING
+        if not problem and domain not in actions:
+            continue
+        head = str(label)
+        if problem:
+            head += f" ({rating.get_rating_display()})"
+            if rating.comment:
+                head += f": {rating.comment}"
+        lines = [head, *(f"- {_action_line(action)}" for action in actions.get(domain, []))]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def has_entry_assessment(enrolment) -> bool:
+    return enrolment.assessments.filter(moment=Moment.ENTRY).exists()
