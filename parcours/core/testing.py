@@ -61,6 +61,11 @@ def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
     return subprocess.run(arguments, input=pdf, capture_output=True, check=True).stdout.decode()
 
 
+def pdf_page_count(pdf: bytes) -> int:
+    """How many pages the document has: ``pdftotext`` ends each page with a form feed."""
+    return pdf_text(pdf).count("\f")
+
+
 def pdf_fonts(pdf: bytes) -> list[PdfFont]:
     """The fonts the document uses, as ``pdffonts`` lists them (it reads files only)."""
     with tempfile.TemporaryDirectory() as folder:

@@ -25,6 +25,8 @@ from parcours.assessments.selectors import journey_context
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
+from parcours.funding.enums import ExpenseCategory, PasPart
+from parcours.funding.models import Expense
 from parcours.participants.enums import (
     ISCED_LEVELS,
     Answer,
@@ -375,6 +377,21 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
             for mark in Attendance.objects.filter(participant=participant)
             .select_related("session__workshop")
             .order_by("session__date", "session__start_time")
+        ],
+        # What a PAS grant paid for the person: it names them in the CPAS's books.
+        "pas_expenses": [
+            {
+                "date": expense.date,
+                "grant": expense.grant.name,
+                "part": _choice(PasPart, expense.part),
+                "category": _choice(ExpenseCategory, expense.category),
+                "amount": expense.amount,
+                "activity": expense.activity or None,
+                "proof_reference": expense.proof_reference,
+            }
+            for expense in Expense.objects.filter(beneficiary=participant)
+            .select_related("grant")
+            .order_by("date", "id")
         ],
     }
 

@@ -3,7 +3,7 @@
 import datetime
 import json
 import re
-import zlib
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -17,7 +17,9 @@ from parcours.assessments.factories import ActionFactory, AssessmentFactory
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import count_queries, pdf_text
+from parcours.core.testing import count_queries, pdf_page_count, pdf_text
+from parcours.funding.expenses import expense_save, pas_budget_save
+from parcours.funding.models import Expense, Funder, Grant
 from parcours.participants.enums import (
     ConsentPurpose,
     InterventionKind,
@@ -213,17 +215,6 @@ def participant(organisation, social_worker, coordinator):
         comment="Lit les mots courants ; écrit son nom.",
     )
     return person
-
-
-def _pdf_page_count(pdf: bytes) -> int:
-    """The page objects of a PDF, looked for in its plain and its compressed streams."""
-    parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
 
 
 def _fresh(participant):
@@ -477,7 +468,7 @@ def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_wor
     # The participant, organisation, social worker, then one query per list (the
     # enrolments with their follow-ups), one for the domains of all the interventions,
     # one for the ratings of all the assessments, the attendance marks with their sessions.
-    assert len(few.captured_queries) == len(many.captured_queries) == 12
+    assert len(few.captured_queries) == len(many.captured_queries) == 13
 
 
 @pytest.mark.django_db
@@ -491,7 +482,7 @@ def test_pdf_is_a_downloadable_pdf(client, social_worker, participant):
     assert response["Content-Disposition"] == 'attachment; filename="parcours-2026-014.pdf"'
     assert response.content.startswith(b"%PDF-")
     assert response.content.rstrip().endswith(b"%%EOF")
-    assert _pdf_page_count(response.content) >= 1
+    assert pdf_page_count(response.content) >= 1
 
 
 @pytest.mark.django_db
@@ -706,7 +697,7 @@ def test_pdf_renders_with_the_assessments_and_the_chart(rf, social_worker, journ
 
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
-    assert _pdf_page_count(pdf) >= 2
+    assert pdf_page_count(pdf) >= 2
     flat = " ".join(pdf_text(pdf).split())
     assert "priorité au logement" in flat
     assert "Constituer le dossier" in flat
@@ -745,6 +736,7 @@ def test_the_export_knows_every_part_of_the_file():
 
     assert holders == {
         "attendance.Attendance",
+        "funding.Expense",
         "participants.Consent",
         "participants.Intervention",
         "participants.LiteracyTest",
@@ -812,3 +804,43 @@ def test_the_attendance_marks_are_exported(social_worker):
             "status": {"code": "late", "label": late_label},
         }
     ]
+
+
+@pytest.mark.django_db
+def test_the_export_lists_what_a_pas_grant_paid_for_the_person(
+    rf, client, coordinator, participant
+):
+    funder = Funder.objects.create(organisation=participant.organisation, name="SPP IS", kind="pas")
+    grant = Grant.objects.create(
+        organisation=participant.organisation,
+        funder=funder,
+        name="PAS 2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        amount=Decimal("1000"),
+    )
+    pas_budget_save(grant=grant, by=coordinator, amount_a=1000, amount_b=0, amount_c=0)
+    expense = Expense(
+        organisation=participant.organisation,
+        grant=grant,
+        date=datetime.date(2026, 3, 4),
+        part="A",
+        category="education",
+        amount=Decimal("42.50"),
+        beneficiary=participant,
+        proof_reference="F-2026-031",
+        proof_total=Decimal("42.50"),
+    )
+    expense_save(expense=expense, by=coordinator)
+
+    data = participant_data(_fresh(participant))
+    assert [(e["grant"], e["category"]["code"], e["amount"]) for e in data["pas_expenses"]] == [
+        ("PAS 2026", "education", Decimal("42.50"))
+    ]
+    request = rf.get("/")
+    request.user = coordinator
+    with translation.override("fr"):
+        text = " ".join(pdf_text(render_pdf(participant, data, request=request)).split())
+    assert "PAS 2026" in text
+    assert "F-2026-031" in text
+    assert "42,50" in text

@@ -560,9 +560,9 @@ def test_funder_report_refuses_bad_arguments(organisation, other_organisation):
         )
     with pytest.raises(CommandError, match="Invalid year 1850"):
         call_command("funder_report", "--organisation", organisation.slug, "--year", "1850", *base)
-    with pytest.raises(CommandError, match="invalid choice: 'pas'"):
+    with pytest.raises(CommandError, match="invalid choice: 'smgv'"):
         call_command(
-            "funder_report", "--organisation", organisation.slug, "--year", "2024", "--kind", "pas"
+            "funder_report", "--organisation", organisation.slug, "--year", "2024", "--kind", "smgv"
         )
 
 
