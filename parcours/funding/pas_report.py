@@ -168,10 +168,14 @@ class PasReport:
         return sum((part.spent for part in self.parts.values()), ZERO)
 
     def category_rows(self) -> list[dict]:
-        """``[{"label", "values": [part A, B, C]}]``, one per category of expense."""
-        per_part = [part.categories for part in self.parts.values()]
+        """``[{"category", "label", "values": [(part, amount) for A, B, C]}]``, one per
+        category of expense."""
         return [
-            {"label": category.label, "values": [amounts[category] for amounts in per_part]}
+            {
+                "category": category.value,
+                "label": category.label,
+                "values": [(key, part.categories[category]) for key, part in self.parts.items()],
+            }
             for category in ExpenseCategory
         ]
 
