@@ -42,6 +42,19 @@ def _withdrew(purpose) -> Q:
     )
 
 
+def answer_field(label, **options):
+    """A question asked on entering that the person may decline: blank until asked."""
+    return models.CharField(
+        label,
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+        default="",
+        db_default="",
+        **options,
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
     def with_status(self):
         """Annotate ``status``: active with an open enrolment, exited when every
@@ -167,48 +180,15 @@ class Participant(OrganisationOwned, Versioned):
         db_default="",
         help_text=_("For an unemployed person, on entering the programme."),
     )
-    housing_exclusion = models.CharField(
-        _("homeless or excluded from housing"),
-        max_length=10,
-        choices=Answer.choices,
-        blank=True,
-        default="",
-        db_default="",
-    )
-    rural_area = models.CharField(
-        _("lives in a rural area"),
-        max_length=10,
-        choices=Answer.choices,
-        blank=True,
-        default="",
-        db_default="",
-    )
+    housing_exclusion = answer_field(_("homeless or excluded from housing"))
+    rural_area = answer_field(_("lives in a rural area"))
     # Special categories of data (GDPR art. 9): only casework roles see them.
-    disability = models.CharField(
-        _("disability"),
-        max_length=10,
-        choices=Answer.choices,
-        blank=True,
-        default="",
-        db_default="",
-    )
-    foreign_background = models.CharField(
+    disability = answer_field(_("disability"))
+    foreign_background = answer_field(
         _("foreign background"),
-        max_length=10,
-        choices=Answer.choices,
-        blank=True,
-        default="",
-        db_default="",
         help_text=_("Born abroad, or a parent born abroad."),
     )
-    minority = models.CharField(
-        _("minority (including Roma)"),
-        max_length=10,
-        choices=Answer.choices,
-        blank=True,
-        default="",
-        db_default="",
-    )
+    minority = answer_field(_("minority (including Roma)"))
 
     referred_by = models.CharField(
         _("referred by"), max_length=30, choices=Referrer.choices, blank=True
