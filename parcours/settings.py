@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "parcours.workbook",
     "parcours.privacy",
     "parcours.synthetic",
+    "parcours.backups",
 ]
 
 MIDDLEWARE = [
