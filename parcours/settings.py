@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "parcours.privacy",
     "parcours.synthetic",
     "parcours.backups",
+    "parcours.reminders",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,26 @@ MAILERS = {"default": _mailer}
 del EMAIL_HOST, _mailer
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parcours@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The address of the site as people open it, for the links of the e-mails and SMS sent
+# without a request (parcours.reminders). In production, by default the first of
+# ALLOWED_HOSTS over HTTPS.
+SITE_URL = env_str("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+)
+
+# Reminders (docs/reminders.md): how many days ahead the participants are reminded of
+# their sessions, and how SMS leave. SMS_BACKEND is a dotted path: the console (local
+# default), files in SMS_FILE_PATH, or Twilio's Messages API with the SMS_API_URL,
+# SMS_ACCOUNT, SMS_TOKEN and SMS_FROM below.
+REMINDER_DAYS_AHEAD = env_int("REMINDER_DAYS_AHEAD", 1)
+SMS_BACKEND = env_str("SMS_BACKEND", "parcours.reminders.senders.ConsoleSmsBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+SMS_API_URL = env_str("SMS_API_URL", "https://api.twilio.com")
+SMS_ACCOUNT = env_str("SMS_ACCOUNT", "")
+SMS_TOKEN = env_str("SMS_TOKEN", "")
+SMS_FROM = env_str("SMS_FROM", "")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

@@ -67,6 +67,10 @@ class ConsentPurpose(models.TextChoices):
     REPORTING = "reporting", _("Anonymous reporting to funders")
     PARTNER_SHARING = "partner_sharing", _("Sharing with partners")
     PHOTOS = "photos", _("Photos and videos")
+    # Reminders of the person's next sessions (parcours.reminders), one per channel: the
+    # person consents to be contacted at that number or that address.
+    REMINDERS_SMS = "reminders_sms", _("Session reminders by SMS")
+    REMINDERS_EMAIL = "reminders_email", _("Session reminders by e-mail")
 
 
 class ParticipantStatus(models.TextChoices):

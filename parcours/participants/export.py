@@ -393,6 +393,21 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
             .select_related("grant")
             .order_by("date", "id")
         ],
+        # The session reminders sent to the person (parcours.reminders): the log keeps
+        # neither their text nor the number or address they went to.
+        "reminders": [
+            _reminder(message) for message in participant.reminder_messages.order_by("period", "pk")
+        ],
+    }
+
+
+def _reminder(message) -> dict:
+    fields = message._meta
+    return {
+        "for_day": message.period,
+        "channel": _choice(fields.get_field("channel"), message.channel),
+        "status": _choice(fields.get_field("status"), message.status),
+        "sent_at": message.sent_at,
     }
 
 

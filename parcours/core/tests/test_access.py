@@ -245,6 +245,18 @@ def _closed_year(world):
     return {"year": year}
 
 
+def _unsubscribe_token(world):
+    from parcours.reminders.tokens import USER_SALT, make_token
+
+    return {"token": make_token(USER_SALT, world["social_worker"].pk)}
+
+
+def _opt_out_token(world):
+    from parcours.reminders.tokens import PARTICIPANT_SALT, make_token
+
+    return {"token": make_token(PARTICIPANT_SALT, world["participant"].pk)}
+
+
 def _import_job(world):
     coordinator = world["coordinator"]
     job = ImportJobFactory(organisation=coordinator.organisation, created_by=coordinator)
@@ -400,6 +412,13 @@ RULES = {
     "privacy:queue": Rule(allowed=COORDINATOR),
     "privacy:retention": Rule(allowed=COORDINATOR),
     "privacy:erase": Rule(allowed=COORDINATOR, kwargs=_participant, scoped=True),
+    # -- reminders: digest choice, the message log, the links of the messages --
+    "reminders:preferences": Rule(),
+    "reminders:log": Rule(allowed=COORDINATOR),
+    "reminders:unsubscribe": Rule(
+        public=True, kwargs=_unsubscribe_token
+    ),  # the token is the access
+    "reminders:opt_out": Rule(public=True, kwargs=_opt_out_token),
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),

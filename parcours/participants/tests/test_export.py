@@ -467,8 +467,9 @@ def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_wor
     assert sum(len(enrolment["actions"]) for enrolment in data["enrolments"]) == 31
     # The participant, organisation, social worker, then one query per list (the
     # enrolments with their follow-ups), one for the domains of all the interventions,
-    # one for the ratings of all the assessments, the attendance marks with their sessions.
-    assert len(few.captured_queries) == len(many.captured_queries) == 13
+    # one for the ratings of all the assessments, the attendance marks with their sessions,
+    # the reminders sent.
+    assert len(few.captured_queries) == len(many.captured_queries) == 14
 
 
 @pytest.mark.django_db
@@ -743,6 +744,7 @@ def test_the_export_knows_every_part_of_the_file():
         "programme.Enrolment",
         "privacy.ProcessedFile",  # see PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
         "projects.Project",
+        "reminders.MessageLog",
     }, "Records about participants changed: update parcours/participants/export.py"
     assert fields == (
         PARTICIPANT_FIELDS_IN_THE_EXPORT
