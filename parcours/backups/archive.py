@@ -18,6 +18,7 @@ even read. Reading is sequential (tar's stream mode), so the file may come from 
 """
 
 import datetime
+import gzip
 import hashlib
 import io
 import json
@@ -137,7 +138,8 @@ def read(source, *, label: str, vendor: str, into: Path) -> Backup:
     computed = {}
     listed = None
     try:
-        with tarfile.open(fileobj=source, mode="r|*") as tar:
+        unzipped = gzip.GzipFile(fileobj=source, mode="rb")
+        with tarfile.open(fileobj=unzipped, mode="r|") as tar:
             for member in tar:
                 name = member.name
                 if manifest is None and name != MANIFEST:
@@ -169,6 +171,11 @@ def read(source, *, label: str, vendor: str, into: Path) -> Backup:
                         sha.update(chunk)
                         out.write(chunk)
                 computed[name] = sha.hexdigest()
+            # tar stops at its end-of-archive blocks; reading the compressed stream on
+            # to its end makes gzip check its length and CRC, so a file cut in its
+            # last bytes is refused too (tarfile's own gzip reader checks neither).
+            while unzipped.read(_CHUNK):
+                pass
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
         raise _broken(label, str(error) or type(error).__name__) from error
     if manifest is None:

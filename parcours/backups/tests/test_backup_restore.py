@@ -308,7 +308,7 @@ def test_a_truncated_backup_is_refused_and_nothing_restored(programme, backup_fi
     seed, coordinator, _ = programme
     _person(seed, coordinator, "B-0002")
     content = backup_file.read_bytes()
-    for size in (len(content) // 2, len(content) - 40, 10):
+    for size in (len(content) // 2, len(content) - 40, len(content) - 8, len(content) - 1, 10):
         cut = tmp_path / f"cut-{size}.backup"
         cut.write_bytes(content[:size])
         with pytest.raises(CommandError, match="not a complete Parcours backup"):
