@@ -32,13 +32,80 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "fr"
+    # Computing the reports again after each write (with the ImmediateBackend of the
+    # tests, at once) would slow every test that commits; its own tests turn it on.
+    settings.REPORT_PRECOMPUTE = False
+
+
+# What asks pytest-django for the test database.
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Ids start again in each test's rolled-back database: a report cached by an earlier
-    # test could otherwise match (parcours.reporting.cache).
-    cache.clear()
+def _empty_cache(request):
+    # Ids start again in each test's database: a report cached by an earlier test could
+    # otherwise match (parcours.reporting.cache). The cache is a table of the test
+    # database (a test's transaction rolls its entries back, but not a transactional
+    # test's): only tests with the database can use it, and they start with it empty.
+    if request.node.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
+
+
+def _redis_answers(url: str) -> str | None:
+    """None when the Redis at ``url`` answers, else why not."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+        client.close()
+    except redis.RedisError as error:
+        return f"Redis does not answer at {url}: {error}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of the Redis the tests use (``TEST_REDIS_URL``, by default the local one on
+    127.0.0.1:6379). Skips the test when it does not answer, unless ``REQUIRE_REDIS=1``
+    makes that a failure. Tests sharing it keep to a key prefix of their own
+    (``redis_key_prefix``) and remove their keys."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    reason = _redis_answers(url)
+    if reason:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but {reason}", pytrace=False)
+        pytest.skip(f"{reason} (set REQUIRE_REDIS=1 to make this a failure)")
+    return url
+
+
+@pytest.fixture
+def redis_key_prefix(redis_url):
+    """A key prefix no other test or run uses; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"parcours-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url, redis_key_prefix):
+    """Django's default cache switched to Redis (RedisCache, as ``CACHE_URL=redis://…``
+    configures it) for the test."""
+    from parcours.env import cache_from_url
+
+    settings.CACHES = {
+        "default": cache_from_url(redis_url, key_prefix=redis_key_prefix, production=False)
+    }
+    return redis_url
 
 
 @pytest.fixture

@@ -50,3 +50,49 @@ def env_required(name: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in production (DEBUG=0).")
     return value
+
+
+CACHE_TABLE = "parcours_cache"
+
+
+def cache_from_url(url: str | None, *, key_prefix: str, production: bool) -> dict:
+    """The default cache named by ``url`` (``CACHE_URL``), shared by every web worker and
+    machine unless it is ``locmem://``.
+
+    Empty (or ``db://``): Django's database cache, in the table ``parcours_cache`` of the
+    application's database. ``redis://`` or ``rediss://``: Django's Redis cache, its keys
+    prefixed with ``key_prefix`` so that several installations can share one server.
+    ``locmem://``: each process its own memory, for development only.
+    """
+    url = (url or "").strip()
+    scheme = url.partition("://")[0].lower() if "://" in url else url.lower()
+    if scheme in {"", "db", "database"}:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": key_prefix,
+            # Reports of every organisation, scope and language: the default of 300
+            # entries would cull them within a busy morning.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            # A Redis that stops answering fails a request in seconds, never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    if scheme == "locmem":
+        if production:
+            raise ImproperlyConfigured(
+                "CACHE_URL=locmem:// keeps a cache per process: it is for development only."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": key_prefix,
+        }
+    raise ImproperlyConfigured(
+        "CACHE_URL must be empty (the database), redis://, rediss:// or locmem://, "
+        f"not {scheme}://."
+    )

@@ -12,7 +12,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from parcours.env import env_bool, env_int, env_list, env_required, env_str
+from parcours.env import cache_from_url, env_bool, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PARCOURS_VAR_DIR", str(BASE_DIR / "var")))
@@ -132,6 +132,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache, shared by every web worker and machine: Django's database cache by default
+# (its table is created by `migrate`, parcours.core.apps), Redis when CACHE_URL names one.
+# It keeps the computed reports (parcours.reporting.cache) and nothing that must not be
+# lost: the password-reset counts are rows of their own (parcours.accounts.throttle).
+CACHES = {
+    "default": cache_from_url(
+        env_str("CACHE_URL"),
+        key_prefix=env_str("CACHE_KEY_PREFIX", "parcours"),
+        production=PRODUCTION,
+    )
+}
+_cache_is_redis = CACHES["default"]["BACKEND"].endswith(".RedisCache")
+
 # Accounts and sign-in.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -174,7 +187,15 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 
 # Sessions: closed after 30 minutes without activity and after 12 hours in any case
-# (parcours.accounts.middleware.SessionTimeoutMiddleware).
+# (parcours.accounts.middleware.SessionTimeoutMiddleware). Kept in the database, which
+# every web worker shares; with Redis, read from it and written through to the database,
+# so that restarting Redis signs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _cache_is_redis
+    else "django.contrib.sessions.backends.db"
+)
+del _cache_is_redis
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
@@ -310,3 +331,7 @@ WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
 WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)
 # Rows per sheet of an imported workbook (the header apart).
 WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)
+
+# After a change of records, the yearly reports of the open years are computed again by
+# a task (parcours.reporting.precompute), so that the next page view finds them ready.
+REPORT_PRECOMPUTE = env_bool("REPORT_PRECOMPUTE", True)

@@ -94,3 +94,22 @@ class User(AbstractUser):
 
     def delete(self, *args, **kwargs):
         raise UserDeletionRefused
+
+
+class RequestCount(models.Model):
+    """How many requests one key (an address, a hashed e-mail address) made in the
+    window that started at ``window_started`` (``parcours.accounts.throttle``).
+
+    A row of the database rather than a cache entry: every web worker counts on it in
+    one statement, whatever the cache, and no restart of the cache forgets it.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    window_started = models.BigIntegerField()  # seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_started"])]
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

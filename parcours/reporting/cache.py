@@ -3,11 +3,17 @@
 Every write of the application goes through the audit trail (``parcours.audit.services``),
 so the organisation's latest write event is a version of its records: a report computed
 at that version is served again until the next write. Reading a file writes a "view"
-event, which changes nothing and is not counted. Bulk tools that write without the trail
-(the demo, the seed history, synthetic programmes) are for empty or throwaway
-organisations. Two writes committed in the opposite order of their events could leave
-the newer one unseen for a while; ``REPORT_CACHE_SECONDS`` bounds how long a report is
-kept in any case.
+event, which changes nothing and is not counted. The version is the event last in the
+organisation's chain: writers number their events one at a time, holding the chain's head
+until they commit (``parcours.audit.chain``), so the numbers follow the commits whatever
+the clocks of the machines, and a report computed at a version holds every write up to
+it. Bulk tools that write without the trail (the demo, the seed history, synthetic
+programmes) are for empty or throwaway organisations; ``REPORT_CACHE_SECONDS`` bounds
+how long a report computed for a page is kept in any case.
+
+The reports are kept in Django's default cache, which every web worker and machine
+shares (the database cache, or Redis: ``settings.CACHES``). Reports computed ahead after
+a change (``parcours.reporting.precompute``) are kept longer.
 """
 
 from django.core.cache import cache
@@ -17,6 +23,8 @@ from parcours.audit.models import AuditAction, AuditEvent
 from parcours.reporting.figures import DEFINITIONS_VERSION, Report
 
 REPORT_CACHE_SECONDS = 5 * 60
+# Computed ahead, to be found ready the next morning; recomputed after every write.
+PRECOMPUTED_REPORT_SECONDS = 24 * 60 * 60
 
 
 def records_version(organisation) -> int:
@@ -24,7 +32,7 @@ def records_version(organisation) -> int:
     latest = (
         AuditEvent.objects.filter(organisation=organisation)
         .exclude(action=AuditAction.VIEW)
-        .order_by("-created_at", "-pk")
+        .order_by("-sequence")
         .values_list("pk", flat=True)
         .first()
     )
@@ -35,24 +43,41 @@ def _scope_key(scope) -> str:
     return ",".join(f"{name}={value}" for name, value in sorted(scope.as_params().items()))
 
 
-def cached(organisation, compute, *, kind: str, params: dict, scope) -> Report:
-    """The report ``compute()`` returns, from the cache when the records have not
-    changed since it was computed (same organisation, parameters, scope and language)."""
-    key = ":".join(
+def report_key(organisation, *, version: int, kind: str, params: dict, scope) -> str:
+    """The cache key of a report: what it is of, at which version of the records, in the
+    active language."""
+    return ":".join(
         [
             "report",
             DEFINITIONS_VERSION,
             str(organisation.pk),
-            str(records_version(organisation)),
+            str(version),
             kind,
             ",".join(f"{name}={value}" for name, value in sorted(params.items())),
             _scope_key(scope),
             get_language() or "",
         ]
     )
-    data = cache.get(key)
-    if data is not None:
-        return Report.from_json(data)
+
+
+def cached(
+    organisation, compute, *, kind: str, params: dict, scope, refresh: bool = False
+) -> Report:
+    """The report ``compute()`` returns, from the cache when the records have not
+    changed since it was computed (same organisation, parameters, scope and language).
+
+    ``refresh`` computes it whatever the cache holds and keeps it for a day
+    (``PRECOMPUTED_REPORT_SECONDS``): the report computed ahead.
+    """
+    key = report_key(
+        organisation, version=records_version(organisation), kind=kind, params=params, scope=scope
+    )
+    if not refresh:
+        data = cache.get(key)
+        if data is not None:
+            return Report.from_json(data)
     report = compute()
-    cache.set(key, report.as_json(), REPORT_CACHE_SECONDS)
+    cache.set(
+        key, report.as_json(), PRECOMPUTED_REPORT_SECONDS if refresh else REPORT_CACHE_SECONDS
+    )
     return report

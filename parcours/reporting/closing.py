@@ -53,8 +53,11 @@ def reopen_year(closing: YearClosing, *, by, reason: str) -> YearClosing:
     )
 
 
-def live_report(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) -> Report:
-    """The report computed from the records (kept until they change)."""
+def live_report(
+    organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME, refresh: bool = False
+) -> Report:
+    """The report computed from the records (kept until they change; ``refresh``
+    computes it again whatever is kept, see ``parcours.reporting.precompute``)."""
     as_of = as_of or timezone.localdate()
     return cached(
         organisation,
@@ -62,6 +65,7 @@ def live_report(organisation, *, year, as_of=None, scope=WHOLE_PROGRAMME) -> Rep
         kind="year",
         params={"year": year, "as_of": as_of.isoformat()},
         scope=scope,
+        refresh=refresh,
     )
 
 
