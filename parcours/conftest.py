@@ -34,6 +34,23 @@ def _fast_and_quiet(settings):
     settings.LANGUAGE_CODE = "fr"
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run inside ``enqueue`` (Django's ImmediateBackend): a test sees their outcome
+    at once, without a worker. The tests of the worker ask for ``database_tasks``."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings, _tasks_run_at_once):
+    """Tasks queued in the database (django-tasks-db), run by ``manage.py worker``."""
+    settings.TASKS = DATABASE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Ids start again in each test's rolled-back database: a report cached by an earlier

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "parcours.workbook",
     "parcours.privacy",
     "parcours.synthetic",
+    "parcours.background",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 10,
+        # How long a writer waits for the lock (seconds) before "database is locked": longer
+        # than the longest write (a 5,000-person workbook import writes for about 12 s).
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 60),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -281,10 +286,30 @@ LOGGING = {
 
 FORM_RENDERER = "parcours.core.forms.ParcoursFormRenderer"
 
-# Programme workbook import (parcours.workbook): the largest file accepted, and whether
-# files above WORKBOOK_INLINE_KB are checked and imported in a background thread.
+# Background work (parcours.background, docs/background.md): Django's tasks with the
+# database backend (django-tasks-db; its worker is `manage.py worker`) by default,
+# Redis through django-tasks-rq for a federation, or at once in the process (tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS_QUEUES = env_list("TASKS_QUEUES", ["default"])
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASKS_QUEUES}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASKS_QUEUES}}
+    INSTALLED_APPS.append("django_rq")
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}."
+    )
+_redis = env_str("TASKS_REDIS_URL") or env_str("REDIS_URL") or "redis://127.0.0.1:6379/0"
+RQ_QUEUES = {name: {"URL": _redis, "DEFAULT_TIMEOUT": 3600} for name in TASKS_QUEUES}
+del _redis
+
+# Programme workbook import (parcours.workbook): the largest file accepted; files above
+# WORKBOOK_INLINE_KB are checked and imported by the worker (a task), smaller ones in
+# the request.
 WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_MB", 50) * 1024 * 1024
 WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
-WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)
 # Rows per sheet of an imported workbook (the header apart).
 WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)

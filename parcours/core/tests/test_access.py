@@ -396,6 +396,12 @@ RULES = {
         kwargs=_import_job,
         scoped=True,
     ),  # POST only
+    "workbook:job_retry": Rule(
+        allowed=COORDINATOR,
+        ok=405,
+        kwargs=_import_job,
+        scoped=True,
+    ),  # POST only
     # -- privacy: retention, anonymisation, erasure --
     "privacy:queue": Rule(allowed=COORDINATOR),
     "privacy:retention": Rule(allowed=COORDINATOR),
