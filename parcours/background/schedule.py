@@ -44,7 +44,7 @@ class Job:
 
 
 SCHEDULE: list[Job] = [
-    Job("retention_queue", "parcours.privacy.services.refresh_retention_queue", DAILY),
+    Job("retention_queue", "parcours.privacy.jobs.refresh_retention_queue", DAILY),
 ]
 
 

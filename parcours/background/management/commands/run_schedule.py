@@ -8,7 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcours.background.schedule import SCHEDULE, run_schedule
+from parcours.background import schedule
 
 
 def _date(value: str) -> datetime.date:
@@ -31,13 +31,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date, job, retry_failed, **options):
-        jobs = SCHEDULE
+        jobs = schedule.SCHEDULE
         if job:
-            unknown = set(job) - {entry.name for entry in SCHEDULE}
+            unknown = set(job) - {entry.name for entry in jobs}
             if unknown:
                 raise CommandError(f"Unknown job: {', '.join(sorted(unknown))}.")
-            jobs = [entry for entry in SCHEDULE if entry.name in job]
-        outcomes = run_schedule(date, jobs=jobs, retry_failed=retry_failed)
+            jobs = [entry for entry in jobs if entry.name in job]
+        outcomes = schedule.run_schedule(date, jobs=jobs, retry_failed=retry_failed)
         for outcome in outcomes:
             line = f"{outcome.job}\t{outcome.organisation}\t{outcome.status}"
             self.stdout.write(f"{line}\t{outcome.detail}" if outcome.detail else line)
