@@ -120,19 +120,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite, tuned for a web server and a worker writing at once: readers never wait for
+# the writer (WAL); a write transaction takes the lock when it begins (IMMEDIATE), so it
+# waits its turn there instead of failing half-way when it upgrades from reading; and a
+# writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock before "database is
+# locked": longer than the longest write (a 5,000-person workbook import holds it about
+# 12 s), shorter than gunicorn's 30 s request timeout (docs/background.md).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 25),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Tuned for a web server: readers never wait for the writer (WAL), writers
-    # queue instead of failing at once, and write transactions take the lock up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        # How long a writer waits for the lock (seconds) before "database is locked": longer
-        # than the longest write (a 5,000-person workbook import writes for about 12 s).
-        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 60),
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and sign-in.
@@ -290,7 +291,8 @@ FORM_RENDERER = "parcours.core.forms.ParcoursFormRenderer"
 # database backend (django-tasks-db; its worker is `manage.py worker`) by default,
 # Redis through django-tasks-rq for a federation, or at once in the process (tests).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
-TASKS_QUEUES = env_list("TASKS_QUEUES", ["default"])
+# Every task of Parcours goes to "default"; TASKS_QUEUES may add others.
+TASKS_QUEUES = list(dict.fromkeys(["default", *env_list("TASKS_QUEUES", [])]))
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASKS_QUEUES}}
 elif TASKS_BACKEND == "immediate":
@@ -303,6 +305,7 @@ else:
         f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}."
     )
 _redis = env_str("TASKS_REDIS_URL") or env_str("REDIS_URL") or "redis://127.0.0.1:6379/0"
+# django-tasks-rq reads every result through the connection of the queue "default".
 RQ_QUEUES = {name: {"URL": _redis, "DEFAULT_TIMEOUT": 3600} for name in TASKS_QUEUES}
 del _redis
 

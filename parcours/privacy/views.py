@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, scoped
@@ -44,7 +43,9 @@ def queue(request):
         if job.status == AnonymisationJob.Status.DONE:  # run at once (no worker in use)
             messages.success(
                 request,
-                ngettext("%(count)s file anonymised.", "%(count)s files anonymised.", job.file_count)
+                ngettext(
+                    "%(count)s file anonymised.", "%(count)s files anonymised.", job.file_count
+                )
                 % {"count": job.file_count},
             )
         elif job.status == AnonymisationJob.Status.FAILED:

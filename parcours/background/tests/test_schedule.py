@@ -23,9 +23,7 @@ def _calls():
     jobs_for_tests.CALLS.clear()
 
 
-def test_running_twice_the_same_day_does_nothing_the_second_time(
-    organisation, other_organisation
-):
+def test_running_twice_the_same_day_does_nothing_the_second_time(organisation, other_organisation):
     first = run_schedule(MONDAY, jobs=[COUNT])
     assert [(o.organisation, o.status) for o in first] == [("test", "done"), ("ailleurs", "done")]
     second = run_schedule(MONDAY, jobs=[COUNT])

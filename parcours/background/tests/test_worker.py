@@ -75,7 +75,9 @@ def test_the_immediate_backend_keeps_no_state():
     assert task_state("").state == State.UNKNOWN
 
 
-def test_enqueue_after_commit_waits_for_the_commit(database_tasks, django_capture_on_commit_callbacks):
+def test_enqueue_after_commit_waits_for_the_commit(
+    database_tasks, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         enqueue_after_commit(tasks.add, 4, 5)
         assert not DBTaskResult.objects.exists()
