@@ -46,8 +46,22 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture
-def database_tasks(settings, _tasks_run_at_once):
-    """Tasks queued in the database (django-tasks-db), run by ``manage.py worker``."""
+def database_tasks(settings, _tasks_run_at_once, monkeypatch):
+    """Tasks queued in the database (django-tasks-db), run by ``manage.py worker``.
+
+    Called in the test, the worker shares the test's connection; its checks for stale
+    connections would close it (on PostgreSQL) inside the test's transaction, which
+    they leave alone here. ``transaction=True`` tests keep the worker as it is."""
+    from django.db import connection
+    from django_tasks_db.management.commands import db_worker
+
+    original = db_worker.close_old_connections
+
+    def close_old_connections(**kwargs):
+        if not connection.in_atomic_block:
+            original(**kwargs)
+
+    monkeypatch.setattr(db_worker, "close_old_connections", close_old_connections)
     settings.TASKS = DATABASE_TASKS
 
 
