@@ -21,20 +21,20 @@ $(STAMP): requirements.lock requirements-dev.lock
 		-r requirements.lock -r requirements-dev.lock
 	@touch $(STAMP)
 
-## run: migrate the local SQLite database, load the demo on first run, serve on :8000
+## run: migrate the local SQLite database, load the demo on first run, serve on :8000 with one background worker
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_demo
-	@echo "Parcours is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Parcours is served on http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)."
+	scripts/run-dev $(HOST):$(PORT)
 
-## serve: the production server (gunicorn, static files served by the application)
+## serve: the production server (gunicorn, static files served by the application) and one background worker
 serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --verbosity 0
-	$(VENV)/bin/gunicorn parcours.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	@echo "gunicorn and one worker (manage.py worker); under systemd run them as two units (docs/background.md)."
+	HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one answers
 test: install

@@ -41,6 +41,37 @@ def _fast_and_quiet(settings):
 _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run inside ``enqueue`` (Django's ImmediateBackend): a test sees their outcome
+    at once, without a worker. The tests of the worker ask for ``database_tasks``."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings, _tasks_run_at_once, monkeypatch):
+    """Tasks queued in the database (django-tasks-db), run by ``manage.py worker``.
+
+    Called in the test, the worker shares the test's connection; its checks for stale
+    connections would close it (on PostgreSQL) inside the test's transaction, which
+    they leave alone here. ``transaction=True`` tests keep the worker as it is."""
+    from django.db import connection
+    from django_tasks_db.management.commands import db_worker
+
+    original = db_worker.close_old_connections
+
+    def close_old_connections(**kwargs):
+        if not connection.in_atomic_block:
+            original(**kwargs)
+
+    monkeypatch.setattr(db_worker, "close_old_connections", close_old_connections)
+    settings.TASKS = DATABASE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(request):
     # Ids start again in each test's database: a report cached by an earlier test could

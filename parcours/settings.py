@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "parcours.synthetic",
     "parcours.backups",
     "parcours.reminders",
+    "parcours.background",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -119,17 +122,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite, tuned for a web server and a worker writing at once: readers never wait for
+# the writer (WAL); a write transaction takes the lock when it begins (IMMEDIATE), so it
+# waits its turn there instead of failing half-way when it upgrades from reading; and a
+# writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock before "database is
+# locked": longer than the longest write (a 5,000-person workbook import holds it about
+# 12 s), shorter than gunicorn's 30 s request timeout (docs/background.md).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 25),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Tuned for a web server: readers never wait for the writer (WAL), writers
-    # queue instead of failing at once, and write transactions take the lock up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 10,
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache, shared by every web worker and machine: Django's database cache by default
@@ -324,11 +330,33 @@ LOGGING = {
 
 FORM_RENDERER = "parcours.core.forms.ParcoursFormRenderer"
 
-# Programme workbook import (parcours.workbook): the largest file accepted, and whether
-# files above WORKBOOK_INLINE_KB are checked and imported in a background thread.
+# Background work (parcours.background, docs/background.md): Django's tasks with the
+# database backend (django-tasks-db; its worker is `manage.py worker`) by default,
+# Redis through django-tasks-rq for a federation, or at once in the process (tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+# Every task of Parcours goes to "default"; TASKS_QUEUES may add others.
+TASKS_QUEUES = list(dict.fromkeys(["default", *env_list("TASKS_QUEUES", [])]))
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASKS_QUEUES}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASKS_QUEUES}}
+    INSTALLED_APPS.append("django_rq")
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, immediate or rq, not {TASKS_BACKEND!r}."
+    )
+_redis = env_str("TASKS_REDIS_URL") or env_str("REDIS_URL") or "redis://127.0.0.1:6379/0"
+# django-tasks-rq reads every result through the connection of the queue "default".
+RQ_QUEUES = {name: {"URL": _redis, "DEFAULT_TIMEOUT": 3600} for name in TASKS_QUEUES}
+del _redis
+
+# Programme workbook import (parcours.workbook): the largest file accepted; files above
+# WORKBOOK_INLINE_KB are checked and imported by the worker (a task), smaller ones in
+# the request.
 WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_MB", 50) * 1024 * 1024
 WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
-WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)
 # Rows per sheet of an imported workbook (the header apart).
 WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)
 

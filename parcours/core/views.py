@@ -1,9 +1,7 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from parcours.accounts.access import Capability, public, requires, user_can
+from parcours.accounts.access import Capability, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
 from parcours.core.dashboard import programme_overview, shortlist
@@ -38,11 +36,3 @@ def dashboard(request):
             "can_take_attendance": user_can(user, Capability.TAKE_ATTENDANCE),
         }
     return render(request, "core/dashboard.html", context)
-
-
-@public
-def health(request):
-    """For the process supervisor: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -140,3 +140,56 @@ class ProcessedFile(models.Model):
     @property
     def organisation_id(self):
         return self.processing.organisation_id
+
+
+class AnonymisationJob(OrganisationOwned):
+    """The coordinator's approval of the retention queue, run by the worker (a task):
+    its status, how many files it anonymised, or why it failed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Under way")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+    inactive_before = models.DateField(_("last activity before"))
+    only = models.JSONField(
+        _("files chosen"),
+        null=True,
+        blank=True,
+        help_text=_("The ids of the files ticked; empty for every file due."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    processing = models.ForeignKey(
+        Processing,
+        verbose_name=_("anonymisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_count = models.PositiveIntegerField(_("number of files anonymised"), default=0)
+    failure = models.TextField(_("reason of the failure"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anonymisation under way")
+        verbose_name_plural = _("anonymisations under way")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.inactive_before}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -4,27 +4,31 @@ the erasure of one file on request."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from parcours.accounts.access import Capability, requires
+from parcours.accounts.access import Capability, requires, scoped
 from parcours.participants.selectors import participant_for
 from parcours.privacy.forms import ApprovalForm, ErasureForm, RetentionPolicyForm
-from parcours.privacy.models import Processing
+from parcours.privacy.jobs import anonymisation_request, anonymisation_retry, anonymisation_watch
+from parcours.privacy.models import AnonymisationJob, Processing
 from parcours.privacy.selectors import files_due, retention_policy_for
-from parcours.privacy.services import anonymise_inactive, erase_file, retention_policy_set
+from parcours.privacy.services import erase_file, retention_policy_set
 from parcours.programme.models import Enrolment
 
 PER_PAGE = 100
 RECENT_PROCESSINGS = 10
+RECENT_JOBS = 5
 
 
 @requires(Capability.MANAGE_RETENTION)
 def queue(request):
     # Queries: the session, the user; the policy; the count and the page of files due
-    # (their last activity in the same query); the latest processings with who approved.
+    # (their last activity in the same query); the latest processings with who approved;
+    # the latest approvals run by the worker.
     organisation = request.user.organisation
     policy = retention_policy_for(organisation)
     inactive_before = policy.inactive_before(timezone.localdate())
@@ -32,18 +36,28 @@ def queue(request):
     form = ApprovalForm(request.POST or None, files=due)
     if request.method == "POST" and form.is_valid():
         chosen = None if form.cleaned_data["all"] else [p.pk for p in form.cleaned_data["files"]]
-        processing = anonymise_inactive(
+        job = anonymisation_request(
             organisation=organisation, inactive_before=inactive_before, by=request.user, only=chosen
         )
-        count = processing.file_count if processing else 0
-        messages.success(
-            request,
-            ngettext("%(count)s file anonymised.", "%(count)s files anonymised.", count)
-            % {"count": count},
-        )
+        job.refresh_from_db()
+        if job.status == AnonymisationJob.Status.DONE:  # run at once (no worker in use)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s file anonymised.", "%(count)s files anonymised.", job.file_count
+                )
+                % {"count": job.file_count},
+            )
+        elif job.status == AnonymisationJob.Status.FAILED:
+            messages.error(request, job.failure)
+        else:
+            messages.info(request, _("The anonymisation is under way: this page shows its result."))
         return redirect("privacy:queue")
     page = Paginator(due, PER_PAGE).get_page(request.GET.get("page"))
     recent = Processing.objects.filter(organisation=organisation).select_related("approved_by")
+    approvals = list(AnonymisationJob.objects.filter(organisation=organisation)[:RECENT_JOBS])
+    for approval in approvals:
+        anonymisation_watch(approval)
     return render(
         request,
         "privacy/queue.html",
@@ -53,6 +67,8 @@ def queue(request):
             "policy": policy,
             "inactive_before": inactive_before,
             "recent": recent[:RECENT_PROCESSINGS],
+            "approvals": approvals,
+            "approvals_running": any(approval.running for approval in approvals),
         },
     )
 
@@ -89,3 +105,14 @@ def erase(request, pk):
         "privacy/erase.html",
         {"form": form, "participant": participant, "in_a_group": in_a_group},
     )
+
+
+@requires(Capability.MANAGE_RETENTION)
+@require_POST
+def anonymisation_job_retry(request, pk):
+    job = get_object_or_404(scoped(AnonymisationJob.objects.all(), request.user), pk=pk)
+    if anonymisation_retry(job=job):
+        messages.info(request, _("The anonymisation is queued again."))
+    else:
+        messages.warning(request, _("This anonymisation has not failed: nothing to retry."))
+    return redirect("privacy:queue")

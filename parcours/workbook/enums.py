@@ -13,3 +13,10 @@ class JobStatus(models.TextChoices):
 
 RUNNING = (JobStatus.ANALYSING, JobStatus.IMPORTING)
 FINISHED = (JobStatus.INVALID, JobStatus.DONE, JobStatus.FAILED)
+
+
+class JobStep(models.TextChoices):
+    """The step a job runs (or last ran): what a retry runs again."""
+
+    CHECK = "check", _("Check")
+    IMPORT = "import", _("Import")

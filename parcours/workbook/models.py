@@ -6,15 +6,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned
-from parcours.workbook.enums import RUNNING, JobStatus
+from parcours.workbook.enums import RUNNING, JobStatus, JobStep
 
-# A job that has not moved for this long was cut off (the server restarted).
+# A job run in a request (no task to ask about) that has not moved for this long was cut
+# off (the server restarted). A job run by the worker is watched through its task.
 STALLED_AFTER = timedelta(minutes=15)
 
 
 class ImportJobQuerySet(models.QuerySet):
     def without_file(self):
-        return self.defer("content")
+        """The jobs without their file, with ``file_kept``: whether a retry is possible."""
+        return self.defer("content").annotate(
+            file_kept=models.ExpressionWrapper(
+                ~models.Q(content=b""), output_field=models.BooleanField()
+            )
+        )
 
 
 class ImportJob(OrganisationOwned):
@@ -61,6 +67,15 @@ class ImportJob(OrganisationOwned):
     )
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
     failure = models.TextField(_("reason of the failure"), blank=True)
+    step = models.CharField(
+        _("step"), max_length=10, choices=JobStep.choices, default=JobStep.CHECK
+    )
+    task_id = models.CharField(
+        _("task"),
+        max_length=64,
+        blank=True,
+        help_text=_("The background task running the step (empty when run in the request)."),
+    )
 
     objects = ImportJobQuerySet.as_manager()
 

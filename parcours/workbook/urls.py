@@ -9,4 +9,5 @@ urlpatterns = [
     path("template/", views.template, name="template"),
     path("imports/<int:pk>/", views.job_detail, name="job"),
     path("imports/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+    path("imports/<int:pk>/retry/", views.job_retry, name="job_retry"),
 ]

@@ -94,10 +94,11 @@ def job_detail(request, pk):
         capability=Capability.MANAGE_ORGANISATION,
         pk=pk,
     )
-    if job.stalled:
-        jobs.job_mark_stalled(job)
-        job.refresh_from_db()
-    context = {"job": job, "JobStatus": JobStatus}
+    # And, while it runs, its task and the worker's heartbeat.
+    task = jobs.job_watch(job)
+    if task.stalled or job.stalled:
+        job = ImportJob.objects.without_file().select_related("created_by").get(pk=job.pk)
+    context = {"job": job, "task": task, "JobStatus": JobStatus}
     if request.htmx:
         return render(request, "workbook/_job.html", context)
     return render(request, "workbook/job.html", context)
@@ -114,4 +115,18 @@ def job_confirm(request, pk):
     )
     if not jobs.job_confirm(job=job):
         messages.warning(request, _("This import is not waiting for confirmation."))
+    return redirect("workbook:job", pk=job.pk)
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+@require_POST
+def job_retry(request, pk):
+    job = get_object_for(
+        request,
+        ImportJob.objects.without_file(),
+        capability=Capability.MANAGE_ORGANISATION,
+        pk=pk,
+    )
+    if not jobs.job_retry(job=job):
+        messages.warning(request, _("This import cannot be retried: send the file again."))
     return redirect("workbook:job", pk=job.pk)

@@ -263,9 +263,22 @@ def _import_job(world):
     return {"pk": job.pk}
 
 
+def _anonymisation_job(world):
+    from parcours.privacy.models import AnonymisationJob
+
+    coordinator = world["coordinator"]
+    job = AnonymisationJob.objects.create(
+        organisation=coordinator.organisation,
+        requested_by=coordinator,
+        inactive_before="2020-01-01",
+        status=AnonymisationJob.Status.FAILED,
+    )
+    return {"pk": job.pk}
+
+
 RULES = {
     "core:dashboard": Rule(),
-    "core:health": Rule(public=True),
+    "background:health": Rule(public=True),
     "accounts:login": Rule(
         public=True, signed_in_status=dict.fromkeys(ROLES, 302)
     ),  # a signed-in user is sent on to the dashboard
@@ -408,6 +421,12 @@ RULES = {
         kwargs=_import_job,
         scoped=True,
     ),  # POST only
+    "workbook:job_retry": Rule(
+        allowed=COORDINATOR,
+        ok=405,
+        kwargs=_import_job,
+        scoped=True,
+    ),  # POST only
     # -- privacy: retention, anonymisation, erasure --
     "privacy:queue": Rule(allowed=COORDINATOR),
     "privacy:retention": Rule(allowed=COORDINATOR),
@@ -419,6 +438,9 @@ RULES = {
         public=True, kwargs=_unsubscribe_token
     ),  # the token is the access
     "reminders:opt_out": Rule(public=True, kwargs=_opt_out_token),
+    "privacy:job_retry": Rule(
+        allowed=COORDINATOR, ok=405, kwargs=_anonymisation_job, scoped=True
+    ),  # POST only
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),

@@ -27,13 +27,6 @@ def record_counts() -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _jobs_run_in_the_request(settings):
-    """The web tests run the jobs during the request: the test database is not visible
-    from another thread (SQLite in memory, or a test transaction)."""
-    settings.WORKBOOK_BACKGROUND = False
-
-
-@pytest.fixture(autouse=True)
 def _in_english(settings):
     """The tests read the messages in English, the language of the code: they keep
     passing when the French catalogue translates them."""

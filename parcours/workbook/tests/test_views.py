@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
-from parcours.workbook import jobs
 from parcours.workbook.enums import JobStatus
 from parcours.workbook.export import XLSX_CONTENT_TYPE
 from parcours.workbook.factories import ImportJobFactory
@@ -102,30 +103,39 @@ def test_a_file_too_large(client, coordinator, settings):
     assert not ImportJob.objects.exists()
 
 
-def test_a_large_file_runs_in_the_background(
-    client, coordinator, settings, django_capture_on_commit_callbacks, monkeypatch
+def test_a_large_file_runs_as_a_task(
+    client, coordinator, settings, database_tasks, django_capture_on_commit_callbacks
 ):
-    settings.WORKBOOK_BACKGROUND = True
     settings.WORKBOOK_INLINE_BYTES = 100
-    started = []
-    monkeypatch.setattr(jobs.threading.Thread, "start", lambda thread: started.append(thread))
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, workbook_bytes(sample_sheets()))
     job = ImportJob.objects.get()
-    assert [thread.name for thread in started] == [f"workbook-job-{job.pk}"]
     assert job.status == JobStatus.ANALYSING
-    # The page polls while the work goes on, and shows the progress.
+    assert DBTaskResult.objects.get(id=job.task_id).args_kwargs == {"args": [job.pk], "kwargs": {}}
+    # The page polls while the work waits or goes on, and shows the progress; no worker
+    # has been seen, and the page says so.
     ImportJob.objects.filter(pk=job.pk).update(progress=40, stage="Reading the workbook")
     page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in page
     assert '<progress max="100" value="40">' in page
+    assert "No worker is running" in page
     assert "<html" not in page  # the fragment alone
-    # What the thread runs (here in this thread: the test database is not shared).
-    jobs._run(job.pk, jobs._analyse)
+
+    call_command("worker", "--batch", verbosity=0)
     page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in page
     assert "Confirm the import" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("workbook:job_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.IMPORTING
+    assert not Participant.objects.exists()
+    call_command("worker", "--batch", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert Participant.objects.filter(organisation=coordinator.organisation).count() == 3
 
 
 def test_a_job_that_fails_is_shown_failed_and_writes_nothing(client, coordinator, monkeypatch):
@@ -162,7 +172,8 @@ def test_records_changed_since_the_preview(client, coordinator):
     assert Participant.objects.count() == 1
 
 
-def test_a_stalled_job_is_shown_failed(client, coordinator):
+def test_a_job_run_in_a_request_that_was_cut_is_shown_failed(client, coordinator):
+    """No task to ask about: only the time without progress tells."""
     job = ImportJobFactory(
         organisation=coordinator.organisation, created_by=coordinator, status=JobStatus.IMPORTING
     )

@@ -1,0 +1,111 @@
+"""The nightly jobs, and the run that starts them (``manage.py run_schedule``).
+
+``SCHEDULE`` is the one list of the jobs: a name (stable: it is stored), the function's
+dotted path, and how often. Each function is called as ``function(organisation, today)``
+and returns something JSON-serialisable (a count, a small dict) kept on the run's row.
+Adding a job is one line::
+
+    Job("reports", "parcours.reporting.precompute.precompute_open_years", DAILY),
+
+A function that takes only the organisation is wrapped in a small adapter of its own
+app (the schedule never guesses a signature).
+
+Each job is claimed once per (job, organisation, day) by inserting a ``ScheduleRun`` row
+under a unique constraint: the second run of the day, or a second machine running the
+schedule at the same time, finds the row and does nothing. A job that raises is recorded
+failed with its reason and the others still run; it is not retried the same day by a
+second run (``--retry-failed`` does that).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from parcours.background.models import ScheduleRun
+
+logger = logging.getLogger(__name__)
+
+DAILY = "daily"
+WEEKLY = "weekly"  # on Mondays
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    function: str  # dotted path of function(organisation, today)
+    frequency: str = DAILY
+
+    def due_on(self, day: datetime.date) -> bool:
+        return self.frequency == DAILY or day.weekday() == 0
+
+
+SCHEDULE: list[Job] = [
+    Job("retention_queue", "parcours.privacy.jobs.refresh_retention_queue", DAILY),
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: str
+    organisation: str
+    status: str  # done, failed, skipped (already claimed today)
+    detail: str = ""
+
+
+def _claim(job: Job, organisation, day) -> ScheduleRun | None:
+    try:
+        with transaction.atomic():
+            return ScheduleRun.objects.create(job=job.name, organisation=organisation, day=day)
+    except IntegrityError:
+        return None
+
+
+def _reclaim_failed(job: Job, organisation, day) -> ScheduleRun | None:
+    moved = ScheduleRun.objects.filter(
+        job=job.name, organisation=organisation, day=day, outcome=ScheduleRun.Outcome.FAILED
+    ).update(outcome=ScheduleRun.Outcome.RUNNING, failure="", started_at=timezone.now())
+    if not moved:
+        return None
+    return ScheduleRun.objects.get(job=job.name, organisation=organisation, day=day)
+
+
+def run_schedule(day=None, *, jobs=None, retry_failed=False) -> list[Outcome]:
+    """Run the jobs due on ``day`` (today) for every organisation."""
+    from parcours.accounts.models import Organisation
+
+    day = day or timezone.localdate()
+    jobs = SCHEDULE if jobs is None else jobs
+    outcomes = []
+    for organisation in Organisation.objects.order_by("pk"):
+        for job in jobs:
+            if not job.due_on(day):
+                continue
+            run = _claim(job, organisation, day)
+            if run is None and retry_failed:
+                run = _reclaim_failed(job, organisation, day)
+            if run is None:
+                outcomes.append(Outcome(job.name, organisation.slug, "skipped"))
+                continue
+            try:
+                result = import_string(job.function)(organisation, day)
+            except Exception as error:
+                logger.exception("Scheduled job %s failed for %s", job.name, organisation.slug)
+                reason = f"{type(error).__name__}: {error}"
+                ScheduleRun.objects.filter(pk=run.pk).update(
+                    outcome=ScheduleRun.Outcome.FAILED,
+                    failure=reason,
+                    finished_at=timezone.now(),
+                )
+                outcomes.append(Outcome(job.name, organisation.slug, "failed", reason))
+            else:
+                ScheduleRun.objects.filter(pk=run.pk).update(
+                    outcome=ScheduleRun.Outcome.DONE,
+                    result=result,
+                    finished_at=timezone.now(),
+                )
+                outcomes.append(Outcome(job.name, organisation.slug, "done", str(result)))
+    return outcomes
