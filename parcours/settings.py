@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "parcours.funding",
     "parcours.workbook",
     "parcours.privacy",
+    "parcours.downloads",
     "parcours.synthetic",
 ]
 
@@ -288,3 +289,10 @@ WORKBOOK_INLINE_BYTES = env_int("WORKBOOK_INLINE_KB", 300) * 1024
 WORKBOOK_BACKGROUND = env_bool("WORKBOOK_BACKGROUND", True)
 # Rows per sheet of an imported workbook (the header apart).
 WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)
+
+# Files prepared in the background (parcours.downloads): kept this long at most, and this
+# long once downloaded (they hold personal data); the rows without their files are
+# forgotten after DOWNLOADS_HISTORY_DAYS.
+DOWNLOADS_KEPT_HOURS = env_int("DOWNLOADS_KEPT_HOURS", 24)
+DOWNLOADS_KEPT_AFTER_DOWNLOAD_MINUTES = env_int("DOWNLOADS_KEPT_AFTER_DOWNLOAD_MINUTES", 10)
+DOWNLOADS_HISTORY_DAYS = env_int("DOWNLOADS_HISTORY_DAYS", 30)

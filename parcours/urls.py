@@ -14,4 +14,5 @@ urlpatterns = [
     path("funding/", include("parcours.funding.urls")),
     path("workbook/", include("parcours.workbook.urls")),
     path("privacy/", include("parcours.privacy.urls")),
+    path("downloads/", include("parcours.downloads.urls")),
 ]
