@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,8 +48,8 @@ def prepare(request, kind):
             messages.error(request, message)
         try:
             back = the_kind.back(data.dict())
-        except Exception:  # the request was not valid: back to the start
-            back = "core:dashboard"
+        except (KeyError, ValueError, NoReverseMatch):  # not even where it came from
+            back = reverse("core:dashboard")
         return redirect(back)
     download = services.request_download(
         user=request.user, kind=kind, parameters=parameters, language=get_language()

@@ -17,6 +17,7 @@ from parcours.downloads import kinds, services
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.models import STALLED_AFTER, Download
 from parcours.funding.pack import grant_pack
+from parcours.reporting.closing import close_year
 from parcours.workbook.export import export_workbook
 from parcours.workbook.tests.helpers import read_back
 
@@ -371,3 +372,35 @@ def test_my_downloads_is_paginated_with_few_queries(
     page = client.get(reverse("downloads:list"), {"page": 2}).content.decode()
     assert page.count("fichier-") == 10
     assert reverse("downloads:list") in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_a_closed_years_report_is_traced_as_its_closing(
+    client, coordinator, organisation, world, django_capture_on_commit_callbacks
+):
+    closing = close_year(organisation, year=2025, by=coordinator)
+    client.force_login(coordinator)
+    _prepare(client, "report_xlsx", {"year": "2025"}, django_capture_on_commit_callbacks)
+    download = Download.objects.get()
+    assert download.traced == closing
+    prepared = client.get(reverse("downloads:file", args=[download.pk]))
+    direct = client.get(reverse("reporting:report_xlsx"), {"year": "2025"})
+    assert _same_content(prepared.content, direct.content)
+    assert (
+        _views("reporting.yearclosing")
+        == [(coordinator.pk, AuditPurpose.DOWNLOAD, str(closing.pk))] * 2
+    )
+
+
+def test_the_file_is_written_in_the_requesters_language(
+    client, coordinator, world, django_capture_on_commit_callbacks
+):
+    coordinator.language = "nl"
+    coordinator.save()
+    client.force_login(coordinator)
+    _prepare(client, "grant_pack", {"grant": world["grant"].pk}, django_capture_on_commit_callbacks)
+    download = Download.objects.get()
+    assert download.language == "nl"
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("downloads:file", args=[download.pk])).content)
+    )
+    assert "Datum" in archive.read("heures.csv").decode("utf-8-sig").splitlines()[0]
