@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "parcours.funding",
     "parcours.workbook",
     "parcours.privacy",
+    "parcours.downloads",
     "parcours.synthetic",
     "parcours.backups",
     "parcours.reminders",
@@ -363,3 +364,9 @@ WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", 1_000_000)
 # After a change of records, the yearly reports of the open years are computed again by
 # a task (parcours.reporting.precompute), so that the next page view finds them ready.
 REPORT_PRECOMPUTE = env_bool("REPORT_PRECOMPUTE", True)
+# Files prepared in the background (parcours.downloads): kept this long at most, and this
+# long once downloaded (they hold personal data); the rows without their files are
+# forgotten after DOWNLOADS_HISTORY_DAYS.
+DOWNLOADS_KEPT_HOURS = env_int("DOWNLOADS_KEPT_HOURS", 24)
+DOWNLOADS_KEPT_AFTER_DOWNLOAD_MINUTES = env_int("DOWNLOADS_KEPT_AFTER_DOWNLOAD_MINUTES", 10)
+DOWNLOADS_HISTORY_DAYS = env_int("DOWNLOADS_HISTORY_DAYS", 30)

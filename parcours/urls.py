@@ -16,4 +16,5 @@ urlpatterns = [
     path("workbook/", include("parcours.workbook.urls")),
     path("privacy/", include("parcours.privacy.urls")),
     path("reminders/", include("parcours.reminders.urls")),
+    path("downloads/", include("parcours.downloads.urls")),
 ]

@@ -222,9 +222,15 @@ def grant_groups(grant):
     )
 
 
-def attendance_sheets(grant, until, *, with_names) -> bytes | None:
+def _no_progress(percent: int, stage: str = "") -> None:
+    pass
+
+
+def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | None:
     """The monthly sheets of the grant's groups over its period, in one PDF; the people
-    who withdrew their consent to reporting are left out (and counted at the foot)."""
+    who withdrew their consent to reporting are left out (and counted at the foot).
+
+    ``progress(done, total)``, when given, is told after each month of each group."""
     documents = []
     code = pseudonymiser(grant)
     withdrawn = set(
@@ -232,8 +238,14 @@ def attendance_sheets(grant, until, *, with_names) -> bytes | None:
         .having_withdrawn(ConsentPurpose.REPORTING)
         .values_list("pk", flat=True)
     )
-    for group in grant_groups(grant):
-        for first in _months(grant.start_date, until):
+    groups = list(grant_groups(grant))
+    months = list(_months(grant.start_date, until))
+    total, done = len(groups) * len(months), 0
+    for group in groups:
+        for first in months:
+            done += 1
+            if progress:
+                progress(done, total)
             grid = month_grid(group, first)
             if not grid["sessions"]:
                 continue
@@ -254,8 +266,14 @@ def attendance_sheets(grant, until, *, with_names) -> bytes | None:
     return merge_documents(documents) if documents else None
 
 
-def grant_pack(grant, *, as_of: datetime.date | None = None) -> bytes:
-    """The ZIP of the grant's report pack, in the active language."""
+def grant_pack(grant, *, as_of: datetime.date | None = None, progress=None) -> bytes:
+    """The ZIP of the grant's report pack, in the active language.
+
+    ``progress(percent, stage)``, when given, is told before each file of the pack and
+    as the attendance sheets are drawn, month by month (a background download shows
+    it); it changes nothing in the pack."""
+    progress = progress or _no_progress
+    progress(0, _("Computing the figures of the grant"))
     as_of = as_of or timezone.localdate()
     until = grant_until(grant, as_of)
     scope = Scope(grant=grant)
@@ -272,16 +290,30 @@ def grant_pack(grant, *, as_of: datetime.date | None = None) -> bytes:
     period = Period(grant.start_date, until, as_of)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        progress(10, _("Writing the report (PDF)"))
         archive.writestr("rapport.pdf", report_pdf(report, for_funder=True))
+        progress(25, _("Writing the report (XLSX and CSV)"))
         archive.writestr("rapport.xlsx", report_xlsx(report, for_funder=True))
         archive.writestr("rapport.csv", report_csv(report, for_funder=True))
+        progress(30, _("Listing the hours charged"))
         archive.writestr(
             "heures.csv", hours_csv(grant, sessions, charged_hours_by_month(grant, as_of=as_of))
         )
+        progress(35, _("Listing the participants"))
         archive.writestr(
             "participants.csv", participants_csv(grant, period, scope, session_minutes)
         )
-        sheets = attendance_sheets(grant, until, with_names=grant.funder.needs_names)
+        stage = _("Drawing the attendance sheets")
+        progress(40, stage)
+
+        def sheet_done(done, total):
+            # The sheets take from 40 % to 95 %, month by month of each group.
+            progress(40 + (55 * done) // max(total, 1), stage)
+
+        sheets = attendance_sheets(
+            grant, until, with_names=grant.funder.needs_names, progress=sheet_done
+        )
+        progress(95, _("Saving the file"))
         if sheets:
             archive.writestr("feuilles-de-presence.pdf", sheets)
     return out.getvalue()

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import IdChoiceField
@@ -90,6 +91,25 @@ class ReportForm(forms.Form):
             funder=data.get("funder"),
             grant=data.get("grant"),
         )
+
+    def params(self) -> dict:
+        """The query-string parameters that rebuild the report (for links, downloads and
+        the background downloads' parameters)."""
+        params = {"year": self.cleaned_data["year"]}
+        if self.cleaned_data.get("as_of"):
+            params["as_of"] = self.cleaned_data["as_of"].isoformat()
+        params.update(self.scope().as_params())
+        return params
+
+    def file_name(self, extension: str) -> str:
+        """The name of the report's file: year, date asked for and scope."""
+        parts = ["rapport", str(self.cleaned_data["year"])]
+        if self.cleaned_data.get("as_of"):
+            parts.append(self.cleaned_data["as_of"].isoformat())
+        scope = self.scope()
+        if not scope.is_whole_programme:
+            parts.append(slugify(str(scope))[:60])
+        return "-".join(parts) + f".{extension}"
 
     def effective_as_of(self) -> datetime.date:
         """The date asked for, or today for the current year and 31 December before."""

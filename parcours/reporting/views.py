@@ -90,11 +90,7 @@ def _report_form(request) -> ReportForm:
 
 def _params(form: ReportForm) -> dict:
     """The query-string parameters that rebuild the report (for links and downloads)."""
-    params = {"year": form.cleaned_data["year"]}
-    if form.cleaned_data.get("as_of"):
-        params["as_of"] = form.cleaned_data["as_of"].isoformat()
-    params.update(form.scope().as_params())
-    return params
+    return form.params()
 
 
 def _report(request, form: ReportForm):
@@ -276,11 +272,13 @@ def report(request):
             "can_close": user_can(request.user, Capability.MANAGE_ORGANISATION),
             "year_is_over": year < today.year,
             "query": query,
+            # The PDF and the workbook are prepared in the background (parcours.downloads):
+            # their buttons post to an address carrying the report's parameters (the
+            # query); the CSV and JSON come at once.
+            "prepared_downloads": [("PDF", "report_pdf"), ("XLSX", "report_xlsx")],
             "downloads": [
                 (label, f"{reverse(name)}?{query}")
                 for name, label in (
-                    ("reporting:report_pdf", "PDF"),
-                    ("reporting:report_xlsx", "XLSX"),
                     ("reporting:report_csv", "CSV"),
                     ("reporting:report_json", "JSON"),
                 )
@@ -369,13 +367,7 @@ def esf_participants_csv_view(request):
 
 
 def _filename(form: ReportForm, extension: str) -> str:
-    parts = ["rapport", str(form.cleaned_data["year"])]
-    if form.cleaned_data.get("as_of"):
-        parts.append(form.cleaned_data["as_of"].isoformat())
-    scope = form.scope()
-    if not scope.is_whole_programme:
-        parts.append(slugify(str(scope))[:60])
-    return "-".join(parts) + f".{extension}"
+    return form.file_name(extension)
 
 
 def _download(request, extension: str, content_type: str, write):

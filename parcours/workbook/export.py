@@ -16,6 +16,7 @@ import io
 from collections import defaultdict
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -127,16 +128,30 @@ def _querysets(organisation, first, last):
     return participants, groups, enrolments, assessments, sessions, attendance
 
 
+def _no_progress(percent: int, stage: str = "") -> None:
+    pass
+
+
 def export_workbook(
-    organisation, *, first: datetime.date | None = None, last: datetime.date | None = None
+    organisation,
+    *,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+    progress=None,
 ) -> bytes:
     """The programme workbook of ``organisation`` (restricted to the period
-    ``first``..``last`` when given), as the bytes of an .xlsx file."""
+    ``first``..``last`` when given), as the bytes of an .xlsx file.
+
+    ``progress(percent, stage)``, when given, is told before each sheet is written (a
+    background download shows it); it changes nothing in the file."""
+    progress = progress or _no_progress
+    progress(0, _("Selecting the records"))
     participants, groups, enrolments, assessments, sessions, attendance = _querysets(
         organisation, first, last
     )
     book = Workbook(write_only=True)
 
+    progress(5, _("Writing the sheet %(sheet)s") % {"sheet": "participants"})
     out = _Writer(book, "participants")
     for p in participants.order_by("reference").values_list("reference", *PARTICIPANT_FIELDS):
         inactive = p[11]
@@ -162,12 +177,14 @@ def export_workbook(
             ]
         )
 
+    progress(20, _("Writing the sheet %(sheet)s") % {"sheet": "groups"})
     out = _Writer(book, "groups")
     for row in groups.order_by("start_date", "name").values_list(
         "name", "process_type", "start_date", "end_date"
     ):
         out.append(row)
 
+    progress(25, _("Writing the sheet %(sheet)s") % {"sheet": "enrolments"})
     out = _Writer(book, "enrolments")
     for ref, group, start, exit_date, outcome, detail, qualification in enrolments.order_by(
         "participant__reference", "start_date", "group__name"
@@ -192,6 +209,7 @@ def export_workbook(
             ]
         )
 
+    progress(35, _("Writing the sheet %(sheet)s") % {"sheet": "assessments"})
     out = _Writer(book, "assessments")
     ratings = defaultdict(dict)
     for assessment_id, domain, rating in DomainRating.objects.filter(
@@ -213,6 +231,7 @@ def export_workbook(
     for pk, ref, group, moment, day, minutes in rows:
         out.append([ref, group, moment, day, minutes, *(ratings[pk].get(d) for d in Domain.values)])
 
+    progress(50, _("Writing the sheet %(sheet)s") % {"sheet": "sessions"})
     out = _Writer(book, "sessions")
     session_groups = defaultdict(list)
     for session_id, name in (
@@ -251,6 +270,7 @@ def export_workbook(
             ]
         )
 
+    progress(60, _("Writing the sheet %(sheet)s") % {"sheet": "attendance"})
     out = _Writer(book, "attendance")
     for ref, workshop, day, start, status in (
         attendance.order_by(
@@ -270,6 +290,7 @@ def export_workbook(
     ):
         out.append([ref, workshop, day, _time(start), status])
 
+    progress(90, _("Saving the file"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -5,14 +5,17 @@ The table is the specification of who may open what. A URL missing from it fails
 test, so a new view cannot ship without its access rule being written down and checked.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.accounts.checks import iter_url_patterns
 from parcours.assessments.factories import ActionFactory
+from parcours.downloads.models import Download
 from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory
 from parcours.programme.models import ExitFollowUp
@@ -255,6 +258,26 @@ def _opt_out_token(world):
     from parcours.reminders.tokens import PARTICIPANT_SALT, make_token
 
     return {"token": make_token(PARTICIPANT_SALT, world["participant"].pk)}
+def _download(world):
+    """A workbook prepared for the coordinator: theirs alone, even in their organisation."""
+    coordinator = world["coordinator"]
+    download = Download.objects.create(
+        organisation=coordinator.organisation,
+        requested_by=coordinator,
+        kind="workbook",
+        language="fr",
+        status="done",
+        content=b"PK",
+        size=2,
+        file_name="parcours.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    return {"pk": download.pk}
+
+
+# Somebody else's download does not exist for them (404), whatever their role.
+NOT_THEIRS = {"social_worker": 404, "workshop_leader": 404, "viewer": 404}
 
 
 def _import_job(world):
@@ -427,6 +450,16 @@ RULES = {
         kwargs=_import_job,
         scoped=True,
     ),  # POST only
+    # -- downloads: files prepared in the background --
+    "downloads:list": Rule(),
+    "downloads:prepare": Rule(ok=405, kwargs=lambda world: {"kind": "workbook"}),  # POST only
+    "downloads:detail": Rule(
+        allowed=COORDINATOR, kwargs=_download, scoped=True, signed_in_status=NOT_THEIRS
+    ),
+    "downloads:file": Rule(
+        allowed=COORDINATOR, kwargs=_download, scoped=True, signed_in_status=NOT_THEIRS
+    ),
+    "downloads:retry": Rule(ok=405, kwargs=_download, scoped=True),  # POST only
     # -- privacy: retention, anonymisation, erasure --
     "privacy:queue": Rule(allowed=COORDINATOR),
     "privacy:retention": Rule(allowed=COORDINATOR),
