@@ -258,6 +258,8 @@ def _opt_out_token(world):
     from parcours.reminders.tokens import PARTICIPANT_SALT, make_token
 
     return {"token": make_token(PARTICIPANT_SALT, world["participant"].pk)}
+
+
 def _download(world):
     """A workbook prepared for the coordinator: theirs alone, even in their organisation."""
     coordinator = world["coordinator"]
