@@ -1,11 +1,14 @@
 """The nightly jobs, and the run that starts them (``manage.py run_schedule``).
 
 ``SCHEDULE`` is the one list of the jobs: a name (stable: it is stored), the function's
-dotted path, and how often. Each function is called as ``function(organisation, today)``
-and returns something JSON-serialisable (a count, a small dict) kept on the run's row.
+dotted path, how often, and the earliest hour of the day it runs: the computations at
+night, the messages when people are awake. The command is meant to run every hour
+(a timer or cron); each job runs in the first run at or after its hour. Each function is
+called as ``function(organisation, today)`` and returns something JSON-serialisable (a
+count, a small dict) kept on the run's row.
 Adding a job is one line::
 
-    Job("reports", "parcours.reporting.precompute.precompute_open_years", DAILY),
+    Job("reports", "parcours.reporting.precompute.scheduled_precompute", DAILY, hour=2),
 
 A function that takes only the organisation is wrapped in a small adapter of its own
 app (the schedule never guesses a signature).
@@ -38,13 +41,22 @@ class Job:
     name: str
     function: str  # dotted path of function(organisation, today)
     frequency: str = DAILY
+    hour: int = 2  # local time; never before it on the job's day
 
-    def due_on(self, day: datetime.date) -> bool:
-        return self.frequency == DAILY or day.weekday() == 0
+    def due_on(self, day: datetime.date, *, now: datetime.datetime | None = None) -> bool:
+        """Whether the job runs for ``day``; ``now`` (local time) holds back a job of
+        today until its hour. A day asked for by name (``--date``) runs all its jobs."""
+        if self.frequency == WEEKLY and day.weekday() != 0:
+            return False
+        return now is None or day < now.date() or now.hour >= self.hour
 
 
 SCHEDULE: list[Job] = [
-    Job("retention_queue", "parcours.privacy.jobs.refresh_retention_queue", DAILY),
+    Job("reports", "parcours.reporting.precompute.scheduled_precompute", DAILY, hour=2),
+    Job("retention_queue", "parcours.privacy.jobs.refresh_retention_queue", DAILY, hour=2),
+    Job("downloads_purge", "parcours.downloads.services.scheduled_purge", DAILY, hour=2),
+    Job("digests", "parcours.reminders.services.scheduled_digests", DAILY, hour=7),
+    Job("session_reminders", "parcours.reminders.services.scheduled_reminders", DAILY, hour=10),
 ]
 
 
@@ -74,15 +86,19 @@ def _reclaim_failed(job: Job, organisation, day) -> ScheduleRun | None:
 
 
 def run_schedule(day=None, *, jobs=None, retry_failed=False) -> list[Outcome]:
-    """Run the jobs due on ``day`` (today) for every organisation."""
+    """Run the jobs due on ``day`` for every organisation; without a day, those of today
+    whose hour has come."""
     from parcours.accounts.models import Organisation
 
-    day = day or timezone.localdate()
+    now = None
+    if day is None:
+        now = timezone.localtime()
+        day = now.date()
     jobs = SCHEDULE if jobs is None else jobs
     outcomes = []
     for organisation in Organisation.objects.order_by("pk"):
         for job in jobs:
-            if not job.due_on(day):
+            if not job.due_on(day, now=now):
                 continue
             run = _claim(job, organisation, day)
             if run is None and retry_failed:

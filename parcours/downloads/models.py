@@ -66,7 +66,7 @@ class Download(OrganisationOwned):
     content = models.BinaryField(_("file"), editable=False, default=b"")
     size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
     failure = models.TextField(_("reason of the failure"), blank=True)
-    task_result_id = models.CharField(_("task"), max_length=64, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # The record whose opening the download is traced as (the organisation, a grant, a
     # closed year), set by the builder.

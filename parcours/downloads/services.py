@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import record_opened
+from parcours.background.jobs import State, TaskState, enqueue_after_commit, task_state
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.kinds import KINDS
 from parcours.downloads.models import Download
@@ -42,14 +43,10 @@ def history_kept() -> timedelta:
     return timedelta(days=getattr(settings, "DOWNLOADS_HISTORY_DAYS", 30))
 
 
-def _enqueue_on_commit(download_pk: int) -> None:
+def _enqueue_on_commit(download: Download) -> None:
     from parcours.downloads.tasks import prepare_download
 
-    def enqueue():
-        result = prepare_download.enqueue(download_pk)
-        Download.objects.filter(pk=download_pk).update(task_result_id=result.id)
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit(prepare_download, download.pk, job=download)
 
 
 @transaction.atomic
@@ -66,7 +63,7 @@ def request_download(*, user, kind: str, parameters: dict, language: str) -> Dow
         stage=_("Waiting for a worker"),
         attempts=1,
     )
-    _enqueue_on_commit(download.pk)
+    _enqueue_on_commit(download)
     return download
 
 
@@ -95,7 +92,7 @@ def retry_download(download: Download, *, language: str) -> bool:
         updated_at=timezone.now(),
     )
     if updated:
-        _enqueue_on_commit(download.pk)
+        _enqueue_on_commit(download)
     return bool(updated)
 
 
@@ -187,9 +184,17 @@ def run_download(download_pk: int) -> str:
 # -- Handing out and forgetting -------------------------------------------------------------
 
 
-def mark_stalled(download: Download) -> None:
-    """A download whose worker stopped (it no longer moves) is failed: it may be retried."""
-    _fail(download.pk, _("The preparation was interrupted (the worker stopped). Try again."))
+def download_watch(download: Download) -> TaskState:
+    """The state of an unfinished download's task. One that will never finish (its task
+    failed or was lost with its worker, or, with a backend that keeps no results, it has
+    not moved for a long while) is recorded failed: it may be retried."""
+    if not download.unfinished:
+        return TaskState(State.UNKNOWN)
+    state = task_state(download.task_id)
+    if state.stalled or (state.state == State.UNKNOWN and download.stalled):
+        _fail(download.pk, _("The preparation was interrupted (the worker stopped). Try again."))
+        download.refresh_from_db(fields=["status", "stage", "failure", "finished_at"])
+    return state
 
 
 @transaction.atomic
@@ -206,14 +211,23 @@ def open_download(download: Download, *, by) -> bytes:
     return content
 
 
-def purge_expired_downloads(now=None) -> int:
+def scheduled_purge(organisation, today) -> dict:
+    """The nightly job (parcours.background.schedule): the organisation's files past their
+    time deleted."""
+    return {"purged": purge_expired_downloads(organisation=organisation)}
+
+
+def purge_expired_downloads(now=None, *, organisation=None) -> int:
     """Delete the files past their time (the rows stay a while, without the file, so
     that "My downloads" says what happened); forget the rows older than
     ``DOWNLOADS_HISTORY_DAYS``. Returns the number of files deleted. Idempotent: the
     nightly schedule calls it, and so does each new request."""
     now = now or timezone.now()
-    purged = Download.objects.filter(
+    downloads = Download.objects.all()
+    if organisation is not None:
+        downloads = downloads.filter(organisation=organisation)
+    purged = downloads.filter(
         status=DownloadStatus.DONE, purged_at__isnull=True, expires_at__lte=now
     ).update(content=b"", purged_at=now)
-    Download.objects.filter(created_at__lt=now - history_kept()).delete()
+    downloads.filter(created_at__lt=now - history_kept()).delete()
     return purged

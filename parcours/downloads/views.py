@@ -62,11 +62,9 @@ def prepare(request, kind):
 def detail(request, pk):
     # Queries: the session, the user; the download (without its file).
     download = _download_of(request, pk)
-    if download.stalled:
-        services.mark_stalled(download)
-        download.refresh_from_db(fields=["status", "stage", "failure", "finished_at"])
+    task = services.download_watch(download)
     kind = KINDS[download.kind]
-    context = {"download": download, "back": kind.back(download.parameters)}
+    context = {"download": download, "task": task, "back": kind.back(download.parameters)}
     if request.htmx:
         return render(request, "downloads/_download.html", context)
     return render(request, "downloads/detail.html", context)

@@ -14,7 +14,7 @@ date, time, place and workshop of the person's sessions, and nothing else.
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -322,3 +322,13 @@ def opt_out(participant) -> int:
     for consent in consents:
         consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), by=None)
     return len(consents)
+
+
+def scheduled_digests(organisation, today: datetime.date) -> dict:
+    """The morning job (parcours.background.schedule): the digests due today."""
+    return asdict(send_due_digests(organisation, today))
+
+
+def scheduled_reminders(organisation, today: datetime.date) -> dict:
+    """The daytime job (parcours.background.schedule): the participants' reminders."""
+    return asdict(send_session_reminders(organisation, today))

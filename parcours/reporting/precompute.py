@@ -91,6 +91,11 @@ def precompute_open_years(organisation, *, today: datetime.date | None = None) -
     return done
 
 
+def scheduled_precompute(organisation, today: datetime.date) -> dict:
+    """The nightly job (parcours.background.schedule): how many reports were computed."""
+    return {"reports": len(precompute_open_years(organisation, today=today))}
+
+
 def _pending_key(organisation_id: int) -> str:
     return f"report-precompute:pending:{organisation_id}"
 

@@ -1,8 +1,10 @@
 """``manage.py run_schedule``: each job once per organisation and day."""
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from parcours.background import schedule
@@ -12,6 +14,8 @@ from parcours.background.tests import jobs_for_tests
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2026, 3, 9)
+ONE_DAY = datetime.timedelta(days=1)
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 COUNT = Job("count", "parcours.background.tests.jobs_for_tests.count_call", DAILY)
 WEEKLY_COUNT = Job("weekly", "parcours.background.tests.jobs_for_tests.count_call", WEEKLY)
@@ -68,3 +72,29 @@ def test_the_retention_queue_is_refreshed_nightly(organisation):
     call_command("run_schedule", "--date", "2026-03-09", "--job", "retention_queue")
     run = ScheduleRun.objects.get(job="retention_queue")
     assert run.result == {"due": 0, "inactive_before": "2021-03-09"}
+
+
+def test_a_job_of_today_waits_for_its_hour(organisation):
+    morning = Job("morning", "parcours.background.tests.jobs_for_tests.count_call", DAILY, hour=7)
+    with time_machine.travel(datetime.datetime(2026, 3, 9, 3, 0, tzinfo=BRUSSELS), tick=False):
+        assert run_schedule(jobs=[morning]) == []
+        assert jobs_for_tests.CALLS == []
+    with time_machine.travel(datetime.datetime(2026, 3, 9, 7, 5, tzinfo=BRUSSELS), tick=False):
+        assert [o.status for o in run_schedule(jobs=[morning])] == ["done"]
+        assert [o.status for o in run_schedule(jobs=[morning])] == ["skipped"]
+    # A day asked for by name runs all its jobs, whatever the hour.
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 1, 0, tzinfo=BRUSSELS), tick=False):
+        assert [o.status for o in run_schedule(MONDAY, jobs=[morning])] == ["skipped"]
+        assert [o.status for o in run_schedule(MONDAY + ONE_DAY, jobs=[morning])] == ["done"]
+    assert jobs_for_tests.CALLS == [("test", MONDAY), ("test", MONDAY + ONE_DAY)]
+
+
+def test_every_scheduled_job_runs_and_keeps_its_result(organisation):
+    call_command("run_schedule", "--date", "2026-03-09")
+    runs = dict(ScheduleRun.objects.values_list("job", "result"))
+    assert set(runs) == {job.name for job in schedule.SCHEDULE}
+    assert runs["reports"] == {"reports": 0}  # an empty organisation has no open year
+    assert runs["downloads_purge"] == {"purged": 0}
+    assert runs["digests"] == {"sent": 0, "failed": 0}
+    assert runs["session_reminders"] == {"sent": 0, "failed": 0}
+    assert ScheduleRun.objects.exclude(outcome="done").count() == 0

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('content', models.BinaryField(default=b'', verbose_name='file')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='file size (bytes)')),
                 ('failure', models.TextField(blank=True, verbose_name='reason of the failure')),
-                ('task_result_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
+                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('traced_id', models.CharField(blank=True, max_length=40)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asked at')),

@@ -6,13 +6,17 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django_tasks_db.models import DBTaskResult
 
 from parcours.accounts.enums import Role
 from parcours.accounts.factories import UserFactory
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
+from parcours.background.models import WorkerHeartbeat
 from parcours.downloads import kinds, services
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.models import STALLED_AFTER, Download
@@ -80,7 +84,7 @@ def test_each_kind_is_prepared_and_gives_the_direct_file(
     assert response.status_code == 302
     assert response["Location"] == reverse("downloads:detail", args=[download.pk])
     assert (download.status, download.progress, download.requested_by) == ("done", 100, user)
-    assert download.task_result_id
+    assert download.task_id
     page = client.get(response["Location"]).content.decode()
     assert reverse("downloads:file", args=[download.pk]) in page
     assert "hx-trigger" not in page  # done: the page no longer polls
@@ -404,3 +408,46 @@ def test_the_file_is_written_in_the_requesters_language(
         io.BytesIO(client.get(reverse("downloads:file", args=[download.pk])).content)
     )
     assert "Datum" in archive.read("heures.csv").decode("utf-8-sig").splitlines()[0]
+
+
+def test_through_the_database_queue_a_download_waits_for_a_worker_then_is_prepared(
+    client, coordinator, organisation, database_tasks, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    _prepare(client, "workbook", CASES["workbook"][1](None), django_capture_on_commit_callbacks)
+    download = Download.objects.get()
+    assert DBTaskResult.objects.get(id=download.task_id).status == "READY"
+    page = client.get(reverse("downloads:detail", args=[download.pk])).content.decode()
+    assert "Aucun processus de travail ne tourne en ce moment" in page
+    call_command("worker", "--batch", verbosity=0)
+    download.refresh_from_db()
+    assert download.status == DownloadStatus.DONE
+    assert "participants" in read_back(services.open_download(download, by=coordinator))
+
+
+def test_a_download_on_a_worker_that_died_is_failed_and_retried(
+    client, coordinator, organisation, database_tasks, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    _prepare(client, "workbook", CASES["workbook"][1](None), django_capture_on_commit_callbacks)
+    download = Download.objects.get()
+    DBTaskResult.objects.get(id=download.task_id).claim("worker-gone")
+    Download.objects.filter(pk=download.pk).update(status=DownloadStatus.RUNNING)
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    WorkerHeartbeat.objects.create(
+        name="worker-gone",
+        host="here",
+        pid=1,
+        queue="default",
+        started_at=long_ago,
+        last_seen=long_ago,
+    )
+    page = client.get(reverse("downloads:detail", args=[download.pk])).content.decode()
+    download.refresh_from_db()
+    assert download.status == DownloadStatus.FAILED
+    assert "Réessayer" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("downloads:retry", args=[download.pk]))
+    call_command("worker", "--batch", verbosity=0)
+    download.refresh_from_db()
+    assert (download.status, download.attempts) == (DownloadStatus.DONE, 2)

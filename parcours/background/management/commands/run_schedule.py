@@ -1,8 +1,9 @@
-"""Run the nightly jobs for every organisation (parcours.background.schedule).
+"""Run the scheduled jobs for every organisation (parcours.background.schedule).
 
 Idempotent: each job runs once per organisation and day, however often this command
-runs. From cron (docs/background.md): ``15 2 * * * cd /srv/parcours && .venv/bin/python
-manage.py run_schedule``. Exits with status 1 when a job failed (cron mails it)."""
+runs; meant to run every hour, each job waiting for its hour. From cron
+(docs/background.md): ``5 * * * * cd /srv/parcours && .venv/bin/python manage.py
+run_schedule``. Exits with status 1 when a job failed (cron mails it)."""
 
 import datetime
 
@@ -19,7 +20,7 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled jobs (nightly) for every organisation, once a day each."
+    help = "Run the scheduled jobs whose hour has come, for every organisation, once a day each."
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_date, help="YYYY-MM-DD: the day to run (today).")
