@@ -29,7 +29,10 @@ the nationality and how the person was referred.
 It keeps, as the figures need them, the same rows as an anonymisation, and two proofs the
 funders' controls require (art. 17(3)(b)): the attendance marks (the hours charged to a
 grant) and the proof of CPAS support (the federal subsidy only pays for supported people).
-Both delete the person's photo, file included (``participants.photos.photo_delete``). An
+Both delete the person's photo, file included (``participants.photos.photo_delete``), and
+every file of the organisation prepared for download and not yet deleted (an export or
+a pack may list the person; ``downloads``); an erasure also deletes the log of the
+reminders sent to the person (``reminders.MessageLog``, which holds no text). An
 erasure needs the enrolments closed first:
 a person erased while still in a group would stay on its registers.
 
@@ -49,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.audit.services import create_record, forget_subject, update_record
+from parcours.downloads.models import Download
 from parcours.participants.models import (
     Consent,
     Intervention,
@@ -62,6 +66,7 @@ from parcours.privacy.models import ProcessedFile, Processing, RetentionPolicy
 from parcours.privacy.selectors import files_due
 from parcours.programme.models import Enrolment, ExitFollowUp
 from parcours.projects.models import Evaluation, OtherParty, ProjectVersion
+from parcours.reminders.models import MessageLog
 
 # Where a person's values live, so where the freed space is wiped after a processing.
 PERSONAL_DATA_APPS = (
@@ -72,6 +77,8 @@ PERSONAL_DATA_APPS = (
     "attendance",
     "audit",
     "privacy",
+    "downloads",
+    "reminders",
 )
 
 ANONYMOUS_REFERENCE = "ANON-{pk}"
@@ -233,7 +240,12 @@ def _strip_records(ids, *, erase: bool) -> None:
         signed_at_place="",
     )
     Evaluation.objects.filter(project__participant_id__in=ids).update(notes="")
+    organisation_ids = Participant.objects.filter(pk__in=ids).values("organisation_id")
+    Download.objects.filter(organisation_id__in=organisation_ids).exclude(content=b"").update(
+        content=b"", purged_at=timezone.now()
+    )
     if erase:
+        MessageLog.objects.filter(participant_id__in=ids).delete()
         Consent.objects.filter(participant_id__in=ids).delete()
         LiteracyTest.objects.filter(participant_id__in=ids).delete()
         Action.objects.filter(enrolment__participant_id__in=ids).delete()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.models import Attendance
@@ -379,3 +379,47 @@ def test_an_anonymised_file_is_never_written_back_into(old_file, coordinator, cl
     assert client.get(edit).status_code == 403
     assert client.post(edit, {"last_name": "Dupont"}).status_code == 403
     assert Participant.objects.get(pk=person.pk).last_name == ""
+
+
+def _prepared_export_and_message(person, coordinator):
+    from parcours.downloads.enums import DownloadStatus
+    from parcours.downloads.models import Download
+    from parcours.reminders.enums import Channel, MessageKind
+    from parcours.reminders.models import MessageLog
+
+    export = Download.objects.create(
+        organisation=person.organisation,
+        requested_by=coordinator,
+        kind="workbook",
+        language="fr",
+        status=DownloadStatus.DONE,
+        content=b"PK...the workbook lists everyone",
+        expires_at=timezone.now() + datetime.timedelta(hours=12),
+    )
+    MessageLog.objects.create(
+        organisation=person.organisation,
+        kind=MessageKind.SESSION_REMINDER,
+        channel=Channel.SMS,
+        participant=person,
+        period="2019-05-02",
+        dedup_key=f"session_reminder:{person.pk}:2019-05-02",
+    )
+    return export, MessageLog.objects.filter(participant=person)
+
+
+def test_anonymisation_deletes_the_files_prepared_for_download(old_file, coordinator):
+    export, messages = _prepared_export_and_message(old_file, coordinator)
+    anonymise_inactive(
+        organisation=old_file.organisation, inactive_before=D(2021, 3, 10), by=coordinator
+    )
+    export.refresh_from_db()
+    assert (bytes(export.content), export.expired) == (b"", True)
+    assert messages.count() == 1  # it holds no text; the file it points to is anonymous
+
+
+def test_erasure_deletes_the_prepared_files_and_the_log_of_the_messages(old_file, coordinator):
+    export, messages = _prepared_export_and_message(old_file, coordinator)
+    erase_file(participant=old_file, reason=ErasureReason.REQUEST, by=coordinator)
+    export.refresh_from_db()
+    assert bytes(export.content) == b""
+    assert not messages.exists()
