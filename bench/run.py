@@ -128,6 +128,7 @@ def _load(env, pages):
         SECRET_KEY="bench-secret-key-only-for-a-loopback-benchmark-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the proxy's job
+        MFA_REQUIRED="0",  # the simulated people sign in with a password only
         LOG_LEVEL="ERROR",
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "parcours-bench-static"),
     )
