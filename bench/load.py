@@ -70,7 +70,8 @@ class Browser:
             raise RuntimeError(f"sign-in refused: {status}")
 
 
-def run(base, username, password, pages, users, duration, think=0.0):
+def run(base, username, password, pages, users, duration, think=0.0, stop=None):
+    """``stop``, a ``threading.Event``: ends the load before ``duration`` when set."""
     parsed = urllib.parse.urlparse(base)
     host, port = parsed.hostname, parsed.port or 80
     browsers = []
@@ -103,7 +104,7 @@ def run(base, username, password, pages, users, duration, think=0.0):
     def user(index, browser):
         turn = index  # each user starts at another page of the mix
         pause = random.Random(index)
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not (stop and stop.is_set()):
             name, urls = mix[turn % len(mix)]
             url = urls[(turn // len(mix)) % len(urls)]
             turn += 1

@@ -19,7 +19,9 @@ Environment:
 - ``BENCH_KEEP=1``: keep the PostgreSQL databases at the end, for a later ``BENCH_REUSE=1``;
 - ``BENCH_REUSE=1``: measure the PostgreSQL databases kept by an earlier run again;
 - ``BENCH_PORT``: the port of the load test's server (default: a free one);
-- ``BENCH_IMPORT=0``: skip the last step, the workbook import (bench/import_workbook.py).
+- ``BENCH_IMPORT=0``: skip the workbook import (bench/import_workbook.py);
+- ``BENCH_UNDER_LOAD=0``: skip the last step, the import by the worker under load, the
+  marks during its write and the worker killed (bench/import_under_load.py).
 
 Raw results: ``bench/results/latest.json``. Standard library only (Django runs in
 subprocesses, one per database).
@@ -128,6 +130,7 @@ def _load(env, pages):
         SECRET_KEY="bench-secret-key-only-for-a-loopback-benchmark-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the proxy's job
+        MFA_REQUIRED="0",  # the simulated people sign in with a password only
         LOG_LEVEL="ERROR",
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "parcours-bench-static"),
     )
@@ -337,6 +340,13 @@ def main():
             env=dict(os.environ, PYTHONPATH=str(ROOT)),
             check=True,
         )
+    if os.environ.get("BENCH_UNDER_LOAD", "1") != "0":
+        print("\n== Background work under load (bench/import_under_load.py)", flush=True)
+        subprocess.run(
+            [PYTHON, "-m", "bench.import_under_load",
+             *([] if POSTGRES != "none" else ["--only", "sqlite"])],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=True,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":
