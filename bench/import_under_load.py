@@ -38,12 +38,11 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 from bench.databases import create_postgres_database, drop_postgres_database, server_port
 from bench.import_workbook import WORKBOOK, generate
-from bench.load import Browser
+from bench.load import TOKEN, Browser
 from bench.load import run as load_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,30 +57,13 @@ EXPECTED = {
 }  # fmt: skip
 TABLETS = 5
 STATUS = re.compile(r'id="import-job"[^>]*data-status="([a-z]+)"')
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Client(Browser):
-    """A browser that also keeps the headers of the last answer."""
+    """A browser that fills in forms (their CSRF token first), with a patient timeout."""
 
-    def send(self, method, path, body=None, headers=None):
-        headers = dict(headers or {})
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
-            raise
-        data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, data
+    def __init__(self, host, port):
+        super().__init__(host, port, timeout=120)
 
     def token(self, path):
         status, _headers, page = self.send("GET", path)

@@ -25,12 +25,17 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class Browser:
     """One simulated user: a keep-alive connection and its cookies."""
 
-    def __init__(self, host, port):
-        self.host, self.port = host, port
-        self.connection = http.client.HTTPConnection(host, port, timeout=60)
+    def __init__(self, host, port, timeout=60):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.connection = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
+        status, _headers, data = self.send(method, path, body=body, headers=headers)
+        return status, data
+
+    def send(self, method, path, body=None, headers=None):
+        """The status, the headers and the body of the answer."""
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -39,7 +44,7 @@ class Browser:
             response = self.connection.getresponse()
         except (http.client.HTTPException, OSError):
             self.connection.close()
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             raise
         data = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -47,7 +52,7 @@ class Browser:
             cookie.load(header)
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
-        return response.status, data
+        return response.status, response.headers, data
 
     def sign_in(self, username, password):
         status, page = self.request("GET", "/accounts/login/")
