@@ -53,7 +53,7 @@ def _enqueue_on_commit(download: Download) -> None:
 def request_download(*, user, kind: str, parameters: dict, language: str) -> Download:
     """Keep what was asked and have it prepared once the transaction commits. The
     parameters are those the kind's ``ask`` checked."""
-    purge_expired_downloads()
+    purge_expired_downloads(organisation=user.organisation)
     download = Download.objects.create(
         organisation_id=user.organisation_id,
         requested_by=user,
