@@ -21,6 +21,8 @@ from parcours.accounts.enums import Role
 class Capability(StrEnum):
     PUBLIC = "public"
     SIGNED_IN = "signed_in"
+    # The person's own sign-in: password and second factor. Also a federation analyst's.
+    OWN_ACCOUNT = "own_account"
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_FIGURES = "view_figures"
     VIEW_PROGRAMME = "view_programme"
@@ -32,6 +34,8 @@ class Capability(StrEnum):
     MANAGE_ORGANISATION = "manage_organisation"
     VIEW_AUDIT = "view_audit"
     MANAGE_RETENTION = "manage_retention"
+    # The anonymous figures of the member CPAS of the user's federation.
+    VIEW_FEDERATION_FIGURES = "view_federation_figures"
 
 
 _EVERY_ROLE = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER, Role.VIEWER}
@@ -40,6 +44,7 @@ _CASEWORK = {Role.COORDINATOR, Role.SOCIAL_WORKER}
 
 ROLES_WITH = {
     Capability.SIGNED_IN: _EVERY_ROLE,
+    Capability.OWN_ACCOUNT: _EVERY_ROLE | {Role.FEDERATION_ANALYST},
     Capability.VIEW_DASHBOARD: _EVERY_ROLE,
     Capability.VIEW_FIGURES: _EVERY_ROLE,
     Capability.VIEW_PROGRAMME: _STAFF,
@@ -53,13 +58,27 @@ ROLES_WITH = {
     Capability.VIEW_AUDIT: {Role.COORDINATOR},
     # Anonymising at the end of the retention period and erasing on request.
     Capability.MANAGE_RETENTION: {Role.COORDINATOR},
+    Capability.VIEW_FEDERATION_FIGURES: {Role.FEDERATION_ANALYST},
 }
+
+# Capabilities held through a federation rather than an organisation.
+FEDERATION_CAPABILITIES = {Capability.VIEW_FEDERATION_FIGURES}
 
 
 def user_can(user, capability: Capability) -> bool:
     if capability is Capability.PUBLIC:
         return True
-    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # A federation analyst has no organisation, so no organisation's page is theirs,
+    # whatever the table says; the federation's figures need a federation.
+    if capability in FEDERATION_CAPABILITIES:
+        attached = user.federation_id
+    elif capability is Capability.OWN_ACCOUNT:
+        attached = user.organisation_id or user.federation_id
+    else:
+        attached = user.organisation_id
+    if attached is None:
         return False
     return user.role in ROLES_WITH[capability]
 

@@ -7,3 +7,5 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Social worker")
     WORKSHOP_LEADER = "workshop_leader", _("Workshop leader")
     VIEWER = "viewer", _("Viewer (aggregated figures)")
+    # Of a federation, not of a CPAS: reads the anonymous cross-CPAS figures only.
+    FEDERATION_ANALYST = "federation_analyst", _("Federation analyst (anonymous figures)")

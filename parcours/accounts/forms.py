@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.accounts.signin import matching_device
 
@@ -12,7 +13,18 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class UserCreateForm(forms.ModelForm):
+# A coordinator gives the roles of their CPAS; an analyst is of a federation, made with
+# ``manage.py federation`` (docs/federation.md).
+ORGANISATION_ROLES = [choice for choice in Role.choices if choice[0] != Role.FEDERATION_ANALYST]
+
+
+class OrganisationRoleMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = ORGANISATION_ROLES
+
+
+class UserCreateForm(OrganisationRoleMixin, forms.ModelForm):
     password1 = forms.CharField(
         label=_("Initial password"),
         strip=False,
@@ -48,7 +60,7 @@ class UserCreateForm(forms.ModelForm):
         return cleaned
 
 
-class UserUpdateForm(forms.ModelForm):
+class UserUpdateForm(OrganisationRoleMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "role", "language", "is_active"]

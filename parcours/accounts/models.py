@@ -6,6 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 
 
+class Federation(models.Model):
+    """CPAS grouped in one deployment (docs/federation.md): its analysts read the
+    anonymous figures of its member organisations, summed and side by side, never a
+    record."""
+
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The public name of the federation.")
+    )
+    slug = models.SlugField(
+        _("short name"),
+        max_length=50,
+        unique=True,
+        help_text=_("Used in commands, for example “cpas-wallonie”."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("federation")
+        verbose_name_plural = _("federations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Organisation(models.Model):
     """A CPAS: every domain record belongs to exactly one."""
 
@@ -15,6 +40,15 @@ class Organisation(models.Model):
         max_length=50,
         unique=True,
         help_text=_("Used in commands and exports, for example “cpas-namur”."),
+    )
+    federation = models.ForeignKey(
+        Federation,
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text=_("The federation whose analysts see this CPAS's anonymous figures."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -61,6 +95,17 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The CPAS this person works for. Without one, the person sees nothing."),
     )
+    # A federation analyst belongs to a federation and to no organisation: the one
+    # exception to "every user is of one CPAS" (docs/federation.md).
+    federation = models.ForeignKey(
+        Federation,
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="analysts",
+        null=True,
+        blank=True,
+        help_text=_("For a federation analyst only: the federation whose figures they read."),
+    )
     role = models.CharField(
         _("role"),
         max_length=20,
@@ -88,6 +133,17 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # An analyst reads a federation's figures and is of no CPAS; anyone else is
+            # of no federation.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.FEDERATION_ANALYST, organisation__isnull=True)
+                    | (~models.Q(role=Role.FEDERATION_ANALYST) & models.Q(federation__isnull=True))
+                ),
+                name="user_analyst_of_federation_only",
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

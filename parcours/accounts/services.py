@@ -58,8 +58,21 @@ def user_update(*, user, by, first_name, last_name, email, role, language, is_ac
     )
 
 
+def _update_account(*, user, by, **values) -> User:
+    """Write a change of ``user``'s own account in their organisation's trail. A
+    federation analyst has no organisation, so no trail: their account changes (language,
+    second factor) are saved as they are (docs/federation.md)."""
+    if user.organisation_id is None:
+        for name, value in values.items():
+            setattr(user, name, value)
+        user.full_clean()
+        user.save(update_fields=list(values))
+        return user
+    return update_record(obj=user, by=by, **values)
+
+
 def user_set_language(*, user, by, language) -> User:
-    return update_record(obj=user, by=by, language=language)
+    return _update_account(user=user, by=by, language=language)
 
 
 def user_update_profile(*, user, first_name, last_name, email, language) -> User:
@@ -103,7 +116,7 @@ def second_factor_setup_confirm(*, user, device) -> list[str]:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = recovery_codes_renew(user=user)
-    update_record(obj=user, by=user, second_factor_enrolled=True)
+    _update_account(user=user, by=user, second_factor_enrolled=True)
     return codes
 
 

@@ -27,6 +27,7 @@ from parcours.accounts.access import (
     requires,
     scoped,
 )
+from parcours.accounts.enums import Role
 from parcours.accounts.forms import (
     LanguageForm,
     ProfileForm,
@@ -67,10 +68,16 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+class SignInView(auth_views.LoginView):
+    def get_default_redirect_url(self):
+        # A federation analyst has no dashboard: their page is the federation's figures.
+        if self.request.user.role == Role.FEDERATION_ANALYST:
+            return reverse("reporting:federation")
+        return super().get_default_redirect_url()
+
+
 login = public(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html", redirect_authenticated_user=True
-    )
+    SignInView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
 )
 logout = public(auth_views.LogoutView.as_view())
 password_reset = public(
@@ -95,13 +102,13 @@ password_reset_complete = public(
         template_name="accounts/password_reset_complete.html"
     )
 )
-password_change = requires(Capability.SIGNED_IN)(
+password_change = requires(Capability.OWN_ACCOUNT)(
     auth_views.PasswordChangeView.as_view(
         template_name="accounts/password_change.html",
         success_url=reverse_lazy("accounts:password_change_done"),
     )
 )
-password_change_done = requires(Capability.SIGNED_IN)(
+password_change_done = requires(Capability.OWN_ACCOUNT)(
     auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
 )
 
@@ -129,7 +136,7 @@ def _finish_second_factor(request, device) -> None:
     complete_sign_in(request, request.user)
 
 
-@requires(Capability.SIGNED_IN)
+@requires(Capability.OWN_ACCOUNT)
 @before_second_factor
 def second_factor(request):
     """The second step of signing in: a code of the authenticator app or a recovery code."""
@@ -178,7 +185,7 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
 
 
-@requires(Capability.SIGNED_IN)
+@requires(Capability.OWN_ACCOUNT)
 @before_second_factor
 def second_factor_setup(request):
     """Set up (or replace) the authenticator app; a first code from it confirms it."""
@@ -206,7 +213,7 @@ def second_factor_setup(request):
     return render(request, "accounts/second_factor_setup.html", context)
 
 
-@requires(Capability.SIGNED_IN)
+@requires(Capability.OWN_ACCOUNT)
 def recovery_codes(request):
     """Show the recovery codes just made (once), or make new ones."""
     user = request.user

@@ -30,6 +30,7 @@ MENU = [
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
     MenuEntry("reminders:log", _("Messages sent"), Capability.MANAGE_ORGANISATION),
     MenuEntry("privacy:queue", _("Retention"), Capability.MANAGE_RETENTION),
+    MenuEntry("reporting:federation", _("Federation figures"), Capability.VIEW_FEDERATION_FIGURES),
 ]
 
 

@@ -93,35 +93,72 @@ DERIVED = {
 def suppress_small_cells(tables: list[Table]) -> list[Table]:
     """Copies of ``tables`` with the small counts, their complements and what is
     computed from them replaced by ``Masked`` cells."""
-    by_key = {table.key: table for table in tables}
-    values = {
-        (table.key, row.key, column.key): row.cells.get(column.key)
-        for table in tables
-        for row in table.rows
-        for column in table.columns
+    return suppress_together({"": tables})[""]
+
+
+def suppress_together(sites: dict, *, total=None) -> dict:
+    """The tables of several sites (``{site: tables}``) suppressed as one publication.
+
+    Each site's tables follow the rule above. With ``total``, the site whose counts are
+    the sum of the others' (a federation's), each count of the total is one more line
+    whose parts are the same count at every other site: a CPAS's hidden count cannot be
+    computed back from the total and the other CPAS (``parcours.reporting.federation``).
+    """
+    by_site = {site: {table.key: table for table in tables} for site, tables in sites.items()}
+    values: dict = {}
+    masked: dict = {}
+    lines = []
+    for site, by_key in by_site.items():
+        for table in by_key.values():
+            for row in table.rows:
+                for column in table.columns:
+                    values[(site, table.key, row.key, column.key)] = row.cells.get(column.key)
+        for ref in _counts(by_key):
+            value = values[(site, *ref)]
+            if isinstance(value, int) and 0 < value < THRESHOLD:
+                masked[(site, *ref)] = Masked(primary=True)
+        lines += [
+            ([(site, *part) for part in parts], (site, *whole)) for parts, whole in _lines(by_key)
+        ]
+    if total is not None:
+        others = [site for site in by_site if site != total]
+        lines += [
+            ([(site, *ref) for site in others], (total, *ref)) for ref in _counts(by_site[total])
+        ]
+    _complete_lines(lines, values, masked)
+    for site, by_key in by_site.items():
+        _mask_derived(site, by_key, masked)
+    return {
+        site: [_masked_copy(table, masked, site) for table in tables]
+        for site, tables in sites.items()
     }
-    masked: dict[Ref, Masked] = {}
+
+
+def _counts(by_key) -> list[Ref]:
+    """The refs of the people counts of the tables (``COUNT_COLUMNS``)."""
+    refs = []
     for table_key, columns in COUNT_COLUMNS.items():
         table = by_key.get(table_key)
-        if table is None:
-            continue
-        for row in table.rows:
-            for column_key, except_rows in columns.items():
-                value = row.cells.get(column_key)
-                if row.key not in except_rows and isinstance(value, int) and 0 < value < THRESHOLD:
-                    masked[(table_key, row.key, column_key)] = Masked(primary=True)
-    _complete_lines(_lines(by_key), values, masked)
+        for row in table.rows if table else []:
+            refs += [
+                (table_key, row.key, column_key)
+                for column_key, except_rows in columns.items()
+                if row.key not in except_rows and column_key in row.cells
+            ]
+    return refs
+
+
+def _mask_derived(site, by_key, masked) -> None:
     for (table_key, column_key), (numerator, denominator) in DERIVED.items():
         table = by_key.get(table_key)
         for row in table.rows if table else []:
             below = (
                 denominator if isinstance(denominator, tuple) else (table_key, row.key, denominator)
             )
-            if (table_key, row.key, numerator) in masked or below in masked:
-                masked[(table_key, row.key, column_key)] = Masked(primary=False)
-    if _participants() in masked:
-        masked[("characteristics", "average_age", "count")] = Masked(primary=False)
-    return [_masked_copy(table, masked) for table in tables]
+            if (site, table_key, row.key, numerator) in masked or (site, *below) in masked:
+                masked[(site, table_key, row.key, column_key)] = Masked(primary=False)
+    if (site, *_participants()) in masked:
+        masked[(site, "characteristics", "average_age", "count")] = Masked(primary=False)
 
 
 def _complete_lines(lines, values, masked) -> None:
@@ -144,16 +181,19 @@ def _complete_lines(lines, values, masked) -> None:
             changed = True
 
 
-def _masked_copy(table: Table, masked) -> Table:
+def _masked_copy(table: Table, masked, site="") -> Table:
     rows = [
         Row(
             row.key,
-            {key: masked.get((table.key, row.key, key), value) for key, value in row.cells.items()},
+            {
+                key: masked.get((site, table.key, row.key, key), value)
+                for key, value in row.cells.items()
+            },
             # A hidden count is no link to the people behind it.
             {
                 key: drill
                 for key, drill in row.drilldown.items()
-                if (table.key, row.key, key) not in masked
+                if (site, table.key, row.key, key) not in masked
             },
         )
         for row in table.rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.reporting import views
+from parcours.reporting import federation_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("close/", views.close_year, name="close_year"),
     path("<int:year>/reopen/", views.reopen_year, name="reopen_year"),
+    path("federation/", federation_views.federation, name="federation"),
+    path("federation.csv", federation_views.federation_csv, name="federation_csv"),
 ]

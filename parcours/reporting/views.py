@@ -37,6 +37,7 @@ from parcours.reporting.closing import (
 from parcours.reporting.closing import (
     reopen_year as reopen_year_service,
 )
+from parcours.reporting.disclosure import Masked
 from parcours.reporting.esf_files import (
     EsfReport,
     esf_report,
@@ -109,6 +110,8 @@ def format_cell(value, kind: str) -> str:
     """A cell as the page shows it: French formats, a dash for none."""
     if kind == "label":
         return "" if value is None else str(value)
+    if isinstance(value, Masked):
+        return str(value)
     if kind == "pct":
         return charts.format_pct(value)
     if kind == "hours":

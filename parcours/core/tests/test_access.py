@@ -22,8 +22,13 @@ from parcours.programme.models import ExitFollowUp
 from parcours.workbook.factories import ImportJobFactory
 from parcours.workshops.factories import SessionFactory
 
-ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer")
-EVERY_ROLE = frozenset(ROLES)
+ROLES = ("coordinator", "social_worker", "workshop_leader", "viewer", "federation_analyst")
+# A federation analyst is of no organisation: no page of a CPAS is theirs.
+ORGANISATION_ROLES = frozenset({"coordinator", "social_worker", "workshop_leader", "viewer"})
+EVERY_ROLE = ORGANISATION_ROLES
+# Their own sign-in (password, second factor) is every user's.
+ANY_USER = frozenset(ROLES)
+ANALYST = frozenset({"federation_analyst"})
 STAFF = frozenset({"coordinator", "social_worker", "workshop_leader"})
 COORDINATOR = frozenset({"coordinator"})
 CASEWORK = frozenset({"coordinator", "social_worker"})
@@ -312,8 +317,8 @@ RULES = {
     "accounts:password_reset_done": Rule(public=True),
     "accounts:password_reset_confirm": Rule(public=True, kwargs=_bogus_reset_token),
     "accounts:password_reset_complete": Rule(public=True),
-    "accounts:password_change": Rule(),
-    "accounts:password_change_done": Rule(),
+    "accounts:password_change": Rule(allowed=ANY_USER),
+    "accounts:password_change_done": Rule(allowed=ANY_USER),
     "accounts:set_language": Rule(public=True, ok=405, anonymous_status=405),  # POST only
     "accounts:profile": Rule(),
     "accounts:user_list": Rule(allowed=COORDINATOR),
@@ -327,9 +332,9 @@ RULES = {
     ),  # POST only
     # Without a second factor set up nor required, both send on: to the page asked for,
     # to the set-up.
-    "accounts:second_factor": Rule(ok=302),
-    "accounts:second_factor_setup": Rule(),
-    "accounts:recovery_codes": Rule(ok=302),
+    "accounts:second_factor": Rule(allowed=ANY_USER, ok=302),
+    "accounts:second_factor_setup": Rule(allowed=ANY_USER),
+    "accounts:recovery_codes": Rule(allowed=ANY_USER, ok=302),
     "audit:event_list": Rule(allowed=COORDINATOR),
     "participants:participant_list": Rule(allowed=STAFF),
     "participants:participant_create": Rule(allowed=CASEWORK),
@@ -403,6 +408,9 @@ RULES = {
     "reporting:esf_participants_csv": Rule(allowed=CASEWORK, ok=400),
     "reporting:close_year": Rule(allowed=COORDINATOR, ok=405),  # POST only
     "reporting:reopen_year": Rule(allowed=COORDINATOR, kwargs=_closed_year, scoped=True),
+    # The anonymous figures of a federation's CPAS: its analysts only.
+    "reporting:federation": Rule(allowed=ANALYST),
+    "reporting:federation_csv": Rule(allowed=ANALYST),
     # -- funding: funders, grants, report packs --
     "funding:funder_list": Rule(allowed=COORDINATOR),
     "funding:funder_create": Rule(allowed=COORDINATOR),
@@ -544,9 +552,23 @@ def _world_of(personas):
     }
 
 
+def _analyst_of(organisation):
+    """An analyst of a federation the organisation is a member of."""
+    from parcours.accounts.factories import UserFactory
+    from parcours.accounts.models import Federation
+
+    federation = Federation.objects.create(name="Fédération", slug="federation")
+    organisation.federation = federation
+    organisation.save()
+    return UserFactory(
+        organisation=None, federation=federation, role="federation_analyst", username="analyst"
+    )
+
+
 @pytest.fixture
 def world(personas, outsider):
-    return {**_world_of(personas), "outsider": outsider}
+    analyst = _analyst_of(personas["coordinator"].organisation)
+    return {**_world_of(personas), "federation_analyst": analyst, "outsider": outsider}
 
 
 @pytest.fixture
@@ -558,7 +580,7 @@ def elsewhere(other_organisation, outsider):
         role: UserFactory(
             organisation=other_organisation, username=f"{role}-elsewhere", **{role: True}
         )
-        for role in ROLES
+        for role in ORGANISATION_ROLES
         if role != "coordinator"
     }
     return _world_of({"coordinator": outsider, **staff})

@@ -1,0 +1,121 @@
+"""The federation analyst's pages: the federation's figures, on screen and as a CSV file.
+
+Only ``parcours.reporting.federation`` is read: summed and compared reports with the
+small cells suppressed, never a row nor a name. Every opening is written in the trail of
+each member CPAS whose figures it read, as a report read.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from parcours.accounts.access import Capability, requires
+from parcours.audit.models import AuditPurpose
+from parcours.audit.services import record_opened
+from parcours.reporting.federation import federation_report
+from parcours.reporting.federation_forms import FederationReportForm
+from parcours.reporting.views import _display_table, format_cell
+
+
+def _form(request):
+    members = list(request.user.federation.organisations.order_by("name"))
+    form = FederationReportForm(request.GET, members=members, today=timezone.localdate())
+    form.is_valid()
+    return form
+
+
+def _report(request, form):
+    return federation_report(
+        request.user.federation,
+        year=form.cleaned_data["year"],
+        as_of=form.as_of(),
+        site=form.chosen_site(),
+    )
+
+
+def _record_read(request, report, purpose) -> None:
+    # Each member's trail says who read its figures: the total reads every member.
+    for member in report.members:
+        record_opened(obj=member, by=request.user, purpose=purpose)
+
+
+def _side_table(table, sites) -> dict:
+    return {
+        "key": table.key,
+        "title": table.title,
+        "sites": sites,
+        "rows": [
+            {
+                "key": row.key,
+                "label": row.label,
+                "measure": row.measure,
+                "cells": [format_cell(value, row.kind) for value in row.cells],
+            }
+            for row in table.rows
+        ],
+    }
+
+
+@requires(Capability.VIEW_FEDERATION_FIGURES)
+def federation(request):
+    # Queries: the session and user, the federation and its members (twice: the form's
+    # choices, then with their versions), the closings in force, one cache read for
+    # every member's report (and the reports not kept yet), then one trail row per
+    # member: linear in the number of CPAS, a few queries each.
+    form = _form(request)
+    context = {"form": form, "report": None, "federation": request.user.federation}
+    if not form.is_valid():
+        return render(request, "reporting/federation.html", context, status=400)
+    report = _report(request, form)
+    _record_read(request, report, AuditPurpose.REPORT)
+    sites = [_("Federation")] + [member.name for member in report.shown]
+    context.update(
+        {
+            "report": report,
+            "year": report.year,
+            "as_of": report.as_of,
+            "tables": [_display_table(table, people_url=None, params={}) for table in report.total],
+            "side_by_side": [_side_table(table, sites) for table in report.side_by_side],
+            "csv_url": f"{reverse('reporting:federation_csv')}?{urlencode(form.cleaned_data)}",
+        }
+    )
+    return render(request, "reporting/federation.html", context)
+
+
+@requires(Capability.VIEW_FEDERATION_FIGURES)
+def federation_csv(request):
+    form = _form(request)
+    if not form.is_valid():
+        return HttpResponse(
+            _("The report asked for is not valid."), status=400, content_type="text/plain"
+        )
+    report = _report(request, form)
+    _record_read(request, report, AuditPurpose.DOWNLOAD)
+    response = HttpResponse(_csv(report), content_type="text/csv; charset=utf-8")
+    name = f"federation-{report.federation.slug}-{report.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _csv(report) -> str:
+    """The tables side by side, one line per figure: the same suppressed cells as the
+    page (``< 5``, masked), the figures in the page's format."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [_("Table"), _("Figure"), _("Measure"), _("Federation")]
+        + [member.name for member in report.shown]
+    )
+    for table in report.side_by_side:
+        for row in table.rows:
+            writer.writerow(
+                [table.title, row.label, row.measure]
+                + [format_cell(value, row.kind) for value in row.cells]
+            )
+    return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
