@@ -1,0 +1,232 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from parcours.accounts.access import Capability, user_can
+from parcours.accounts.factories import UserFactory
+from parcours.accounts.models import Federation, User
+from parcours.audit.models import AuditAction, AuditEvent
+from parcours.participants.models import Participant
+from parcours.reporting.disclosure import Masked
+from parcours.reporting.federation import (
+    TOTAL,
+    federation_report,
+    member_reports,
+    summed_report,
+)
+from parcours.reporting.figures import yearly_figures
+from parcours.reporting.tables import Column, Row, Table
+from parcours.synthetic.federation import generate_federation
+
+UNTIL = datetime.date(2026, 6, 15)
+YEAR = UNTIL.year
+PASSWORD = "a-long-synthetic-password"
+
+
+@pytest.fixture
+def fed(db):
+    """Three synthetic CPAS of 40 people each in the federation "fed"; a CPAS of
+    another federation beside them."""
+    summary = generate_federation(
+        slug="fed", organisations=3, participants=120, years=1, until=UNTIL, password=PASSWORD
+    )
+    generate_federation(
+        slug="far", organisations=1, participants=30, years=1, until=UNTIL, password=PASSWORD
+    )
+    return summary
+
+
+def _by_key(tables):
+    return {table.key: table for table in tables}
+
+
+def test_the_sums_are_the_members_figures_added(fed):
+    report = federation_report(fed.federation, year=YEAR, as_of=UNTIL)
+    members = [summary.organisation for summary in fed.members]
+    figures = [yearly_figures(member, year=YEAR, as_of=UNTIL) for member in members]
+    reports = member_reports(report.members, year=YEAR, as_of=UNTIL)
+
+    total = summed_report(list(reports.values()), label="fed", year=YEAR, as_of=UNTIL)
+    participants = sum(f["participants"] for f in figures)
+    assert total.figures["participants"] == participants > 100
+    assert total.figures["results"]["exits"] == sum(f["results"]["exits"] for f in figures)
+    for key in ("total", "team", "educational"):
+        assert total.figures["hours"][key] == pytest.approx(
+            sum(f["hours"][key] for f in figures), abs=0.001
+        )
+    women = sum(r.counts["characteristics"]["women"] for r in reports.values())
+    assert total.counts["characteristics"]["women"] == women
+    # A percentage is computed again from the summed counts, never averaged.
+    assert total.figures["characteristics"]["women_pct"] == pytest.approx(
+        round(100 * women / participants, 1)
+    )
+    assert total.figures["characteristics"]["average_age"] is None
+    for domain, rated in total.figures["improvement_n"].items():
+        assert rated == sum(f["improvement_n"][domain] for f in figures)
+
+
+def test_the_page_shows_the_members_only_never_a_person(client, fed):
+    analyst = fed.analyst
+    client.force_login(analyst)
+    response = client.get(reverse("reporting:federation"), {"year": YEAR})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for summary in fed.members:
+        assert summary.organisation.name in html
+    assert "far-001" not in html and "(far" not in html
+    for participant in Participant.objects.all():
+        assert f"{participant.last_name} {participant.first_name}" not in html
+        assert participant.reference not in html
+    assert "/participants/" not in html and "people/" not in html
+
+
+def test_another_federations_cpas_is_no_choice(client, fed):
+    client.force_login(fed.analyst)
+    response = client.get(reverse("reporting:federation"), {"year": YEAR, "site": "far-001"})
+    assert response.status_code == 400
+    response = client.get(reverse("reporting:federation_csv"), {"year": YEAR, "site": "far-001"})
+    assert response.status_code == 400
+
+
+def test_one_cpas_beside_the_total(client, fed):
+    client.force_login(fed.analyst)
+    response = client.get(reverse("reporting:federation"), {"year": YEAR, "site": "fed-002"})
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [member.slug for member in report.shown] == ["fed-002"]
+    assert all(len(row.cells) == 2 for table in report.side_by_side for row in table.rows)
+
+
+def test_each_read_is_in_every_members_trail(client, fed):
+    client.force_login(fed.analyst)
+    client.get(reverse("reporting:federation"), {"year": YEAR})
+    reads = AuditEvent.objects.filter(actor=fed.analyst, action=AuditAction.VIEW)
+    assert sorted(reads.values_list("organisation__slug", flat=True)) == [
+        "fed-001",
+        "fed-002",
+        "fed-003",
+    ]
+
+
+def test_the_csv_holds_the_suppressed_tables(client, fed):
+    client.force_login(fed.analyst)
+    response = client.get(reverse("reporting:federation_csv"), {"year": YEAR})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "fed-001" not in text or "CPAS" in text
+    header = text.splitlines()[0]
+    assert header.count(";") == 3 + 3
+    page = client.get(reverse("reporting:federation"), {"year": YEAR}).context["report"]
+    masked = sum(
+        isinstance(cell, Masked) for t in page.side_by_side for row in t.rows for cell in row.cells
+    )
+    assert text.count("< 5") + text.count("masqué") >= masked > 0
+
+
+def test_small_cells_are_hidden_across_members(fed):
+    report = federation_report(fed.federation, year=YEAR, as_of=UNTIL)
+    for table in report.side_by_side:
+        for row in table.rows:
+            counts = [cell for cell in row.cells if isinstance(cell, int)]
+            assert not any(0 < cell < 5 for cell in counts), (table.key, row.key)
+            hidden = [cell for cell in row.cells[1:] if isinstance(cell, Masked)]
+            if row.kind == "number" and len(hidden) == 1 and not isinstance(row.cells[0], Masked):
+                # A lone hidden member would be the total minus the others.
+                shown = [cell for cell in row.cells[1:] if not isinstance(cell, Masked)]
+                assert not all(cell is not None for cell in shown), (table.key, row.key)
+
+
+def test_a_lone_hidden_member_hides_a_second_one():
+    from parcours.reporting.disclosure import suppress_together
+
+    def tables(count):
+        return [
+            Table(
+                "dropout_reasons",
+                "",
+                "",
+                [Column("label", "", "label"), Column("count", "")],
+                [Row("health", {"label": "", "count": count})],
+            )
+        ]
+
+    result = suppress_together({TOTAL: tables(23), "a": tables(3), "b": tables(20)}, total=TOTAL)
+    cells = {site: each[0].rows[0].cells["count"] for site, each in result.items()}
+    assert cells["a"] == Masked(primary=True)
+    assert isinstance(cells["b"], Masked) or isinstance(cells[TOTAL], Masked)
+
+
+def test_the_federation_page_reads_the_kept_reports(client, fed, django_assert_max_num_queries):
+    client.force_login(fed.analyst)
+    url = reverse("reporting:federation")
+    client.get(url, {"year": YEAR})  # computes and keeps every member's report
+    # Warm: the session, the user, the federation and its members (form, versions),
+    # the closings, one cache read; then the trail, a few queries per member.
+    with django_assert_max_num_queries(12 + 3 * 4):
+        assert client.get(url, {"year": YEAR}).status_code == 200
+
+
+def test_the_queries_grow_by_a_small_constant_per_member(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size, slug in ((2, "two"), (4, "four")):
+        summary = generate_federation(
+            slug=slug, organisations=size, participants=8 * size, years=1, until=UNTIL
+        )
+        client.force_login(summary.analyst)
+        client.get(reverse("reporting:federation"), {"year": YEAR})
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("reporting:federation"), {"year": YEAR})
+        counts.append(len(captured))
+    # Each member adds only its trail row (a few queries), not its report's queries.
+    assert counts[1] - counts[0] <= 2 * 4
+
+
+def test_the_analyst_is_of_no_organisation(fed):
+    analyst = fed.analyst
+    assert analyst.organisation is None and analyst.federation == fed.federation
+    assert user_can(analyst, Capability.VIEW_FEDERATION_FIGURES)
+    assert not user_can(analyst, Capability.VIEW_FIGURES)
+    assert not user_can(analyst, Capability.SIGNED_IN)
+    coordinator = User.objects.get(username="fed-001-coordinator")
+    assert not user_can(coordinator, Capability.VIEW_FEDERATION_FIGURES)
+
+
+def test_the_database_refuses_an_analyst_of_a_cpas(fed):
+    from django.db import IntegrityError, transaction
+
+    with transaction.atomic(), pytest.raises(IntegrityError, match="analyst"):
+        UserFactory(federation=fed.federation, role="social_worker")
+
+
+def test_the_command_builds_a_federation(db, capsys):
+    call_command(
+        "generate_synthetic",
+        "--organisation",
+        "cmdfed",
+        "--organisations",
+        "2",
+        "--participants",
+        "21",
+        "--years",
+        "1",
+        "--until",
+        "2026-06-15",
+        "--password",
+        PASSWORD,
+    )
+    out = capsys.readouterr().out
+    assert "cmdfed-001: 11 participants" in out and "cmdfed-002: 10 participants" in out
+    assert "analyst login: cmdfed-analyst" in out
+    federation = Federation.objects.get(slug="cmdfed")
+    assert sorted(federation.organisations.values_list("slug", flat=True)) == [
+        "cmdfed-001",
+        "cmdfed-002",
+    ]
+    assert Participant.objects.filter(organisation__federation=federation).count() == 21
+    assert User.objects.get(username="cmdfed-002-coordinator").organisation.slug == "cmdfed-002"
+    assert User.objects.get(username="cmdfed-analyst").check_password(PASSWORD)
