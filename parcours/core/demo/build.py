@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import Organisation, User
+from parcours.accounts.models import Federation, Organisation, User
 from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.attendance.enums import Presence
@@ -87,6 +87,10 @@ DEMO_COLLEAGUES = [
 ]
 
 
+# Of the demo federation, not of the CPAS: reads its anonymous figures only.
+DEMO_ANALYST = DemoLogin("analyst", Role.FEDERATION_ANALYST, "Anne", "Lambert")
+
+
 def demo_exists() -> bool:
     return Organisation.objects.filter(slug=DEMO_SLUG).exists()
 
@@ -109,6 +113,32 @@ def build_demo(*, today: date) -> Organisation:
     _fund(organisation, staff["coordinator"], groups, today=today)
     draw_up_projects(organisation, staff, today=today)
     return organisation
+
+
+def federate_demo() -> User:
+    """The demo CPAS in a federation of its own with the analyst ``analyst``: the
+    federation's page to look at (docs/federation.md; ``generate_synthetic
+    --organisations`` builds one of many CPAS). Safe to run again, and on a demo built
+    before federations existed."""
+    federation, _created = Federation.objects.get_or_create(
+        slug="demo-federation", defaults={"name": "Fédération des CPAS de démo"}
+    )
+    Organisation.objects.filter(slug=DEMO_SLUG, federation=None).update(federation=federation)
+    analyst = User.objects.filter(username=DEMO_ANALYST.username).first()
+    if analyst is None:
+        analyst = User(
+            username=DEMO_ANALYST.username,
+            federation=federation,
+            first_name=DEMO_ANALYST.first_name,
+            last_name=DEMO_ANALYST.last_name,
+            email=f"{DEMO_ANALYST.username}@demo.parcours.invalid",
+            role=DEMO_ANALYST.role,
+        )
+        analyst.set_password(DEMO_PASSWORD)
+        # No organisation, so no trail to write the account in (docs/federation.md).
+        analyst.full_clean()
+        analyst.save()
+    return analyst
 
 
 def _fund(organisation, coordinator, groups, *, today: date) -> None:

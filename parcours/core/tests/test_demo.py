@@ -43,7 +43,13 @@ def test_load_demo_builds_a_living_organisation_once(capsys):
     assert participants.exclude(birth_country="BE").exists()
     assert participants.filter(birth_country="BE").exists()
     assert AuditEvent.objects.filter(organisation=organisation, actor=None).exists()
-    assert "coordinator" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "coordinator" in out
+    assert "analyst" in out
+    analyst = User.objects.get(username="analyst")
+    assert analyst.check_password(DEMO_PASSWORD)
+    assert analyst.organisation is None
+    assert organisation.federation_id == analyst.federation_id is not None
     # Every group is charged to a funder, never more than whole on any year.
     federal = Funder.objects.get(organisation=organisation, kind=FunderKind.PAS)
     this_year = datetime.date.today().year
@@ -55,6 +61,7 @@ def test_load_demo_builds_a_living_organisation_once(capsys):
     counts = (Participant.objects.count(), Group.objects.count(), AuditEvent.objects.count())
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
+    assert User.objects.filter(role=Role.FEDERATION_ANALYST).count() == 1
     assert (
         Participant.objects.count(),
         Group.objects.count(),

@@ -4,7 +4,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from parcours.core.demo.build import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
+from parcours.core.demo.build import (
+    DEMO_ANALYST,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    build_demo,
+    demo_exists,
+    federate_demo,
+)
 
 
 class Command(BaseCommand):
@@ -28,6 +35,7 @@ class Command(BaseCommand):
             build_demo(today=timezone.localdate())
             seconds = time.monotonic() - started
             self.stdout.write(self.style.SUCCESS(f"Demo organisation loaded in {seconds:.0f} s."))
+        federate_demo()
         self.stdout.write(f"Demo logins (password “{DEMO_PASSWORD}”):")
-        for login in DEMO_LOGINS:
+        for login in [*DEMO_LOGINS, DEMO_ANALYST]:
             self.stdout.write(f"  {login.username:<14} {login.role}")
