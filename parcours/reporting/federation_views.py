@@ -2,7 +2,7 @@
 
 Only ``parcours.reporting.federation`` is read: summed and compared reports with the
 small cells suppressed, never a row nor a name. Every opening is written in the trail of
-each member CPAS whose figures it read, as a report read.
+each member CPAS whose figures it read, as a report read (by the worker, queued here).
 """
 
 import csv
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
 from parcours.audit.models import AuditPurpose
-from parcours.audit.services import record_opened
-from parcours.reporting.federation import federation_report
+from parcours.background.jobs import enqueue_after_commit
+from parcours.reporting.federation import federation_report, record_federation_read
 from parcours.reporting.federation_forms import FederationReportForm
 from parcours.reporting.views import _display_table, format_cell
 
@@ -40,9 +40,10 @@ def _report(request, form):
 
 
 def _record_read(request, report, purpose) -> None:
-    # Each member's trail says who read its figures: the total reads every member.
-    for member in report.members:
-        record_opened(obj=member, by=request.user, purpose=purpose)
+    # Each member's trail says who read its figures (the total reads every member),
+    # written by the worker: one queued task, whatever the number of CPAS.
+    members = [member.pk for member in report.members]
+    enqueue_after_commit(record_federation_read, request.user.pk, members, str(purpose))
 
 
 def _side_table(table, sites) -> dict:
@@ -66,8 +67,8 @@ def _side_table(table, sites) -> dict:
 def federation(request):
     # Queries: the session and user, the federation and its members (twice: the form's
     # choices, then with their versions), the closings in force, one cache read for
-    # every member's report (and the reports not kept yet), then one trail row per
-    # member: linear in the number of CPAS, a few queries each.
+    # every member's report (and the reports not kept yet), the task writing the trail
+    # rows: a fixed number whatever the number of CPAS, when their reports are kept.
     form = _form(request)
     context = {"form": form, "report": None, "federation": request.user.federation}
     if not form.is_valid():
