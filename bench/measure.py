@@ -2,6 +2,7 @@
 
     python -m bench.measure report ORG_SLUG      # yearly_figures against the SQL bound
     python -m bench.measure pages ORG_SLUG       # the URLs the load test requests
+    python -m bench.measure dashboard ORG_SLUG   # the dashboard alone, by two users
 
 Prints one JSON object on stdout.
 """
@@ -117,10 +118,49 @@ def pages(slug, year):
     }
 
 
+def dashboard(slug, runs):
+    """The dashboard page alone (Django's test client, no server), as the coordinator
+    and as the social worker who follows the most people: median and query count."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from parcours.accounts.models import User
+
+    organisation = Organisation.objects.get(slug=slug)
+    coordinator = User.objects.get(username=f"{slug}-coordinator")
+    social_worker = (
+        User.objects.filter(organisation=organisation, username__startswith=f"{slug}-sw")
+        .annotate(people=Count("participants_followed"))
+        .order_by("-people", "username")
+        .first()
+    )
+    result = {}
+    for user in (coordinator, social_worker):
+        client = Client()
+        client.force_login(user)
+
+        def get(client=client):
+            response = client.get("/")
+            assert response.status_code == 200, response.status_code
+
+        median, times = _median_time(get, runs)
+        with CaptureQueriesContext(connection) as captured:
+            get()
+        result[user.username] = {
+            "role": user.role,
+            "median_s": median,
+            "runs_s": times,
+            "queries": len(captured.captured_queries),
+        }
+    return result
+
+
 def main():
     command, slug = sys.argv[1], sys.argv[2]
     if command == "report":
         result = report(slug, runs=int(os.environ.get("BENCH_RUNS", "5")))
+    elif command == "dashboard":
+        result = dashboard(slug, runs=int(os.environ.get("BENCH_RUNS", "7")))
     else:
         result = pages(slug, datetime.date.today().year - 1)
     json.dump(result, sys.stdout)

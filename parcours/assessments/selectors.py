@@ -7,7 +7,8 @@ participants they follow; it reads in a fixed number of queries whatever the num
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,7 @@ from parcours.assessments.models import Action, Assessment
 from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.charts import Series, radar_svg
+from parcours.core.dashboard import Lines
 from parcours.programme.models import Enrolment
 
 ASSESSMENT_NAMES = {
@@ -72,46 +74,82 @@ def due_date_of(enrolment, moment) -> datetime.date:
     return max(due, enrolment.start_date)
 
 
-def due_assessments(user, *, today, horizon_days=14) -> list[DueAssessment]:
+class _MidDate(Func):
+    """The middle of a group in SQL, as ``Group.mid_date``: the start plus half the
+    days, rounded down."""
+
+    output_field = DateField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        start, end = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        sql = f"({start_sql} + ({end_sql} - {start_sql}) / 2)"
+        return sql, [*start_params, *end_params, *start_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        start, end = self.source_expressions
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        days = f"CAST((julianday({end_sql}) - julianday({start_sql})) / 2 AS INTEGER)"
+        sql = f"date({start_sql}, '+' || {days} || ' days')"
+        return sql, [*start_params, *end_params, *start_params]
+
+
+def _due_on(moment):
+    """The SQL of ``due_date_of`` for one moment, on an enrolment."""
+    if moment == Moment.ENTRY:
+        return F("start_date")
+    due = (
+        _MidDate("group__start_date", "group__end_date")
+        if moment == Moment.MIDDLE
+        else F("group__end_date")
+    )
+    return Greatest(due, F("start_date"), output_field=DateField())
+
+
+def due_assessments(user, *, today, horizon_days=14) -> Lines:
     """The assessments of open enrolments not done yet and due within ``horizon_days``
-    or overdue, soonest first. Two queries: the enrolments, then the moments done."""
-    enrolments = list(
-        _followed_by(user, Enrolment.objects.open(), participant_path="participant")
-        .filter(group__organisation_id=user.organisation_id)
-        .select_related("participant", "group")
-    )
-    if not enrolments:
-        return []
-    done = set(
-        Assessment.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
-            "enrolment_id", "moment"
-        )
-    )
+    or overdue, soonest first (then by name and moment). Found, ordered and counted by
+    the database: one query of the enrolments for each moment, joined; only the lines
+    shown are read, with their participant and group."""
     horizon = today + datetime.timedelta(days=horizon_days)
-    due = []
-    for enrolment in enrolments:
-        for moment in MOMENTS:
-            if (enrolment.pk, moment) in done:
-                continue
-            due_date = due_date_of(enrolment, moment)
-            if due_date <= horizon:
-                due.append(DueAssessment(enrolment, moment, due_date, due_date < today))
-    moment_order = {moment: index for index, moment in enumerate(MOMENTS)}
-    due.sort(
-        key=lambda item: (
-            item.due_date,
-            item.participant.last_name,
-            item.participant.first_name,
-            moment_order[item.moment],
+    enrolments = _followed_by(user, Enrolment.objects.open(), participant_path="participant")
+    enrolments = enrolments.filter(group__organisation_id=user.organisation_id)
+    parts = [
+        enrolments.select_related("participant", "group")
+        .annotate(
+            moment_order=Value(order, output_field=IntegerField()),
+            due_on=_due_on(moment),
+            last_name=F("participant__last_name"),
+            first_name=F("participant__first_name"),
         )
+        .filter(due_on__lte=horizon)
+        .exclude(Exists(Assessment.objects.filter(enrolment=OuterRef("pk"), moment=moment)))
+        .order_by()
+        for order, moment in enumerate(MOMENTS)
+    ]
+    due = (
+        parts[0]
+        .union(*parts[1:], all=True)
+        .order_by("due_on", "last_name", "first_name", "moment_order", "pk")
     )
-    return due
+
+    def lines(rows):
+        return [
+            DueAssessment(row, MOMENTS[row.moment_order], row.due_on, row.due_on < today)
+            for row in rows
+        ]
+
+    return Lines(due, lines)
 
 
-def overdue_actions(user, *, today) -> list[Action]:
-    """The open actions of open enrolments whose due date is past, oldest first, in one
-    query. Once the person has left the programme, the plan is closed with them."""
-    return list(
+def overdue_actions(user, *, today):
+    """The open actions of open enrolments whose due date is past, oldest first: a
+    queryset, that the dashboard counts and slices in the database. Once the person has
+    left the programme, the plan is closed with them."""
+    return (
         _followed_by(user, Action.objects.overdue(today), participant_path="enrolment__participant")
         .filter(enrolment__exit_date__isnull=True)
         .select_related("enrolment__participant", "enrolment__group")

@@ -3,8 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
@@ -93,16 +93,17 @@ def attendance_rate(participant, *, until: datetime.date) -> Rate:
     return Rate(sessions=sessions, marked=marked, attended=attended, pct=pct)
 
 
-def _followed_participants(user, today):
-    """The participants with a running enrolment the user may watch over."""
-    if not user_can(user, Capability.VIEW_PROGRAMME):
-        return Participant.objects.none()
+def _followed_ids(user, today):
+    """The ids (``participant_id``, maybe repeated) of the participants with a running
+    enrolment the user may watch over. Read from the running enrolments: SQLite would
+    otherwise try every participant of the organisation against every group."""
     from parcours.programme.selectors import visible_groups
 
-    running = Enrolment.objects.filter(
-        active_on(today), participant=OuterRef("pk"), group__in=visible_groups(user)
-    )
-    return Participant.objects.filter(organisation_id=user.organisation_id).filter(Exists(running))
+    return Enrolment.objects.filter(
+        active_on(today),
+        group__in=visible_groups(user),
+        participant__organisation_id=user.organisation_id,
+    ).values("participant_id")
 
 
 @dataclass(frozen=True)
@@ -118,43 +119,135 @@ class MissedRun:
 DASHBOARD_LOOKBACK = datetime.timedelta(weeks=16)
 
 
+# The dashboard first looks at the last week of registers, read from the sessions'
+# side: it decides almost everyone, whose latest marks all fall in that week. Only the
+# people with fewer marks than the run's length there, all absences, are looked at
+# further back, one by one (docs/performance.md, "Dashboard at every size").
+RECENT_MARKS = datetime.timedelta(days=7)
+
+
+def _moment(table: str) -> str:
+    """The SQL of a session's date and start time as one value that sorts in time."""
+    if connection.vendor == "postgresql":
+        return f"({table}.date + {table}.start_time)"
+    return f"({table}.date || ' ' || {table}.start_time)"
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _missed_sql(followed_sql: str) -> str:
+    """The query of ``missed_in_a_row``; its parameters are in ``_missed_params``."""
+    attendance, session = Attendance._meta.db_table, Session._meta.db_table
+    participant = Participant._meta.db_table
+    return f"""
+        WITH followed AS ({followed_sql}),
+        recent_sessions AS MATERIALIZED (
+            SELECT id, date, start_time FROM {session}
+            WHERE organisation_id = %(organisation)s AND cancelled = %(no)s
+              AND date >= %(recent_start)s AND date <= %(today)s
+        ),
+        recent AS (
+            SELECT a.participant_id AS person, s.date AS day, {_moment("s")} AS moment,
+                   a.status AS status
+            FROM recent_sessions s CROSS JOIN {attendance} a
+            WHERE a.session_id = s.id
+        ),
+        tally AS (
+            SELECT person, COUNT(*) AS marks,
+                   MAX(CASE WHEN status <> %(absent)s THEN moment END) AS last_seen
+            FROM recent GROUP BY person
+        ),
+        recent_run AS (
+            SELECT r.person, COUNT(*) AS absences
+            FROM recent r JOIN tally t ON t.person = r.person
+            WHERE r.status = %(absent)s AND (t.last_seen IS NULL OR r.moment > t.last_seen)
+            GROUP BY r.person
+        ),
+        undecided AS (
+            SELECT DISTINCT f.participant_id AS person, COALESCE(t.marks, 0) AS marks
+            FROM followed f LEFT JOIN tally t ON t.person = f.participant_id
+            WHERE t.last_seen IS NULL AND COALESCE(t.marks, 0) < %(count)s
+        ),
+        older AS (
+            SELECT a.participant_id AS person, s.date AS day, {_moment("s")} AS moment,
+                   a.status AS status
+            FROM undecided d CROSS JOIN {attendance} a CROSS JOIN {session} s
+            WHERE a.participant_id = d.person AND s.id = a.session_id AND s.cancelled = %(no)s
+              AND s.date >= %(lookback_start)s AND s.date <= %(older_end)s
+        ),
+        older_tally AS (
+            SELECT person, MAX(CASE WHEN status <> %(absent)s THEN moment END) AS last_seen
+            FROM older GROUP BY person
+        ),
+        older_run AS (
+            SELECT o.person, COUNT(*) AS absences
+            FROM older o JOIN older_tally t ON t.person = o.person
+            WHERE o.status = %(absent)s AND (t.last_seen IS NULL OR o.moment > t.last_seen)
+            GROUP BY o.person
+        ),
+        found AS (
+            SELECT t.person FROM tally t LEFT JOIN recent_run r ON r.person = t.person
+            WHERE t.person IN (SELECT participant_id FROM followed) AND (
+                  (t.last_seen IS NOT NULL AND COALESCE(r.absences, 0) >= %(count)s)
+               OR (t.last_seen IS NULL AND t.marks >= %(count)s))
+            UNION
+            SELECT d.person FROM undecided d JOIN older_run o ON o.person = d.person
+            WHERE d.marks + o.absences >= %(count)s
+        ),
+        ranked AS (
+            SELECT person, day,
+                   ROW_NUMBER() OVER (PARTITION BY person ORDER BY moment DESC) AS position
+            FROM (SELECT person, day, moment FROM recent
+                  UNION ALL SELECT person, day, moment FROM older) AS marks
+            WHERE person IN (SELECT person FROM found)
+        ),
+        runs AS (
+            SELECT person, MAX(CASE WHEN position = %(count)s THEN day END) AS run_since,
+                   MAX(CASE WHEN position = 1 THEN day END) AS run_last
+            FROM ranked WHERE position <= %(count)s GROUP BY person
+        )
+        SELECT p.*, runs.run_since, runs.run_last
+        FROM {participant} p JOIN runs ON runs.person = p.id
+        ORDER BY p.last_name, p.first_name, p.id
+    """
+
+
 def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[MissedRun]:
-    """The people (still enrolled, that the user follows) whose last ``count`` marks are
-    all "absent" (an unexcused absence; an excused one is not counted as missed and
-    ends the run). One query: the last ``count`` marks of each person in the last
-    sixteen weeks, by a window."""
-    last_marks = (
-        Attendance.objects.filter(
-            participant__in=_followed_participants(user, today),
-            session__cancelled=False,
-            session__date__lte=today,
-            session__date__gte=today - DASHBOARD_LOOKBACK,
+    """The people (still enrolled, that the user follows) whose last ``count`` marks of
+    the last sixteen weeks are all "absent" (an unexcused absence; an excused one is not
+    counted as missed and ends the run; cancelled sessions are ignored), by name.
+
+    One query that returns only the people found. The run of absences that ends each
+    person's marks is first counted in the last week's registers (the absences after
+    their latest other mark there): it decides unless that week holds fewer than
+    ``count`` marks, all absences; only for those people are their older marks of the
+    sixteen weeks read, through their own marks."""
+    if not user_can(user, Capability.VIEW_PROGRAMME):
+        return []
+    followed_sql, followed_params = _followed_ids(user, today).query.sql_with_params()
+    recent_start = today - RECENT_MARKS + datetime.timedelta(days=1)
+    named = {
+        "organisation": user.organisation_id,
+        "no": False,
+        "today": today,
+        "recent_start": recent_start,
+        "older_end": recent_start - datetime.timedelta(days=1),
+        "lookback_start": today - DASHBOARD_LOOKBACK,
+        "absent": Presence.ABSENT.value,
+        "count": count,
+    }
+    # The followed people's query brings positional parameters: they become named ones.
+    names = [f"followed_{index}" for index in range(len(followed_params))]
+    named |= dict(zip(names, followed_params, strict=True))
+    sql = _missed_sql(followed_sql % tuple(f"%({name})s" for name in names))
+    return [
+        MissedRun(
+            participant=person, since=_as_date(person.run_since), last=_as_date(person.run_last)
         )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("participant_id")],
-                order_by=[F("session__date").desc(), F("session__start_time").desc()],
-            )
-        )
-        .filter(rank__lte=count)
-        .select_related("participant", "session")
-        .order_by("participant__last_name", "participant__first_name", "participant_id", "rank")
-    )
-    by_person = {}
-    for mark in last_marks:
-        by_person.setdefault(mark.participant_id, []).append(mark)
-    runs = []
-    for marks in by_person.values():
-        if len(marks) == count and all(m.status == Presence.ABSENT for m in marks):
-            runs.append(
-                MissedRun(
-                    participant=marks[0].participant,
-                    since=marks[-1].session.date,
-                    last=marks[0].session.date,
-                )
-            )
-    return runs
+        for person in Participant.objects.raw(sql, named)
+    ]
 
 
 def registers_not_taken(user, *, today: datetime.date):

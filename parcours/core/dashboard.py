@@ -1,9 +1,10 @@
 """The figures of the dashboard, computed with one aggregate query each."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
@@ -47,14 +48,49 @@ class Shortlist:
         return len(self.items)
 
 
+class Lines:
+    """A dashboard list whose lines are found by the database and built only for those
+    shown: ``keys`` (a queryset, counted and sliced by the database) holds what ranks the
+    lines; ``build`` turns a list of its rows into the lines, without a query."""
+
+    def __init__(self, keys: QuerySet, build: Callable[[list], list]):
+        self.keys = keys
+        self.build = build
+
+    def count(self) -> int:
+        return self.keys.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.build(list(self.keys[index]))
+        return self.build([self.keys[index]])[0]
+
+    def __iter__(self):
+        return iter(self.build(list(self.keys)))
+
+
+def _first_and_total(queryset: QuerySet, length: int) -> tuple[list, int]:
+    """The first ``length`` rows and how many there are in all. One query when the
+    database can count in the same pass (a window over the rows found): the rows are
+    found once, not once to count and once to show."""
+    if queryset.query.combinator:  # a union cannot be annotated: count, then slice
+        return list(queryset[:length]), queryset.count()
+    rows = list(queryset.annotate(rows_found=Window(Count("pk")))[:length])
+    return rows, rows[0].rows_found if rows else 0
+
+
 def shortlist(items, length: int = SHORTLIST_LENGTH) -> Shortlist:
-    """The first ``length`` of ``items`` (a list, or a queryset: then one count and one
-    sliced query, both made even when the list is empty, so that the page does as many
-    queries whatever the data)."""
-    if isinstance(items, QuerySet):
-        total = items.count()
-        shown = list(items[:length])
+    """The first ``length`` of ``items`` (a list, a queryset or ``Lines``); a queryset is
+    counted and sliced by the database with the same queries whatever the data, even
+    when nothing is found."""
+    if isinstance(items, Lines):
+        rows, total = _first_and_total(items.keys, length)
+        shown = items.build(rows)
+    elif isinstance(items, QuerySet):
+        shown, total = _first_and_total(items, length)
     else:
-        total = len(items)
-        shown = list(items[:length])
+        shown, total = list(items[:length]), len(items)
     return Shortlist(shown, total - len(shown))

@@ -9,7 +9,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, Min, OuterRef, Subquery
+from django.db.models import DateField, Exists, Func, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from parcours.accounts.access import Capability, check, get_object_for, user_can
 from parcours.accounts.enums import Role
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.models import Action, DomainRating
+from parcours.core.dashboard import Lines
 from parcours.core.domains import Domain
 from parcours.programme.models import Enrolment
 from parcours.programme.services import add_months
@@ -139,10 +141,41 @@ class DueEvaluation:
         return self.project.enrolment.group
 
 
-def due_evaluations(user, *, today, horizon_days=14) -> list[DueEvaluation]:
+class _AddMonths(Func):
+    """``add_months`` in SQL: the same day ``months`` later, or the last day of that
+    month when it is shorter."""
+
+    output_field = DateField()
+    arity = 1
+
+    def __init__(self, day, *, months: int):
+        super().__init__(day)
+        self.months = months
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        day_sql, params = compiler.compile(self.source_expressions[0])
+        # PostgreSQL's month arithmetic already stops at the month's last day.
+        return f"CAST({day_sql} + make_interval(months => %s) AS date)", [*params, self.months]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day_sql, params = compiler.compile(self.source_expressions[0])
+        month_start = f"date({day_sql}, 'start of month', %s)"
+        same_day = (
+            f"date({month_start}, '+' || (CAST(strftime(%s, {day_sql}) AS INTEGER) - 1) || ' days')"
+        )
+        last_day = f"date({day_sql}, 'start of month', %s, '-1 day')"
+        return f"MIN({same_day}, {last_day})", [
+            *params, f"+{self.months} months", "%d", *params,
+            *params, f"+{self.months + 1} months",
+        ]  # fmt: skip
+
+
+def due_evaluations(user, *, today, horizon_days=14):
     """The signed projects of open enrolments whose next evaluation is due within
     ``horizon_days`` or overdue, soonest first: a social worker gets the participants
-    they follow, the coordinator everyone, other roles nothing. Two queries."""
+    they follow, the coordinator everyone, other roles nothing. The due dates are
+    computed, filtered and ordered by the database, which counts the lines; only those
+    shown are read."""
     if not user_can(user, Capability.MANAGE_PARTICIPANTS):
         return []
     projects = Project.objects.filter(
@@ -165,27 +198,24 @@ def due_evaluations(user, *, today, horizon_days=14) -> list[DueEvaluation]:
         .values("last")
     )
     ended = Evaluation.objects.filter(project=OuterRef("pk"), outcome=EvaluationOutcome.END)
-    rows = list(
+    months = evaluation_months(user.organisation_id)
+    horizon = today + datetime.timedelta(days=horizon_days)
+    due = (
         projects.annotate(first_signed_on=Subquery(signed), last_evaluation_on=Subquery(held))
         .filter(first_signed_on__isnull=False)
         .exclude(Exists(ended))
-        .select_related("participant", "enrolment__group")
-    )
-    if not rows:
-        return []
-    months = evaluation_months(user.organisation_id)
-    horizon = today + datetime.timedelta(days=horizon_days)
-    due = []
-    for project in rows:
-        due_date = next_evaluation_due(
-            first_signed_on=project.first_signed_on,
-            last_evaluation_on=project.last_evaluation_on,
-            months=months,
+        .annotate(
+            due_on=_AddMonths(Coalesce("last_evaluation_on", "first_signed_on"), months=months)
         )
-        if due_date <= horizon:
-            due.append(DueEvaluation(project, due_date, due_date < today))
-    due.sort(key=lambda item: (item.due_date, item.participant.last_name, item.project.pk))
-    return due
+        .filter(due_on__lte=horizon)
+        .select_related("participant", "enrolment__group")
+        .order_by("due_on", "participant__last_name", "pk")
+    )
+
+    def lines(rows):
+        return [DueEvaluation(row, row.due_on, row.due_on < today) for row in rows]
+
+    return Lines(due, lines)
 
 
 def _action_line(action) -> str:

@@ -8,6 +8,7 @@ from parcours.accounts.factories import UserFactory
 from parcours.assessments.enums import ActionStatus
 from parcours.assessments.factories import ActionFactory, AssessmentFactory
 from parcours.assessments.selectors import due_assessments, overdue_actions
+from parcours.core.dashboard import shortlist
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
 START = datetime.date(2026, 1, 5)
@@ -107,17 +108,20 @@ def test_a_social_worker_sees_their_people_the_coordinator_everyone(
 
 
 @pytest.mark.django_db
-def test_due_assessments_read_in_two_queries(group, coordinator, django_assert_num_queries):
+def test_due_assessments_are_counted_and_read_in_the_database(
+    group, coordinator, django_assert_num_queries
+):
     for _ in range(5):
         enrolment = enrol(group, None)
         AssessmentFactory(enrolment=enrolment, moment="entry", author=coordinator)
 
+    due = due_assessments(coordinator, today=END)
     with django_assert_num_queries(2):
-        items = due_assessments(coordinator, today=END)
-        assert [str(item.participant) for item in items]
-        assert [str(item.group) for item in items]
+        listed = shortlist(due, length=3)
+        assert [str(item.participant) for item in listed]
+        assert [str(item.group) for item in listed]
 
-    assert len(items) == 10  # middle and end of each
+    assert (len(listed), listed.left_out) == (3, 7)  # middle and end of each
 
 
 @pytest.mark.django_db
@@ -152,8 +156,8 @@ def test_overdue_actions(group, social_worker, coordinator, django_assert_num_qu
         actions = overdue_actions(social_worker, today=today)
         assert [str(action.enrolment.participant) for action in actions]
 
-    assert actions == [late, later]
-    assert overdue_actions(coordinator, today=today) == [late, colleagues, later]
+    assert list(actions) == [late, later]
+    assert list(overdue_actions(coordinator, today=today)) == [late, colleagues, later]
 
 
 @pytest.mark.django_db
@@ -180,3 +184,76 @@ def test_the_dashboard_panels(group, social_worker):
     empty_actions = render_to_string("assessments/_dashboard_actions.html", {"overdue_actions": []})
     assert "<ul" not in empty_due
     assert "<ul" not in empty_actions
+
+
+def expected_due(user, *, today, horizon_days):
+    """The rule the plain way: every moment of every open enrolment followed by the user,
+    due date from ``due_date_of``, sorted in Python."""
+    from parcours.assessments.models import Assessment
+    from parcours.assessments.progress import MOMENTS
+    from parcours.assessments.selectors import _followed_by, due_date_of
+    from parcours.programme.models import Enrolment
+
+    enrolments = _followed_by(user, Enrolment.objects.open(), participant_path="participant")
+    done = set(Assessment.objects.values_list("enrolment_id", "moment"))
+    horizon = today + datetime.timedelta(days=horizon_days)
+    rows = [
+        (due_date_of(e, m), e.participant.last_name, e.participant.first_name, order, e.pk, m)
+        for e in enrolments.filter(group__organisation_id=user.organisation_id)
+        for order, m in enumerate(MOMENTS)
+        if (e.pk, m) not in done and due_date_of(e, m) <= horizon
+    ]
+    return [(pk, moment, day, day < today) for day, _, _, _, pk, moment in sorted(rows)]
+
+
+@pytest.mark.django_db
+def test_due_assessments_are_those_of_the_rule_on_varied_data(
+    organisation, social_worker, coordinator, workshop_leader, outsider
+):
+    import random
+
+    rng = random.Random(16)
+    colleague = UserFactory(organisation=organisation, social_worker=True)
+    groups = [
+        GroupFactory(
+            organisation=organisation,
+            start_date=START + datetime.timedelta(days=rng.randrange(0, 200)),
+            end_date=END + datetime.timedelta(days=rng.randrange(0, 120)),  # odd and even lengths
+        )
+        for _ in range(5)
+    ]
+    groups.append(GroupFactory(organisation=outsider.organisation, start_date=START, end_date=END))
+    for index in range(40):
+        group = rng.choice(groups)
+        worker = (
+            outsider
+            if group.organisation_id != organisation.pk
+            else rng.choice([social_worker, colleague, None])
+        )
+        exited = index % 9 == 0
+        # Late joiners: after the middle, or after the end of their group.
+        start = group.start_date + datetime.timedelta(days=rng.choice([0, 0, 100, 400]))
+        enrolment = enrol(
+            group,
+            worker,
+            start_date=start,
+            exit_date=start + datetime.timedelta(days=30) if exited else None,
+            outcome="dropout" if exited else "",
+            outcome_detail="health" if exited else "",
+            participant__last_name=rng.choice(["Aerts", "Baert", "Claes"]),
+            participant__first_name=f"P{index}",
+        )
+        for moment in ("entry", "middle", "end"):
+            if rng.random() < 0.4:
+                AssessmentFactory(enrolment=enrolment, moment=moment, author=coordinator)
+    found_some = False
+    for today in (START, MIDDLE, END, END + datetime.timedelta(days=90)):
+        for horizon_days in (0, 14, 60):
+            for user in (social_worker, colleague, coordinator, workshop_leader, outsider):
+                got = [
+                    (item.enrolment.pk, item.moment, item.due_date, item.overdue)
+                    for item in due_assessments(user, today=today, horizon_days=horizon_days)
+                ]
+                assert got == expected_due(user, today=today, horizon_days=horizon_days)
+                found_some = found_some or bool(got)
+    assert found_some

@@ -60,7 +60,9 @@ def test_dashboard_query_count_is_bounded(client, viewer):
 
 
 @pytest.mark.django_db
-def test_shortlist_keeps_the_first_lines_and_counts_the_others(organisation):
+def test_shortlist_keeps_the_first_lines_and_counts_the_others(
+    organisation, django_assert_num_queries
+):
     from parcours.core.dashboard import shortlist
     from parcours.participants.models import Participant
 
@@ -69,9 +71,13 @@ def test_shortlist_keeps_the_first_lines_and_counts_the_others(organisation):
     assert listed.left_out == 5
     assert not shortlist([])
     ParticipantFactory.create_batch(3, organisation=organisation)
-    people = shortlist(Participant.objects.order_by("pk"), length=2)
+    with django_assert_num_queries(1):  # the rows shown and the count, in one query
+        people = shortlist(Participant.objects.order_by("pk"), length=2)
     assert len(people) == 2
     assert people.left_out == 1
+    with django_assert_num_queries(1):
+        nobody = shortlist(Participant.objects.filter(pk__lt=0))
+    assert (len(nobody), nobody.left_out) == (0, 0)
 
 
 @pytest.mark.django_db
@@ -88,3 +94,79 @@ def test_a_long_dashboard_list_shows_twenty_lines_and_says_how_many_more(client,
     html = client.get(reverse("core:dashboard")).content.decode()
     assert html.count("/assessments/actions/") == 20
     assert "Et 3 autres, moins urgentes." in html
+
+
+def _casework(organisation, worker, today, *, people):
+    """``people`` enrolled in a running group, each with an entry assessment due, an
+    overdue action, a follow-up due and a signed project due; marked absent at the last
+    three sessions of their group; and a session whose register nobody took."""
+    from parcours.assessments.factories import ActionFactory
+    from parcours.attendance.enums import Presence
+    from parcours.attendance.models import Attendance
+    from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory
+    from parcours.projects.factories import ProjectFactory
+    from parcours.workshops.factories import SessionFactory
+
+    group = GroupFactory(
+        organisation=organisation,
+        start_date=today - datetime.timedelta(days=60),
+        end_date=today + datetime.timedelta(days=200),
+    )
+    sessions = [
+        SessionFactory(
+            organisation=organisation, groups=[group], date=today - datetime.timedelta(days=d)
+        )
+        for d in (1, 2, 3, 20)
+    ]
+    for _ in range(people):
+        enrolment = EnrolmentFactory(
+            group=group, start_date=group.start_date, participant__social_worker=worker
+        )
+        ActionFactory(enrolment=enrolment, due_date=today - datetime.timedelta(days=3))
+        ProjectFactory(enrolment=enrolment, signed_on=today - datetime.timedelta(days=120))
+        for session in sessions[:3]:
+            Attendance.objects.create(
+                session=session, participant=enrolment.participant, status=Presence.ABSENT
+            )
+        gone = EnrolmentFactory(
+            group=group,
+            participant__social_worker=worker,
+            start_date=group.start_date,
+            exit_date=today - datetime.timedelta(days=10),
+            outcome="social_project",
+        )
+        ExitFollowUpFactory(
+            enrolment=gone,
+            due_on=today + datetime.timedelta(days=2),
+            situation="",
+            recorded_on=None,
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "social_worker"])
+def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, request, role):
+    """Every list is found, counted and sliced by the database: 25 people with something
+    in every list make no more queries than 2."""
+    from django.utils import timezone
+
+    user = request.getfixturevalue(role)
+    today = timezone.localdate()
+    _casework(user.organisation, user, today, people=2)
+    client.force_login(user)
+    response = client.get(reverse("core:dashboard"))
+    assert len(response.context["missed_runs"]) == 2
+    assert len(response.context["due_assessments"]) == 2
+
+    # Session, user, the overview (3); the assessments due counted, then sliced (2); the
+    # interval between evaluations (1); each other list sliced and counted at once (5).
+    assert_bounded_queries(
+        client,
+        reverse("core:dashboard"),
+        grow=lambda: _casework(user.organisation, user, today, people=23),
+        expected=13,
+    )
+    response = client.get(reverse("core:dashboard"))
+    for name in ("due_assessments", "overdue_actions", "follow_ups", "due_evaluations"):
+        assert response.context[name].left_out > 0, name
+    assert response.context["missed_runs"].left_out == 5

@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import UserFactory
 from parcours.core.testing import assert_bounded_queries, count_queries
-from parcours.programme.factories import EnrolmentFactory
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.projects import services
 from parcours.projects.factories import EvaluationFactory, ProjectFactory
 from parcours.projects.selectors import due_evaluations, evaluation_months, next_evaluation_due
@@ -111,3 +113,63 @@ def test_the_dashboard_lists_the_evaluations_due_in_bounded_queries(client, grou
     client.get(url)
     # However many projects: the same queries as with one (two of them for this list).
     assert_bounded_queries(client, url, grow=grow, expected=count_queries(client, url))
+
+
+def expected_due(user, *, today, horizon_days, months):
+    """The rule the plain way: each project's schedule from ``project_schedule``."""
+    from parcours.projects.models import Evaluation, Project, ProjectVersion
+    from parcours.projects.selectors import project_schedule
+
+    rows = []
+    for project in Project.objects.filter(organisation_id=user.organisation_id):
+        if user.role == "social_worker" and project.participant.social_worker_id != user.pk:
+            continue
+        schedule = project_schedule(
+            project,
+            ProjectVersion.objects.filter(project=project),
+            Evaluation.objects.filter(project=project),
+            months=months,
+        )
+        if schedule.next_due and schedule.next_due <= today + datetime.timedelta(horizon_days):
+            rows.append((schedule.next_due, project.participant.last_name, project.pk))
+    return [(pk, day, day < today) for day, _, pk in sorted(rows)]
+
+
+def test_due_evaluations_are_those_of_the_rule_on_varied_data(
+    group, social_worker, coordinator, outsider
+):
+    import random
+
+    rng = random.Random(16)
+    colleague = UserFactory(organisation=group.organisation, social_worker=True)
+    # Signatures and evaluations on the last days of months, where months are shorter.
+    days = [D(2026, 1, 29), D(2026, 1, 30), D(2026, 1, 31), D(2026, 3, 31), D(2025, 11, 30)]
+    days += [D(2026, 2, 1) + datetime.timedelta(days=rng.randrange(120)) for _ in range(8)]
+    for index in range(30):
+        worker = rng.choice([social_worker, colleague])
+        project = signed_project(group, worker, rng.choice(days))
+        if index % 3 == 0:
+            EvaluationFactory(project=project, date=rng.choice(days[3:]), author=worker)
+        if index % 11 == 0:
+            EvaluationFactory(project=project, date=D(2026, 5, 31), outcome="end", author=worker)
+        project.participant.last_name = rng.choice(["Aerts", "Baert"])
+        project.participant.save()
+    signed_project(GroupFactory(organisation=outsider.organisation), outsider, D(2026, 1, 31))
+    for months in (1, 3, 12):
+        services.evaluation_interval_set(
+            organisation=group.organisation, months=months, by=coordinator
+        )
+        for today in (D(2026, 2, 27), TODAY, D(2027, 3, 1)):
+            for horizon_days in (0, 14, 45):
+                for user in (social_worker, colleague, coordinator, outsider):
+                    got = [
+                        (item.project.pk, item.due_date, item.overdue)
+                        for item in due_evaluations(user, today=today, horizon_days=horizon_days)
+                    ]
+                    expected = expected_due(
+                        user,
+                        today=today,
+                        horizon_days=horizon_days,
+                        months=evaluation_months(user.organisation_id),
+                    )
+                    assert got == expected, (months, today, horizon_days, user)
