@@ -8,24 +8,15 @@ sums then take a ``weight`` expression (the charged fraction of each session, 0 
 import datetime
 
 from django.db.models import F, FloatField, IntegerField, Q, Sum
-from django.db.models.functions import (
-    ExtractHour,
-    ExtractMinute,
-    TruncMonth,
-    TruncQuarter,
-)
+from django.db.models.functions import TruncMonth, TruncQuarter
 
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.models import Session
 
 KEYS = ("total", "team", "subcontractor", "partner", "educational", "cultural")
 
-_MINUTES = (
-    ExtractHour("end_time") * 60
-    + ExtractMinute("end_time")
-    - ExtractHour("start_time") * 60
-    - ExtractMinute("start_time")
-)
+# Stored on the session (``Session.duration_minutes``): no per-row computation of the times.
+_MINUTES = F("duration_minutes")
 
 _FILTERS = {
     "total": Q(),
@@ -76,13 +67,23 @@ def hours_of(sessions, *, weight=None) -> dict:
 def hours_by_domain(sessions, *, weight=None) -> dict:
     """Hours of ``sessions`` per domain their workshop serves, in one query. A session
     counts in every domain of its workshop, so the domains add up to more than the total."""
+    minutes = minutes_by_domain(sessions, weight=weight)
+    return {domain: as_hours(value) for domain, value in minutes.items()}
+
+
+def minutes_by_domain(sessions, *, weight=None) -> dict:
+    """The minutes behind ``hours_by_domain``."""
+    return _by_domain(sessions, _minutes_sum(weight))
+
+
+def _by_domain(rows, total) -> dict:
     rows = (
-        sessions.filter(workshop__domains__isnull=False)
+        rows.filter(workshop__domains__isnull=False)
         .order_by()
         .values("workshop__domains__domain")
-        .annotate(minutes_sum=_minutes_sum(weight))
+        .annotate(minutes_sum=total)
     )
-    return {row["workshop__domains__domain"]: as_hours(row["minutes_sum"]) for row in rows}
+    return {row["workshop__domains__domain"]: row["minutes_sum"] or 0 for row in rows}
 
 
 def minutes_by_quarter(sessions, *, weight=None) -> dict:
@@ -95,6 +96,31 @@ def minutes_by_quarter(sessions, *, weight=None) -> dict:
         .annotate(**_sums(weight))
     )
     return {_as_date(row["quarter"]): {key: row[key] or 0 for key in KEYS} for row in rows}
+
+
+# The hours summary's rows (``funding.HoursSummary``: ``month``, ``workshop``,
+# ``provider_kind`` and pre-summed ``minutes``, fractions of minutes for a grant) are
+# summed by the same keys as the sessions.
+
+
+def _summed(condition=None):
+    return Sum("minutes", filter=condition, output_field=FloatField())
+
+
+def summary_by_quarter(rows) -> dict:
+    """``minutes_by_quarter`` from summary rows, in one query."""
+    rows = (
+        rows.annotate(quarter=TruncQuarter("month"))
+        .order_by()
+        .values("quarter")
+        .annotate(**{key: _summed(condition) for key, condition in _FILTERS.items()})
+    )
+    return {_as_date(row["quarter"]): {key: row[key] or 0 for key in KEYS} for row in rows}
+
+
+def summary_by_domain(rows) -> dict:
+    """``minutes_by_domain`` from summary rows, in one query."""
+    return _by_domain(rows, _summed())
 
 
 def _as_date(value):
