@@ -15,7 +15,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import F, FloatField, Sum
-from django.db.models.functions import ExtractHour, ExtractMinute, TruncMonth
+from django.db.models.functions import ExtractHour, ExtractMinute
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from parcours.accounts.models import Organisation
@@ -23,6 +23,7 @@ from parcours.attendance.hours import (
     held_sessions,
     minutes_by_domain,
     minutes_by_quarter,
+    month_of,
     summary_by_domain,
     summary_by_quarter,
 )
@@ -36,16 +37,8 @@ DAY = datetime.timedelta(days=1)
 TOLERANCE = 1e-6
 
 
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
 def next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + 4 * DAY).replace(day=1)
-
-
-def _as_date(value):
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 # -- Computing and keeping -----------------------------------------------------------------
@@ -61,29 +54,26 @@ def live_rows(organisation_id, first=None, last=None) -> dict:
         sessions = sessions.between(first, last)
         grants = grants.overlapping(first, last)
     rows = {}
-    whole = _grouped(sessions, Sum("duration_minutes"))
-    for row in whole:
-        rows[_key(row, None)] = float(row["minutes"])
+    _add_by_month(rows, sessions, Sum("duration_minutes"), None)
     for grant in grants:
         charged = charged_to(sessions.between(grant.start_date, grant.end_date), [grant.pk])
         weighted = Sum(F("duration_minutes") * session_share([grant.pk]), output_field=FloatField())
-        for row in _grouped(charged, weighted):
-            if row["minutes"]:
-                rows[_key(row, grant.pk)] = row["minutes"]
-    return rows
+        _add_by_month(rows, charged, weighted, grant.pk)
+    return {key: minutes for key, minutes in rows.items() if minutes}
 
 
-def _grouped(sessions, total):
-    return (
-        sessions.annotate(month=TruncMonth("date"))
-        .order_by()
-        .values("month", "workshop_id", "provider_kind")
+def _add_by_month(rows, sessions, total, grant_id) -> None:
+    """Sum per day in the database (no date function per row, which SQLite runs in
+    Python), then per month here."""
+    grouped = (
+        sessions.order_by()
+        .values("date", "workshop_id", "provider_kind")
         .annotate(minutes=total)
+        .values_list("date", "workshop_id", "provider_kind", "minutes")
     )
-
-
-def _key(row, grant_id):
-    return (_as_date(row["month"]), row["workshop_id"], row["provider_kind"], grant_id)
+    for day, workshop_id, provider_kind, minutes in grouped:
+        key = (month_of(day), workshop_id, provider_kind, grant_id)
+        rows[key] = rows.get(key, 0.0) + (minutes or 0)
 
 
 def _stored_rows(organisation_id, first=None, last=None):
