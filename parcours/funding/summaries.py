@@ -91,11 +91,14 @@ def _span(dates):
 @transaction.atomic
 def refresh(organisation_id, dates=None) -> int:
     """Compute again the months from the first to the last of ``dates`` (every month when
-    None) from the sessions. Returns the number of rows now stored for them."""
+    None) from the sessions. Returns the number of rows now stored for them (0 for no
+    dates)."""
+    if dates is not None and not dates:
+        return 0
     # One refresh of an organisation at a time: two would each delete the rows, then
     # both insert theirs.
     Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    first, last = _span(dates) if dates else (None, None)
+    first, last = (None, None) if dates is None else _span(dates)
     rows = live_rows(organisation_id, first, last)
     _stored_rows(organisation_id, first, last).delete()
     HoursSummary.objects.bulk_create(
