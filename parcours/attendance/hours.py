@@ -8,24 +8,14 @@ sums then take a ``weight`` expression (the charged fraction of each session, 0 
 import datetime
 
 from django.db.models import F, FloatField, IntegerField, Q, Sum
-from django.db.models.functions import (
-    ExtractHour,
-    ExtractMinute,
-    TruncMonth,
-    TruncQuarter,
-)
 
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.models import Session
 
 KEYS = ("total", "team", "subcontractor", "partner", "educational", "cultural")
 
-_MINUTES = (
-    ExtractHour("end_time") * 60
-    + ExtractMinute("end_time")
-    - ExtractHour("start_time") * 60
-    - ExtractMinute("start_time")
-)
+# Stored on the session (``Session.duration_minutes``): no per-row computation of the times.
+_MINUTES = F("duration_minutes")
 
 _FILTERS = {
     "total": Q(),
@@ -76,30 +66,74 @@ def hours_of(sessions, *, weight=None) -> dict:
 def hours_by_domain(sessions, *, weight=None) -> dict:
     """Hours of ``sessions`` per domain their workshop serves, in one query. A session
     counts in every domain of its workshop, so the domains add up to more than the total."""
+    minutes = minutes_by_domain(sessions, weight=weight)
+    return {domain: as_hours(value) for domain, value in minutes.items()}
+
+
+def minutes_by_domain(sessions, *, weight=None) -> dict:
+    """The minutes behind ``hours_by_domain``."""
+    return _by_domain(sessions, _minutes_sum(weight))
+
+
+def _by_domain(rows, total) -> dict:
     rows = (
-        sessions.filter(workshop__domains__isnull=False)
+        rows.filter(workshop__domains__isnull=False)
         .order_by()
         .values("workshop__domains__domain")
-        .annotate(minutes_sum=_minutes_sum(weight))
+        .annotate(minutes_sum=total)
     )
-    return {row["workshop__domains__domain"]: as_hours(row["minutes_sum"]) for row in rows}
+    return {row["workshop__domains__domain"]: row["minutes_sum"] or 0 for row in rows}
 
 
 def minutes_by_quarter(sessions, *, weight=None) -> dict:
     """The minutes of ``sessions`` for each key of ``KEYS``, per quarter (keyed by its
     first day), in one query: years, quarters and periods are summed from them."""
+    rows = sessions.order_by().values("date").annotate(**_sums(weight))
+    return _fold(rows, "date", quarter_of)
+
+
+def quarter_of(day: datetime.date) -> datetime.date:
+    return day.replace(month=day.month - (day.month - 1) % 3, day=1)
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _fold(rows, field, period_of) -> dict:
+    """Sums per day (or month) added up per quarter (or month) here: grouping on the
+    stored date needs no date function per row in the database, which SQLite would run
+    in Python."""
+    found = {}
+    for row in rows:
+        sums = found.setdefault(period_of(row[field]), dict.fromkeys(KEYS, 0))
+        for key in KEYS:
+            sums[key] += row[key] or 0
+    return found
+
+
+# The hours summary's rows (``funding.HoursSummary``: ``month``, ``workshop``,
+# ``provider_kind`` and pre-summed ``minutes``, fractions of minutes for a grant) are
+# summed by the same keys as the sessions.
+
+
+def _summed(condition=None):
+    return Sum("minutes", filter=condition, output_field=FloatField())
+
+
+def summary_by_quarter(rows) -> dict:
+    """``minutes_by_quarter`` from summary rows, in one query."""
     rows = (
-        sessions.annotate(quarter=TruncQuarter("date"))
-        .order_by()
-        .values("quarter")
-        .annotate(**_sums(weight))
+        rows.order_by()
+        .values("month")
+        .annotate(**{key: _summed(condition) for key, condition in _FILTERS.items()})
     )
-    return {_as_date(row["quarter"]): {key: row[key] or 0 for key in KEYS} for row in rows}
+    return _fold(rows, "month", quarter_of)
 
 
-def _as_date(value):
-    # TruncQuarter gives a date on a DateField, but a datetime on some backends.
-    return value.date() if isinstance(value, datetime.datetime) else value
+def summary_by_domain(rows) -> dict:
+    """``minutes_by_domain`` from summary rows, in one query."""
+    return _by_domain(rows, _summed())
 
 
 def workshop_hours(organisation, *, first: datetime.date, last: datetime.date) -> dict:
@@ -112,10 +146,9 @@ def workshop_hours_by_month(organisation, *, first: datetime.date, last: datetim
     a list of (first day of the month, hours)."""
     rows = (
         held_sessions(organisation, first=first, last=last)
-        .annotate(month=TruncMonth("date"))
         .order_by()
-        .values("month")
+        .values("date")
         .annotate(**_sums(None))
-        .order_by("month")
     )
-    return [(row["month"], _as_hours(row)) for row in rows]
+    months = _fold(rows, "date", month_of)
+    return [(month, _as_hours(months[month])) for month in sorted(months)]

@@ -27,6 +27,14 @@ def _scalar(queryset, function, field):
     return Cast(Subquery(value[:1]), FloatField())
 
 
+def charged_to(sessions, grants):
+    """The sessions of a Session queryset charged to one of ``grants``, themselves or
+    through one of their groups (the others count nothing for these grants)."""
+    own = SessionCharge.objects.filter(session=OuterRef("pk"), grant__in=grants)
+    by_group = GroupCharge.objects.filter(group__sessions=OuterRef("pk"), grant__in=grants)
+    return sessions.filter(Q(Exists(own)) | Q(Exists(by_group)))
+
+
 def session_share(grants):
     """The fraction (0 to 1) of each session's hours charged to ``grants``: an expression
     to annotate on a Session queryset."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned, Versioned
 from parcours.funding.enums import ExpenseCategory, FunderKind, PasPart
+from parcours.workshops.enums import ProviderKind
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
@@ -330,3 +331,33 @@ class PseudonymKey(models.Model):
 
     def __str__(self):
         return str(_("Pseudonym key"))
+
+
+class HoursSummary(OrganisationOwned):
+    """The minutes of the sessions held in a month, summed per workshop and provider
+    kind: once whole (``grant`` empty), and once per grant for the part of each session
+    charged to it (``allocation.session_share``). The yearly report reads it instead of
+    the sessions (docs/summaries.md); ``summaries`` keeps it equal to them."""
+
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    provider_kind = models.CharField(_("led by"), max_length=20, choices=ProviderKind.choices)
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    minutes = models.FloatField(_("minutes"))
+
+    class Meta:
+        verbose_name = _("hours summary")
+        verbose_name_plural = _("hours summaries")
+        indexes = [
+            models.Index(fields=["organisation", "month"], name="hours_summary_org_month_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} · {self.workshop_id} · {self.provider_kind} · {self.minutes}"

@@ -36,6 +36,7 @@ from parcours.attendance.hours import (
     minutes_by_quarter,
 )
 from parcours.core.domains import Domain
+from parcours.funding import summaries
 from parcours.participants.enums import (
     FrenchLevel,
     Gender,
@@ -391,9 +392,14 @@ def sessions_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
 
 def _quarter_minutes(organisation, span: Period, scope) -> dict:
     """The sessions' minutes per quarter over ``span``, in one query: the period's hours,
-    its quarters and the years of the evolution are all summed from it."""
+    its quarters and the years of the evolution are all summed from it. From the hours
+    summary where it serves the scope."""
     if span.is_empty:
         return {}
+    if scope.summarised:
+        return summaries.quarter_minutes(
+            organisation, first=span.first, last=span.last, grants=scope.grants()
+        )
     sessions = sessions_of(organisation, span, scope)
     return minutes_by_quarter(sessions, weight=scope.session_weight())
 
@@ -408,8 +414,14 @@ def _hours_within(quarter_minutes: dict, period: Period) -> dict:
 
 
 def _domain_hours(organisation, period, scope):
-    hours = {}
-    if not period.is_empty:
+    if period.is_empty:
+        return dict.fromkeys(DOMAINS, 0.0)
+    if scope.summarised:
+        minutes = summaries.domain_minutes(
+            organisation, first=period.first, last=period.last, grants=scope.grants()
+        )
+        hours = {domain: as_hours(value) for domain, value in minutes.items()}
+    else:
         sessions = sessions_of(organisation, period, scope)
         hours = hours_by_domain(sessions, weight=scope.session_weight())
     return {domain: hours.get(domain, 0.0) for domain in DOMAINS}

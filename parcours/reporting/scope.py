@@ -4,11 +4,11 @@ of each session's hours it counts (a funder only gets the part charged to it).""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from parcours.funding.allocation import session_share
-from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+from parcours.funding.allocation import charged_to, session_share
+from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.programme.enums import ProcessType
 from parcours.programme.models import Group
 from parcours.workshops.models import Session
@@ -26,6 +26,12 @@ class Scope:
     @property
     def is_whole_programme(self) -> bool:
         return not (self.process_type or self.group or self.funder or self.grant)
+
+    @property
+    def summarised(self) -> bool:
+        """Whether the hours summary holds this scope's hours (``funding.summaries``): it
+        is kept whole and per grant, not per group nor process type."""
+        return not (self.process_type or self.group)
 
     @property
     def for_funder(self) -> bool:
@@ -96,9 +102,7 @@ class Scope:
             )
         grants = self.grants()
         if grants is not None:
-            own = SessionCharge.objects.filter(session=OuterRef("pk"), grant__in=grants)
-            by_group = GroupCharge.objects.filter(group__sessions=OuterRef("pk"), grant__in=grants)
-            sessions = sessions.filter(Q(Exists(own)) | Q(Exists(by_group)))
+            sessions = charged_to(sessions, grants)
         return sessions
 
     def session_weight(self):

@@ -40,6 +40,7 @@ from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
 from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
+from parcours.funding.models import HoursSummary
 from parcours.participants.enums import (
     ConsentPurpose,
     CpasProofKind,
@@ -79,7 +80,9 @@ from parcours.workshops.models import (
     SessionSeries,
     Workshop,
     WorkshopDomain,
+    minutes_between,
 )
+from parcours.workshops.signals import announce_sessions_changed
 
 UTC = datetime.UTC
 GROUP_SIZE = 12
@@ -250,6 +253,7 @@ def clear_organisation(organisation) -> None:
     enrolments = Enrolment.objects.filter(group__organisation_id=org)
     participants = Participant.objects.filter(organisation_id=org)
     steps = [
+        HoursSummary.objects.filter(organisation_id=org),
         Attendance.objects.filter(session__organisation_id=org),
         Attendance.objects.filter(participant__organisation_id=org),
         Session.groups.through.objects.filter(session__organisation_id=org),
@@ -869,7 +873,8 @@ class _Generator:
                             pk = next_id
                             next_id += 1
                             sessions.append(
-                                (pk, org, workshop, None, day, begin, finish, room, kind.value,
+                                (pk, org, workshop, None, day, begin, finish,
+                                 minutes_between(begin, finish), room, kind.value,
                                  provider,
                                  leader if kind == ProviderKind.TEAM else None, cancelled,
                                  "Animateur malade" if cancelled else "",
@@ -883,7 +888,8 @@ class _Generator:
         self.writer.next_ids(Session, next_id - first_id)  # keep the ids handed out
         self.writer.write(
             Session,
-            ["id", "organisation", "workshop", "series", "date", "start_time", "end_time", "room",
+            ["id", "organisation", "workshop", "series", "date", "start_time", "end_time",
+             "duration_minutes", "room",
              "provider_kind", "provider", "leader", "cancelled", "cancel_reason",
              "register_validated_at", "register_validated_by"],
             sessions,
@@ -1055,6 +1061,8 @@ def generate_programme(
             generator.attendance()
         if large:
             generator._step("indexes")
+        announce_sessions_changed(organisation.pk)  # the hours summary, all months
+        generator._step("hours summary")
         generator.finish()
     _analyse(sorted(generator.summary.rows))
     generator._step("analyse")

@@ -12,6 +12,7 @@ from parcours.core.domains import Domain
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Provider, Session, Workshop
+from parcours.workshops.signals import announce_sessions_changed
 
 BATCH = 2000
 GROUP_FIELDS = ("process_type", "start_date", "end_date")
@@ -163,6 +164,7 @@ def write_plan(plan, organisation, *, author) -> None:
                     pk=before["pk"],
                     provider_kind=values["provider_kind"],
                     provider_id=providers[provider] if provider else None,
+                    start_time=before["start_time"],  # for the stored length
                     end_time=values["end_time"],
                     cancelled=cancelled,
                     cancel_reason=reason,
@@ -181,6 +183,11 @@ def write_plan(plan, organisation, *, author) -> None:
         for start in range(0, len(regroup), 500):
             Through.objects.filter(session_id__in=regroup[start : start + 500]).delete()
     Through.objects.bulk_create(links, batch_size=BATCH)
+    announce_sessions_changed(
+        org.pk,
+        [day for (_workshop, day, _start), _values, _groups in plan.sessions_new]
+        + [before["date"] for before, _values, _names, _changed in plan.sessions_changed],
+    )
 
     if plan.attendance_new or plan.attendance_changed:
         session_pks = {

@@ -6,3 +6,8 @@ class WorkshopsConfig(AppConfig):
     name = "parcours.workshops"
     label = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self):
+        from parcours.workshops import signals
+
+        signals.connect()

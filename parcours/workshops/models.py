@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -138,7 +139,77 @@ class SessionSeries(OrganisationOwned):
         return f"{self.workshop} · {self.first_date:%d/%m/%Y}-{self.last_date:%d/%m/%Y}"
 
 
+def minutes_between(start, end) -> int:
+    """The minutes from ``start`` to ``end`` (two times of the same day)."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+TIMES = {"start_time", "end_time"}
+# The fields the hours of a session depend on (the hours summary follows them).
+HOURS_FIELDS = TIMES | {
+    "date", "duration_minutes", "cancelled", "provider_kind", "workshop", "workshop_id",
+    "organisation", "organisation_id",
+}  # fmt: skip
+
+
+NOT_MOVED = object()
+
+
+def _announce(days) -> None:
+    """``(organisation_id, date)`` pairs changed, told to ``signals.sessions_changed`` (a
+    date of None: every date of the organisation)."""
+    from parcours.workshops.signals import EVERY_DATE, announce_sessions_changed, batch
+
+    with batch():
+        for organisation_id, day in days:
+            announce_sessions_changed(organisation_id, EVERY_DATE if day is None else [day])
+
+
 class SessionQuerySet(models.QuerySet):
+    """The bulk writers skip ``Session.save`` and its signals: the stored length is set
+    and the change announced here instead, so no insert or bulk update leaves them stale."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for session in objs:
+            session.set_duration()
+        created = super().bulk_create(objs, *args, **kwargs)
+        _announce({(session.organisation_id, session.date) for session in objs})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        objs = list(objs)
+        if TIMES & set(fields):
+            for session in objs:
+                session.set_duration()
+            fields.append("duration_minutes")
+        if not HOURS_FIELDS & set(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        days = set(self._days(pk__in=[session.pk for session in objs]))
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        _announce(days | {(s.organisation_id, s.date) for s in objs if s.date})
+        return updated
+
+    def update(self, **values):
+        if TIMES & set(values) and "duration_minutes" not in values:
+            raise ValueError("An update of a session's times sets its duration_minutes too.")
+        if not HOURS_FIELDS & set(values):
+            return super().update(**values)
+        days = set(self._days())
+        updated = super().update(**values)
+        moved_to = values.get("date", NOT_MOVED)
+        if isinstance(moved_to, datetime.date):
+            days |= {(organisation_id, moved_to) for organisation_id, _day in days}
+        elif moved_to is not NOT_MOVED:  # an expression: every date of the organisations
+            days = {(organisation_id, None) for organisation_id, _day in days}
+        _announce(days)
+        return updated
+
+    def _days(self, **lookups):
+        rows = self.filter(**lookups).order_by().values_list("organisation_id", "date")
+        return rows.distinct()
+
     def held(self):
         return self.filter(cancelled=False)
 
@@ -166,6 +237,11 @@ class Session(OrganisationOwned, Versioned):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start"))
     end_time = models.TimeField(_("end"))
+    # Kept from the times by ``save`` and the bulk writers (``SessionQuerySet``): the
+    # hours are summed on it, without a per-row computation of the times.
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"), editable=False, default=0
+    )
     room = models.CharField(_("room"), max_length=100, blank=True)
     provider_kind = models.CharField(
         _("led by"), max_length=20, choices=ProviderKind.choices, default=ProviderKind.TEAM
@@ -239,12 +315,21 @@ class Session(OrganisationOwned, Versioned):
     def __str__(self):
         return f"{self.workshop} · {self.date:%d/%m/%Y} {self.start_time:%H:%M}"
 
+    def set_duration(self) -> None:
+        if self.start_time is None or self.end_time is None:
+            raise ValueError("A session's length needs both its times.")
+        self.duration_minutes = minutes_between(self.start_time, self.end_time)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.set_duration()
+        if update_fields is not None and TIMES & set(update_fields):
+            update_fields = {*update_fields, "duration_minutes"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     @property
     def hours(self):
         """Length in hours (a Decimal-free float; totals are summed in the database)."""
-        start = self.start_time.hour * 60 + self.start_time.minute
-        end = self.end_time.hour * 60 + self.end_time.minute
-        return (end - start) / 60
+        return minutes_between(self.start_time, self.end_time) / 60
 
 
 class FeedKind(models.TextChoices):

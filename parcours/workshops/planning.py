@@ -22,6 +22,7 @@ from parcours.workshops.models import (
     SessionSeries,
     hash_feed_token,
 )
+from parcours.workshops.signals import batch
 
 WEEK = datetime.timedelta(days=7)
 
@@ -61,6 +62,7 @@ def weekly_dates(weekday: int, first: datetime.date, last: datetime.date):
 
 
 @transaction.atomic
+@batch()  # the hours summary hears of the sessions once
 def plan_series(
     *,
     organisation,
@@ -137,6 +139,7 @@ def _set_groups(session, groups, *, by) -> None:
 
 
 @transaction.atomic
+@batch()  # the hours summary hears of the sessions once
 def create_session(*, organisation, by, groups, **values) -> Session:
     session = create_record(obj=Session(organisation=organisation, **values), by=by)
     _set_groups(session, groups, by=by)
@@ -156,6 +159,7 @@ CHANGEABLE = ("date", "start_time", "end_time", "room", "leader")
 
 
 @transaction.atomic
+@batch()  # the hours summary hears of the sessions once
 def change_session(
     *, session, by, following: bool = False, version=None, **values
 ) -> list[Session]:

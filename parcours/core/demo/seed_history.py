@@ -34,6 +34,7 @@ from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType
 from parcours.programme.models import Enrolment, Group
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import Provider, Session, Workshop
+from parcours.workshops.signals import announce_sessions_changed
 
 D = date
 HISTORY_END = D(2017, 6, 1)  # the seed's "au 1/6" column
@@ -678,4 +679,5 @@ def _sessions(organisation, groups, workshops, providers, leader) -> int:
         for session, served in planned
         for group in served
     )
+    announce_sessions_changed(organisation.pk)
     return len(planned)

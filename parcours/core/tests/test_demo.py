@@ -8,6 +8,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.audit.models import AuditEvent
 from parcours.core.demo.build import DEMO_PASSWORD
+from parcours.funding import summaries
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder
 from parcours.participants.models import Participant
@@ -57,6 +58,8 @@ def test_load_demo_builds_a_living_organisation_once(capsys):
     whole = yearly_report(organisation, year=this_year)
     assert 0 < report.figures["hours"]["total"] < whole.figures["hours"]["total"]
     assert report.figures["participants"] == whole.figures["participants"]
+    # Its stored hours follow its sessions (docs/summaries.md).
+    assert summaries.check(organisation.pk) == (0, [])
 
     counts = (Participant.objects.count(), Group.objects.count(), AuditEvent.objects.count())
     call_command("load_demo")
