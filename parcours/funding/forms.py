@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import IdChoiceField, VersionedForm
 from parcours.funding.models import SHARE_VALIDATORS, Expense, Funder, Grant, PasBudget
+from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
+from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Group
 from parcours.workshops.models import Session
 
@@ -74,7 +76,7 @@ def _share_field():
 
 
 class GroupChargeForm(forms.Form):
-    group = IdChoiceField(label=_("Group"), queryset=Group.objects.none())
+    group = GroupSearchField(label=_("Group"), queryset=Group.objects.none())
     share = _share_field()
 
     def __init__(self, *args, organisation, **kwargs):
@@ -131,11 +133,6 @@ class PasBudgetForm(VersionedForm, forms.ModelForm):
         }
 
 
-class BeneficiaryChoiceField(IdChoiceField):
-    def label_from_instance(self, person):
-        return f"{person} ({person.reference})"
-
-
 class ExpenseForm(VersionedForm, forms.ModelForm):
     """A line of the ledger. The rules that need the other lines (staff cap, the proof's
     total) are the service's; the form checks what one line can say on its own."""
@@ -162,7 +159,7 @@ class ExpenseForm(VersionedForm, forms.ModelForm):
             "proof_reference",
             "proof_total",
         ]
-        field_classes = {"beneficiary": BeneficiaryChoiceField, "group": IdChoiceField}
+        field_classes = {"beneficiary": ParticipantSearchField, "group": GroupSearchField}
         widgets = {"date": DATE_INPUT}
         help_texts = {
             "beneficiary": _(
