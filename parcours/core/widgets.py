@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.forms import IdChoiceField, _is_possible_id
+from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, _is_possible_id
 
 # The matches a search returns: enough to pick from, small whatever the data.
 SEARCH_LIMIT = 20
@@ -90,6 +90,73 @@ class SearchChoiceField(IdChoiceField):
         record = super().to_python(value)
         self.widget.chosen = record
         return record
+
+
+class SearchSelectMultiple(SearchSelect):
+    """The chosen records as ticked checkboxes (untick one to drop it, with or without
+    JavaScript), and a combobox that adds one more."""
+
+    template_name = "forms/widgets/search_select_multiple.html"
+    allow_multiple_selected = True
+
+    def __init__(self, url_name: str, *, params: dict | None = None, attrs=None):
+        super().__init__(url_name, params=params, attrs=attrs)
+        self.chosen = []
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # unticking every box is an answer
+
+    def use_required_attribute(self, initial):
+        return False  # "one or more" cannot be said by one checkbox
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [str(each) for each in values if each not in (None, "")]
+
+    def chosen_records(self, values: list[str]) -> list[tuple[str, str]]:
+        """The chosen records that are among the choices, as (id, name)."""
+        choices = getattr(self, "choices", None)
+        ids = [value for value in values if _is_possible_id(value)]
+        if choices is None or not ids:
+            return []
+        known = {str(record.pk): record for record in self.chosen}
+        if not set(ids) <= set(known):
+            known = {str(record.pk): record for record in choices.queryset.filter(pk__in=ids)}
+        return [
+            (value, choices.field.label_from_instance(known[value]))
+            for value in ids
+            if value in known
+        ]
+
+    def get_context(self, name, value, attrs):
+        context = super(SearchSelect, self).get_context(name, value, attrs)
+        context["widget"].update(
+            search_url=self.search_url(), chosen=self.chosen_records(context["widget"]["value"])
+        )
+        return context
+
+
+class SearchMultipleChoiceField(IdMultipleChoiceField):
+    """A ``ModelMultipleChoiceField`` picked by searching, one record after another."""
+
+    default_error_messages = {
+        "invalid_choice": SearchChoiceField.default_error_messages["invalid_choice"],
+        "invalid_pk_value": SearchChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, *, url_name: str, params: dict | None = None, **kwargs):
+        super().__init__(widget=SearchSelectMultiple(url_name, params=params), **kwargs)
+
+    def _check_values(self, value):
+        records = super()._check_values(value)
+        self.widget.chosen = list(records)
+        return records
 
 
 def search_term(request) -> str:

@@ -4,8 +4,10 @@
 (() => {
   function setUp(widget) {
     const value = widget.querySelector("[data-search-select-value]");
+    const chosenList = widget.querySelector(".search-select__chosen");
     const input = widget.querySelector("[role=combobox]");
     const listbox = document.getElementById(input.getAttribute("aria-controls"));
+    const status = document.getElementById(`${input.id}-status`);
     const options = () => [...listbox.querySelectorAll("[role=option][data-value]")];
 
     function open(isOpen) {
@@ -24,7 +26,36 @@
       }
     }
 
+    // Several records: the chosen one is added as a ticked box, the field emptied.
+    function add(newValue, label) {
+      input.value = "";
+      open(false);
+      const box = [...chosenList.querySelectorAll("input[type=checkbox]")].find(
+        (each) => each.value === newValue,
+      );
+      if (box) {
+        box.checked = true;
+      } else {
+        const item = document.createElement("li");
+        const itemLabel = document.createElement("label");
+        const checkbox = document.createElement("input");
+        checkbox.type = "checkbox";
+        checkbox.name = widget.dataset.name;
+        checkbox.value = newValue;
+        checkbox.checked = true;
+        itemLabel.append(checkbox, ` ${label}`);
+        item.append(itemLabel);
+        chosenList.append(item);
+      }
+      status.textContent = label;
+      chosenList.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
     function choose(newValue, label) {
+      if (!value) {
+        add(newValue, label);
+        return;
+      }
       const changed = value.value !== newValue;
       value.value = newValue;
       value.dataset.label = label;
@@ -43,7 +74,7 @@
     // The text typed is only a search: the form hears of the choice, not of the typing.
     input.addEventListener("change", (event) => event.stopPropagation());
     input.addEventListener("input", () => {
-      if (input.value.trim() === "" && value.value !== "") choose("", "");
+      if (value && input.value.trim() === "" && value.value !== "") choose("", "");
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -74,7 +105,7 @@
     widget.addEventListener("focusout", (event) => {
       if (widget.contains(event.relatedTarget)) return;
       open(false);
-      input.value = value.dataset.label || "";
+      input.value = value ? value.dataset.label || "" : "";
     });
   }
 

@@ -3,10 +3,16 @@ record by name, and its endpoint answers a bounded number of matches."""
 
 import pytest
 from django import forms
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import translation
 
-from parcours.core.widgets import SEARCH_LIMIT, SearchChoiceField, search_results
+from parcours.core.widgets import (
+    SEARCH_LIMIT,
+    SearchChoiceField,
+    SearchMultipleChoiceField,
+    search_results,
+)
 from parcours.programme.factories import GroupFactory
 from parcours.programme.models import Group
 
@@ -120,3 +126,55 @@ def test_a_field_id_that_is_not_an_id_is_not_reflected(organisation):
 
     assert "<script>" not in html
     assert 'id="search-option-' in html
+
+
+class GroupsPick(forms.Form):
+    groups = SearchMultipleChoiceField(
+        label="Groups", queryset=Group.objects.none(), url_name="programme:group_search"
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.filter(organisation=organisation)
+
+
+def test_several_records_are_accepted_and_shown_as_ticked_boxes(
+    organisation, django_assert_num_queries
+):
+    first, second = GroupFactory.create_batch(2, organisation=organisation)
+    GroupFactory(organisation=organisation, name="Not chosen")
+    data = QueryDict(mutable=True)
+    data.setlist("groups", [str(first.pk), str(second.pk)])
+    form = GroupsPick(data, organisation=organisation)
+
+    assert form.is_valid(), form.errors
+    assert set(form.cleaned_data["groups"]) == {first, second}
+    with django_assert_num_queries(0):
+        html = str(form["groups"])
+    assert html.count('type="checkbox" name="groups"') == 2
+    assert "Not chosen" not in html
+    assert "<option" not in html
+
+
+def test_one_record_of_another_organisation_refuses_the_lot(organisation, other_organisation):
+    mine = GroupFactory(organisation=organisation)
+    elsewhere = GroupFactory(organisation=other_organisation, name="Ailleurs")
+    data = QueryDict(mutable=True)
+    data.setlist("groups", [str(mine.pk), str(elsewhere.pk)])
+
+    form = GroupsPick(data, organisation=organisation)
+
+    assert not form.is_valid()
+    assert form.errors["groups"] == [
+        "This choice is not one you may pick here: search again and pick one of the results."
+    ]
+    assert "Ailleurs" not in str(form["groups"])
+
+
+def test_the_chosen_records_are_shown_when_editing(organisation):
+    chosen = GroupFactory(organisation=organisation, name="Atelier FLE")
+
+    html = str(GroupsPick(initial={"groups": [chosen]}, organisation=organisation)["groups"])
+
+    assert f'name="groups" value="{chosen.pk}" checked' in html
+    assert "Atelier FLE" in html
