@@ -3,9 +3,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.forms import IdChoiceField, VersionedForm
+from parcours.core.forms import VersionedForm
+from parcours.core.widgets import SearchChoiceField
 from parcours.funding.models import SHARE_VALIDATORS, Expense, Funder, Grant, PasBudget
+from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
+from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Group
 from parcours.workshops.models import Session
 
@@ -74,7 +77,7 @@ def _share_field():
 
 
 class GroupChargeForm(forms.Form):
-    group = IdChoiceField(label=_("Group"), queryset=Group.objects.none())
+    group = GroupSearchField(label=_("Group"), queryset=Group.objects.none())
     share = _share_field()
 
     def __init__(self, *args, organisation, **kwargs):
@@ -84,14 +87,36 @@ class GroupChargeForm(forms.Form):
         )
 
 
-class SessionChoiceField(IdChoiceField):
+def session_label(session) -> str:
+    """A session as a search offers it: when, the workshop and its groups."""
+    groups = ", ".join(group.name for group in session.groups.all())
+    return f"{session.date:%d/%m/%Y} {session.start_time:%H:%M} · {session.workshop} · {groups}"
+
+
+def chargeable_sessions(grant):
+    """The sessions a grant may be charged with on their own: those held in its period."""
+    return (
+        Session.objects.held()
+        .filter(organisation_id=grant.organisation_id)
+        .between(grant.start_date, grant.end_date)
+        .select_related("workshop")
+        .prefetch_related("groups")
+        .order_by("date", "start_time")
+    )
+
+
+class SessionSearchField(SearchChoiceField):
+    """A session picked by searching its workshop or group (funding:session_search)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(url_name="funding:session_search", **kwargs)
+
     def label_from_instance(self, session):
-        groups = ", ".join(group.name for group in session.groups.all())
-        return f"{session.date:%d/%m/%Y} {session.start_time:%H:%M} · {session.workshop} · {groups}"
+        return session_label(session)
 
 
 class SessionChargeForm(forms.Form):
-    session = SessionChoiceField(
+    session = SessionSearchField(
         label=_("Session"),
         queryset=Session.objects.none(),
         help_text=_(
@@ -103,14 +128,8 @@ class SessionChargeForm(forms.Form):
 
     def __init__(self, *args, grant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = (
-            Session.objects.held()
-            .filter(organisation_id=grant.organisation_id)
-            .between(grant.start_date, grant.end_date)
-            .select_related("workshop")
-            .prefetch_related("groups")
-            .order_by("date", "start_time")
-        )
+        self.fields["session"].queryset = chargeable_sessions(grant)
+        self.fields["session"].widget.params = {"grant": grant.pk}
 
 
 class ShareForm(VersionedForm, forms.Form):
@@ -129,11 +148,6 @@ class PasBudgetForm(VersionedForm, forms.ModelForm):
             "amount_a": _("Staff costs of this part may reach a tenth of its amount."),
             "amount_c": _("Staff costs of this part may reach a tenth of its amount."),
         }
-
-
-class BeneficiaryChoiceField(IdChoiceField):
-    def label_from_instance(self, person):
-        return f"{person} ({person.reference})"
 
 
 class ExpenseForm(VersionedForm, forms.ModelForm):
@@ -162,7 +176,7 @@ class ExpenseForm(VersionedForm, forms.ModelForm):
             "proof_reference",
             "proof_total",
         ]
-        field_classes = {"beneficiary": BeneficiaryChoiceField, "group": IdChoiceField}
+        field_classes = {"beneficiary": ParticipantSearchField, "group": GroupSearchField}
         widgets = {"date": DATE_INPUT}
         help_texts = {
             "beneficiary": _(

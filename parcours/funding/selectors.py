@@ -7,13 +7,14 @@ that the screens, the report pack and the yearly figures count the same hours.
 
 import datetime
 
-from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from parcours.attendance.hours import as_hours, held_sessions
 from parcours.funding.allocation import session_share
 from parcours.reporting.scope import Scope
+from parcours.workshops.models import Session
 
 
 def grant_until(grant, as_of: datetime.date | None = None) -> datetime.date:
@@ -83,3 +84,14 @@ def charged_hours_by_grant(organisation, grants, *, as_of: datetime.date | None 
     }
     totals = held_sessions(organisation, first=first, last=last).aggregate(**sums)
     return {grant.pk: as_hours(totals[f"grant_{grant.pk}"]) for grant in grants}
+
+
+def sessions_named(sessions, text: str):
+    """The ``sessions`` whose workshop or one of whose groups has ``text`` in its name,
+    whatever the case: what the session search of a charge offers."""
+    if not text:
+        return sessions
+    in_group = Session.groups.through.objects.filter(
+        session=OuterRef("pk"), group__name__icontains=text
+    )
+    return sessions.filter(Q(workshop__name__icontains=text) | Exists(in_group))

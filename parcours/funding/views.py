@@ -23,8 +23,9 @@ from parcours.accounts.access import (
 )
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.core.forms import model_values
+from parcours.core.forms import _is_possible_id, model_values
 from parcours.core.versions import StaleVersion
+from parcours.core.widgets import search_results, search_term
 from parcours.funding import services
 from parcours.funding.enums import FunderKind, PasPart
 from parcours.funding.expenses import expense_delete as delete_expense
@@ -37,11 +38,17 @@ from parcours.funding.forms import (
     PasBudgetForm,
     SessionChargeForm,
     ShareForm,
+    chargeable_sessions,
+    session_label,
 )
 from parcours.funding.models import Expense, Funder, Grant, GroupCharge, PasBudget, SessionCharge
 from parcours.funding.pack import grant_pack, pack_filename
 from parcours.funding.pas_report import build_pas_report
-from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
+from parcours.funding.selectors import (
+    charged_hours_by_grant,
+    charged_hours_by_month,
+    sessions_named,
+)
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
 
 
@@ -280,6 +287,18 @@ def session_charge_create(request, pk):
             messages.success(request, _("The session is charged to this grant."))
             return redirect("funding:grant_detail", grant.pk)
     return _charge_page(request, grant, form, title=_("Charge a session to the grant"))
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def session_search(request):
+    # Queries: the session, the user; the grant; at most SEARCH_LIMIT + 1 sessions and
+    # their groups (one prefetch).
+    grant_pk = request.GET.get("grant", "")
+    if not _is_possible_id(grant_pk):
+        raise Http404
+    grant = _grant_for(request, grant_pk, Capability.MANAGE_ORGANISATION)
+    sessions = sessions_named(chargeable_sessions(grant), search_term(request))
+    return search_results(request, sessions, label=session_label)
 
 
 def _charge_for(request, model, pk):

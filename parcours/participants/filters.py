@@ -12,7 +12,9 @@ from parcours.core.forms import IdChoiceField
 from parcours.participants.enums import ParticipantStatus
 from parcours.participants.search import normalise
 from parcours.programme.enums import ProcessType
+from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Enrolment, Group
+from parcours.programme.selectors import visible_groups
 
 # A number typed with its usual punctuation: "85.07.30-033.28", "2024/015", "85 07 30".
 _NUMBER = re.compile(r"[\d\s./-]*\d[\d\s./-]*")
@@ -83,9 +85,7 @@ class ParticipantFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    group = IdChoiceField(
-        label=_("Group"), queryset=Group.objects.none(), required=False, empty_label=_("All groups")
-    )
+    group = GroupSearchField(label=_("Group"), queryset=Group.objects.none(), required=False)
     process_type = forms.ChoiceField(
         label=_("Process"),
         required=False,
@@ -106,16 +106,13 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        groups = Group.objects.filter(organisation_id=user.organisation_id).order_by(
-            "-start_date", "name"
-        )
+        # The groups the search offers (programme:group_search): a leader's own groups.
+        self.fields["group"].queryset = visible_groups(user)
         if user.role == Role.WORKSHOP_LEADER:
             # A leader only follows the people of their own groups, and not their social
             # worker.
-            self.fields["group"].queryset = groups.filter(staff=user)
             del self.fields["social_worker"]
         else:
-            self.fields["group"].queryset = groups
             self.fields["social_worker"].queryset = User.objects.in_organisation(
                 user.organisation_id
             ).filter(role__in=[Role.SOCIAL_WORKER, Role.COORDINATOR])

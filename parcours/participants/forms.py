@@ -9,6 +9,7 @@ from parcours.accounts.models import User
 from parcours.core.domains import Domain
 from parcours.core.durations import duration_form_field
 from parcours.core.forms import ID_MAX, VersionedForm, model_values
+from parcours.core.widgets import SearchChoiceField
 from parcours.participants.enums import LabourMarketStatus
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
 from parcours.participants.niss import clean_niss
@@ -46,6 +47,23 @@ def _people_of(organisation, *roles):
 # Special categories of data (GDPR art. 9): the form is only for casework roles
 # (Capability.MANAGE_PARTICIPANTS), who may see them.
 SPECIAL_CATEGORIES = ["disability", "foreign_background", "minority"]
+
+
+def participant_label(participant) -> str:
+    """A person as a search offers them: the name and the file reference."""
+    return f"{participant} · {participant.reference}"
+
+
+class ParticipantSearchField(SearchChoiceField):
+    """A person picked by searching their name or file (participants:participant_search,
+    which offers the people the user may see, anonymised files left out)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("url_name", "participants:participant_search")
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, participant):
+        return participant_label(participant)
 
 
 class ParticipantForm(VersionedForm, forms.ModelForm):

@@ -6,6 +6,7 @@ app_name = "participants"
 
 urlpatterns = [
     path("", directory.participant_list, name="participant_list"),
+    path("search/", directory.participant_search, name="participant_search"),
     path("new/", intake.participant_create, name="participant_create"),
     path("<int:pk>/", file.participant_detail, name="participant_detail"),
     path("<int:pk>/edit/", intake.participant_update, name="participant_update"),

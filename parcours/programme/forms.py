@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
-from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm, model_values
+from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values
+from parcours.core.widgets import SearchChoiceField
+from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
 from parcours.programme.enums import (
     OUTCOME_DETAILS,
@@ -141,15 +143,22 @@ class GroupForm(VersionedForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
-class ParticipantChoiceField(IdChoiceField):
-    def label_from_instance(self, participant):
-        return f"{participant} · {participant.reference}"
+def group_label(group) -> str:
+    """A group as a search offers it: its name, process and dates."""
+    dates = f"{_short(group.start_date)} \N{EN DASH} {_short(group.end_date)}"
+    return f"{group.name} · {group.get_process_type_display()} · {dates}"
 
 
-class GroupChoiceField(IdChoiceField):
+class GroupSearchField(SearchChoiceField):
+    """A group picked by searching its name (programme:group_search, which offers the
+    groups the user may see; another endpoint may be given with ``url_name``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("url_name", "programme:group_search")
+        super().__init__(**kwargs)
+
     def label_from_instance(self, group):
-        dates = f"{_short(group.start_date)} \N{EN DASH} {_short(group.end_date)}"
-        return f"{group.name} · {group.get_process_type_display()} · {dates}"
+        return group_label(group)
 
 
 class WarningsConfirmationMixin:
@@ -163,7 +172,7 @@ class WarningsConfirmationMixin:
 
 
 class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
-    participant = ParticipantChoiceField(
+    participant = ParticipantSearchField(
         label=_("Participant"),
         queryset=Participant.objects.none(),
         help_text=_("The people of the organisation not enrolled in this group yet."),
@@ -183,6 +192,7 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
             .exclude(enrolments__group=group)
             .order_by("last_name", "first_name", "reference")
         )
+        self.fields["participant"].widget.params = {"not_in_group": group.pk}
         self.add_confirmation_field()
 
     def clean_start_date(self):
@@ -285,7 +295,7 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
         widget=DATE_INPUT,
         help_text=_("The enrolment in this group closes on this day, as an extension."),
     )
-    next_group = GroupChoiceField(
+    next_group = GroupSearchField(
         label=_("Next group"),
         queryset=Group.objects.none(),
         help_text=_("The group where the person goes on."),

@@ -52,3 +52,11 @@ def follow_ups_due(user, *, today: datetime.date, horizon_days: int = 14):
             "due_on", "enrolment__participant__last_name", "enrolment__participant__first_name"
         )
     )
+
+
+def groups_named(groups, text: str):
+    """The ``groups`` whose name contains ``text``, whatever the case, the latest first:
+    what a search-as-you-type field offers (``parcours.core.widgets``)."""
+    if text:
+        groups = groups.filter(name__icontains=text)
+    return groups.order_by("-start_date", "name")

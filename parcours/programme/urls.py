@@ -6,6 +6,7 @@ app_name = "programme"
 
 urlpatterns = [
     path("groups/", groups.group_list, name="group_list"),
+    path("groups/search/", groups.group_search, name="group_search"),
     path("groups/new/", groups.group_create, name="group_create"),
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", groups.group_update, name="group_update"),

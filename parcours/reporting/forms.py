@@ -7,10 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.forms import IdChoiceField
 from parcours.funding.models import Funder, Grant
 from parcours.programme.enums import ProcessType
+from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Group
 from parcours.reporting.scope import Scope
 
 FIRST_YEAR = 2000
+
+
+def report_groups(organisation):
+    """The groups a report may be narrowed to: every group of the organisation."""
+    return Group.objects.filter(organisation=organisation)
 
 
 class ReportForm(forms.Form):
@@ -36,12 +42,12 @@ class ReportForm(forms.Form):
         choices=[("", _("All processes")), *ProcessType.choices],
         help_text=_("Only the groups of this process."),
     )
-    group = IdChoiceField(
+    group = GroupSearchField(
         label=_("Group"),
         required=False,
         queryset=Group.objects.none(),
-        empty_label=_("All groups"),
-        help_text=_("Only this group's participants and sessions."),
+        url_name="reporting:group_search",
+        help_text=_("Only this group's participants and sessions. Empty: all groups."),
     )
     funder = IdChoiceField(
         label=_("Funder"),
@@ -62,9 +68,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": today.year})
-        self.fields["group"].queryset = Group.objects.filter(organisation=organisation).order_by(
-            "-start_date", "name"
-        )
+        self.fields["group"].queryset = report_groups(organisation)
         self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
         self.fields["grant"].queryset = Grant.objects.filter(
             organisation=organisation

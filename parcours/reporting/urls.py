@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.reporting import federation_views, views
+from parcours.reporting import federation_views, search_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("fse.pdf", views.esf_pdf_view, name="esf_pdf"),
     path("fse-participants.xlsx", views.esf_participants_xlsx_view, name="esf_participants_xlsx"),
     path("fse-participants.csv", views.esf_participants_csv_view, name="esf_participants_csv"),
+    path("groups/search/", search_views.group_search, name="group_search"),
     path("people/", views.people, name="people"),
     path("close/", views.close_year, name="close_year"),
     path("<int:year>/reopen/", views.reopen_year, name="reopen_year"),

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.core.domains import Domain
-from parcours.core.forms import IdChoiceField, IdMultipleChoiceField, VersionedForm
+from parcours.core.forms import IdChoiceField, VersionedForm
+from parcours.core.widgets import SearchMultipleChoiceField
+from parcours.programme.forms import group_label
 from parcours.programme.models import Group
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import ClosingPeriod, Provider, Workshop
@@ -125,13 +127,22 @@ class _LedByMixin:
         return data
 
 
+class GroupsSearchField(SearchMultipleChoiceField):
+    """The groups of a session, searched one after another (programme:group_search)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(url_name="programme:group_search", **kwargs)
+
+    def label_from_instance(self, group):
+        return group_label(group)
+
+
 def _led_by_fields():
     return {
         "workshop": IdChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
-        "groups": IdMultipleChoiceField(
+        "groups": GroupsSearchField(
             label=_("Groups"),
             queryset=Group.objects.none(),
-            widget=forms.CheckboxSelectMultiple,
             help_text=_("The groups that take part; one or more."),
         ),
         "start_time": forms.TimeField(label=_("Start"), widget=TIME_INPUT),

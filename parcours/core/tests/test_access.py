@@ -338,6 +338,7 @@ RULES = {
     "audit:event_list": Rule(allowed=COORDINATOR),
     "participants:participant_list": Rule(allowed=STAFF),
     "participants:participant_create": Rule(allowed=CASEWORK),
+    "participants:participant_search": Rule(allowed=STAFF),
     "participants:participant_detail": Rule(allowed=STAFF, kwargs=_participant, scoped=True),
     "participants:participant_update": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:consent_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
@@ -400,6 +401,7 @@ RULES = {
     "reporting:report_xlsx": Rule(),
     "reporting:report_pdf": Rule(),
     "reporting:report_json": Rule(),
+    "reporting:group_search": Rule(),  # group names only, as the report form offers
     "reporting:people": Rule(allowed=CASEWORK),  # the people behind a count: social data
     # The ESF+ files need a grant of the organisation: without one, 400.
     "reporting:esf_xlsx": Rule(ok=400),
@@ -417,6 +419,8 @@ RULES = {
     "funding:funder_update": Rule(allowed=COORDINATOR, kwargs=_funder, scoped=True),
     "funding:grant_list": Rule(),  # figures only, no participant data
     "funding:grant_create": Rule(allowed=COORDINATOR),
+    # Without a grant of the organisation in its query string: nothing to search, 404.
+    "funding:session_search": Rule(allowed=COORDINATOR, ok=404),
     "funding:grant_detail": Rule(kwargs=_grant, scoped=True),  # figures only
     "funding:grant_update": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
     "funding:grant_pack": Rule(allowed=COORDINATOR, kwargs=_grant, scoped=True),
@@ -486,6 +490,7 @@ RULES = {
     ),  # POST only
     "programme:group_list": Rule(allowed=STAFF),
     "programme:group_create": Rule(allowed=CASEWORK),
+    "programme:group_search": Rule(allowed=STAFF),
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     "programme:group_update": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),
     "programme:enrolment_create": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),

@@ -29,7 +29,11 @@ def _fill_expense(page, *, category, amount, proof_reference, beneficiary=None, 
     form.locator("select[name=category]").select_option(category)
     form.locator("input[name=amount]").fill(amount)
     if beneficiary is not None:
-        form.locator("select[name=beneficiary]").select_option(str(beneficiary.pk))
+        # The beneficiary is searched by name, then picked.
+        form.get_by_role("combobox", name="Bénéficiaire").fill(beneficiary.last_name)
+        form.get_by_role("listbox").get_by_role(
+            "option", name=beneficiary.last_name.upper()
+        ).click()
     form.locator("input[name=activity]").fill(activity)
     form.locator("input[name=proof_reference]").fill(proof_reference)
     form.locator("input[name=proof_total]").fill(amount)

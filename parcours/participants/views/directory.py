@@ -1,14 +1,17 @@
 """Finding people: the participant list, with its search, filters, order and pages."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from parcours.accounts.access import Capability, requires, user_can
+from parcours.core.forms import _is_possible_id
+from parcours.core.widgets import search_results, search_term
 from parcours.participants.enums import ParticipantStatus
-from parcours.participants.filters import ParticipantFilterForm
+from parcours.participants.filters import DEFAULT_SORT, SORTS, ParticipantFilterForm, search
+from parcours.participants.forms import participant_label
 from parcours.participants.selectors import visible_participants
 from parcours.programme.models import Enrolment
 
@@ -25,8 +28,9 @@ STATUS_BADGES = {
 def participant_list(request):
     # Queries: the session, the user; the participant count, the page of participants
     # with their social worker and status, their open enrolments with groups (one
-    # prefetch); the groups and the social workers offered by the filters. A filter on
-    # a group or a social worker adds the lookup of that one record.
+    # prefetch); the social workers offered by their filter (groups are searched for:
+    # programme:group_search). A filter on a group or a social worker adds the lookup of
+    # that one record.
     user = request.user
     casework = user_can(user, Capability.VIEW_SOCIAL_DATA)
     form = ParticipantFilterForm(request.GET, user=user)
@@ -67,3 +71,18 @@ def participant_list(request):
     # The same address answers the partial or the whole page: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@requires(Capability.VIEW_PARTICIPANTS)
+def participant_search(request):
+    # Queries: the session, the user (a leader: whether they belong to a partner); at
+    # most SEARCH_LIMIT + 1 people.
+    people = visible_participants(request.user).filter(anonymised_on__isnull=True)
+    # Narrowing asked by the field (EnrolmentForm): the people not in that group yet.
+    not_in_group = request.GET.get("not_in_group", "")
+    if _is_possible_id(not_in_group):
+        people = people.exclude(
+            Exists(Enrolment.objects.filter(participant=OuterRef("pk"), group_id=not_in_group))
+        )
+    people = search(people, search_term(request)).order_by(*SORTS[DEFAULT_SORT])
+    return search_results(request, people, label=participant_label)

@@ -13,11 +13,17 @@ from parcours.accounts.access import Capability, get_object_for, requires, user_
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
 from parcours.core.versions import StaleVersion
+from parcours.core.widgets import search_results, search_term
 from parcours.programme import services
 from parcours.programme.enums import PROCESS_RHYTHMS, ExitOutcome, ProcessType
-from parcours.programme.forms import GroupForm, add_service_error, outcome_detail_label
+from parcours.programme.forms import (
+    GroupForm,
+    add_service_error,
+    group_label,
+    outcome_detail_label,
+)
 from parcours.programme.models import ExitFollowUp
-from parcours.programme.selectors import visible_groups
+from parcours.programme.selectors import groups_named, visible_groups
 
 STAFF_IN_ORDER = Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name"))
 
@@ -195,3 +201,10 @@ def _status(group, today) -> str:
     if group.end_date < today:
         return "past"
     return "current"
+
+
+@requires(Capability.VIEW_PROGRAMME)
+def group_search(request):
+    # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
+    groups = groups_named(visible_groups(request.user), search_term(request))
+    return search_results(request, groups, label=group_label)

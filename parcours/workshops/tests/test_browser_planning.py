@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
+from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.programme.factories import GroupFactory
 from parcours.workshops.factories import WorkshopFactory
 from parcours.workshops.models import Session
@@ -32,8 +32,14 @@ def test_plan_a_term_for_two_groups_and_print_a_sheet(
     page.goto(live_server.url + reverse("workshops:series_plan"))
     form = page.locator("main form")
     form.locator("[name=workshop]").select_option(str(workshop.pk))
+    # The groups are searched for and added one after another.
+    search = form.get_by_role("combobox", name="Groupes")
     for group in groups:
-        form.locator(f"[name=groups][value='{group.pk}']").check()
+        search.fill(group.name[-1])
+        form.get_by_role("listbox").get_by_role("option", name=group.name).click()
+        expect(form.locator(f"[name=groups][value='{group.pk}']")).to_be_checked()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "series-form-groups.png", full_page=True)
     form.locator("[name=weekday]").select_option("0")
     form.locator("[name=start_time]").fill("13:30")
     form.locator("[name=end_time]").fill("16:30")
