@@ -338,10 +338,10 @@ def _goals(results):
 
 def _print_goals(results):
     print(f"\nGoals (issue 16), load average {results.get('load_average', '?')} at the end")
-    print(f"  {'goal':<66}{'measured':<44}met")
+    print(f"  {'goal':<66}{'measured':<52}met")
     for goal, measured, met in results["goals"]:
         verdict = "—" if met is None else ("yes" if met else "NO")
-        print(f"  {goal:<66}{measured:<44}{verdict}")
+        print(f"  {goal:<66}{measured:<52}{verdict}")
 
 
 def _growth(runs):

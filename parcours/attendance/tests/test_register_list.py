@@ -46,9 +46,7 @@ def test_the_list_opens_on_the_page_of_today(client, organisation, group, coordi
     assert not set(today) & set(first.object_list)
 
 
-def test_the_list_does_as_many_queries_with_more_sessions(
-    client, organisation, group, coordinator
-):
+def test_the_list_does_as_many_queries_with_more_sessions(client, organisation, group, coordinator):
     _sessions(organisation, group, TODAY, 3)
     client.force_login(coordinator)
     assert_bounded_queries(
