@@ -22,7 +22,11 @@ then has no usable index:
   ``USING COVERING INDEX`` (which read the index in its order, for a sort or a count)
   fails.
 
-Statements that may read a large table whole are listed in ``ALLOWED`` with the reason.
+The small tables (organisations, users, groups, workshops, providers, funders, grants…:
+a CPAS's few hundred rows, read through the organisation's index or whole) are not
+checked. Statements that may read a large table whole are listed in ``ALLOWED`` with the
+reason. New list pages, and the search-as-you-type endpoints when they come, go in
+``_pages``.
 """
 
 import datetime
