@@ -19,6 +19,8 @@ import time
 import urllib.parse
 from http.cookies import SimpleCookie
 
+# What a request on a connection the server closed while idle fails with, before any answer.
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -39,13 +41,18 @@ class Browser:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reused = self.connection.sock is not None
+        sent = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            raise
+            response = self._exchange(method, path, body, headers)
+        except STALE:
+            # The server closed the kept-alive connection while it was idle (its
+            # keep-alive timeout) and the request found it closed at once: a browser
+            # sends it again on a new connection. A worker that dies while answering
+            # fails later, and stays an error.
+            if not reused or time.perf_counter() - sent > 1:
+                raise
+            response = self._exchange(method, path, body, headers)
         data = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
@@ -53,6 +60,18 @@ class Browser:
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
         return response.status, response.headers, data
+
+    def _exchange(self, method, path, body, headers):
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            return self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self._reconnect()
+            raise
+
+    def _reconnect(self):
+        self.connection.close()
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def sign_in(self, username, password):
         status, page = self.request("GET", "/accounts/login/")

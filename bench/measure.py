@@ -46,7 +46,9 @@ def report(slug, runs):
     year = as_of.year - 1  # the last complete year, with its evolution since the start
     figures = yearly_figures(organisation, year=year, as_of=as_of)
     bound = hand_figures(organisation, year=year, as_of=as_of)
-    differences = sorted(key for key in figures if figures[key] != bound[key])
+    # Figures the hand-written SQL does not compute yet are listed, not compared.
+    differences = sorted(key for key in figures if key in bound and figures[key] != bound[key])
+    not_bounded = sorted(key for key in figures if key not in bound)
 
     orm_median, orm_times = _median_time(
         lambda: yearly_figures(organisation, year=year, as_of=as_of), runs
@@ -64,6 +66,7 @@ def report(slug, runs):
         "participants_of_the_year": figures["participants"],
         "same_figures": not differences,
         "differences": differences,
+        "not_in_the_bound": not_bounded,
         "orm_median_s": orm_median,
         "orm_runs_s": orm_times,
         "sql_median_s": sql_median,
@@ -152,7 +155,8 @@ def dashboard(slug, runs):
             "runs_s": times,
             "queries": len(captured.captured_queries),
         }
-    return result
+    # The coordinator's figures first: bench/run.py compares them with the goals.
+    return {**result[coordinator.username], "by_user": result}
 
 
 def main():

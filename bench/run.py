@@ -55,6 +55,15 @@ PASSWORD = "bench-password-not-secret"
 # generating them again (the generation figures are then those of the earlier run).
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 PHASES = ("main", "dashboard", "report")
+# The production server's settings, the same as ``make serve``'s.
+SERVER_CONFIG = ROOT / "scripts" / "gunicorn.conf.py"
+
+
+def _server_setting(name):
+    """A value of scripts/gunicorn.conf.py as the server computes it (same environment)."""
+    values = {"__file__": str(SERVER_CONFIG)}
+    exec(compile(SERVER_CONFIG.read_text(), str(SERVER_CONFIG), "exec"), values)
+    return values[name]
 
 
 def _env(database_url, **extra):
@@ -135,11 +144,10 @@ def _load(env, pages):
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "parcours-bench-static"),
     )
     _manage(production, "collectstatic", "--noinput", "--verbosity", "0")
-    workers = os.environ.get("WEB_CONCURRENCY", "3")
     port = server_port()
     server = subprocess.Popen(
-        [ROOT / ".venv" / "bin" / "gunicorn", "parcours.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", workers, "--log-level", "warning"],
+        [ROOT / ".venv" / "bin" / "gunicorn", "parcours.wsgi", "--config", str(SERVER_CONFIG),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=production,
     )  # fmt: skip
     try:
@@ -148,7 +156,7 @@ def _load(env, pages):
         report = {"report page": pages.pop("report page")}
         dashboard = {"dashboard": pages.pop("dashboard")}
         duration = float(os.environ.get("BENCH_DURATION", "30"))
-        result = {"workers": int(workers)}
+        result = {"workers": _server_setting("workers"), "threads": _server_setting("threads")}
         # The main pages together, then the dashboard alone and the report page alone:
         # a slow page holds a worker for as long as it takes, which would hide the other
         # pages' own times.
@@ -232,7 +240,8 @@ def _print_tables(results):
             print(
                 f"\nPages ({phase}), {run['database']} N={run['participants']}: "
                 f"{part['users']} users, pause {part['think_s']} s between pages, "
-                f"{part['duration_s']} s, gunicorn {load['workers']} workers, "
+                f"{part['duration_s']} s, gunicorn {load['workers']} workers x "
+                f"{load.get('threads', 1)} threads, "
                 f"{part['requests_per_s']} requests/s"
             )
             print(f"  {'page':<22}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'errors':>8}")
@@ -249,6 +258,90 @@ def _print_tables(results):
         for row in growth:
             print(f"  {row['database']:<11}{row['from']:>7} → {row['to']:<7} {row['what']:<28}"
                   f"x{row['ratio']:.2f}")  # fmt: skip
+
+
+def _load_average():
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _federation():
+    """The federation report against its SQL bound, from ``bench/federation.py`` when it
+    exists (``measure() -> {"ratio": float, "people": int, "organisations": int}``)."""
+    if not (ROOT / "bench" / "federation.py").exists():
+        return None
+    from bench import federation
+
+    return federation.measure()
+
+
+def _goals(results):
+    """Issue 16's goals beside what this run measured: (goal, measured, verdict) rows."""
+    runs = results["runs"]
+
+    def find(database, size):
+        return next(
+            (r for r in runs if r["database"] == database and r["participants"] == size), None
+        )
+
+    rows = []
+    for database, size, limit in (
+        ("postgresql", 10000, 0.150),
+        ("sqlite", 10000, 0.150),
+        ("postgresql", 100000, 0.500),
+    ):
+        run = find(database, size)
+        seconds = (run or {}).get("dashboard", {}).get("median_s")
+        rows.append((
+            f"dashboard alone ≤ {limit * 1000:.0f} ms, {database} {size:,}",
+            f"{seconds * 1000:.0f} ms" if seconds is not None else "not measured",
+            None if seconds is None else seconds <= limit,
+        ))  # fmt: skip
+    for run in runs:
+        report = run.get("report") or {}
+        if report.get("ratio") is not None:
+            rows.append((
+                f"yearly report ≤ 2x SQL bound, {run['database']} {run['participants']:,}",
+                f"{report['ratio']:.2f}x", report["ratio"] <= 2,
+            ))  # fmt: skip
+    big = find("postgresql", 100000)
+    if big and big.get("report"):
+        seconds = big["report"]["orm_median_s"]
+        rows.append(("yearly report < 1 s, postgresql 100,000", f"{seconds * 1000:.0f} ms",
+                     seconds < 1))  # fmt: skip
+    for size, wants_p95 in ((10000, True), (100000, False)):
+        main = ((find("postgresql", size) or {}).get("load") or {}).get("main", {})
+        row = main.get("all")
+        if not row:
+            rows.append((f"main pages under 20 users, postgresql {size:,}", "not measured", None))
+            continue
+        users = f"{main['users']} users, pause {main['think_s']} s"
+        if wants_p95:
+            rows.append((
+                "main pages p95 ≤ 150 ms, 0 errors, postgresql 10,000",
+                f"p95 {row['p95_ms']} ms, {row['errors']} errors ({users})",
+                (row["p95_ms"] or 0) <= 150 and row["errors"] == 0,
+            ))  # fmt: skip
+        else:
+            rows.append(("main pages 0 errors, postgresql 100,000",
+                         f"{row['errors']} errors ({users})", row["errors"] == 0))  # fmt: skip
+    federation = results.get("federation")
+    rows.append((
+        "federation report ≤ 3x SQL bound (100,000 people, 100 CPAS)",
+        f"{federation['ratio']:.2f}x" if federation else "not measured",
+        federation["ratio"] <= 3 if federation else None,
+    ))  # fmt: skip
+    return rows
+
+
+def _print_goals(results):
+    print(f"\nGoals (issue 16), load average {results.get('load_average', '?')} at the end")
+    print(f"  {'goal':<66}{'measured':<52}met")
+    for goal, measured, met in results["goals"]:
+        verdict = "—" if met is None else ("yes" if met else "NO")
+        print(f"  {goal:<66}{measured:<52}{verdict}")
 
 
 def _growth(runs):
@@ -308,6 +401,10 @@ def main():
                     run["generate"] = _generate(env, size, years)
                 print(f"   generated in {run['generate']['seconds']} s", flush=True)
                 run["report"] = _measure(env, "report")
+                run["dashboard"] = _measure(env, "dashboard")
+                print(
+                    f"   dashboard alone {run['dashboard']['median_s'] * 1000:.0f} ms", flush=True
+                )
                 report = run["report"]
                 print(
                     f"   report {report['orm_median_s'] * 1000:.1f} ms, "
@@ -326,10 +423,14 @@ def main():
             for url in created:
                 drop_postgres_database(POSTGRES, url)
     results["growth"] = _growth(results["runs"])
+    results["federation"] = _federation()
+    results["goals"] = _goals(results)
+    results["load_average"] = _load_average()
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
     print(f"\nMachine: {results['machine']}")
     _print_tables(results)
+    _print_goals(results)
     print(f"\nRaw results: {RESULTS / 'latest.json'}")
     workbook = ROOT / "bench" / "import_workbook.py"
     if workbook.exists() and os.environ.get("BENCH_IMPORT", "1") != "0":

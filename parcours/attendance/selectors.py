@@ -38,10 +38,12 @@ def active_on(day):
 
 def expected_participants(session):
     """The people expected at a session: enrolled in one of its groups on its date."""
-    enrolled = Enrolment.objects.filter(
-        active_on(session.date), participant=OuterRef("pk"), group__sessions=session
+    # An uncorrelated subquery: the database starts from the session's enrolments (an
+    # EXISTS per person makes SQLite read every participant of the database).
+    enrolled = Enrolment.objects.filter(active_on(session.date), group__sessions=session)
+    return Participant.objects.filter(pk__in=enrolled.values("participant_id")).order_by(
+        "last_name", "first_name", "pk"
     )
-    return Participant.objects.filter(Exists(enrolled)).order_by("last_name", "first_name", "pk")
 
 
 def is_expected(session, participant) -> bool:

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -64,9 +65,16 @@ def _row_context(request, session, row, error=""):
     }
 
 
+REGISTERS_PER_PAGE = 50
+
+
 @requires(Capability.TAKE_ATTENDANCE)
 def register_list(request):
-    """The sessions of the last two weeks and the next week the user takes registers of."""
+    """The sessions of the last two weeks and the next week the user takes registers of,
+    a page at a time (a coordinator of a large programme has thousands): by default the
+    page where today's sessions start."""
+    # Queries: the session and user; the count of the sessions after today (no page
+    # asked for); the count and one page of sessions with their workshop; their groups.
     today = timezone.localdate()
     sessions = (
         visible_sessions(request.user)
@@ -76,9 +84,16 @@ def register_list(request):
         )
         .select_related("workshop")
         .prefetch_related("groups")
-        .order_by("-date", "-start_time")
+        .order_by("-date", "-start_time", "-pk")
     )
-    return render(request, "attendance/register_list.html", {"sessions": sessions, "today": today})
+    paginator = Paginator(sessions, REGISTERS_PER_PAGE)
+    number = request.GET.get("page")
+    if number is None:
+        number = sessions.filter(date__gt=today).count() // REGISTERS_PER_PAGE + 1
+    page = paginator.get_page(number)
+    return render(
+        request, "attendance/register_list.html", {"sessions": page, "page": page, "today": today}
+    )
 
 
 @requires(Capability.TAKE_ATTENDANCE)
