@@ -25,8 +25,7 @@ then has no usable index:
 The small tables (organisations, users, groups, workshops, providers, funders, grants…:
 a CPAS's few hundred rows, read through the organisation's index or whole) are not
 checked. Statements that may read a large table whole are listed in ``ALLOWED`` with the
-reason. New list pages, and the search-as-you-type endpoints when they come, go in
-``_pages``.
+reason. New list pages and search endpoints go in ``_pages``.
 """
 
 import datetime
@@ -69,11 +68,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         )
         for page in ("yearly report", "yearly report, one group", "ESF+ report of a grant")
     },
-    ("dashboard", "attendance_attendance", "ROW_NUMBER() OVER (PARTITION BY"): (
-        "KNOWN FAULT, not a licence: the dashboard's absences in a row, a window over every"
-        " attendance of the period; issue 16 part 1 replaces it by a grouped query over the"
-        " recent sessions. Remove this entry with that change."
-    ),
 }
 
 
@@ -129,6 +123,10 @@ def _pages(organisation, today, grant):
         "PAS ledger": f"/funding/grants/{grant.pk}/expenses/",
         "PAS justification": f"/funding/grants/{grant.pk}/pas-justification.json",
         "audit list": "/audit/",
+        "group search": "/programme/groups/search/?term=a&for=id_group",
+        "people search": "/participants/search/?term=a&for=id_participant",
+        "report's group search": "/reports/groups/search/?term=a&for=id_group",
+        "session search": f"/funding/sessions/search/?term=a&for=id_session&grant={grant.pk}",
     }
 
 
