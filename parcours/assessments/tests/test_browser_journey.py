@@ -58,7 +58,9 @@ def test_enrol_assess_and_extend(page, browser_errors, live_server, social_worke
     # Enrol from the group page.
     page.goto(live_server.url + reverse("programme:enrolment_create", args=[group.pk]))
     form = page.locator("main form")
-    form.locator("[name=participant]").select_option(str(participant.pk))
+    # The person is searched by name, then picked.
+    form.locator("#id_participant").fill(participant.last_name)
+    form.get_by_role("listbox").get_by_role("option", name=participant.last_name.upper()).click()
     form.locator("[name=start_date]").fill("2026-01-05")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
@@ -89,7 +91,8 @@ def test_enrol_assess_and_extend(page, browser_errors, live_server, social_worke
     page.goto(live_server.url + reverse("programme:enrolment_extend", args=[enrolment.pk]))
     form = page.locator("main form")
     form.locator("[name=exit_date]").fill("2026-10-30")
-    form.locator("[name=next_group]").select_option(str(next_group.pk))
+    form.locator("#id_next_group").fill(next_group.name)
+    form.get_by_role("listbox").get_by_role("option", name=next_group.name).click()
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
 
