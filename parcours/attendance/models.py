@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parcours.attendance.enums import Presence
+from parcours.workshops.models import Session
 
 
 class Attendance(models.Model):
@@ -43,6 +44,11 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.session} · {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The register is started (``parcours.attendance.marks``).
+        Session.objects.filter(pk=self.session_id, has_marks=False).update(has_marks=True)
 
     @property
     def organisation_id(self):

@@ -262,7 +262,6 @@ def registers_not_taken(user, *, today: datetime.date):
         sessions = Session.objects.filter(organisation_id=user.organisation_id, leader_id=user.pk)
     else:
         return Session.objects.none()
-    marked = Attendance.objects.filter(session=OuterRef("pk"))
     # EXISTS rather than a join on the groups and DISTINCT: without DISTINCT the database
     # walks the sessions backwards by date and stops at the first ten, instead of
     # sorting the whole history of the organisation.
@@ -271,7 +270,7 @@ def registers_not_taken(user, *, today: datetime.date):
         sessions.held()
         .filter(date__lt=today, date__gte=today - DASHBOARD_LOOKBACK)
         .filter(Exists(with_groups))
-        .filter(~Exists(marked))
+        .filter(has_marks=False)
         .select_related("workshop", "leader")
         .order_by("-date", "-start_time")
     )

@@ -35,6 +35,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.models import Action, Assessment, DomainRating
+from parcours.attendance.marks import refresh_marked
 from parcours.attendance.models import Attendance
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
@@ -927,6 +928,7 @@ class _Generator:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             self.writer.counts["attendance_attendance"] = cursor.rowcount
+        refresh_marked(Session.objects.filter(organisation=self.organisation))
         self._step("attendance")
 
     def finish(self):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.assessments.models import Assessment, DomainRating
+from parcours.attendance.marks import refresh_marked
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.participants.models import Participant
@@ -200,6 +201,7 @@ def write_plan(plan, organisation, *, author) -> None:
             (session_pks[session], people[ref], status)
             for ref, session, status in plan.attendance_new
         )
+        refresh_marked(Session.objects.filter(organisation=org))
         Attendance.objects.bulk_update(
             [
                 Attendance(pk=pk, status=status, marked_at=now)

@@ -266,6 +266,16 @@ class Session(OrganisationOwned, Versioned):
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
     cancel_reason = models.CharField(_("reason of the cancellation"), max_length=200, blank=True)
+    # Kept by the attendance app (``parcours.attendance.marks``): the dashboard finds the
+    # registers never taken among a few rows of a partial index instead of looking for
+    # the marks of every session of sixteen weeks (docs/performance.md).
+    has_marks = models.BooleanField(
+        _("register started"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Whether at least one person has a mark at this session."),
+    )
     register_validated_at = models.DateTimeField(_("register validated at"), null=True, blank=True)
     register_validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -310,6 +320,11 @@ class Session(OrganisationOwned, Versioned):
         indexes = [
             models.Index(fields=["organisation", "date"], name="session_org_date_idx"),
             models.Index(fields=["leader", "date"], name="session_leader_date_idx"),
+            models.Index(
+                fields=["organisation", "date"],
+                name="session_unmarked_idx",
+                condition=Q(has_marks=False, cancelled=False),
+            ),
         ]
 
     def __str__(self):

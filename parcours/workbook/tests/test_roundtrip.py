@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from parcours.accounts.factories import OrganisationFactory
 from parcours.assessments.factories import AssessmentFactory
 from parcours.assessments.models import DomainRating
+from parcours.attendance.marks import stale_marked
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
@@ -21,6 +22,7 @@ from parcours.workbook.format import CODES_SHEET, SHEETS
 from parcours.workbook.importer import analyse_workbook, import_workbook
 from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+from parcours.workshops.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,9 @@ def test_round_trip(programme, coordinator):
     copy = OrganisationFactory(slug="copie")
     result = import_workbook(first_export, organisation=copy, by=coordinator, file_name="x.xlsx")
     assert result.counts["participants"]["created"] == 4
+    # The imported marks start their registers (the dashboard's registers not taken).
+    assert Session.objects.filter(organisation=copy, has_marks=True).exists()
+    assert list(stale_marked(copy.pk)) == []
     second_export = export_workbook(copy)
     assert read_back(second_export) == read_back(first_export)
     for year in (2023, 2024, 2025):
