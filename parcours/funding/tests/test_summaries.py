@@ -11,13 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parcours.funding import summaries
-from parcours.funding.models import Funder, Grant, GroupCharge, HoursSummary, SessionCharge
+from parcours.funding.models import GroupCharge, HoursSummary, SessionCharge
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
-from parcours.programme.factories import GroupFactory
+from parcours.funding.tests.worlds import half_year_grant_world
 from parcours.workshops import planning
-from parcours.workshops.enums import Axis, ProviderKind
-from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
-from parcours.workshops.models import Session, WorkshopDomain
+from parcours.workshops.enums import ProviderKind
+from parcours.workshops.factories import ProviderFactory, SessionFactory
+from parcours.workshops.models import Session
 
 D = datetime.date
 T = datetime.time
@@ -30,24 +30,7 @@ def assert_in_step(organisation):
 
 @pytest.fixture
 def world(organisation, coordinator):
-    first = GroupFactory(organisation=organisation, start_date=D(2026, 1, 1))
-    second = GroupFactory(organisation=organisation, start_date=D(2026, 1, 1))
-    funder = Funder.objects.create(organisation=organisation, name="FSE", kind="esf")
-    grant = save_grant(
-        grant=Grant(
-            organisation=organisation,
-            funder=funder,
-            name="FSE 2026",
-            start_date=D(2026, 1, 1),
-            end_date=D(2026, 6, 30),
-            amount=Decimal("1000"),
-        ),
-        by=coordinator,
-    )
-    charge_group(group=first, grant=grant, share=Decimal("60"), by=coordinator)
-    workshop = WorkshopFactory(organisation=organisation, axis=Axis.CULTURAL)
-    WorkshopDomain.objects.create(workshop=workshop, domain="health")
-    return {"groups": (first, second), "grant": grant, "funder": funder, "workshop": workshop}
+    return half_year_grant_world(organisation, coordinator)
 
 
 def series(organisation, coordinator, world, **values):

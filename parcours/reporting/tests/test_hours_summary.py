@@ -3,7 +3,6 @@ programme, a funder, a grant; funding.summaries): whole months from it, the days
 month begun or not ended from the sessions, the same minutes as the sessions alone."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
@@ -11,15 +10,12 @@ from parcours.attendance.hours import KEYS as HOURS_KEYS
 from parcours.attendance.hours import as_hours, minutes_by_domain, minutes_by_quarter
 from parcours.core.demo.seed_history import build_seed_history
 from parcours.funding import summaries
-from parcours.funding.models import Funder, Grant
-from parcours.funding.services import charge_group, save_grant
+from parcours.funding.tests.worlds import half_year_grant_world
 from parcours.programme.factories import GroupFactory
 from parcours.reporting.figures import DOMAINS, Period, _domain_hours, _quarter_minutes, sessions_of
 from parcours.reporting.scope import Scope
 from parcours.workshops import planning
-from parcours.workshops.enums import Axis
-from parcours.workshops.factories import SessionFactory, WorkshopFactory
-from parcours.workshops.models import WorkshopDomain
+from parcours.workshops.factories import SessionFactory
 
 D = datetime.date
 T = datetime.time
@@ -28,23 +24,9 @@ T = datetime.time
 @pytest.fixture
 def funded(organisation, coordinator):
     """Weekly sessions of two groups, one charged 60 % to a half-year grant."""
-    first = GroupFactory(organisation=organisation, start_date=D(2026, 1, 1))
-    second = GroupFactory(organisation=organisation, start_date=D(2026, 1, 1))
-    funder = Funder.objects.create(organisation=organisation, name="FSE", kind="esf")
-    grant = save_grant(
-        grant=Grant(
-            organisation=organisation,
-            funder=funder,
-            name="FSE 2026",
-            start_date=D(2026, 1, 1),
-            end_date=D(2026, 6, 30),
-            amount=Decimal("1000"),
-        ),
-        by=coordinator,
-    )
-    charge_group(group=first, grant=grant, share=Decimal("60"), by=coordinator)
-    workshop = WorkshopFactory(organisation=organisation, axis=Axis.CULTURAL)
-    WorkshopDomain.objects.create(workshop=workshop, domain="health")
+    world = half_year_grant_world(organisation, coordinator)
+    (first, second), grant, funder = world["groups"], world["grant"], world["funder"]
+    workshop = world["workshop"]
     planning.plan_series(
         organisation=organisation,
         by=coordinator,
