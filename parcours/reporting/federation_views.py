@@ -20,7 +20,7 @@ from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
 from parcours.reporting.federation import federation_report, record_federation_read
 from parcours.reporting.federation_forms import FederationReportForm
-from parcours.reporting.views import _display_table, format_cell
+from parcours.reporting.views import display_table, format_cell
 
 
 def _form(request):
@@ -81,7 +81,7 @@ def federation(request):
             "report": report,
             "year": report.year,
             "as_of": report.as_of,
-            "tables": [_display_table(table, people_url=None, params={}) for table in report.total],
+            "tables": [display_table(table, people_url=None, params={}) for table in report.total],
             "side_by_side": [_side_table(table, sites) for table in report.side_by_side],
             "csv_url": f"{reverse('reporting:federation_csv')}?{urlencode(form.cleaned_data)}",
         }

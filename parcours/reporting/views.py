@@ -121,7 +121,7 @@ def format_cell(value, kind: str) -> str:
     return charts.format_number(value)
 
 
-def _display_table(table, *, people_url: str | None, params: dict) -> dict:
+def display_table(table, *, people_url: str | None, params: dict) -> dict:
     rows = []
     for row in table.rows:
         cells = []
@@ -237,7 +237,7 @@ def report(request):
     can_drill = user_can(request.user, Capability.VIEW_SOCIAL_DATA)
     people_url = reverse("reporting:people") if can_drill else None
     tables = {
-        table.key: _display_table(table, people_url=people_url, params=params)
+        table.key: display_table(table, people_url=people_url, params=params)
         for table in report_tables(the_report)
     }
     closing = the_report.closing  # the frozen figures are shown
@@ -251,7 +251,7 @@ def report(request):
     query = urlencode(params)
     if form.cleaned_data.get("grant"):
         the_esf = _esf(request, form)
-        context["esf_table"] = _display_table(
+        context["esf_table"] = display_table(
             esf_table(the_esf), people_url=people_url, params=params
         )
         context["esf_downloads"] = _esf_downloads(query, with_participants=can_drill)
