@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from parcours.accounts.enums import Role
+from parcours.accounts.models import Federation
 
 
 class Capability(StrEnum):
@@ -36,6 +37,9 @@ class Capability(StrEnum):
     MANAGE_RETENTION = "manage_retention"
     # The anonymous figures of the member CPAS of the user's federation.
     VIEW_FEDERATION_FIGURES = "view_federation_figures"
+    # The member CPAS and the analysts of the federation the user's CPAS is a member of
+    # (any federation for a superuser): see them, add and revoke analysts.
+    MANAGE_FEDERATION = "manage_federation"
 
 
 _EVERY_ROLE = {Role.COORDINATOR, Role.SOCIAL_WORKER, Role.WORKSHOP_LEADER, Role.VIEWER}
@@ -59,6 +63,7 @@ ROLES_WITH = {
     # Anonymising at the end of the retention period and erasing on request.
     Capability.MANAGE_RETENTION: {Role.COORDINATOR},
     Capability.VIEW_FEDERATION_FIGURES: {Role.FEDERATION_ANALYST},
+    Capability.MANAGE_FEDERATION: {Role.COORDINATOR},
 }
 
 # Capabilities held through a federation rather than an organisation.
@@ -70,6 +75,9 @@ def user_can(user, capability: Capability) -> bool:
         return True
     if not user.is_authenticated or not user.is_active:
         return False
+    # The operator's account: which federation is theirs is decided by the view.
+    if capability is Capability.MANAGE_FEDERATION and user.is_superuser:
+        return True
     # A federation analyst has no organisation, so no organisation's page is theirs,
     # whatever the table says; the federation's figures need a federation.
     if capability in FEDERATION_CAPABILITIES:
@@ -137,3 +145,13 @@ def get_object_for(request, queryset, *, capability: Capability, **lookup):
     """The record matching ``lookup`` in the user's organisation, or 404; 403 by role."""
     check(request.user, capability)
     return get_object_or_404(scoped(queryset, request.user), **lookup)
+
+
+def managed_federation(request, slug: str):
+    """The federation ``slug`` if the user may manage it, else 404 (403 by role): any for a
+    superuser, else only the one their CPAS is a member of."""
+    check(request.user, Capability.MANAGE_FEDERATION)
+    federations = Federation.objects.all()
+    if not request.user.is_superuser:
+        federations = federations.filter(organisations=request.user.organisation_id)
+    return get_object_or_404(federations, slug=slug)

@@ -13,8 +13,8 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-# A coordinator gives the roles of their CPAS; an analyst is of a federation, made with
-# ``manage.py federation`` (docs/federation.md).
+# A coordinator gives the roles of their CPAS; an analyst is of a federation, made on the
+# federation's screen (``AnalystCreateForm``, docs/federation.md).
 ORGANISATION_ROLES = [choice for choice in Role.choices if choice[0] != Role.FEDERATION_ANALYST]
 
 
@@ -24,7 +24,9 @@ class OrganisationRoleMixin:
         self.fields["role"].choices = ORGANISATION_ROLES
 
 
-class UserCreateForm(OrganisationRoleMixin, forms.ModelForm):
+class InitialPasswordForm(forms.ModelForm):
+    """A new account with its initial password, typed twice and validated."""
+
     password1 = forms.CharField(
         label=_("Initial password"),
         strip=False,
@@ -36,10 +38,6 @@ class UserCreateForm(OrganisationRoleMixin, forms.ModelForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    class Meta:
-        model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "language"]
 
     def clean(self):
         cleaned = super().clean()
@@ -58,6 +56,20 @@ class UserCreateForm(OrganisationRoleMixin, forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class UserCreateForm(OrganisationRoleMixin, InitialPasswordForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "language"]
+
+
+class AnalystCreateForm(InitialPasswordForm):
+    """A federation analyst: no role to choose, no organisation."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "language"]
 
 
 class UserUpdateForm(OrganisationRoleMixin, forms.ModelForm):

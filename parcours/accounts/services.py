@@ -8,7 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
-from parcours.audit.services import create_record, update_record
+from parcours.audit.models import AuditAction
+from parcours.audit.services import create_record, diff, record_event, snapshot, update_record
 
 
 def _would_leave_no_coordinator(user: User, *, role: str, is_active: bool) -> bool:
@@ -92,6 +93,62 @@ def user_deactivate(*, user, by) -> User:
     if _would_leave_no_coordinator(user, role=user.role, is_active=False):
         raise ValidationError(_("The organisation must keep at least one active coordinator."))
     return update_record(obj=user, by=by, is_active=False)
+
+
+# Federation analysts. An analyst is of no CPAS, so their account has no trail of its
+# own: each change of who may read the federation's figures is written in the trail of
+# every member CPAS, whose figures they read (docs/federation.md).
+
+
+def _in_members_trails(federation, *, by, action, analyst, changes) -> None:
+    for organisation in federation.organisations.order_by("pk"):
+        record_event(
+            organisation=organisation,
+            by=by,
+            action=action,
+            record_type=User._meta.label_lower,
+            record_id=analyst.pk,
+            label=str(analyst),
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def analyst_create(
+    *, federation, by, username, first_name, last_name, email, language, password
+) -> User:
+    analyst = User(
+        federation=federation,
+        organisation=None,
+        role=Role.FEDERATION_ANALYST,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        language=language,
+    )
+    analyst.set_password(password)
+    analyst.full_clean()
+    analyst.save(force_insert=True)
+    changes = diff({}, snapshot(analyst))
+    _in_members_trails(
+        federation, by=by, action=AuditAction.CREATE, analyst=analyst, changes=changes
+    )
+    return analyst
+
+
+@transaction.atomic
+def analyst_revoke(*, analyst, by) -> User:
+    """Close the analyst's account: they no longer read the federation's figures."""
+    if not analyst.is_active:
+        return analyst
+    analyst.is_active = False
+    analyst.save(update_fields=["is_active"])
+    changes = {"is_active": {"before": True, "after": False}}
+    _in_members_trails(
+        analyst.federation, by=by, action=AuditAction.UPDATE, analyst=analyst, changes=changes
+    )
+    return analyst
 
 
 # Second factor. The devices are django-otp's; the account records whether one is set

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.accounts import views
+from parcours.accounts import federation_views, views
 
 app_name = "accounts"
 
@@ -31,4 +31,19 @@ urlpatterns = [
         name="user_second_factor_reset",
     ),
     path("users/<int:pk>/close/", views.user_deactivate, name="user_deactivate"),
+    path(
+        "federations/<slug:slug>/",
+        federation_views.federation_manage,
+        name="federation_manage",
+    ),
+    path(
+        "federations/<slug:slug>/analysts/new/",
+        federation_views.analyst_create,
+        name="federation_analyst_create",
+    ),
+    path(
+        "federations/<slug:slug>/analysts/<int:pk>/revoke/",
+        federation_views.analyst_revoke,
+        name="federation_analyst_revoke",
+    ),
 ]

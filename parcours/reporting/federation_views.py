@@ -1,4 +1,5 @@
-"""The federation analyst's pages: the federation's figures, on screen and as a CSV file.
+"""The federation analyst's pages: the federation's figures, on screen and as a CSV or
+XLSX file.
 
 Only ``parcours.reporting.federation`` is read: summed and compared reports with the
 small cells suppressed, never a row nor a name. Every opening is written in the trail of
@@ -19,8 +20,9 @@ from parcours.accounts.access import Capability, requires
 from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
 from parcours.reporting.federation import federation_report, record_federation_read
+from parcours.reporting.federation_exports import federation_xlsx
 from parcours.reporting.federation_forms import FederationReportForm
-from parcours.reporting.views import display_table, format_cell
+from parcours.reporting.views import XLSX_TYPE, display_table, format_cell
 
 
 def _form(request):
@@ -84,13 +86,13 @@ def federation(request):
             "tables": [display_table(table, people_url=None, params={}) for table in report.total],
             "side_by_side": [_side_table(table, sites) for table in report.side_by_side],
             "csv_url": f"{reverse('reporting:federation_csv')}?{urlencode(form.cleaned_data)}",
+            "xlsx_url": f"{reverse('reporting:federation_xlsx')}?{urlencode(form.cleaned_data)}",
         }
     )
     return render(request, "reporting/federation.html", context)
 
 
-@requires(Capability.VIEW_FEDERATION_FIGURES)
-def federation_csv(request):
+def _download(request, extension, content_type, write):
     form = _form(request)
     if not form.is_valid():
         return HttpResponse(
@@ -98,10 +100,20 @@ def federation_csv(request):
         )
     report = _report(request, form)
     _record_read(request, report, AuditPurpose.DOWNLOAD)
-    response = HttpResponse(_csv(report), content_type="text/csv; charset=utf-8")
-    name = f"federation-{report.federation.slug}-{report.year}.csv"
+    response = HttpResponse(write(report), content_type=content_type)
+    name = f"federation-{report.federation.slug}-{report.year}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@requires(Capability.VIEW_FEDERATION_FIGURES)
+def federation_csv(request):
+    return _download(request, "csv", "text/csv; charset=utf-8", _csv)
+
+
+@requires(Capability.VIEW_FEDERATION_FIGURES)
+def federation_xlsx_view(request):
+    return _download(request, "xlsx", XLSX_TYPE, federation_xlsx)
 
 
 def _csv(report) -> str:

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:year>/reopen/", views.reopen_year, name="reopen_year"),
     path("federation/", federation_views.federation, name="federation"),
     path("federation.csv", federation_views.federation_csv, name="federation_csv"),
+    path("federation.xlsx", federation_views.federation_xlsx_view, name="federation_xlsx"),
 ]

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Federation, Organisation, User
-from parcours.synthetic.generate import SyntheticError, generate_programme
+from parcours.synthetic.generate import SyntheticError, analyse_tables, generate_programme
 
 
 @dataclass
@@ -49,10 +49,15 @@ def generate_federation(
                 participants=count,
                 seed=seed * 1000 + index,
                 password=password,
+                analyse=False,
+                check_rows=False,
                 **options,
             )
         )
         Organisation.objects.filter(pk=members[-1].organisation.pk).update(federation=federation)
+    # Once for the whole federation: analysing the shared tables after each member made
+    # the generation quadratic in the number of members.
+    analyse_tables(sorted({table for member in members for table in member.rows}))
     return FederationSummary(federation, _analyst(federation, password), members)
 
 

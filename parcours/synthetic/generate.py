@@ -998,7 +998,7 @@ def _bulk_load(tables):
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
-def _analyse(tables):
+def analyse_tables(tables):
     """Fresh planner statistics: the benchmark measures the plans a real database has."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -1017,6 +1017,8 @@ def generate_programme(
     replace: bool = False,
     password: str | None = None,
     log=lambda message: None,
+    analyse: bool = True,
+    check_rows: bool = True,
 ) -> Summary:
     """Write a synthetic programme of ``participants`` people over the ``years`` before
     ``until`` (default today) for the organisation ``slug`` (created when missing).
@@ -1024,6 +1026,11 @@ def generate_programme(
     Refused when the organisation already has participants, unless ``replace``, which
     first deletes its programme records (users and audit trail are kept).
     ``password`` is given to every synthetic user (none: they cannot sign in).
+    ``analyse=False`` leaves the planner statistics to the caller (a federation
+    analyses once after its last member rather than the whole tables after each);
+    ``check_rows=False`` skips the foreign-key checks of a small programme too (on
+    PostgreSQL, ``_bulk_load``): a federation's members would each spend seconds in them
+    at the commit.
     """
     if participants < 1 or years < 1:
         raise SyntheticError("Give at least one participant and one year.")
@@ -1052,7 +1059,15 @@ def generate_programme(
         if replace:
             generator._step("clear")
         large = participants >= BULK_LOAD_FROM
-        with _bulk_load(BULK_TABLES) if large else contextlib.nullcontext():
+        if large:
+            loading = _bulk_load(BULK_TABLES)
+        elif not check_rows:
+            # The shared tables' indexes stay (building them again after each member
+            # would cost more than the member); only the row-by-row checks go.
+            loading = _bulk_load([])
+        else:
+            loading = contextlib.nullcontext()
+        with loading:
             generator.profiles()
             generator.programme()
             generator.users()
@@ -1066,8 +1081,9 @@ def generate_programme(
         announce_sessions_changed(organisation.pk)  # the hours summary, all months
         generator._step("hours summary")
         generator.finish()
-    _analyse(sorted(generator.summary.rows))
-    generator._step("analyse")
+    if analyse:
+        analyse_tables(sorted(generator.summary.rows))
+        generator._step("analyse")
     summary = generator.summary
     summary.seconds["total"] = round(time.perf_counter() - started, 2)
     return summary

@@ -306,6 +306,28 @@ def _anonymisation_job(world):
     return {"pk": job.pk}
 
 
+def _federation(world):
+    """The coordinator's federation; the other organisation's gets one of its own."""
+    from parcours.accounts.models import Federation
+
+    organisation = world["coordinator"].organisation
+    if organisation.federation is None:
+        organisation.federation = Federation.objects.create(name="Ailleurs", slug="elsewhere")
+        organisation.save()
+    return {"slug": organisation.federation.slug}
+
+
+def _federation_analyst(world):
+    from parcours.accounts.factories import UserFactory
+
+    slug = _federation(world)["slug"]
+    federation = world["coordinator"].organisation.federation
+    analyst = federation.analysts.first() or UserFactory(
+        organisation=None, federation=federation, role="federation_analyst"
+    )
+    return {"slug": slug, "pk": analyst.pk}
+
+
 RULES = {
     "core:dashboard": Rule(),
     "background:health": Rule(public=True),
@@ -329,6 +351,14 @@ RULES = {
     ),  # POST only
     "accounts:user_deactivate": Rule(
         allowed=COORDINATOR, ok=405, kwargs=_user_of_organisation, scoped=True
+    ),  # POST only
+    # The federation the coordinator's CPAS is a member of: another's does not exist.
+    "accounts:federation_manage": Rule(allowed=COORDINATOR, kwargs=_federation, scoped=True),
+    "accounts:federation_analyst_create": Rule(
+        allowed=COORDINATOR, kwargs=_federation, scoped=True
+    ),
+    "accounts:federation_analyst_revoke": Rule(
+        allowed=COORDINATOR, ok=405, kwargs=_federation_analyst, scoped=True
     ),  # POST only
     # Without a second factor set up nor required, both send on: to the page asked for,
     # to the set-up.
@@ -413,6 +443,7 @@ RULES = {
     # The anonymous figures of a federation's CPAS: its analysts only.
     "reporting:federation": Rule(allowed=ANALYST),
     "reporting:federation_csv": Rule(allowed=ANALYST),
+    "reporting:federation_xlsx": Rule(allowed=ANALYST),
     # -- funding: funders, grants, report packs --
     "funding:funder_list": Rule(allowed=COORDINATOR),
     "funding:funder_create": Rule(allowed=COORDINATOR),

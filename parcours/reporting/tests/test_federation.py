@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.factories import UserFactory
@@ -241,3 +243,42 @@ def test_the_command_builds_a_federation(db, capsys):
     assert Participant.objects.filter(organisation__federation=federation).count() == 21
     assert User.objects.get(username="cmdfed-002-coordinator").organisation.slug == "cmdfed-002"
     assert User.objects.get(username="cmdfed-analyst").check_password(PASSWORD)
+
+
+def test_the_workbook_holds_the_suppressed_tables_as_values(client, fed):
+    client.force_login(fed.analyst)
+    response = client.get(reverse("reporting:federation_xlsx"), {"year": YEAR})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="federation-fed-{YEAR}.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    page = client.get(reverse("reporting:federation"), {"year": YEAR}).context["report"]
+    # French by default: the sheets and the headers are in the reader's language.
+    assert workbook.sheetnames == ["Fédération"] + [t.title[:31] for t in page.side_by_side]
+    members = [member.name for member in page.shown]
+    values = []
+    for table, sheet in zip(page.side_by_side, workbook.worksheets[1:], strict=True):
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[1] == ("Chiffre", "Mesure", "Fédération", *members)
+        assert len(rows) == 2 + len(table.rows)
+        for row, line in zip(table.rows, rows[2:], strict=True):
+            assert line[0] == row.label
+            for cell, value in zip(row.cells, line[2:], strict=True):
+                assert value == (str(cell) if isinstance(cell, Masked) else cell)
+                values.append(value)
+    assert "< 5" in values
+    assert any(isinstance(value, int) and value > 100 for value in values)
+    assert not any(isinstance(value, str) and value.startswith("=") for value in values)
+
+
+def test_the_workbook_is_in_the_readers_language(client, fed):
+    fed.analyst.language = "nl"
+    fed.analyst.save(update_fields=["language"])
+    client.force_login(fed.analyst)
+    response = client.get(reverse("reporting:federation_xlsx"), {"year": YEAR})
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[0] == "Federatie"
+    assert next(workbook.worksheets[1].iter_rows(min_row=2, values_only=True))[:3] == (
+        "Cijfer",
+        "Maat",
+        "Federatie",
+    )
