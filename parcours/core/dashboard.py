@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connections
 from django.db.models import Count, QuerySet, Window
 
 from parcours.participants.models import Participant
@@ -76,10 +77,33 @@ def _first_and_total(queryset: QuerySet, length: int) -> tuple[list, int]:
     """The first ``length`` rows and how many there are in all. One query when the
     database can count in the same pass (a window over the rows found): the rows are
     found once, not once to count and once to show."""
-    if queryset.query.combinator:  # a union cannot be annotated: count, then slice
-        return list(queryset[:length]), queryset.count()
+    if queryset.query.combinator:
+        return _first_and_total_of_union(queryset, length)
     rows = list(queryset.annotate(rows_found=Window(Count("pk")))[:length])
     return rows, rows[0].rows_found if rows else 0
+
+
+def _first_and_total_of_union(queryset: QuerySet, length: int) -> tuple[list, int]:
+    """``_first_and_total`` of a union of ``values()``, that the ORM cannot annotate: the
+    union is wrapped in SQL that counts it in the same pass. Its ``order_by`` names
+    columns of the union; the rows are dicts of its columns as the database gives them
+    (not converted: a computed date is text on SQLite)."""
+    connection = connections[queryset.db]
+    name = connection.ops.quote_name
+    order = ", ".join(
+        f"{name(field.removeprefix('-'))} {'DESC' if field.startswith('-') else 'ASC'}"
+        for field in queryset.query.order_by
+    )
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT lines.*, COUNT(*) OVER () AS rows_found FROM ({sql}) lines "
+            f"ORDER BY {order} LIMIT %s",
+            [*params, length],
+        )
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return rows, rows[0]["rows_found"] if rows else 0
 
 
 def shortlist(items, length: int = SHORTLIST_LENGTH) -> Shortlist:

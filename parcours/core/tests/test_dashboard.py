@@ -158,8 +158,9 @@ def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, 
     assert len(response.context["missed_runs"]) == 2
     assert len(response.context["due_assessments"]) == 2
 
-    # Session, user, the overview (3); the assessments due counted, then sliced (2); the
-    # interval between evaluations (1); each other list sliced and counted at once (5).
+    # Session, user, the overview (3); the assessments due found and counted at once,
+    # then their enrolments read (2); the interval between evaluations (1); each other
+    # list sliced and counted at once (5).
     assert_bounded_queries(
         client,
         reverse("core:dashboard"),
