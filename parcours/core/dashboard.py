@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
@@ -74,12 +74,21 @@ class Lines:
 
 
 def _first_and_total(queryset: QuerySet, length: int) -> tuple[list, int]:
-    """The first ``length`` rows and how many there are in all. One query when the
-    database can count in the same pass (a window over the rows found): the rows are
-    found once, not once to count and once to show."""
+    """The first ``length`` rows and how many there are in all, in one query: the count
+    is a subquery of the same rows, without their order or the joins of what is shown,
+    that the database computes once. The rows shown are found by the order alone
+    (an index read in order, stopped at ``length``), not after counting every row with
+    all its columns, as a window over the rows would."""
     if queryset.query.combinator:
         return _first_and_total_of_union(queryset, length)
-    rows = list(queryset.annotate(rows_found=Window(Count("pk")))[:length])
+    counted = (
+        queryset.order_by()
+        .annotate(one=Value(1, output_field=IntegerField()))
+        .values("one")
+        .annotate(rows=Count("pk"))
+        .values("rows")
+    )
+    rows = list(queryset.annotate(rows_found=Subquery(counted))[:length])
     return rows, rows[0].rows_found if rows else 0
 
 
