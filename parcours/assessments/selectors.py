@@ -112,14 +112,14 @@ def _due_on(moment):
 def due_assessments(user, *, today, horizon_days=14) -> Lines:
     """The assessments of open enrolments not done yet and due within ``horizon_days``
     or overdue, soonest first (then by name and moment). Found, ordered and counted by
-    the database: one query of the enrolments for each moment, joined; only the lines
-    shown are read, with their participant and group."""
+    the database: one query of the enrolments for each moment, joined (the dashboard
+    counts the union in the same query); the lines shown are then read by their
+    enrolments, with their participant and group, in one more query."""
     horizon = today + datetime.timedelta(days=horizon_days)
     enrolments = _followed_by(user, Enrolment.objects.open(), participant_path="participant")
     enrolments = enrolments.filter(group__organisation_id=user.organisation_id)
     parts = [
-        enrolments.select_related("participant", "group")
-        .annotate(
+        enrolments.annotate(
             moment_order=Value(order, output_field=IntegerField()),
             due_on=_due_on(moment),
             last_name=F("participant__last_name"),
@@ -127,6 +127,7 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
         )
         .filter(due_on__lte=horizon)
         .exclude(Exists(Assessment.objects.filter(enrolment=OuterRef("pk"), moment=moment)))
+        .values("pk", "moment_order", "due_on", "last_name", "first_name")
         .order_by()
         for order, moment in enumerate(MOMENTS)
     ]
@@ -137,10 +138,15 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
     )
 
     def lines(rows):
-        return [
-            DueAssessment(row, MOMENTS[row.moment_order], row.due_on, row.due_on < today)
-            for row in rows
-        ]
+        read = Enrolment.objects.select_related("participant", "group").in_bulk(
+            [row["pk"] for row in rows]
+        )
+        shown = []
+        for row in rows:
+            enrolment, moment = read[row["pk"]], MOMENTS[row["moment_order"]]
+            due_date = due_date_of(enrolment, moment)
+            shown.append(DueAssessment(enrolment, moment, due_date, due_date < today))
+        return shown
 
     return Lines(due, lines)
 

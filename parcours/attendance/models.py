@@ -40,7 +40,14 @@ class Attendance(models.Model):
                 fields=["session", "participant"], name="attendance_once_per_session"
             ),
         ]
-        indexes = [models.Index(fields=["participant", "session"], name="attendance_person_idx")]
+        indexes = [
+            models.Index(fields=["participant", "session"], name="attendance_person_idx"),
+            # The marks of a week of sessions read from the index alone, with their
+            # status (the dashboard's absences in a row, docs/performance.md).
+            models.Index(
+                fields=["session", "participant", "status"], name="attendance_session_marks_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.participant} · {self.session} · {self.get_status_display()}"

@@ -98,14 +98,16 @@ def attendance_rate(participant, *, until: datetime.date) -> Rate:
 def _followed_ids(user, today):
     """The ids (``participant_id``, maybe repeated) of the participants with a running
     enrolment the user may watch over. Read from the running enrolments: SQLite would
-    otherwise try every participant of the organisation against every group."""
+    otherwise try every participant of the organisation against every group. The groups
+    are the organisation's, and so are their people (``programme.services`` refuses
+    the others); the people read at the end are checked again."""
     from parcours.programme.selectors import visible_groups
 
-    return Enrolment.objects.filter(
-        active_on(today),
-        group__in=visible_groups(user),
-        participant__organisation_id=user.organisation_id,
-    ).values("participant_id")
+    return (
+        Enrolment.objects.filter(active_on(today), group__in=visible_groups(user))
+        .values("participant_id")
+        .order_by()
+    )
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _missed_sql(followed_sql: str) -> str:
         recent_sessions AS MATERIALIZED (
             SELECT id, date, start_time FROM {session}
             WHERE organisation_id = %(organisation)s AND cancelled = %(no)s
-              AND date >= %(recent_start)s AND date <= %(today)s
+              AND has_marks = %(yes)s AND date >= %(recent_start)s AND date <= %(today)s
         ),
         recent AS (
             SELECT a.participant_id AS person, s.date AS day, {_moment("s")} AS moment,
@@ -212,6 +214,7 @@ def _missed_sql(followed_sql: str) -> str:
         )
         SELECT p.*, runs.run_since, runs.run_last
         FROM {participant} p JOIN runs ON runs.person = p.id
+        WHERE p.organisation_id = %(organisation)s
         ORDER BY p.last_name, p.first_name, p.id
     """
 
@@ -233,6 +236,7 @@ def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[Misse
     named = {
         "organisation": user.organisation_id,
         "no": False,
+        "yes": True,
         "today": today,
         "recent_start": recent_start,
         "older_end": recent_start - datetime.timedelta(days=1),

@@ -325,6 +325,13 @@ class Session(OrganisationOwned, Versioned):
                 name="session_unmarked_idx",
                 condition=Q(has_marks=False, cancelled=False),
             ),
+            # The dashboard's absences in a row read a week of held sessions with marks
+            # from the index alone, without their rows (docs/performance.md).
+            models.Index(
+                fields=["organisation", "date", "start_time", "id"],
+                name="session_marked_idx",
+                condition=Q(has_marks=True, cancelled=False),
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from parcours.attendance import services
 from parcours.attendance.marks import refresh_marked, stale_marked
@@ -49,6 +50,23 @@ def test_deleting_the_last_mark_empties_the_register_again(session, workshop_lea
     assert not Attendance.objects.filter(session=session).exists()
     assert not _started(session)
     assert list(registers_not_taken(workshop_leader, today=D(2026, 3, 6))) == [session]
+
+
+@pytest.mark.django_db
+def test_check_summaries_reports_and_fixes_a_stale_flag(session, workshop_leader, capsys):
+    services.attendance_mark(
+        session=session, participant=session.person, status="present", by=workshop_leader
+    )
+    slug = session.organisation.slug
+    call_command("check_summaries", "--organisation", slug)
+    Session.objects.filter(pk=session.pk).update(has_marks=False)  # past the model
+    with pytest.raises(SystemExit) as exit:
+        call_command("check_summaries", "--organisation", slug)
+    assert exit.value.code == 1
+    assert "1 has_marks flags differ from the marks" in capsys.readouterr().err
+    call_command("check_summaries", "--organisation", slug, "--fix")
+    assert "1 has_marks flags fixed" in capsys.readouterr().out
+    assert _started(session)
 
 
 def test_refresh_corrects_marks_written_around_the_model(session, workshop_leader):

@@ -26,6 +26,7 @@ def expected_runs(user, *, today, count):
     marks = (
         Attendance.objects.filter(
             participant__in=followed,
+            participant__organisation_id=user.organisation_id,
             session__cancelled=False,
             session__date__lte=today,
             session__date__gte=today - DASHBOARD_LOOKBACK,

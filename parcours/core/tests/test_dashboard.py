@@ -78,6 +78,12 @@ def test_shortlist_keeps_the_first_lines_and_counts_the_others(
     with django_assert_num_queries(1):
         nobody = shortlist(Participant.objects.filter(pk__lt=0))
     assert (len(nobody), nobody.left_out) == (0, 0)
+    with django_assert_num_queries(1):  # the count in a subquery of the same rows
+        apart = shortlist(Participant.objects.order_by("pk"), length=2, count_apart=True)
+    assert (list(apart), apart.left_out) == (list(people), 1)
+    with django_assert_num_queries(1):
+        nobody = shortlist(Participant.objects.filter(pk__lt=0), count_apart=True)
+    assert (len(nobody), nobody.left_out) == (0, 0)
 
 
 @pytest.mark.django_db
@@ -158,8 +164,9 @@ def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, 
     assert len(response.context["missed_runs"]) == 2
     assert len(response.context["due_assessments"]) == 2
 
-    # Session, user, the overview (3); the assessments due counted, then sliced (2); the
-    # interval between evaluations (1); each other list sliced and counted at once (5).
+    # Session, user, the overview (3); the assessments due found and counted at once,
+    # then their enrolments read (2); the interval between evaluations (1); each other
+    # list sliced and counted at once (5).
     assert_bounded_queries(
         client,
         reverse("core:dashboard"),

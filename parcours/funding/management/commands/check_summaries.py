@@ -2,14 +2,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parcours.accounts.models import Organisation
+from parcours.attendance import marks
 from parcours.funding import summaries
+from parcours.workshops.models import Session
 
 
 class Command(BaseCommand):
     help = (
-        "Compare the hours summary (and the sessions' stored lengths) with the sessions: "
-        "print the differences and exit with status 1, or, with --fix, compute them "
-        "again (docs/summaries.md)."
+        "Compare the hours summary (and the sessions' stored lengths and has_marks flags) "
+        "with the sessions and their marks: print the differences and exit with status 1, "
+        "or, with --fix, compute them again (docs/summaries.md)."
     )
 
     def add_arguments(self, parser):
@@ -28,15 +30,18 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     lengths = summaries.fix_durations(each.pk)
                     rows = summaries.refresh(each.pk)
+                    flags = marks.refresh_marked(Session.objects.filter(organisation_id=each.pk))
                 self.stdout.write(
-                    f"{each.slug}: {lengths} session lengths fixed, {rows} summary rows computed"
+                    f"{each.slug}: {lengths} session lengths fixed, {rows} summary rows "
+                    f"computed, {flags} has_marks flags fixed"
                 )
             stale, found = summaries.check(each.pk)
-            if stale or found:
+            flags_stale = marks.stale_marked(each.pk).count()
+            if stale or found or flags_stale:
                 different = True
                 self.stderr.write(
                     f"{each.slug}: {stale} session lengths stale, {len(found)} summary rows "
-                    "differ from the sessions"
+                    f"differ from the sessions, {flags_stale} has_marks flags differ from the marks"
                 )
                 for (month, workshop, kind, grant), stored, live in found[:50]:
                     self.stderr.write(
@@ -44,6 +49,8 @@ class Command(BaseCommand):
                         f"stored {stored}, sessions {live}"
                     )
             else:
-                self.stdout.write(f"{each.slug}: the hours summary matches the sessions")
+                self.stdout.write(
+                    f"{each.slug}: the hours summary and the has_marks flags match the sessions"
+                )
         if different:
             raise SystemExit(1)
