@@ -189,34 +189,24 @@ def _age_on(reference):
     )
 
 
-def _referenced_participants(organisation, period: Period, scope: Scope):
-    """The participants of the period grouped with their reference date (``ref_key``:
-    YYYYMMDD) and nothing else: the characteristics are counted over these rows, so the
-    grouping is on the participant alone (expressions on the participant's own columns,
-    annotated here, would be grouped on too, and sorted)."""
-    # One filter() on the joined enrolments, not ``enrolments__in`` a queryset: that
-    # joins the enrolments to themselves, and PostgreSQL then expects one row, sorting
-    # the participants on disk to group them.
+def characterised_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
+    """The participants of the period with their reference date (``ref_key``: YYYYMMDD)
+    and age: what the conditions of ``characteristic_conditions`` read, for the lists of
+    people behind a count (``_characteristics`` counts them in its own pass).
+
+    The reference date is a grouped MIN over the active enrolments (one pass), not a
+    subquery per person: each expression built on a subquery would repeat it."""
+    # One filter() on the joined enrolments, not ``enrolments__in`` a queryset, which
+    # would join the enrolments to themselves.
     active = Q(enrolments__group__organisation=organisation) & active_condition(
         period, scope, prefix="enrolments__"
     )
     people = (
         Participant.objects.filter(Q(organisation=organisation) & active)
         .annotate(reference_date=Min("enrolments__start_date"))
-        .annotate(ref_key=_date_key("reference_date"))
+        .annotate(ref_key=_date_key("reference_date"), age=_age_on("reference_date"))
     )
     return people.none() if period.is_empty else people
-
-
-def characterised_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
-    """The participants of the period with their reference date and age: what the
-    conditions of ``characteristic_conditions`` read.
-
-    The reference date is a grouped MIN over the active enrolments (one pass), not a
-    subquery per person: each expression built on a subquery would repeat it."""
-    return _referenced_participants(organisation, period, scope).annotate(
-        age=_age_on("reference_date")
-    )
 
 
 def characteristic_conditions(period: Period) -> dict:
