@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncQuarter
+from django.db.models.lookups import GreaterThan
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Assessment, DomainRating
@@ -135,17 +136,27 @@ class Period:
 # -- Participants of the period and their characteristics --------------------------------
 
 
+def active_condition(period: Period, scope: Scope = WHOLE_PROGRAMME, prefix="") -> Q:
+    """The condition on an Enrolment (reached through ``prefix``) of being active in the
+    (non-empty) period."""
+    # An exit after as_of (hence after ``first``) has not happened yet: still active.
+    return (
+        Q(**{f"{prefix}start_date__lte": period.last})
+        & (
+            Q(**{f"{prefix}exit_date__isnull": True})
+            | Q(**{f"{prefix}exit_date__gte": period.first})
+        )
+        & scope.enrolment_condition(first=period.first, last=period.last, prefix=prefix)
+    )
+
+
 def active_enrolments(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
     """Enrolments active in the period."""
     if period.is_empty:
         return Enrolment.objects.none()
-    enrolments = Enrolment.objects.filter(
-        group__organisation=organisation, start_date__lte=period.last
-    ).filter(
-        # An exit after as_of (hence after ``first``) has not happened yet: still active.
-        Q(exit_date__isnull=True) | Q(exit_date__gte=period.first)
+    return Enrolment.objects.filter(group__organisation=organisation).filter(
+        active_condition(period, scope)
     )
-    return scope.keep_enrolments(enrolments, first=period.first, last=period.last)
 
 
 def participants_of(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
@@ -159,33 +170,43 @@ def _date_key(field_name):
     return ExtractYear(field_name) * 10000 + ExtractMonth(field_name) * 100 + ExtractDay(field_name)
 
 
+def _age_on(reference):
+    """Age in whole years on the date ``reference``, in the database."""
+    return (
+        ExtractYear(reference)
+        - ExtractYear("birth_date")
+        - Case(
+            When(
+                GreaterThan(
+                    ExtractMonth("birth_date") * 100 + ExtractDay("birth_date"),
+                    ExtractMonth(reference) * 100 + ExtractDay(reference),
+                ),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def characterised_participants(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME):
-    """The participants of the period with their reference date, age and inactivity key:
-    what the conditions of ``characteristic_conditions`` read.
+    """The participants of the period with their reference date (``ref_key``: YYYYMMDD)
+    and age: what the conditions of ``characteristic_conditions`` read, for the lists of
+    people behind a count (``_characteristics`` counts them in its own pass).
 
     The reference date is a grouped MIN over the active enrolments (one pass), not a
     subquery per person: each expression built on a subquery would repeat it."""
-    active = active_enrolments(organisation, period, scope)
-    return (
-        Participant.objects.filter(organisation=organisation, enrolments__in=active)
-        .annotate(reference_date=Min("enrolments__start_date"))
-        .annotate(
-            ref_key=_date_key("reference_date"),
-            ref_md=ExtractMonth("reference_date") * 100 + ExtractDay("reference_date"),
-            birth_md=ExtractMonth("birth_date") * 100 + ExtractDay("birth_date"),
-        )
-        .annotate(
-            # Age in whole years on the reference date, in the database.
-            age=ExtractYear("reference_date")
-            - ExtractYear("birth_date")
-            - Case(
-                When(ref_md__lt=F("birth_md"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            inactive_key=_date_key("inactive_since"),
-        )
+    # One filter() on the joined enrolments, not ``enrolments__in`` a queryset, which
+    # would join the enrolments to themselves.
+    active = Q(enrolments__group__organisation=organisation) & active_condition(
+        period, scope, prefix="enrolments__"
     )
+    people = (
+        Participant.objects.filter(Q(organisation=organisation) & active)
+        .annotate(reference_date=Min("enrolments__start_date"))
+        .annotate(ref_key=_date_key("reference_date"), age=_age_on("reference_date"))
+    )
+    return people.none() if period.is_empty else people
 
 
 def characteristic_conditions(period: Period) -> dict:
@@ -207,7 +228,7 @@ def characteristic_conditions(period: Period) -> dict:
         # Never worked, or inactive_since at least 24 months (two years) before the
         # reference date; a month-only date is stored as the first day of its month.
         "inactive_24m": Q(never_worked=True)
-        | Q(inactive_since__isnull=False, inactive_key__lte=F("ref_key") - 20000),
+        | Q(inactive_since__isnull=False, ref_key__gte=_date_key("inactive_since") + 20000),
         "french_weak_to_medium": Q(
             french_level__in=[FrenchLevel.VERY_WEAK, FrenchLevel.WEAK, FrenchLevel.MEDIUM]
         ),
@@ -225,14 +246,44 @@ UNKNOWN_CONDITIONS = {
 }
 
 
-def _characteristics(organisation, period, scope):
+def _characteristics(organisation, period, scope, years):
+    """The characteristics of the period's participants and the participants of each of
+    ``years`` (the evolution), in one grouped pass over the organisation's people and
+    their enrolments: per person, whether one of their enrolments is active in each year
+    and their reference date in the period; then the counts over those rows."""
+    prefix = "enrolments__"
+    flags = {
+        f"in_{each}": _active_flag(each_period, scope, prefix)
+        for each, each_period in years.items()
+        if not each_period.is_empty
+    }
+    people = Participant.objects.filter(
+        organisation=organisation,
+        enrolments__group__organisation=organisation,
+        enrolments__start_date__lte=period.as_of,
+    ).annotate(**flags)
+    # An empty period (as_of before it) has nobody in it.
+    in_period = Value(0) if period.is_empty else _active_flag(period, scope, prefix)
+    people = people.annotate(
+        in_period=in_period,
+        reference_date=Min(
+            Case(When(active_condition(period, scope, prefix), then=F(f"{prefix}start_date")))
+        ),
+    ).annotate(ref_key=_date_key("reference_date"))
     conditions = characteristic_conditions(period)
-    sums = characterised_participants(organisation, period, scope).aggregate(
-        n=Count("pk"),
-        age_sum=Sum("age"),
-        **{key: Count("pk", filter=condition) for key, condition in conditions.items()},
-        **{f"unknown_{key}": Count("pk", filter=c) for key, c in UNKNOWN_CONDITIONS.items()},
-    )
+    of_period = Q(in_period=1)
+    aggregates = {
+        "n": Count("pk", filter=of_period),
+        **{key: Count("pk", filter=of_period & condition) for key, condition in conditions.items()},
+        **{
+            f"unknown_{key}": Count("pk", filter=of_period & condition)
+            for key, condition in UNKNOWN_CONDITIONS.items()
+        },
+        **{f"participants_{key}": Sum(key) for key in flags},
+        "age_sum": Sum(_age_on("reference_date"), filter=of_period),
+    }
+    sums = people.aggregate(**aggregates)
+    evolution = {each: sums.get(f"participants_in_{each}") or 0 for each in years}
     n = sums["n"]
     average_age = None
     if n:
@@ -253,7 +304,13 @@ def _characteristics(organisation, period, scope):
         "fle_pct",
         "literacy_pct",
     ]
-    return n, {key: figures[key] for key in order}, counts, unknown
+    return n, {key: figures[key] for key in order}, counts, unknown, evolution
+
+
+def _active_flag(period, scope, prefix):
+    """1 for a person with an enrolment (reached through ``prefix``) active in the
+    period, else 0: a MAX over their enrolments."""
+    return Max(Case(When(active_condition(period, scope, prefix), then=Value(1)), default=Value(0)))
 
 
 # -- Results and improvement ---------------------------------------------------------------
@@ -335,11 +392,18 @@ def change_conditions(domain: str) -> dict:
     }
 
 
-def _rating_pairs(exits, as_of):
-    """One row per completed exit and domain rated at entry or end: its ``entry`` and
-    ``end`` ratings (null when not rated at that moment by ``as_of``), in one grouped
-    pass over the ratings."""
+def _ratings_by_exit(exits, as_of):
+    """One row per completed exit rated at entry or end: its ``entry_<domain>`` and
+    ``end_<domain>`` ratings as ``rated_completed_exits`` gives them (null when not rated
+    at that moment by ``as_of``), in one grouped pass over the ratings. A row per exit,
+    not per exit and domain: a seventh of the rows to count, which PostgreSQL then does
+    without handing a row per pair between its parallel workers."""
     completed = exits.exclude(outcome=ExitOutcome.DROPOUT)
+    ratings = {
+        f"{moment}_{domain}": Max("rating", filter=Q(assessment__moment=moment, domain=domain))
+        for domain in DOMAINS
+        for moment in (Moment.ENTRY, Moment.END)
+    }
     return (
         DomainRating.objects.filter(
             assessment__enrolment__in=completed,
@@ -347,22 +411,20 @@ def _rating_pairs(exits, as_of):
             assessment__date__lte=as_of,
             rating__isnull=False,
         )
-        .values("assessment__enrolment", "domain")
-        .annotate(
-            entry=Max("rating", filter=Q(assessment__moment=Moment.ENTRY)),
-            end=Max("rating", filter=Q(assessment__moment=Moment.END)),
-        )
+        .values("assessment__enrolment")
+        .annotate(**ratings)
     )
 
 
 def _improvement(exits, as_of, completed_exits):
     aggregates = {}
     for domain in DOMAINS:
-        rated = Q(domain=domain, entry__isnull=False, end__isnull=False)
-        aggregates[f"rated_{domain}"] = Count("domain", filter=rated)
-        aggregates[f"improved_{domain}"] = Count("domain", filter=rated & Q(end__gt=F("entry")))
-        aggregates[f"deteriorated_{domain}"] = Count("domain", filter=rated & Q(end__lt=F("entry")))
-    sums = _rating_pairs(exits, as_of).aggregate(**aggregates)
+        conditions = change_conditions(domain)
+        for change in ("rated", "improved", "deteriorated"):
+            aggregates[f"{change}_{domain}"] = Count(
+                "assessment__enrolment", filter=conditions[change]
+            )
+    sums = _ratings_by_exit(exits, as_of).aggregate(**aggregates)
     improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
     deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
     rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
@@ -553,11 +615,11 @@ def _evolution_years(organisation, year, as_of, scope) -> dict:
     return {each: Period.of_year(each, as_of) for each in range(start, year + 1)}
 
 
-def _evolution(organisation, years: dict, scope, quarter_minutes):
+def _evolution(years: dict, participants: dict, quarter_minutes):
     return [
         {
             "year": each,
-            "participants": participants_of(organisation, period, scope).count(),
+            "participants": participants[each],
             "hours": _hours_within(quarter_minutes, period),
         }
         for each, period in years.items()
@@ -610,9 +672,10 @@ class Report:
         return cls(**data, closing=closing)
 
 
-def _period_parts(organisation, period, scope, quarter_minutes):
-    participants, characteristics, characteristic_counts, unknown = _characteristics(
-        organisation, period, scope
+def _period_parts(organisation, period, scope, quarter_minutes, years):
+    """The figures of the period, and the participants of each of ``years``."""
+    participants, characteristics, characteristic_counts, unknown, evolution = _characteristics(
+        organisation, period, scope, years
     )
     exits = exits_of(organisation, period, scope)
     results, outcome_counts = _results(exits)
@@ -632,7 +695,7 @@ def _period_parts(organisation, period, scope, quarter_minutes):
         "outcomes": outcome_counts,
         **improvement_counts,
     }
-    return figures, counts
+    return figures, counts, evolution
 
 
 def period_report(organisation, *, first, last, as_of=None, scope: Scope = WHOLE_PROGRAMME):
@@ -640,7 +703,7 @@ def period_report(organisation, *, first, last, as_of=None, scope: Scope = WHOLE
     as_of = as_of or datetime.date.today()
     period = Period(first, min(last, as_of), as_of)
     quarter_minutes = _quarter_minutes(organisation, period, scope)
-    figures, counts = _period_parts(organisation, period, scope, quarter_minutes)
+    figures, counts, _evolution = _period_parts(organisation, period, scope, quarter_minutes, {})
     return Report(
         figures={
             "organisation": organisation.slug,
@@ -665,14 +728,16 @@ def yearly_report(
     years = _evolution_years(organisation, year, as_of, scope)
     span = Period(years[min(years)].first, period.last, as_of)
     quarter_minutes = _quarter_minutes(organisation, span, scope)
-    figures, counts = _period_parts(organisation, period, scope, quarter_minutes)
+    figures, counts, participants = _period_parts(
+        organisation, period, scope, quarter_minutes, years
+    )
     return Report(
         figures={
             "organisation": organisation.slug,
             "year": year,
             "as_of": as_of.isoformat(),
             **figures,
-            "evolution": _evolution(organisation, years, scope, quarter_minutes),
+            "evolution": _evolution(years, participants, quarter_minutes),
         },
         counts=counts,
         domain_hours=_domain_hours(organisation, period, scope),

@@ -4,7 +4,7 @@ of each session's hours it counts (a funder only gets the part charged to it).""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from parcours.funding.allocation import charged_to, session_share
@@ -72,19 +72,26 @@ class Scope:
             return Grant.objects.filter(funder=self.funder)
         return None
 
-    def keep_enrolments(self, enrolments, *, first, last):
-        """Narrow an Enrolment queryset."""
+    def enrolment_condition(self, *, first, last, prefix="") -> Q:
+        """The condition on an Enrolment (reached through ``prefix``, such as
+        ``"enrolments__"``) that this narrowing keeps over ``first`` to ``last``: a
+        grant's period counts."""
+        condition = Q()
         if self.process_type:
-            enrolments = enrolments.filter(group__process_type=self.process_type)
+            condition &= Q(**{f"{prefix}group__process_type": self.process_type})
         if self.group:
-            enrolments = enrolments.filter(group=self.group)
+            condition &= Q(**{f"{prefix}group": self.group})
         grants = self.grants()
         if grants is not None:
             charged = GroupCharge.objects.filter(
-                group=OuterRef("group"), grant__in=grants.overlapping(first, last)
+                group=OuterRef(f"{prefix}group"), grant__in=grants.overlapping(first, last)
             )
-            enrolments = enrolments.filter(Exists(charged))
-        return enrolments
+            condition &= Q(Exists(charged))
+        return condition
+
+    def keep_enrolments(self, enrolments, *, first, last):
+        """Narrow an Enrolment queryset."""
+        return enrolments.filter(self.enrolment_condition(first=first, last=last))
 
     def keep_sessions(self, sessions):
         """Narrow a Session queryset (without joining the groups: no session twice)."""

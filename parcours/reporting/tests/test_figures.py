@@ -334,12 +334,14 @@ def test_figures_use_a_fixed_number_of_queries(organisation, django_assert_num_q
     g = group(organisation)
     for _ in range(5):
         enrol(g, exit_date=D(2024, 9, 30), outcome=ExitOutcome.SOCIAL_PROJECT)
-    # 7 for the year (characteristics, results, improvement, the hours per quarter that
-    # also give the evolution's, the hours by domain, the individual work, the individual
-    # projects) + 2 for the first year with data + 1 per year of the evolution, whatever
-    # the number of people.
-    with django_assert_num_queries(10):
-        yearly_figures(organisation, year=2024, as_of=D(2024, 12, 31))
+    enrol(group(organisation, start=D(2021, 9, 6)))
+    # 7 for the year (the characteristics that also give the participants of every year
+    # of the evolution, results, improvement, the hours per quarter that also give the
+    # evolution's, the hours by domain, the individual work, the individual projects)
+    # + 2 for the first year with data, whatever the number of people and of years.
+    with django_assert_num_queries(9):
+        figures = yearly_figures(organisation, year=2024, as_of=D(2024, 12, 31))
+    assert [row["year"] for row in figures["evolution"]] == [2021, 2022, 2023, 2024]
 
 
 @pytest.mark.django_db
