@@ -6,14 +6,24 @@ Why these values (docs/operations.md, "The web server"):
 - **Threaded workers** (``gthread``): a page spends part of its time waiting for the
   database; a thread waiting gives the core to another one, and a keep-alive connection
   waits in the worker's poller instead of holding a process, as a sync worker does.
-- **Processes from the cores**: Python runs one thread at a time per process, so the
-  processes are what use the cores: two a core (one computes while the other's threads
-  wait for the database), at least two so that one slow page never holds every request.
-- **Four threads a process**: on 2 cores, 4 processes of 4 threads serve 16 requests at
-  once, which keeps both cores busy without queueing inside Python; each thread keeps its
-  own database connection (``DATABASE_CONN_MAX_AGE``, 16 of PostgreSQL's 100 here).
+- **One process a core, at least two**: Python runs one thread at a time per process, so
+  the processes are what use the cores, and a thread waiting for the database already
+  gives its process's core to another thread. A second process a core only made them
+  compete with each other, with the database and with the TLS proxy for the same cores:
+  under 20 users on 2 cores the main pages' p95 was 2 to 4 times higher with 4 processes
+  than with 2 (docs/performance.md, section 3). At least two, so that one slow page never
+  holds every request.
+- **Four threads a process**: on 2 cores, 2 processes of 4 threads serve 8 requests at
+  once; each thread keeps its own database connection (``DATABASE_CONN_MAX_AGE``, 8 of
+  PostgreSQL's 100 here).
 - **30 s timeout**: a request over 30 s is a fault (the heavy work runs in the background
   worker); the worker is replaced rather than the queue held.
+- **Workers forked warm** (``preload_app`` and ``when_ready``): the master loads the
+  application and ``parcours.core.warmup.warm`` compiles the templates, reads the
+  translations and builds the URL tables once; every worker, at start and when
+  recycled, is forked with all of it in memory instead of doing it at its first
+  requests (a second and more of a core each, while people wait). A new release needs
+  a restart, not a HUP, since the master holds the old code.
 - **Recycled workers** (``max_requests``, with jitter so they do not restart together):
   any slow growth of a process's memory stays bounded.
 
@@ -26,7 +36,7 @@ import os
 cores = os.cpu_count() or 1
 
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, 2 * cores))
+workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, cores))
 threads = int(os.environ.get("WEB_THREADS") or 4)
 timeout = int(os.environ.get("WEB_TIMEOUT") or 30)
 graceful_timeout = timeout
@@ -34,3 +44,11 @@ graceful_timeout = timeout
 keepalive = int(os.environ.get("WEB_KEEPALIVE") or 5)
 max_requests = 2000
 max_requests_jitter = 200
+preload_app = True
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before any worker is forked."""
+    from parcours.core.warmup import warm
+
+    server.log.info("Warmed up before forking the workers: %s", warm())

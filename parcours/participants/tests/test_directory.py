@@ -9,6 +9,7 @@ from django.urls import reverse
 from parcours.accounts.factories import UserFactory
 from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import InterventionFactory, ParticipantFactory
+from parcours.participants.models import Participant, status_of
 from parcours.programme.enums import ExitOutcome, ProcessType
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
@@ -404,3 +405,19 @@ def test_query_count_for_a_leader(client, organisation, workshop_leader, social_
     assert_bounded_queries(
         client, url(), grow=_grow(organisation, groups, social_worker, 59), expected=6
     )
+
+
+def test_the_status_read_from_the_enrolments_is_the_one_computed_in_sql(organisation):
+    group = GroupFactory(organisation=organisation)
+    candidate = person(organisation, "Candidate", "Ann")
+    active = person(organisation, "Active", "Bob")
+    enrol(active, group)
+    enrol(active, GroupFactory(organisation=organisation), exited=True)
+    exited = person(organisation, "Exited", "Cem")
+    enrol(exited, group, exited=True)
+
+    in_sql = dict(Participant.objects.with_status().values_list("pk", "status"))
+    read = {p.pk: status_of(list(p.enrolments.all())) for p in (candidate, active, exited)}
+
+    assert read == in_sql
+    assert sorted(read.values()) == ["active", "candidate", "exited"]

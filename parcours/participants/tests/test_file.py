@@ -96,8 +96,9 @@ def test_file_page_query_count_does_not_grow_with_history(client, social_worker,
     # enrolments with groups, consents with collectors, intervention totals, recent
     # interventions with authors, their domains, literacy tests with examiners, the
     # ratings of the current enrolment's assessments (the journey), the open actions,
-    # and the attendance rate (sessions held for the person, marks: two aggregates).
-    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=17)
+    # and the attendance rate (the sessions held for the person with their marks: one
+    # aggregate).
+    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=16)
 
 
 @pytest.mark.django_db

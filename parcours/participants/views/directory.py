@@ -12,6 +12,7 @@ from parcours.core.widgets import search_results, search_term
 from parcours.participants.enums import ParticipantStatus
 from parcours.participants.filters import DEFAULT_SORT, SORTS, ParticipantFilterForm, search
 from parcours.participants.forms import participant_label
+from parcours.participants.models import status_of
 from parcours.participants.selectors import visible_participants
 from parcours.programme.models import Enrolment
 
@@ -27,21 +28,21 @@ STATUS_BADGES = {
 @requires(Capability.VIEW_PARTICIPANTS)
 def participant_list(request):
     # Queries: the session, the user; the participant count, the page of participants
-    # with their social worker and status, their open enrolments with groups (one
+    # with their social worker, their enrolments with groups (their status, one
     # prefetch); the social workers offered by their filter (groups are searched for:
     # programme:group_search). A filter on a group or a social worker adds the lookup of
     # that one record.
     user = request.user
     casework = user_can(user, Capability.VIEW_SOCIAL_DATA)
     form = ParticipantFilterForm(request.GET, user=user)
-    participants = visible_participants(user).with_status()
+    participants = visible_participants(user)
     if casework:
         participants = participants.select_related("social_worker")
     participants = form.apply(participants).prefetch_related(
         Prefetch(
             "enrolments",
-            queryset=Enrolment.objects.open().select_related("group").order_by("group__name"),
-            to_attr="open_enrolments",
+            queryset=Enrolment.objects.select_related("group").order_by("group__name"),
+            to_attr="listed_enrolments",
         )
     )
     page = Paginator(participants, PER_PAGE).get_page(request.GET.get("page"))
@@ -49,8 +50,12 @@ def participant_list(request):
     today = timezone.localdate()
     for participant in page.object_list:
         participant.age = participant.age_on(today)
-        participant.status_label = ParticipantStatus(participant.status).label
-        participant.status_badge = STATUS_BADGES[participant.status]
+        participant.open_enrolments = [
+            enrolment for enrolment in participant.listed_enrolments if enrolment.exit_date is None
+        ]
+        status = status_of(participant.listed_enrolments)
+        participant.status_label = ParticipantStatus(status).label
+        participant.status_badge = STATUS_BADGES[status]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
