@@ -1,7 +1,6 @@
 """The yearly report, read only: the figures of the report page's JSON download, asked
 for with the same parameters and checked by the same form."""
 
-import datetime
 import json
 from typing import Annotated
 
@@ -13,11 +12,12 @@ from ninja import Query, Router
 from parcours.accounts.access import Capability, check
 from parcours.api import schemas
 from parcours.api.errors import ApiProblem
-from parcours.api.resources import MAX_ID, reads
+from parcours.api.resources import MAX_ID, IsoDate, reads
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.programme.enums import ProcessType
 from parcours.reporting.closing import report_for_year
-from parcours.reporting.forms import ReportForm
+from parcours.reporting.forms import FIRST_YEAR, ReportForm
 
 reports = Router(tags=["reports"])
 
@@ -25,11 +25,11 @@ reports = Router(tags=["reports"])
 @reports.get("/reports/yearly", response=reads(schemas.YearlyReport))
 def yearly_report(
     request,
-    year: Annotated[int, Query(ge=1, le=9999, description="The calendar year of the figures.")],
-    as_of: Annotated[
-        datetime.date | None, Query(description="Only what happened by that date.")
-    ] = None,
-    process_type: Annotated[str | None, Query(max_length=20)] = None,
+    year: Annotated[
+        int, Query(ge=FIRST_YEAR, le=9999, description="The calendar year of the figures.")
+    ],
+    as_of: Annotated[IsoDate | None, Query(description="Only what happened by that date.")] = None,
+    process_type: ProcessType | None = None,
     group: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     funder: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     grant: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,

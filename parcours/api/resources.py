@@ -4,6 +4,7 @@ the user sees, 403 for a role), and shows casework's fields only to casework rol
 (``Capability.VIEW_SOCIAL_DATA``), as the participant's file does."""
 
 import datetime
+import re
 from typing import Annotated
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Header, Path, Query, Router, Status
+from pydantic import BeforeValidator
 
 from parcours.accounts.access import Capability, check, get_object_for, scoped, user_can
 from parcours.api import schemas
@@ -49,8 +51,20 @@ GroupFilter = Annotated[
 SessionFilter = Annotated[
     int | None, Query(ge=1, le=MAX_ID, description="Only the marks of this session.")
 ]
-DateFrom = Annotated[datetime.date | None, Query(description="Only from this date on (included).")]
-DateTo = Annotated[datetime.date | None, Query(description="Only until this date (included).")]
+
+
+def iso_date_only(value):
+    """Refuse what pydantic would otherwise take for a date (a number of seconds since
+    1970, "0"): the schema says an ISO date, YYYY-MM-DD."""
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[datetime.date, BeforeValidator(iso_date_only)]
+DateFrom = Annotated[IsoDate | None, Query(description="Only from this date on (included).")]
+DateTo = Annotated[IsoDate | None, Query(description="Only until this date (included).")]
 
 
 def _page(queryset, cursor, limit, item):
@@ -325,8 +339,8 @@ def _session(session) -> dict:
         "workshop_id": session.workshop_id,
         "group_ids": sorted(group.pk for group in session.groups.all()),
         "date": session.date,
-        "start_time": session.start_time,
-        "end_time": session.end_time,
+        "start_time": session.start_time.strftime("%H:%M"),
+        "end_time": session.end_time.strftime("%H:%M"),
         "duration_minutes": session.duration_minutes,
         "room": session.room,
         "provider_kind": session.provider_kind,

@@ -6,6 +6,10 @@ from typing import Any
 from ninja import Field, Schema
 
 from parcours.api.pagination import page_of
+from parcours.programme.enums import ProcessType
+
+# A time of day without an offset: OpenAPI's "time" format (RFC 3339) requires one.
+LOCAL_TIME = r"^[0-2][0-9]:[0-5][0-9]$"
 
 
 class Problem(Schema):
@@ -95,8 +99,8 @@ class Session(Schema):
     workshop_id: int
     group_ids: list[int]
     date: datetime.date
-    start_time: datetime.time
-    end_time: datetime.time
+    start_time: str = Field(pattern=LOCAL_TIME, description="Local time (Brussels), HH:MM.")
+    end_time: str = Field(pattern=LOCAL_TIME, description="Local time (Brussels), HH:MM.")
     duration_minutes: int
     room: str
     provider_kind: str
@@ -137,7 +141,7 @@ class GroupCreate(Schema):
     start plus the process's default length."""
 
     name: str = Field(min_length=1, max_length=100)
-    process_type: str = Field(max_length=20)
+    process_type: ProcessType
     start_date: datetime.date
     end_date: datetime.date | None = None
     capacity: int = Field(12, ge=1, le=99)
@@ -149,7 +153,7 @@ class GroupChange(Schema):
 
     version: int = Field(ge=1, le=2**31 - 1)
     name: str | None = Field(None, min_length=1, max_length=100)
-    process_type: str | None = Field(None, max_length=20)
+    process_type: ProcessType | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     capacity: int | None = Field(None, ge=1, le=99)

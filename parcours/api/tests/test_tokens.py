@@ -70,11 +70,11 @@ def test_only_a_coordinator_issues_and_only_in_their_organisation(
 ):
     with pytest.raises(PermissionDenied):
         _issue(coordinator, social_worker)
-    with pytest.raises(ValidationError, match="only to a user of your organisation"):
+    with pytest.raises(ValidationError, match="que pour un utilisateur de votre organisation"):
         _issue(coordinator, outsider)
-    with pytest.raises(ValidationError, match="a year at most"):
+    with pytest.raises(ValidationError, match="un an au plus"):
         _issue(social_worker, coordinator, expires_at=timezone.now() + datetime.timedelta(days=400))
-    with pytest.raises(ValidationError, match="in the future"):
+    with pytest.raises(ValidationError, match="dans le futur"):
         _issue(social_worker, coordinator, expires_at=timezone.now())
 
 
