@@ -33,7 +33,9 @@ def _api_view(view):
         # The pages' middleware would name the person's language, not the answer's.
         response["Content-Language"] = translation.get_language()
         caller = getattr(request, "auth", None)
-        if isinstance(caller, Caller):
+        # A person of no organisation (a federation analyst's session) has no trail to
+        # write to, and every endpoint refuses them.
+        if isinstance(caller, Caller) and caller.user.organisation_id is not None:
             record_use(
                 organisation=caller.token.organisation
                 if caller.token
