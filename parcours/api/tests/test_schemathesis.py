@@ -4,6 +4,8 @@ server error or break the schema (status, media type, body, headers)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config._checks import PositiveDataAcceptanceConfig
 from schemathesis.generation.modes import GenerationMode
@@ -33,7 +35,18 @@ schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
 
 
 @pytest.fixture
-def headers(coordinator, bearer, programme, settings):
+def keep_the_tests_connection():
+    """Called straight through WSGI, Django would close the database connection at the
+    end of each request, the test's own on PostgreSQL; the test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def headers(coordinator, bearer, programme, settings, keep_the_tests_connection):
     # The whole run is one token's: its requests must not be throttled.
     settings.API_THROTTLE_RATE = "100000/min"
     return bearer(coordinator, scope="write")
