@@ -5,6 +5,7 @@ Either way the request then acts as the person, with their role: the API asks th
 questions of ``parcours.accounts.access`` as the pages.
 """
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
@@ -61,11 +62,7 @@ class SessionAuth(APIKeyCookie):
     """The browser's session, as the pages have it: signed in, second factor given.
     ``APIKeyCookie`` checks the CSRF token on writes."""
 
-    param_name = "sessionid"
-
     def __init__(self):
-        from django.conf import settings
-
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
 
