@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django-ninja's own templates and static files: the API's documentation page is
+    # served from them, without a CDN (docs/api.md).
+    "ninja",
     "parcours.accounts",
     "parcours.audit",
     "parcours.core",
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
     "parcours.backups",
     "parcours.reminders",
     "parcours.background",
+    "parcours.api",
     "django_tasks_db",
 ]
 
@@ -151,6 +155,12 @@ CACHES = {
     )
 }
 _cache_is_redis = CACHES["default"]["BACKEND"].endswith(".RedisCache")
+
+# The REST API (docs/api.md): requests allowed per access token (or per signed-in person)
+# and per period, counted in the cache; how long a new token lasts unless its issuer
+# chooses.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 
 # Accounts and sign-in.
 AUTH_USER_MODEL = "accounts.User"

@@ -17,4 +17,5 @@ urlpatterns = [
     path("privacy/", include("parcours.privacy.urls")),
     path("reminders/", include("parcours.reminders.urls")),
     path("downloads/", include("parcours.downloads.urls")),
+    path("api/", include("parcours.api.urls")),
 ]

@@ -27,6 +27,7 @@ MENU = [
     MenuEntry("funding:grant_list", _("Funding"), Capability.VIEW_FIGURES),
     MenuEntry("accounts:user_list", _("Users"), Capability.MANAGE_ORGANISATION),
     MenuEntry("workbook:home", _("Import and export"), Capability.MANAGE_ORGANISATION),
+    MenuEntry("api:token_list", _("API tokens"), Capability.MANAGE_ORGANISATION),
     MenuEntry("audit:event_list", _("Audit trail"), Capability.VIEW_AUDIT),
     MenuEntry("reminders:log", _("Messages sent"), Capability.MANAGE_ORGANISATION),
     MenuEntry("privacy:queue", _("Retention"), Capability.MANAGE_RETENTION),

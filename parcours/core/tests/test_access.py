@@ -328,6 +328,72 @@ def _federation_analyst(world):
     return {"slug": slug, "pk": analyst.pk}
 
 
+def _api_token(world):
+    from parcours.api.tokens import issue_token
+
+    coordinator = world["coordinator"]
+    token, _secret = issue_token(
+        user=coordinator,
+        name="tests",
+        scope="read",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+        by=coordinator,
+    )
+    return {"pk": token.pk}
+
+
+def _workshop(world):
+    return {"pk": world["session"].workshop_id}
+
+
+def _mark(world):
+    from parcours.attendance.models import Attendance
+
+    mark, _created = Attendance.objects.get_or_create(
+        session=world["session"], participant=world["participant"], defaults={"status": "present"}
+    )
+    return {"pk": mark.pk}
+
+
+def _api_rules():
+    """The API authenticates itself: without a session or a token it answers 401, and
+    a role without access gets 403 from the endpoint (the analyst's session too)."""
+
+    def rule(allowed, kwargs=None, ok=200):
+        refused = {role: 403 for role in ROLES if role not in allowed}
+        return Rule(
+            public=True,
+            ok=ok,
+            anonymous_status=401,
+            signed_in_status=refused,
+            kwargs=kwargs,
+            scoped=kwargs is not None,
+            allowed=allowed,
+        )
+
+    resources = {
+        "participant": _participant,
+        "group": _group,
+        "enrolment": _enrolment,
+        "workshop": _workshop,
+        "session": _session,
+        "mark": _mark,
+    }
+    rules = {}
+    for name, kwargs in resources.items():
+        rules[f"api:v1:{name}_list"] = rule(STAFF)
+        rules[f"api:v1:{name}_detail"] = rule(STAFF, kwargs)
+    # The same addresses as the list and the detail, whose GET they answer.
+    rules["api:v1:group_create"] = rule(STAFF)
+    rules["api:v1:group_update"] = rule(STAFF, _group)
+    # Asked for without its year: the parameters are invalid, which is checked before
+    # who asks (the analyst too).
+    report = rule(EVERY_ROLE, ok=422)
+    report.signed_in_status["federation_analyst"] = 422
+    rules["api:v1:yearly_report"] = report
+    return rules
+
+
 RULES = {
     "core:dashboard": Rule(),
     "background:health": Rule(public=True),
@@ -543,6 +609,16 @@ RULES = {
         allowed=CASEWORK, ok=405, kwargs=_project, scoped=True
     ),
     "projects:interval_edit": Rule(allowed=COORDINATOR),
+    # -- the REST API's tokens page, and the API through the browser's session --
+    "api:token_list": Rule(allowed=COORDINATOR),
+    "api:token_create": Rule(allowed=COORDINATOR),
+    "api:token_revoke": Rule(  # POST only
+        allowed=COORDINATOR, ok=405, kwargs=_api_token, scoped=True
+    ),
+    "api:v1:api-root": Rule(public=True, ok=404, anonymous_status=404),
+    "api:v1:openapi-json": Rule(public=True),
+    "api:v1:openapi-view": Rule(public=True),
+    **_api_rules(),
 }
 
 

@@ -1,0 +1,177 @@
+"""The access matrix of the pages, applied to the API: every endpoint, every role, and
+another organisation's ids. Nothing of the other organisation ever appears in a body,
+and a workshop leader never gets social data."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parcours.attendance.models import Attendance
+from parcours.participants.factories import ParticipantFactory
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.workshops.factories import SessionFactory, WorkshopFactory
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"coordinator", "social_worker", "workshop_leader"}
+EVERY_ROLE = STAFF | {"viewer"}
+
+# (path, the programme's record it shows, the roles that may read it)
+LISTS = [
+    ("/api/v1/participants", "participant", STAFF),
+    ("/api/v1/groups", "group", STAFF),
+    ("/api/v1/enrolments", "enrolment", STAFF),
+    ("/api/v1/workshops", "workshop", STAFF),
+    ("/api/v1/sessions", "session", STAFF),
+    ("/api/v1/attendance-marks", "mark", STAFF),
+]
+DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS]
+
+
+def _ids(body: dict) -> set[int]:
+    return {item["id"] for item in body["items"]}
+
+
+def _foreign_words(elsewhere) -> list[str]:
+    return [
+        elsewhere.group.name,
+        elsewhere.participant.last_name,
+        elsewhere.participant.reference,
+        elsewhere.stranger.reference,
+        elsewhere.workshop.name,
+    ]
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(("path", "record", "roles"), LISTS)
+def test_lists_show_nothing_of_another_organisation(
+    client, personas, bearer, programme, elsewhere, role, path, record, roles
+):
+    response = client.get(path, headers=bearer(personas[role]))
+    if role not in roles:
+        assert response.status_code == 403
+        assert response.json()["type"] == "urn:parcours:problem:forbidden"
+        return
+    assert response.status_code == 200
+    body = response.json()
+    assert getattr(programme, record).pk in _ids(body)
+    assert getattr(elsewhere, record).pk not in _ids(body)
+    text = response.content.decode()
+    for word in _foreign_words(elsewhere):
+        assert word not in text
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(("path", "record", "roles"), DETAILS)
+def test_another_organisations_ids_do_not_exist(
+    client, personas, bearer, programme, elsewhere, role, path, record, roles
+):
+    headers = bearer(personas[role])
+    own = client.get(path.format(pk=getattr(programme, record).pk), headers=headers)
+    foreign = client.get(path.format(pk=getattr(elsewhere, record).pk), headers=headers)
+    if role not in roles:
+        assert (own.status_code, foreign.status_code) == (403, 403)
+        return
+    assert own.status_code == 200
+    assert foreign.status_code == 404
+    assert set(foreign.json()) == {"type", "title", "status", "detail", "instance"}
+
+
+def test_a_leader_sees_only_their_groups_people_and_no_social_data(
+    client, workshop_leader, bearer, programme
+):
+    headers = bearer(workshop_leader)
+    people = client.get("/api/v1/participants", headers=headers).json()["items"]
+    assert [person["id"] for person in people] == [programme.participant.pk]
+    assert "social" not in people[0]
+    text = json.dumps(people)
+    assert "Namur" not in text
+    assert "0471" not in text
+    person = client.get(f"/api/v1/participants/{programme.participant.pk}", headers=headers)
+    assert "social" not in person.json()
+    stranger = client.get(f"/api/v1/participants/{programme.stranger.pk}", headers=headers)
+    assert stranger.status_code == 404
+    groups = client.get("/api/v1/groups", headers=headers).json()["items"]
+    assert [group["id"] for group in groups] == [programme.group.pk]
+    enrolments = client.get("/api/v1/enrolments", headers=headers).json()["items"]
+    assert [e["id"] for e in enrolments] == [programme.enrolment.pk]
+    assert "outcome" not in enrolments[0]
+
+
+def test_casework_sees_the_social_data(client, social_worker, bearer, programme):
+    person = client.get(
+        f"/api/v1/participants/{programme.participant.pk}", headers=bearer(social_worker)
+    ).json()
+    assert person["social"]["city"] == "Namur"
+    assert person["social"]["birth_date"] == "1980-05-17"
+
+
+def test_filters_by_group_and_dates(client, coordinator, bearer, programme):
+    headers = bearer(coordinator)
+    in_group = client.get(
+        f"/api/v1/participants?group={programme.group.pk}", headers=headers
+    ).json()
+    assert _ids(in_group) == {programme.participant.pk}
+    day = programme.session.date.isoformat()
+    sessions = client.get(f"/api/v1/sessions?date_from={day}&date_to={day}", headers=headers)
+    assert _ids(sessions.json()) == {programme.session.pk}
+    later = client.get("/api/v1/sessions?date_from=2099-01-01", headers=headers).json()
+    assert later["items"] == []
+    marks = client.get(
+        f"/api/v1/attendance-marks?group={programme.other_group.pk}", headers=headers
+    )
+    assert marks.json()["items"] == []
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+def test_the_yearly_report_has_the_figures_of_the_reports_json(
+    client, personas, bearer, programme, role
+):
+    headers = bearer(personas[role])
+    api = client.get("/api/v1/reports/yearly?year=2026&as_of=2026-06-30", headers=headers)
+    assert api.status_code == 200
+    client.force_login(personas[role])
+    page = client.get(reverse("reporting:report_json") + "?year=2026&as_of=2026-06-30")
+    assert page.status_code == 200
+    assert api.json()["figures"] == json.loads(page.content)
+    assert api.json()["figures"]["participants"] == 2  # the two people enrolled
+
+
+def test_the_report_refuses_another_organisations_group(
+    client, coordinator, bearer, programme, elsewhere
+):
+    response = client.get(
+        f"/api/v1/reports/yearly?year=2026&group={elsewhere.group.pk}", headers=bearer(coordinator)
+    )
+    assert response.status_code == 422
+    assert [e["location"] for e in response.json()["errors"]] == ["query.group"]
+
+
+@pytest.mark.parametrize(("path", "_record", "_roles"), LISTS)
+def test_a_list_does_a_bounded_number_of_queries(
+    client, coordinator, bearer, organisation, programme, path, _record, _roles
+):
+    headers = bearer(coordinator)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    client.get(path, headers=headers)  # the first use notes the token's "last used"
+    before = count()
+    for _ in range(5):
+        group = GroupFactory(organisation=organisation)
+        person = ParticipantFactory(organisation=organisation)
+        EnrolmentFactory(group=group, participant=person)
+        session = SessionFactory(
+            organisation=organisation,
+            workshop=WorkshopFactory(organisation=organisation),
+            groups=[group],
+        )
+        Attendance.objects.create(session=session, participant=person, status="present")
+    assert count() == before
