@@ -11,7 +11,6 @@ class AttendanceConfig(AppConfig):
         from django.db.models.signals import post_delete
 
         from parcours.attendance.models import Attendance
-
         from parcours.workshops import signals as workshop_signals
 
         post_delete.connect(
