@@ -43,11 +43,13 @@ def _sessions_changed(sender, organisation_id, dates, sessions=None, **kwargs):
     from parcours.attendance import runs
     from parcours.workshops.models import Session
 
+    if sessions is None and dates is not None:
+        sessions = set(
+            Session.objects.filter(organisation_id=organisation_id, date__in=dates).values_list(
+                "pk", flat=True
+            )
+        )
     if sessions is not None and len(sessions) <= MANY_SESSIONS:
         runs.refresh_runs_of_sessions(sessions)
-    elif sessions is not None or dates is None:
-        runs.refresh_organisation_runs(organisation_id)
     else:
-        runs.refresh_runs_of_sessions(
-            Session.objects.filter(organisation_id=organisation_id, date__in=dates).values("pk")
-        )
+        runs.refresh_organisation_runs(organisation_id)

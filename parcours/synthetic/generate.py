@@ -1063,7 +1063,9 @@ def generate_programme(
             generator.attendance()
         if large:
             generator._step("indexes")
-        announce_sessions_changed(organisation.pk)  # the hours summary, all months
+        # The hours summary of every month, and every run of absences (the marks were
+        # inserted in SQL): ``attendance.runs`` computes them for the organisation.
+        announce_sessions_changed(organisation.pk)
         generator._step("hours summary")
         generator.finish()
     _analyse(sorted(generator.summary.rows))
