@@ -75,9 +75,7 @@ def test_a_deleted_mark_or_session_computes_the_run_again(week, coordinator):
     assert not AbsenceRun.objects.exists()
 
 
-def test_a_session_cancelled_restored_moved_or_retimed_computes_the_runs_again(
-    week, coordinator
-):
+def test_a_session_cancelled_restored_moved_or_retimed_computes_the_runs_again(week, coordinator):
     person, sessions = week
     _marks(person, ["absent", "absent", "present", "absent"], sessions, coordinator)
     assert _run(person)[0] == 1
@@ -97,9 +95,7 @@ def test_a_session_cancelled_restored_moved_or_retimed_computes_the_runs_again(
     assert stale_runs(person.organisation_id) == []
 
 
-def test_bulk_marks_are_caught_up_and_check_summaries_fixes_a_stale_run(
-    week, coordinator, capsys
-):
+def test_bulk_marks_are_caught_up_and_check_summaries_fixes_a_stale_run(week, coordinator, capsys):
     person, sessions = week
     Attendance.objects.bulk_create(
         [Attendance(session=session, participant=person, status="absent") for session in sessions]
