@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
 from parcours.attendance.enums import ATTENDED, Presence
-from parcours.attendance.models import Attendance
+from parcours.attendance.models import AbsenceRun, Attendance
+from parcours.attendance.runs import moment
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Session
@@ -128,94 +128,39 @@ class MissedRun:
 DASHBOARD_LOOKBACK = datetime.timedelta(weeks=16)
 
 
-# The dashboard first looks at the last week of registers, read from the sessions'
-# side: it decides almost everyone, whose latest marks all fall in that week. Only the
-# people with fewer marks than the run's length there, all absences, are looked at
-# further back, one by one (docs/performance.md, "Dashboard at every size").
-RECENT_MARKS = datetime.timedelta(days=7)
-
-
-def _moment(table: str) -> str:
-    """The SQL of a session's date and start time as one value that sorts in time."""
-    if connection.vendor == "postgresql":
-        return f"({table}.date + {table}.start_time)"
-    return f"({table}.date || ' ' || {table}.start_time)"
-
-
 def _as_date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def _missed_sql(followed_sql: str) -> str:
-    """The query of ``missed_in_a_row``; its parameters are in ``_missed_params``."""
+    """The query of ``missed_in_a_row``: the candidates read from the stored runs, then
+    the rule applied to their marks."""
     attendance, session = Attendance._meta.db_table, Session._meta.db_table
-    participant = Participant._meta.db_table
+    participant, run = Participant._meta.db_table, AbsenceRun._meta.db_table
     return f"""
-        WITH followed AS ({followed_sql}),
-        recent_sessions AS MATERIALIZED (
-            SELECT id, date, start_time FROM {session}
-            WHERE organisation_id = %(organisation)s AND cancelled = %(no)s
-              AND has_marks = %(yes)s AND date >= %(recent_start)s AND date <= %(today)s
+        WITH candidates AS (
+            SELECT r.participant_id AS person,
+                   CASE WHEN r.last_marked > %(today)s OR r.since < %(lookback_start)s
+                        THEN %(lookback_start)s ELSE r.since END AS bound
+            FROM {run} r
+            WHERE r.organisation_id = %(organisation)s
+              AND (r.absences >= %(count)s OR r.last_marked > %(today)s)
+              AND r.participant_id IN ({followed_sql})
         ),
-        recent AS (
-            SELECT a.participant_id AS person, s.date AS day, {_moment("s")} AS moment,
-                   a.status AS status
-            FROM recent_sessions s CROSS JOIN {attendance} a
-            WHERE a.session_id = s.id
-        ),
-        tally AS (
-            SELECT person, COUNT(*) AS marks,
-                   MAX(CASE WHEN status <> %(absent)s THEN moment END) AS last_seen
-            FROM recent GROUP BY person
-        ),
-        recent_run AS (
-            SELECT r.person, COUNT(*) AS absences
-            FROM recent r JOIN tally t ON t.person = r.person
-            WHERE r.status = %(absent)s AND (t.last_seen IS NULL OR r.moment > t.last_seen)
-            GROUP BY r.person
-        ),
-        undecided AS (
-            SELECT DISTINCT f.participant_id AS person, COALESCE(t.marks, 0) AS marks
-            FROM followed f LEFT JOIN tally t ON t.person = f.participant_id
-            WHERE t.last_seen IS NULL AND COALESCE(t.marks, 0) < %(count)s
-        ),
-        older AS (
-            SELECT a.participant_id AS person, s.date AS day, {_moment("s")} AS moment,
-                   a.status AS status
-            FROM undecided d CROSS JOIN {attendance} a CROSS JOIN {session} s
-            WHERE a.participant_id = d.person AND s.id = a.session_id AND s.cancelled = %(no)s
-              AND s.date >= %(lookback_start)s AND s.date <= %(older_end)s
-        ),
-        older_tally AS (
-            SELECT person, MAX(CASE WHEN status <> %(absent)s THEN moment END) AS last_seen
-            FROM older GROUP BY person
-        ),
-        older_run AS (
-            SELECT o.person, COUNT(*) AS absences
-            FROM older o JOIN older_tally t ON t.person = o.person
-            WHERE o.status = %(absent)s AND (t.last_seen IS NULL OR o.moment > t.last_seen)
-            GROUP BY o.person
-        ),
-        found AS (
-            SELECT t.person FROM tally t LEFT JOIN recent_run r ON r.person = t.person
-            WHERE t.person IN (SELECT participant_id FROM followed) AND (
-                  (t.last_seen IS NOT NULL AND COALESCE(r.absences, 0) >= %(count)s)
-               OR (t.last_seen IS NULL AND t.marks >= %(count)s))
-            UNION
-            SELECT d.person FROM undecided d JOIN older_run o ON o.person = d.person
-            WHERE d.marks + o.absences >= %(count)s
-        ),
-        ranked AS (
-            SELECT person, day,
-                   ROW_NUMBER() OVER (PARTITION BY person ORDER BY moment DESC) AS position
-            FROM (SELECT person, day, moment FROM recent
-                  UNION ALL SELECT person, day, moment FROM older) AS marks
-            WHERE person IN (SELECT person FROM found)
+        marks AS (
+            SELECT c.person, s.date AS day, a.status,
+                   ROW_NUMBER() OVER (PARTITION BY c.person ORDER BY {moment("s")} DESC)
+                       AS position
+            FROM candidates c
+            JOIN {attendance} a ON a.participant_id = c.person
+            JOIN {session} s ON s.id = a.session_id
+            WHERE s.cancelled = %(no)s AND s.date >= c.bound AND s.date <= %(today)s
         ),
         runs AS (
             SELECT person, MAX(CASE WHEN position = %(count)s THEN day END) AS run_since,
                    MAX(CASE WHEN position = 1 THEN day END) AS run_last
-            FROM ranked WHERE position <= %(count)s GROUP BY person
+            FROM marks WHERE position <= %(count)s GROUP BY person
+            HAVING SUM(CASE WHEN status = %(absent)s THEN 1 ELSE 0 END) = %(count)s
         )
         SELECT p.*, runs.run_since, runs.run_last
         FROM {participant} p JOIN runs ON runs.person = p.id
@@ -229,22 +174,18 @@ def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[Misse
     the last sixteen weeks are all "absent" (an unexcused absence; an excused one is not
     counted as missed and ends the run; cancelled sessions are ignored), by name.
 
-    One query that returns only the people found. The run of absences that ends each
-    person's marks is first counted in the last week's registers (the absences after
-    their latest other mark there): it decides unless that week holds fewer than
-    ``count`` marks, all absences; only for those people are their older marks of the
-    sixteen weeks read, through their own marks."""
+    One query. The candidates are read from the stored runs (``AbsenceRun``): the people
+    whose current run has at least ``count`` absences, and those marked after ``today``
+    (whose run at ``today`` is not the stored one). The rule is then applied to their
+    marks only, from the run's first absence (or the sixteen weeks' start, when the run
+    began before it or the person was marked after ``today``)."""
     if not user_can(user, Capability.VIEW_PROGRAMME):
         return []
     followed_sql, followed_params = _followed_ids(user, today).query.sql_with_params()
-    recent_start = today - RECENT_MARKS + datetime.timedelta(days=1)
     named = {
         "organisation": user.organisation_id,
         "no": False,
-        "yes": True,
         "today": today,
-        "recent_start": recent_start,
-        "older_end": recent_start - datetime.timedelta(days=1),
         "lookback_start": today - DASHBOARD_LOOKBACK,
         "absent": Presence.ABSENT.value,
         "count": count,

@@ -36,7 +36,7 @@ from parcours.accounts.models import Organisation, User
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.marks import refresh_marked
-from parcours.attendance.models import Attendance
+from parcours.attendance.models import AbsenceRun, Attendance
 from parcours.core.demo.catalogue import SEED_WORKSHOPS
 from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
 from parcours.core.demo.people import DEMO_PEOPLE
@@ -257,6 +257,7 @@ def clear_organisation(organisation) -> None:
         HoursSummary.objects.filter(organisation_id=org),
         Attendance.objects.filter(session__organisation_id=org),
         Attendance.objects.filter(participant__organisation_id=org),
+        AbsenceRun.objects.filter(organisation_id=org),
         Session.groups.through.objects.filter(session__organisation_id=org),
         sessions,
         SessionSeries.objects.filter(organisation_id=org),
@@ -1078,7 +1079,9 @@ def generate_programme(
             generator.attendance()
         if large:
             generator._step("indexes")
-        announce_sessions_changed(organisation.pk)  # the hours summary, all months
+        # The hours summary of every month, and every run of absences (the marks were
+        # inserted in SQL): ``attendance.runs`` computes them for the organisation.
+        announce_sessions_changed(organisation.pk)
         generator._step("hours summary")
         generator.finish()
     if analyse:

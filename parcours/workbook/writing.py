@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.marks import refresh_marked
 from parcours.attendance.models import Attendance
+from parcours.attendance.runs import refresh_organisation_runs
 from parcours.core.domains import Domain
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
@@ -210,6 +211,7 @@ def write_plan(plan, organisation, *, author) -> None:
             ["status", "marked_at"],
             batch_size=500,
         )
+        refresh_organisation_runs(org.pk)  # the marks were written past the model
 
 
 def _insert_attendance(rows) -> None:

@@ -155,14 +155,16 @@ HOURS_FIELDS = TIMES | {
 NOT_MOVED = object()
 
 
-def _announce(days) -> None:
+def _announce(days, sessions) -> None:
     """``(organisation_id, date)`` pairs changed, told to ``signals.sessions_changed`` (a
-    date of None: every date of the organisation)."""
+    date of None: every date of the organisation), with the ids of the sessions."""
     from parcours.workshops.signals import EVERY_DATE, announce_sessions_changed, batch
 
     with batch():
         for organisation_id, day in days:
-            announce_sessions_changed(organisation_id, EVERY_DATE if day is None else [day])
+            announce_sessions_changed(
+                organisation_id, EVERY_DATE if day is None else [day], sessions
+            )
 
 
 class SessionQuerySet(models.QuerySet):
@@ -174,7 +176,10 @@ class SessionQuerySet(models.QuerySet):
         for session in objs:
             session.set_duration()
         created = super().bulk_create(objs, *args, **kwargs)
-        _announce({(session.organisation_id, session.date) for session in objs})
+        _announce(
+            {(session.organisation_id, session.date) for session in objs},
+            {session.pk for session in objs},
+        )
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -188,7 +193,10 @@ class SessionQuerySet(models.QuerySet):
             return super().bulk_update(objs, fields, *args, **kwargs)
         days = set(self._days(pk__in=[session.pk for session in objs]))
         updated = super().bulk_update(objs, fields, *args, **kwargs)
-        _announce(days | {(s.organisation_id, s.date) for s in objs if s.date})
+        _announce(
+            days | {(s.organisation_id, s.date) for s in objs if s.date},
+            {session.pk for session in objs},
+        )
         return updated
 
     def update(self, **values):
@@ -196,14 +204,15 @@ class SessionQuerySet(models.QuerySet):
             raise ValueError("An update of a session's times sets its duration_minutes too.")
         if not HOURS_FIELDS & set(values):
             return super().update(**values)
-        days = set(self._days())
+        rows = list(self.order_by().values_list("organisation_id", "date", "pk"))
+        days = {(organisation_id, day) for organisation_id, day, _pk in rows}
         updated = super().update(**values)
         moved_to = values.get("date", NOT_MOVED)
         if isinstance(moved_to, datetime.date):
             days |= {(organisation_id, moved_to) for organisation_id, _day in days}
         elif moved_to is not NOT_MOVED:  # an expression: every date of the organisations
             days = {(organisation_id, None) for organisation_id, _day in days}
-        _announce(days)
+        _announce(days, {pk for _organisation_id, _day, pk in rows})
         return updated
 
     def _days(self, **lookups):

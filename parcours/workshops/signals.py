@@ -17,30 +17,37 @@ from django.dispatch import Signal
 from parcours.workshops.models import Session
 
 # Sent inside the writing transaction once sessions were created, changed or deleted:
-# ``organisation_id`` and ``dates``, the set of dates before and after the change (None
-# for every session of the organisation).
+# ``organisation_id``; ``dates``, the set of dates before and after the change (None for
+# every session of the organisation); ``sessions``, the set of the sessions' ids (None
+# when the writer does not name them: then read the dates).
 sessions_changed = Signal()
 
 _pending = contextvars.ContextVar("sessions_changed_pending", default=None)
 EVERY_DATE = None
 
 
-def announce_sessions_changed(organisation_id, dates=EVERY_DATE) -> None:
-    """Tell the receivers that sessions of the organisation changed on ``dates`` (now, or
-    at the end of the ``batch`` under way)."""
+def announce_sessions_changed(organisation_id, dates=EVERY_DATE, sessions=None) -> None:
+    """Tell the receivers that sessions of the organisation (the ids ``sessions``, when
+    the writer knows them) changed on ``dates`` (now, or at the end of the ``batch``
+    under way)."""
     dates = EVERY_DATE if dates is EVERY_DATE else {day for day in dates if day is not None}
     if dates is not EVERY_DATE and not dates:
         return
+    sessions = None if sessions is None else {pk for pk in sessions if pk is not None}
     pending = _pending.get()
     if pending is None:
-        sessions_changed.send(sender=None, organisation_id=organisation_id, dates=dates)
+        sessions_changed.send(
+            sender=None, organisation_id=organisation_id, dates=dates, sessions=sessions
+        )
         return
-    if organisation_id in pending and pending[organisation_id] is EVERY_DATE:
+    if organisation_id not in pending:
+        pending[organisation_id] = (dates, sessions)
         return
-    if dates is EVERY_DATE or organisation_id not in pending:
-        pending[organisation_id] = dates if dates is EVERY_DATE else set(dates)
-    else:
-        pending[organisation_id] |= dates
+    known_dates, known_sessions = pending[organisation_id]
+    pending[organisation_id] = (
+        EVERY_DATE if EVERY_DATE in (known_dates, dates) else known_dates | dates,
+        None if known_sessions is None or sessions is None else known_sessions | sessions,
+    )
 
 
 @contextlib.contextmanager
@@ -56,14 +63,15 @@ def batch():
         pending = _pending.get()
     finally:
         _pending.reset(token)
-    for organisation_id, dates in pending.items():
-        announce_sessions_changed(organisation_id, dates)
+    for organisation_id, (dates, sessions) in pending.items():
+        announce_sessions_changed(organisation_id, dates, sessions)
 
 
 # -- The model signals -----------------------------------------------------------------
 
 
-# What a session's hours depend on: a save that changes none of them (a register
+# What a session's hours depend on, and the order of its marks (its start, for the runs
+# of absences of ``parcours.attendance``): a save that changes none of them (a register
 # validated, a room) is not announced.
 COUNTED = (
     "organisation_id",
@@ -72,6 +80,7 @@ COUNTED = (
     "duration_minutes",
     "cancelled",
     "provider_kind",
+    "start_time",
 )
 
 
@@ -94,23 +103,23 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         return
     before = getattr(instance, "_counted_before", None)
     if created:
-        announce_sessions_changed(instance.organisation_id, [instance.date])
+        announce_sessions_changed(instance.organisation_id, [instance.date], [instance.pk])
         return
     if before is None or before == tuple(getattr(instance, name) for name in COUNTED):
         return
-    announce_sessions_changed(instance.organisation_id, [instance.date])
-    announce_sessions_changed(before[0], [before[2]])
+    announce_sessions_changed(instance.organisation_id, [instance.date], [instance.pk])
+    announce_sessions_changed(before[0], [before[2]], [instance.pk])
 
 
 def _deleted(sender, instance, **kwargs):
-    announce_sessions_changed(instance.organisation_id, [instance.date])
+    announce_sessions_changed(instance.organisation_id, [instance.date], [instance.pk])
 
 
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """A session's groups share its hours between their grants."""
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
-            announce_sessions_changed(instance.organisation_id, [instance.date])
+            announce_sessions_changed(instance.organisation_id, [instance.date], [instance.pk])
         return
     # From a group's side (``group.sessions.add/remove/clear``): the sessions concerned,
     # read before a clear and announced after it.
@@ -118,17 +127,17 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         _announce_days(Session.objects.filter(pk__in=pk_set))
     elif action == "pre_clear":
         days = Session.objects.filter(groups=instance).order_by()
-        instance._cleared_days = list(days.values_list("organisation_id", "date").distinct())
+        instance._cleared_days = list(days.values_list("organisation_id", "date", "pk"))
     elif action == "post_clear":
-        for organisation_id, day in getattr(instance, "_cleared_days", ()):
-            announce_sessions_changed(organisation_id, [day])
+        for organisation_id, day, pk in getattr(instance, "_cleared_days", ()):
+            announce_sessions_changed(organisation_id, [day], [pk])
 
 
 def _announce_days(sessions):
-    for organisation_id, day in (
-        sessions.order_by().values_list("organisation_id", "date").distinct()
+    for organisation_id, day, pk in sessions.order_by().values_list(
+        "organisation_id", "date", "pk"
     ):
-        announce_sessions_changed(organisation_id, [day])
+        announce_sessions_changed(organisation_id, [day], [pk])
 
 
 def connect():

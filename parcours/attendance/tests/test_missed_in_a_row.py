@@ -4,9 +4,11 @@ import datetime
 import random
 
 import pytest
+import time_machine
 
 from parcours.attendance.enums import Presence
-from parcours.attendance.models import Attendance
+from parcours.attendance.models import AbsenceRun, Attendance
+from parcours.attendance.runs import stale_runs
 from parcours.attendance.selectors import (
     DASHBOARD_LOOKBACK,
     _followed_ids,
@@ -14,6 +16,7 @@ from parcours.attendance.selectors import (
 )
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.factories import SessionFactory
+from parcours.workshops.models import Session
 
 D = datetime.date
 TODAY = D(2026, 6, 10)
@@ -164,3 +167,77 @@ def group_and_person(organisation):
         group=group, start_date=D(2026, 1, 5), participant__organisation=organisation
     )
     return group, enrolment.participant
+
+
+@pytest.mark.django_db
+def test_the_runs_stay_those_of_the_rule_after_sessions_cancelled_moved_or_retimed(
+    registers, coordinator, social_worker, workshop_leader
+):
+    """The stored runs (``AbsenceRun``) are computed again when the sessions change after
+    their marks: cancelled, restored, moved to another day, retimed, deleted."""
+    rng = random.Random(61)
+    sessions = list(Session.objects.filter(attendances__isnull=False).distinct().order_by("pk"))
+    for session in rng.sample(sessions, 40):
+        session.cancelled = not session.cancelled
+        session.cancel_reason = "Salle fermée" if session.cancelled else ""
+        session.save()
+    for session in rng.sample(sessions, 30):
+        session.refresh_from_db()
+        session.date += datetime.timedelta(days=rng.choice([-9, -2, 1, 3, 12]))
+        session.save()
+    retimed = list(Session.objects.filter(pk__in=[s.pk for s in rng.sample(sessions, 30)]))
+    for session in retimed:
+        session.start_time = datetime.time(7, 45)
+    Session.objects.bulk_update(retimed, ["start_time"])  # a bulk write
+    for session in rng.sample(sessions, 10):
+        Session.objects.filter(pk=session.pk).delete()
+    assert stale_runs(coordinator.organisation_id) == []
+    for count in (1, 3):
+        for today in [TODAY, D(2026, 5, 31), D(2026, 6, 17)]:
+            for user in (coordinator, social_worker, workshop_leader):
+                runs = missed_in_a_row(user, today=today, count=count)
+                got = [(run.participant, run.since, run.last) for run in runs]
+                assert got == expected_runs(user, today=today, count=count), (user, today)
+
+
+@pytest.mark.django_db
+def test_a_run_begun_before_the_sixteen_weeks_counts_only_its_marks_inside(
+    organisation, group_and_person, coordinator
+):
+    """Five absences in a row, the first two older than the sixteen weeks: the stored run
+    has five, the rule sees three. Decided with the marks, as the clock moves on."""
+    group, person = group_and_person
+    days = [D(2026, 2, 9), D(2026, 2, 12), D(2026, 3, 2), D(2026, 4, 6), D(2026, 5, 4)]
+    for day in days:
+        session = SessionFactory(organisation=organisation, groups=[group], date=day)
+        Attendance.objects.create(session=session, participant=person, status=Presence.ABSENT)
+    run = AbsenceRun.objects.get(participant=person)
+    assert (run.absences, run.since, run.last) == (5, D(2026, 2, 9), D(2026, 5, 4))
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 8, tzinfo=datetime.UTC)):
+        today = datetime.date.today()
+        assert today - DASHBOARD_LOOKBACK == D(2026, 2, 18)
+        runs = missed_in_a_row(coordinator, today=today)
+        assert [(run.since, run.last) for run in runs] == [(D(2026, 3, 2), D(2026, 5, 4))]
+        assert missed_in_a_row(coordinator, today=today, count=4) == []
+        assert expected_runs(coordinator, today=today, count=4) == []
+
+
+@pytest.mark.django_db
+def test_a_person_marked_after_today_is_decided_with_their_marks(
+    organisation, group_and_person, coordinator
+):
+    """Three absences, then a presence after ``today``: the stored run is empty, the run
+    at ``today`` is not."""
+    group, person = group_and_person
+    for day, status in [
+        (D(2026, 6, 1), Presence.ABSENT),
+        (D(2026, 6, 3), Presence.ABSENT),
+        (D(2026, 6, 8), Presence.ABSENT),
+        (D(2026, 6, 15), Presence.PRESENT),
+    ]:
+        session = SessionFactory(organisation=organisation, groups=[group], date=day)
+        Attendance.objects.create(session=session, participant=person, status=status)
+    assert AbsenceRun.objects.get(participant=person).absences == 0
+    runs = missed_in_a_row(coordinator, today=TODAY)
+    assert [(run.since, run.last) for run in runs] == [(D(2026, 6, 1), D(2026, 6, 8))]
+    assert missed_in_a_row(coordinator, today=D(2026, 6, 16)) == []

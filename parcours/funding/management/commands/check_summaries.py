@@ -2,15 +2,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parcours.accounts.models import Organisation
-from parcours.attendance import marks
+from parcours.attendance import marks, runs
 from parcours.funding import summaries
 from parcours.workshops.models import Session
 
 
 class Command(BaseCommand):
     help = (
-        "Compare the hours summary (and the sessions' stored lengths and has_marks flags) "
-        "with the sessions and their marks: print the differences and exit with status 1, "
+        "Compare the hours summary (and the sessions' stored lengths and has_marks flags, "
+        "the people's runs of absences) with the sessions and their marks: print the "
+        "differences and exit with status 1, "
         "or, with --fix, compute them again (docs/summaries.md)."
     )
 
@@ -31,17 +32,22 @@ class Command(BaseCommand):
                     lengths = summaries.fix_durations(each.pk)
                     rows = summaries.refresh(each.pk)
                     flags = marks.refresh_marked(Session.objects.filter(organisation_id=each.pk))
+                    fixed_runs = len(runs.stale_runs(each.pk))
+                    runs.refresh_organisation_runs(each.pk)
                 self.stdout.write(
                     f"{each.slug}: {lengths} session lengths fixed, {rows} summary rows "
-                    f"computed, {flags} has_marks flags fixed"
+                    f"computed, {flags} has_marks flags fixed, {fixed_runs} runs of absences fixed"
                 )
             stale, found = summaries.check(each.pk)
             flags_stale = marks.stale_marked(each.pk).count()
-            if stale or found or flags_stale:
+            runs_stale = len(runs.stale_runs(each.pk))
+            if stale or found or flags_stale or runs_stale:
                 different = True
                 self.stderr.write(
                     f"{each.slug}: {stale} session lengths stale, {len(found)} summary rows "
-                    f"differ from the sessions, {flags_stale} has_marks flags differ from the marks"
+                    f"differ from the sessions, {flags_stale} has_marks flags differ from the "
+                    f"marks, "
+                    f"{runs_stale} runs of absences differ from the marks"
                 )
                 for (month, workshop, kind, grant), stored, live in found[:50]:
                     self.stderr.write(
@@ -50,7 +56,8 @@ class Command(BaseCommand):
                     )
             else:
                 self.stdout.write(
-                    f"{each.slug}: the hours summary and the has_marks flags match the sessions"
+                    f"{each.slug}: the hours summary, the has_marks flags and the runs of absences "
+                    "match the sessions"
                 )
         if different:
             raise SystemExit(1)
