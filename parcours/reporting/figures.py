@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -25,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncQuarter
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractQuarter, ExtractYear
 from django.db.models.lookups import GreaterThan
 
 from parcours.assessments.enums import Moment
@@ -506,47 +507,58 @@ def individual_work_by_quarter(organisation, period: Period, scope: Scope = WHOL
     """The individual work with the participants of the period, per quarter (keyed by its
     first day): ``{"minutes", "items", "no_duration"}``, summing the interventions, the
     assessments and the literacy tests dated in the period. A record kept without its
-    duration counts in ``items`` and ``no_duration``, never in ``minutes``. One query: the
-    three kinds grouped by quarter, joined by a UNION ALL."""
+    duration counts in ``items`` and ``no_duration``, never in ``minutes``.
+
+    One pass: the three kinds of record joined by a UNION ALL, then kept for the
+    participants of the period and grouped by quarter. The participants are worked out
+    once for the three kinds, not once per kind (a hash of some 65,000 people at 100,000,
+    built three times). The ORM cannot filter or group a UNION, so the outer query is
+    written here around the SQL the ORM compiles for its parts."""
     if period.is_empty:
         return {}
-    people = participants_of(organisation, period, scope)
     dated = {"date__gte": period.first, "date__lte": period.last}
-    by_kind = [
-        _work_by_quarter(queryset)
-        for queryset in (
-            Intervention.objects.filter(participant__in=people, **dated),
-            Assessment.objects.filter(enrolment__participant__in=people, **dated),
-            LiteracyTest.objects.filter(participant__in=people, **dated),
-        )
+    kinds = [
+        _dated_records(Intervention.objects.filter(**dated), "participant_id"),
+        _dated_records(Assessment.objects.filter(**dated), "enrolment__participant_id"),
+        _dated_records(LiteracyTest.objects.filter(**dated), "participant_id"),
     ]
-    work = {}
-    for row in by_kind[0].union(*by_kind[1:], all=True).order_by():
-        sums = work.setdefault(
-            _as_date(row["quarter"]), dict.fromkeys(("minutes", "items", "no_duration"), 0)
-        )
-        sums["minutes"] += row["minutes"] or 0
-        sums["items"] += row["items"]
-        sums["no_duration"] += row["no_duration"]
-    return work
+    records = kinds[0].union(*kinds[1:], all=True).order_by()
+    records_sql, records_params = records.query.sql_with_params()
+    # Without the people's default ordering: PostgreSQL would sort them inside the IN.
+    people = participants_of(organisation, period, scope).order_by().values("pk")
+    people_sql, people_params = people.query.sql_with_params()
+    sql = (
+        "SELECT record.quarter, SUM(record.minutes), COUNT(*),"
+        " COUNT(*) - COUNT(record.minutes)"
+        f" FROM ({records_sql}) record"
+        f" WHERE record.person IN ({people_sql})"
+        " GROUP BY record.quarter"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*records_params, *people_params))
+        rows = cursor.fetchall()
+    return {
+        _quarter_start(int(key)): {
+            "minutes": minutes or 0,
+            "items": items,
+            "no_duration": no_duration,
+        }
+        for key, minutes, items, no_duration in rows
+    }
 
 
-def _work_by_quarter(records):
-    return (
-        records.annotate(quarter=TruncQuarter("date"))
-        .order_by()
-        .values("quarter")
-        .annotate(
-            minutes=Sum("duration_minutes"),
-            items=Count("id"),
-            no_duration=Count("id", filter=Q(duration_minutes__isnull=True)),
-        )
+def _dated_records(records, person):
+    """Each record's person, quarter (year * 10 + quarter) and duration in minutes."""
+    return records.order_by().values(
+        person=F(person),
+        quarter=ExtractYear("date") * 10 + ExtractQuarter("date"),
+        minutes=F("duration_minutes"),
     )
 
 
-def _as_date(value):
-    # TruncQuarter gives a date on a DateField, but a datetime on some backends.
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _quarter_start(key: int) -> datetime.date:
+    """The first day of the quarter ``year * 10 + quarter``."""
+    return datetime.date(key // 10, 3 * (key % 10) - 2, 1)
 
 
 def _work_share(organisation, period, scope, quarter_minutes):
