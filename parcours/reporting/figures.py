@@ -525,9 +525,7 @@ def individual_work_by_quarter(organisation, period: Period, scope: Scope = WHOL
             "participant_id",
         ),
         _dated_records(
-            Assessment.objects.filter(
-                enrolment__participant__organisation=organisation, **dated
-            ),
+            Assessment.objects.filter(enrolment__participant__organisation=organisation, **dated),
             "enrolment__participant_id",
         ),
         _dated_records(
