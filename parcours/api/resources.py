@@ -116,7 +116,11 @@ def _overlapping(queryset, date_from, date_to, *, start, end):
 
 def _on_days(queryset, date_from, date_to, *, day):
     """The records whose date ``day`` lies in the range."""
-    return _overlapping(queryset, date_from, date_to, start=day, end=day)
+    if date_from:
+        queryset = queryset.filter(**{f"{day}__gte": date_from})
+    if date_to:
+        queryset = queryset.filter(**{f"{day}__lte": date_to})
+    return queryset
 
 
 # A body names a record by its id (``staff_ids``); the page's form by the record.
