@@ -159,7 +159,7 @@ def test_a_file_is_changed_with_its_version_and_audited(write, social_worker, pr
     person.refresh_from_db()
     assert (person.city, person.version) == ("Liège", saved.json()["version"])
     [update] = _audit("participants.participant", "update", person.pk)
-    assert update.changes["city"] == {"before": "Namur", "after": "Liège"}
+    assert update.plain_changes["city"] == {"before": "Namur", "after": "Liège"}
 
 
 def test_who_may_not_see_the_social_data_cannot_write_a_file(
@@ -407,7 +407,7 @@ def test_a_leader_marks_as_the_register_does_and_the_runs_follow(
     assert (run.absences, run.since) == (1, programme.session.date)
     assert stale_runs(organisation.pk) == []
     [update] = _audit("attendance.attendance", "update", mark.pk)
-    assert update.changes["status"] == {"before": "present", "after": "absent"}
+    assert update.plain_changes["status"] == {"before": "present", "after": "absent"}
     invalid = write(workshop_leader, "put", _mark_path(programme), {"status": "asleep"})
     assert invalid.status_code == 422
     assert invalid.json()["detail"] == "Choisissez présent, en retard, excusé ou absent."
@@ -435,7 +435,7 @@ def test_a_validated_register_takes_only_the_coordinators_correction(
     )
     assert corrected.status_code == 200
     assert Attendance.objects.get(pk=programme.mark.pk).status == "late"
-    reasons = [row.changes.get("reason") for row in _audit("attendance.attendance", "update")]
+    reasons = [row.plain_changes.get("reason") for row in _audit("attendance.attendance", "update")]
     assert {"before": None, "after": "Arrivée 14h"} in reasons
 
 
