@@ -320,7 +320,12 @@ def test_the_coordinator_adds_and_changes_a_workshop(write, coordinator, social_
     assert (changed.json()["domains"], changed.json()["name"]) == (["health"], "Cuisine du monde")
     stale = write(coordinator, "patch", path, {"version": workshop.version, "axis": "educational"})
     assert stale.status_code == 409
-    assert _audit("workshops.workshop", "update", workshop.pk).count() == 1
+    # The domains set on creating, then changed: the same rows as the catalogue's page.
+    rows = _audit("workshops.workshop", "update", workshop.pk).order_by("created_at", "id")
+    assert [row.changes for row in rows] == [
+        {"domains": {"before": [], "after": ["family", "health"]}},
+        {"domains": {"before": ["family", "health"], "after": ["health"]}},
+    ]
 
 
 def _new_session(programme, leader, **values):
@@ -422,7 +427,7 @@ def test_a_validated_register_takes_only_the_coordinators_correction(
     locked = write(workshop_leader, "put", _mark_path(programme), {"status": "late"})
     assert locked.status_code == 422
     assert locked.json()["detail"] == (
-        "La liste de présences a été validée : seul le coordinateur peut encore la corriger."
+        "La liste de présences a été validée\u00a0: seul le coordinateur peut encore la corriger."
     )
     assert (
         write(
@@ -451,6 +456,6 @@ def test_who_may_mark_and_whom(write, social_worker, coordinator, programme):
     Session.objects.filter(pk=programme.session.pk).update(cancelled=True, cancel_reason="Grève")
     cancelled = write(coordinator, "put", _mark_path(programme), {"status": "absent"})
     assert cancelled.json()["detail"] == (
-        "Cette séance a été annulée : elle n\u2019a pas de liste de présences."
+        "Cette séance a été annulée\u00a0: elle n\u2019a pas de liste de présences."
     )
     assert Attendance.objects.get(pk=programme.mark.pk).status == "present"
