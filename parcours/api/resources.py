@@ -205,10 +205,15 @@ def _confirm(warnings: list[str], *, field: str) -> None:
         )
 
 
-def _created(request, key, create):
-    """``create()``'s answer, once per ``Idempotency-Key``."""
-    status, answer = idempotent_create(request, key, create)
-    return Status(status, answer)
+def _created(request, key, schema, create):
+    """201 with the new record, ``create()``'s shape of it as ``schema`` says, once per
+    ``Idempotency-Key``."""
+
+    def answer():
+        return 201, schema(**create()).model_dump(mode="json", exclude_unset=True)
+
+    status, body = idempotent_create(request, key, answer)
+    return Status(status, body)
 
 
 def _short(day) -> str:
@@ -354,10 +359,9 @@ def participant_create(
             person = participant_services.participant_create(
                 organisation=organisation, by=request.user, **form.values()
             )
-        answer = schemas.Participant(**_participant_answer(request, person.pk))
-        return 201, answer.model_dump(mode="json", exclude_unset=True)
+        return _participant_answer(request, person.pk)
 
-    return _created(request, idempotency_key, create)
+    return _created(request, idempotency_key, schemas.Participant, create)
 
 
 @participants.patch("/participants/{pk}", response=writes(schemas.Participant), exclude_unset=True)
@@ -441,9 +445,9 @@ def group_create(request, body: schemas.GroupCreate, idempotency_key: Idempotenc
             staff=form.cleaned_data["staff"],
             **form.values(),
         )
-        return 201, schemas.Group(**_group(group)).model_dump(mode="json")
+        return _group(group)
 
-    return _created(request, idempotency_key, create)
+    return _created(request, idempotency_key, schemas.Group, create)
 
 
 @programme.patch("/groups/{pk}", response=writes(schemas.Group))
@@ -588,10 +592,9 @@ def enrolment_create(
             enrolment = programme_services.enrolment_create(
                 participant=participant, group=group, start_date=start_date, by=request.user
             )
-        answer = schemas.Enrolment(**_enrolment(enrolment, casework=True))
-        return 201, answer.model_dump(mode="json", exclude_unset=True)
+        return _enrolment(enrolment, casework=True)
 
-    return _created(request, idempotency_key, create)
+    return _created(request, idempotency_key, schemas.Enrolment, create)
 
 
 @programme.post("/enrolments/{pk}/exit", response=writes(schemas.Enrolment), exclude_unset=True)
@@ -627,6 +630,10 @@ def enrolment_exit(request, pk: Id, body: schemas.EnrolmentExit):
 
 workshops = Router(tags=["workshops"])
 
+# What a workshop's and a session's shapes read beside them, in one query each.
+WORKSHOPS = Workshop.objects.prefetch_related("domains")
+SESSIONS = Session.objects.prefetch_related("groups")
+
 
 def _workshop(workshop) -> dict:
     return {
@@ -644,7 +651,7 @@ def workshop_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     """The organisation's workshops, as its catalogue page lists them."""
     return _listed(
         request,
-        scoped(Workshop.objects.all(), request.user).prefetch_related("domains"),
+        scoped(WORKSHOPS, request.user),
         capability=Capability.VIEW_PROGRAMME,
         cursor=cursor,
         limit=limit,
@@ -656,15 +663,11 @@ def workshop_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
 def workshop_detail(request, pk: Id):
     workshop = get_object_for(
         request,
-        Workshop.objects.prefetch_related("domains"),
+        WORKSHOPS,
         capability=Capability.VIEW_PROGRAMME,
         pk=pk,
     )
     return _workshop(workshop)
-
-
-def _workshop_answer(pk) -> dict:
-    return _workshop(Workshop.objects.prefetch_related("domains").get(pk=pk))
 
 
 @workshops.post("/workshops", response=writes(schemas.Workshop, 201))
@@ -678,9 +681,9 @@ def workshop_create(request, body: schemas.WorkshopCreate, idempotency_key: Idem
         workshop = workshop_services.workshop_create(
             organisation=organisation, by=request.user, **model_values(form, "domains")
         )
-        return 201, schemas.Workshop(**_workshop_answer(workshop.pk)).model_dump(mode="json")
+        return _workshop(WORKSHOPS.get(pk=workshop.pk))
 
-    return _created(request, idempotency_key, create)
+    return _created(request, idempotency_key, schemas.Workshop, create)
 
 
 @workshops.patch("/workshops/{pk}", response=writes(schemas.Workshop))
@@ -688,7 +691,7 @@ def workshop_update(request, pk: Id, body: schemas.WorkshopChange):
     """Change a workshop, as the catalogue's page does; ``version`` as read (409)."""
     workshop = get_object_for(
         request,
-        Workshop.objects.prefetch_related("domains"),
+        WORKSHOPS,
         capability=Capability.MANAGE_ORGANISATION,
         pk=pk,
     )
@@ -702,7 +705,7 @@ def workshop_update(request, pk: Id, body: schemas.WorkshopChange):
     workshop_services.workshop_update(
         workshop=workshop, by=request.user, **model_values(form, "domains")
     )
-    return _workshop_answer(pk)
+    return _workshop(WORKSHOPS.get(pk=pk))
 
 
 def _session(session) -> dict:
@@ -735,12 +738,12 @@ def session_list(
     limit: Limit = DEFAULT_LIMIT,
 ):
     """The organisation's sessions, as the programme's week pages show them."""
-    sessions = _on_days(scoped(Session.objects.all(), request.user), date_from, date_to, day="date")
+    sessions = _on_days(scoped(SESSIONS, request.user), date_from, date_to, day="date")
     if group:
         sessions = sessions.filter(groups__id=group)
     return _listed(
         request,
-        sessions.prefetch_related("groups"),
+        sessions,
         capability=Capability.VIEW_PROGRAMME,
         cursor=cursor,
         limit=limit,
@@ -752,15 +755,11 @@ def session_list(
 def session_detail(request, pk: Id):
     session = get_object_for(
         request,
-        Session.objects.prefetch_related("groups"),
+        SESSIONS,
         capability=Capability.VIEW_PROGRAMME,
         pk=pk,
     )
     return _session(session)
-
-
-def _session_answer(pk) -> dict:
-    return _session(Session.objects.prefetch_related("groups").get(pk=pk))
 
 
 @workshops.post("/sessions", response=writes(schemas.Session, 201))
@@ -775,9 +774,9 @@ def session_create(request, body: schemas.SessionCreate, idempotency_key: Idempo
             session = planning.create_session(
                 organisation=organisation, by=request.user, **form.cleaned_data
             )
-        return 201, schemas.Session(**_session_answer(session.pk)).model_dump(mode="json")
+        return _session(SESSIONS.get(pk=session.pk))
 
-    return _created(request, idempotency_key, create)
+    return _created(request, idempotency_key, schemas.Session, create)
 
 
 def _change_session(request, session, changes: dict, *, version: int, following: bool):
@@ -827,7 +826,7 @@ def session_update(request, pk: Id, body: schemas.SessionChange):
                     reason=form.cleaned_data["cancel_reason"],
                     version=form.cleaned_data["version"],
                 )
-    return _session_answer(pk)
+    return _session(SESSIONS.get(pk=pk))
 
 
 # -- Attendance -----------------------------------------------------------------------------
