@@ -130,6 +130,27 @@ def test_a_possible_duplicate_needs_confirming(write, coordinator, organisation)
     assert confirmed.status_code == 201
 
 
+def test_the_messages_follow_the_requests_language(write, coordinator, organisation):
+    ParticipantFactory(
+        organisation=organisation,
+        last_name="Lambert",
+        first_name="Inès",
+        birth_date=datetime.date(1991, 4, 2),
+    )
+    future = {**NEW_PERSON, "social": {**NEW_PERSON["social"], "birth_date": "2999-01-01"}}
+    dutch = {"Accept-Language": "nl"}
+    refused = write(coordinator, "post", "/api/v1/participants", future, **dutch)
+    assert _errors(refused) == [
+        ("body.social.birth_date", "De geboortedatum kan niet in de toekomst liggen.")
+    ]
+    warned = write(coordinator, "post", "/api/v1/participants", NEW_PERSON, **dutch)
+    assert warned.json()["detail"] == (
+        "Controleer de waarschuwingen en stuur het verzoek dan opnieuw met "
+        "confirm_duplicate op true om verder te gaan."
+    )
+    assert _errors(warned)[0][1].startswith("Deze persoon heeft misschien al een dossier: ")
+
+
 def test_an_idempotency_key_opens_one_file(write, social_worker):
     first = write(
         social_worker, "post", "/api/v1/participants", NEW_PERSON, **{"Idempotency-Key": "p"}
