@@ -5,6 +5,8 @@ a stale version, idempotent creates, and the summaries the register keeps."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parcours.attendance.models import AbsenceRun, Attendance
@@ -12,6 +14,7 @@ from parcours.attendance.runs import stale_runs
 from parcours.audit.models import AuditEvent
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
+from parcours.programme.factories import EnrolmentFactory
 from parcours.programme.models import Enrolment, ExitFollowUp
 from parcours.workshops.models import Session, Workshop
 
@@ -480,3 +483,29 @@ def test_who_may_mark_and_whom(write, social_worker, coordinator, programme):
         "Cette séance a été annulée\u00a0: elle n\u2019a pas de liste de présences."
     )
     assert Attendance.objects.get(pk=programme.mark.pk).status == "present"
+
+
+def test_a_write_does_a_bounded_number_of_queries(write, coordinator, organisation, programme):
+    """The same writes cost the same number of queries in a larger programme."""
+    person, session = programme.participant, programme.session
+
+    def count(status, city):
+        person.refresh_from_db()
+        with CaptureQueriesContext(connection) as context:
+            marked = write(coordinator, "put", _mark_path(programme), {"status": status})
+            changed = write(
+                coordinator,
+                "patch",
+                f"/api/v1/participants/{person.pk}",
+                {"version": person.version, "social": {"city": city}},
+            )
+        assert (marked.status_code, changed.status_code) == (200, 200)
+        return len(context.captured_queries)
+
+    count("late", "Ciney")  # the first use notes the token's "last used"
+    before = count("absent", "Dinant")
+    for _ in range(5):
+        other = ParticipantFactory(organisation=organisation)
+        EnrolmentFactory(group=programme.group, participant=other)
+        Attendance.objects.create(session=session, participant=other, status="present")
+    assert count("excused", "Andenne") == before
