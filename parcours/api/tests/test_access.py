@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from parcours.attendance.models import Attendance
 from parcours.participants.factories import ParticipantFactory
+from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.programme.models import Enrolment
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
+from parcours.workshops.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +178,246 @@ def test_a_list_does_a_bounded_number_of_queries(
         )
         Attendance.objects.create(session=session, participant=person, status="present")
     assert count() == before
+
+
+# -- Writes ---------------------------------------------------------------------------------
+
+CASEWORK = {"coordinator", "social_worker"}
+TAKERS = {"coordinator", "workshop_leader"}
+
+
+def _new_person(world, people):
+    return {
+        "reference": "W-1",
+        "last_name": "Nouvelle",
+        "first_name": "Personne",
+        "gender": "X",
+        "social": {"birth_date": "1990-01-01"},
+    }
+
+
+def _new_session(world, people):
+    return {
+        "workshop_id": world.workshop.pk,
+        "group_ids": [world.group.pk],
+        "date": "2026-03-17",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "leader_id": people["workshop_leader"].pk,
+    }
+
+
+# (method, path, the body from a programme and its people, the roles that may write it,
+# the status of a write that goes through). The paths name the records of the programme
+# the request is about: ours for the roles, another organisation's for the 404s.
+WRITES = [
+    ("post", "/api/v1/participants", _new_person, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/participants/{participant}",
+        lambda w, p: {"version": w.participant.version, "social": {"city": "Mons"}},
+        CASEWORK,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/groups",
+        lambda w, p: {"name": "G-API", "process_type": "immersion", "start_date": "2026-09-01"},
+        CASEWORK,
+        201,
+    ),
+    (
+        "patch",
+        "/api/v1/groups/{group}",
+        lambda w, p: {"version": w.group.version, "capacity": 9},
+        CASEWORK,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/enrolments",
+        lambda w, p: {
+            "participant_id": w.stranger.pk,
+            "group_id": w.group.pk,
+            "start_date": "2026-02-02",
+            "confirm_warnings": True,
+        },
+        CASEWORK,
+        201,
+    ),
+    (
+        "post",
+        "/api/v1/enrolments/{enrolment}/exit",
+        lambda w, p: {
+            "version": w.enrolment.version,
+            "exit_date": "2026-05-29",
+            "outcome": "dropout",
+            "outcome_detail": "health",
+        },
+        CASEWORK,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/workshops",
+        lambda w, p: {"name": "Atelier API", "axis": "educational"},
+        {"coordinator"},
+        201,
+    ),
+    (
+        "patch",
+        "/api/v1/workshops/{workshop}",
+        lambda w, p: {"version": w.workshop.version, "objectives": "Lire la presse."},
+        {"coordinator"},
+        200,
+    ),
+    ("post", "/api/v1/sessions", _new_session, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/sessions/{session}",
+        lambda w, p: {"version": w.session.version, "room": "Salle 2"},
+        CASEWORK,
+        200,
+    ),
+    (
+        "put",
+        "/api/v1/sessions/{session}/marks/{participant}",
+        lambda w, p: {"status": "excused"},
+        TAKERS,
+        200,
+    ),
+]
+
+
+def _path(template: str, world) -> str:
+    return template.format(
+        **{
+            name: getattr(world, name).pk
+            for name in ("participant", "group", "enrolment", "workshop", "session")
+        }
+    )
+
+
+def _write(client, headers, method, path, body):
+    return getattr(client, method)(path, body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(("method", "path", "body", "roles", "ok"), WRITES)
+def test_writes_follow_the_pages_roles(
+    client, personas, bearer, programme, elsewhere, role, method, path, body, roles, ok
+):
+    response = _write(
+        client,
+        bearer(personas[role], scope="write"),
+        method,
+        _path(path, programme),
+        body(programme, personas),
+    )
+    if role not in roles:
+        assert response.status_code == 403
+        assert response.json()["type"] == "urn:parcours:problem:forbidden"
+        return
+    assert response.status_code == ok, response.content
+    text = response.content.decode()
+    for word in _foreign_words(elsewhere):
+        assert word not in text
+
+
+def _versions(world) -> dict:
+    return {
+        name: getattr(world, name)
+        .__class__.objects.values_list("version", flat=True)
+        .get(pk=getattr(world, name).pk)
+        for name in ("participant", "group", "enrolment", "workshop", "session")
+    }
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(
+    ("method", "path", "body", "roles", "ok"), [w for w in WRITES if "{" in w[1]]
+)
+def test_another_organisations_records_cannot_be_written(
+    client, personas, bearer, programme, elsewhere, role, method, path, body, roles, ok
+):
+    before = _versions(elsewhere)
+    marks = list(Attendance.objects.filter(session=elsewhere.session).values_list("status"))
+    response = _write(
+        client,
+        bearer(personas[role], scope="write"),
+        method,
+        _path(path, elsewhere),
+        body(elsewhere, personas),
+    )
+    assert response.status_code == (404 if role in roles else 403)
+    assert set(response.json()) == {"type", "title", "status", "detail", "instance"}
+    assert _versions(elsewhere) == before
+    assert list(Attendance.objects.filter(session=elsewhere.session).values_list("status")) == marks
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/api/v1/enrolments",
+            lambda o, e, p: {
+                "participant_id": e.stranger.pk,
+                "group_id": o.group.pk,
+                "start_date": "2026-02-02",
+                "confirm_warnings": True,
+            },
+        ),
+        (
+            "/api/v1/enrolments",
+            lambda o, e, p: {
+                "participant_id": o.stranger.pk,
+                "group_id": e.group.pk,
+                "start_date": "2026-02-02",
+                "confirm_warnings": True,
+            },
+        ),
+        ("/api/v1/sessions", lambda o, e, p: {**_new_session(o, p), "workshop_id": e.workshop.pk}),
+        ("/api/v1/sessions", lambda o, e, p: {**_new_session(o, p), "group_ids": [e.group.pk]}),
+        (
+            "/api/v1/sessions",
+            lambda o, e, p: {**_new_session(o, p), "leader_id": e.group.staff.get().pk},
+        ),
+        (
+            "/api/v1/groups",
+            lambda o, e, p: {
+                "name": "G",
+                "process_type": "immersion",
+                "start_date": "2026-09-01",
+                "staff_ids": [e.group.staff.get().pk],
+            },
+        ),
+        (
+            "/api/v1/participants",
+            lambda o, e, p: {
+                **_new_person(o, p),
+                "social": {"birth_date": "1990-01-01", "social_worker_id": e.group.staff.get().pk},
+            },
+        ),
+    ],
+)
+def test_a_write_naming_another_organisations_records_is_refused(
+    client, coordinator, personas, bearer, programme, elsewhere, path, body
+):
+    counts = (Enrolment.objects.count(), Session.objects.count(), Participant.objects.count())
+    response = _write(
+        client,
+        bearer(coordinator, scope="write"),
+        "post",
+        path,
+        body(programme, elsewhere, personas),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]
+    text = response.content.decode()
+    for word in _foreign_words(elsewhere):
+        assert word not in text
+    assert (
+        Enrolment.objects.count(),
+        Session.objects.count(),
+        Participant.objects.count(),
+    ) == counts

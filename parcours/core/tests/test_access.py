@@ -383,9 +383,15 @@ def _api_rules():
     for name, kwargs in resources.items():
         rules[f"api:v1:{name}_list"] = rule(STAFF)
         rules[f"api:v1:{name}_detail"] = rule(STAFF, kwargs)
-    # The same addresses as the list and the detail, whose GET they answer.
-    rules["api:v1:group_create"] = rule(STAFF)
-    rules["api:v1:group_update"] = rule(STAFF, _group)
+    # The writes at the same addresses as the lists and the details, whose GET they answer.
+    for name in ("participant", "group", "enrolment", "workshop", "session"):
+        rules[f"api:v1:{name}_create"] = rule(STAFF)
+    for name in ("participant", "group", "workshop", "session"):
+        rules[f"api:v1:{name}_update"] = rule(STAFF, resources[name])
+    # Writes at addresses of their own answer GET with 405 before asking who calls; who
+    # may write, and another organisation's ids, are checked in parcours/api/tests.
+    for name, kwargs in (("enrolment_exit", _enrolment), ("mark_set", _session_participant)):
+        rules[f"api:v1:{name}"] = Rule(public=True, ok=405, anonymous_status=405, kwargs=kwargs)
     # Asked for without its year: the parameters are invalid, which is checked before
     # who asks (the analyst too).
     report = rule(EVERY_ROLE, ok=422)
