@@ -216,7 +216,8 @@ def test_the_assessment_forms_messages(client, write, newcomer, programme):
     assert _errors(missing) == [
         {
             "location": "body.ratings.health.rating",
-            "message": "Choisissez une cote de 1 à 5, ou «\N{NO-BREAK SPACE}non concerné\N{NO-BREAK SPACE}».",
+            "message": "Choisissez une cote de 1 à 5, ou "
+            "«\N{NO-BREAK SPACE}non concerné\N{NO-BREAK SPACE}».",
         }
     ]
     future = _post(
@@ -338,7 +339,12 @@ def test_the_action_forms_messages(client, write, programme, newcomer, elsewhere
     foreign = _post(
         client, "/api/v1/actions", write, {**body, "enrolment_id": elsewhere.enrolment.pk}
     )
-    assert [e["location"] for e in _errors(foreign)] == ["body.enrolment_id"]
+    assert _errors(foreign) == [
+        {
+            "location": "body.enrolment_id",
+            "message": "Cette inscription n\N{RIGHT SINGLE QUOTATION MARK}existe pas.",
+        }
+    ]
     assert Action.objects.filter(description=NEW_ACTION["description"]).count() == 0
 
 
