@@ -35,7 +35,7 @@ from parcours.api.resources import (
 )
 from parcours.api.schemas import Problem
 from parcours.assessments import services as assessment_services
-from parcours.assessments.enums import Moment
+from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.forms import NOT_CONCERNED, ActionForm, AssessmentForm
 from parcours.assessments.models import Action, Assessment
 from parcours.assessments.views.assessments import enrolment_for
@@ -153,6 +153,8 @@ def _assessment_location(name: str) -> str:
     for kind in ("rating", "comment"):
         if name.startswith(f"{kind}_"):
             return f"body.ratings.{name.removeprefix(f'{kind}_')}.{kind}"
+    if name.startswith("review_"):
+        return f"body.reviews.{name.removeprefix('review_')}.status"
     return f"body.{name}"
 
 
@@ -170,9 +172,28 @@ def _rating_data(ratings) -> dict:
     return data
 
 
-def _valid_assessment_form(data: dict, *, assessment=None) -> AssessmentForm:
+def _review_data(reviews, actions) -> dict:
+    """The assessment form's fields of the reviews sent: each of an open action of the
+    enrolment (those the page lists), once. The status sent is the one recorded."""
+    open_ids = {action.pk for action in actions}
+    data = {}
+    for review in reviews:
+        if review.action_id not in open_ids or f"review_{review.action_id}" in data:
+            message = _("Each review is of an open action of this enrolment, once.")
+            raise _invalid([{"location": "body.reviews", "message": message}])
+        data[f"review_{review.action_id}"] = ActionStatus(review.status).value
+    return data
+
+
+def _valid_assessment_form(data: dict, reviews, *, enrolment, assessment=None):
+    """The assessment form of the page, with the open actions it reviews."""
+    actions = list(Action.objects.open().filter(enrolment=enrolment).order_by("due_date", "id"))
     form = AssessmentForm(
-        {name: "" if value is None else value for name, value in data.items()},
+        {
+            **{name: "" if value is None else value for name, value in data.items()},
+            **_review_data(reviews, actions),
+        },
+        actions=actions,
         assessment=assessment,
     )
     if not form.is_valid():
@@ -180,8 +201,10 @@ def _valid_assessment_form(data: dict, *, assessment=None) -> AssessmentForm:
     return form
 
 
+@transaction.atomic
 def _saved_assessment(form, *, enrolment, moment, by, version):
-    return assessment_services.assessment_save(
+    """Save as the page saves: the assessment, its ratings, then the actions reviewed."""
+    saved = assessment_services.assessment_save(
         enrolment=enrolment,
         moment=moment,
         date=form.cleaned_data["date"],
@@ -191,6 +214,9 @@ def _saved_assessment(form, *, enrolment, moment, by, version):
         by=by,
         version=version,
     )
+    for action, status in form.reviews():
+        assessment_services.action_review(action=action, status=status, assessment=saved, by=by)
+    return saved
 
 
 @casework.get("/assessments", response=reads(schemas.AssessmentPage))
@@ -228,14 +254,17 @@ def assessment_create(
     request, body: schemas.AssessmentCreate, idempotency_key: IdempotencyKey = None
 ):
     """Record the assessment of an enrolment at a moment, as the assessment page does:
-    the seven domains, each rated from 1 to 5 or not concerned. One a moment: a second
-    one is refused (change the first with PATCH)."""
+    the seven domains, each rated from 1 to 5 or not concerned, and the open actions
+    reviewed (``reviews``). One a moment: a second one is refused (change the first with
+    PATCH)."""
     check(request.user, Capability.MANAGE_PARTICIPANTS)
 
     def create():
         enrolment = _enrolment_of_body(request, body.enrolment_id)
         values = body.model_dump(mode="json", include={"date", "duration_minutes", "overall_note"})
-        form = _valid_assessment_form({**values, **_rating_data(body.ratings)})
+        form = _valid_assessment_form(
+            {**values, **_rating_data(body.ratings)}, body.reviews, enrolment=enrolment
+        )
         moment = Moment(body.moment).value
         once = Assessment(enrolment=enrolment, moment=moment)
         once.validate_constraints()
@@ -271,7 +300,9 @@ def assessment_update(request, pk: Id, body: schemas.AssessmentChange):
     if body.ratings is not None:
         data.update(_rating_data(body.ratings))
     data["version"] = body.version
-    form = _valid_assessment_form(data, assessment=assessment)
+    form = _valid_assessment_form(
+        data, body.reviews, enrolment=assessment.enrolment, assessment=assessment
+    )
     try:
         _saved_assessment(
             form,

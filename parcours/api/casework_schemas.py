@@ -93,6 +93,14 @@ class RatingIn(Schema):
     comment: str = Field("", max_length=1000)
 
 
+class ActionReview(Schema):
+    """An open action of the enrolment looked at again at the assessment, with its
+    status now (as the assessment page reviews them)."""
+
+    action_id: int = Field(ge=1, le=MAX_ID)
+    status: ActionStatus
+
+
 class AssessmentCreate(Schema):
     """A new assessment, checked by the assessment form of the pages: each of the seven
     domains rated (or not concerned), the date not in the future, the duration given."""
@@ -103,6 +111,7 @@ class AssessmentCreate(Schema):
     duration_minutes: int | None = Field(None, description="1 to 720 minutes.")
     overall_note: str = ""
     ratings: list[RatingIn] = Field(max_length=len(Domain.values))
+    reviews: list[ActionReview] = Field(default_factory=list, max_length=200)
 
 
 class AssessmentChange(Schema):
@@ -114,6 +123,7 @@ class AssessmentChange(Schema):
     duration_minutes: int | None = Field(None, description="1 to 720 minutes.")
     overall_note: str | None = None
     ratings: list[RatingIn] | None = Field(None, max_length=len(Domain.values))
+    reviews: list[ActionReview] = Field(default_factory=list, max_length=200)
 
 
 class ActionCreate(Schema):

@@ -297,6 +297,52 @@ def test_an_assessment_changes_with_its_version_and_a_stale_one_is_409(client, w
     ]
 
 
+def test_the_open_actions_are_reviewed_as_on_the_page(client, write, programme, elsewhere):
+    action = programme.action
+    review = {"action_id": action.pk, "status": "under_way"}
+    middle = _post(
+        client,
+        "/api/v1/assessments",
+        write,
+        _new_assessment(programme.enrolment, moment="middle", reviews=[review]),
+    )
+    assert middle.status_code == 201
+    action.refresh_from_db()
+    assert (action.status, action.reviewed_at_id) == ("under_way", middle.json()["id"])
+    assert action.version == 2  # an edit form open on it meanwhile is now stale
+    # Only the open actions of the enrolment assessed, each once.
+    for reviews in (
+        [{"action_id": elsewhere.action.pk, "status": "done"}],
+        [review, review],
+    ):
+        refused = _post(
+            client,
+            "/api/v1/assessments",
+            write,
+            _new_assessment(programme.enrolment, moment="end", reviews=reviews),
+        )
+        assert [e["location"] for e in _errors(refused)] == ["body.reviews"]
+    entry = programme.assessment
+    done = _patch(
+        client,
+        f"/api/v1/assessments/{entry.pk}",
+        write,
+        {"version": entry.version, "reviews": [{"action_id": action.pk, "status": "done"}]},
+    )
+    assert done.status_code == 200
+    action.refresh_from_db()
+    assert (action.status, action.reviewed_at_id) == ("done", entry.pk)
+    # Done, it is no longer open: no later assessment reviews it.
+    closed = _patch(
+        client,
+        f"/api/v1/assessments/{entry.pk}",
+        write,
+        {"version": entry.version + 1, "reviews": [review]},
+    )
+    assert [e["location"] for e in _errors(closed)] == ["body.reviews"]
+    assert Assessment.objects.filter(enrolment=programme.enrolment, moment="end").count() == 0
+
+
 # -- Actions --------------------------------------------------------------------------------
 
 NEW_ACTION = {
