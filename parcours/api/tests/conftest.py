@@ -1,4 +1,5 @@
-"""Two organisations with the same small programme each, and tokens for their people."""
+"""Two organisations with the same small programme each (and its casework), and tokens
+for their people."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,9 +10,12 @@ from django.utils import timezone
 from parcours.accounts.enums import Role
 from parcours.accounts.factories import UserFactory
 from parcours.api.tokens import issue_token
+from parcours.assessments.factories import ActionFactory, AssessmentFactory, DomainRatingFactory
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
-from parcours.participants.factories import ParticipantFactory
+from parcours.core.domains import Domain
+from parcours.participants.factories import InterventionFactory, ParticipantFactory
+from parcours.participants.models import InterventionDomain
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 
@@ -28,6 +32,30 @@ class Programme:
     workshop: object
     session: object
     mark: object
+    assessment: object
+    action: object
+    intervention: object
+
+
+def build_casework(enrolment, *, words: str):
+    """An entry assessment of the enrolment with its seven ratings, an action agreed at
+    it, and an intervention; ``words`` mark their texts as this organisation's."""
+    assessment = AssessmentFactory(
+        enrolment=enrolment, duration_minutes=60, overall_note=f"Bilan {words}"
+    )
+    for index, domain in enumerate(Domain.values):
+        DomainRatingFactory(
+            assessment=assessment,
+            domain=domain,
+            rating=index % 5 + 1 if index < 6 else None,
+            comment=f"Logement {words}" if domain == Domain.HOUSING else "",
+        )
+    action = ActionFactory(enrolment=enrolment, agreed_at=assessment, description=f"Agir {words}")
+    intervention = InterventionFactory(
+        participant=enrolment.participant, notes=f"Confidentiel {words}"
+    )
+    InterventionDomain.objects.create(intervention=intervention, domain=Domain.HEALTH)
+    return assessment, action, intervention
 
 
 def build_programme(organisation, *, leader=None) -> Programme:
@@ -46,7 +74,17 @@ def build_programme(organisation, *, leader=None) -> Programme:
     mark = Attendance.objects.create(
         session=session, participant=participant, status=Presence.PRESENT
     )
-    return Programme(group, other_group, participant, stranger, enrolment, workshop, session, mark)
+    return Programme(
+        group,
+        other_group,
+        participant,
+        stranger,
+        enrolment,
+        workshop,
+        session,
+        mark,
+        *build_casework(enrolment, words=organisation.slug),
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The access matrix of the pages, applied to the API: every endpoint, every role, and
 another organisation's ids. Nothing of the other organisation ever appears in a body,
-and a workshop leader never gets social data."""
+and a workshop leader never gets social data nor casework."""
 
 import json
 
@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parcours.api.tests.conftest import build_casework
 from parcours.attendance.models import Attendance
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 STAFF = {"coordinator", "social_worker", "workshop_leader"}
 EVERY_ROLE = STAFF | {"viewer"}
+CASEWORK = {"coordinator", "social_worker"}
 
 # (path, the programme's record it shows, the roles that may read it)
 LISTS = [
@@ -30,6 +32,9 @@ LISTS = [
     ("/api/v1/workshops", "workshop", STAFF),
     ("/api/v1/sessions", "session", STAFF),
     ("/api/v1/attendance-marks", "mark", STAFF),
+    ("/api/v1/assessments", "assessment", CASEWORK),
+    ("/api/v1/actions", "action", CASEWORK),
+    ("/api/v1/interventions", "intervention", CASEWORK),
 ]
 DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS]
 
@@ -45,6 +50,10 @@ def _foreign_words(elsewhere) -> list[str]:
         elsewhere.participant.reference,
         elsewhere.stranger.reference,
         elsewhere.workshop.name,
+        elsewhere.assessment.overall_note,
+        "Logement ailleurs",
+        elsewhere.action.description,
+        elsewhere.intervention.notes,
     ]
 
 
@@ -170,7 +179,7 @@ def test_a_list_does_a_bounded_number_of_queries(
     for _ in range(5):
         group = GroupFactory(organisation=organisation)
         person = ParticipantFactory(organisation=organisation)
-        EnrolmentFactory(group=group, participant=person)
+        build_casework(EnrolmentFactory(group=group, participant=person), words="more")
         session = SessionFactory(
             organisation=organisation,
             workshop=WorkshopFactory(organisation=organisation),

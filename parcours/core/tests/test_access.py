@@ -355,6 +355,19 @@ def _mark(world):
     return {"pk": mark.pk}
 
 
+def _api_assessment(world):
+    from parcours.assessments.factories import AssessmentFactory
+    from parcours.assessments.models import Assessment
+
+    enrolment = world["enrolment"]
+    assessment = Assessment.objects.filter(enrolment=enrolment, moment="entry").first()
+    return {"pk": (assessment or AssessmentFactory(enrolment=enrolment)).pk}
+
+
+def _api_intervention(world):
+    return {"pk": world["intervention"].pk}
+
+
 def _api_rules():
     """The API authenticates itself: without a session or a token it answers 401, and
     a role without access gets 403 from the endpoint (the analyst's session too)."""
@@ -392,6 +405,15 @@ def _api_rules():
     # may write, and another organisation's ids, are checked in parcours/api/tests.
     for name, kwargs in (("enrolment_exit", _enrolment), ("mark_set", _session_participant)):
         rules[f"api:v1:{name}"] = Rule(public=True, ok=405, anonymous_status=405, kwargs=kwargs)
+    # Casework, as the participant's file shows it: casework roles only.
+    casework = {
+        "assessment": _api_assessment,
+        "action": _action,
+        "intervention": _api_intervention,
+    }
+    for name, kwargs in casework.items():
+        rules[f"api:v1:{name}_list"] = rules[f"api:v1:{name}_create"] = rule(CASEWORK)
+        rules[f"api:v1:{name}_detail"] = rules[f"api:v1:{name}_update"] = rule(CASEWORK, kwargs)
     # Asked for without its year: the parameters are invalid, which is checked before
     # who asks (the analyst too).
     report = rule(EVERY_ROLE, ok=422)
