@@ -171,9 +171,10 @@ class ActionForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["domain", "description", "responsible", "due_date", "status"]
+        fields = ["domain", "description", "own_words", "responsible", "due_date", "status"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "own_words": forms.Textarea(attrs={"rows": 2}),
             "due_date": DATE_INPUT,
         }
         error_messages = {
@@ -193,6 +194,9 @@ class ActionForm(VersionedForm, forms.ModelForm):
         if not description:
             raise forms.ValidationError(_("Say what is to be done."))
         return description
+
+    def clean_own_words(self):
+        return self.cleaned_data["own_words"].strip()
 
     def clean_responsible(self):
         responsible = self.cleaned_data["responsible"].strip()

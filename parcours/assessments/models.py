@@ -109,6 +109,18 @@ class Action(Versioned):
     )
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
     description = models.TextField(_("what"))
+    # The participant's own sheet prints this wording when there is one, the staff's
+    # otherwise. db_default: the bulk writers name no such column.
+    own_words = models.TextField(
+        _("in the participant's words"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The same action said simply, as the participant would say it. "
+            "Printed on their sheet instead of the text above."
+        ),
+    )
     responsible = models.CharField(
         _("who"),
         max_length=150,
@@ -145,6 +157,11 @@ class Action(Versioned):
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def for_participant(self) -> str:
+        """What the participant's sheet says of the action: their words when written."""
+        return self.own_words or self.description
 
     @property
     def organisation_id(self):

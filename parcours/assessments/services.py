@@ -75,12 +75,15 @@ def _save_ratings(assessment, ratings, *, by) -> None:
 
 
 @transaction.atomic
-def action_create(*, enrolment, domain, description, responsible, due_date, by, agreed_at=None):
+def action_create(
+    *, enrolment, domain, description, responsible, due_date, by, agreed_at=None, own_words=""
+):
     return create_record(
         obj=Action(
             enrolment=enrolment,
             domain=domain,
             description=description,
+            own_words=own_words,
             responsible=responsible,
             due_date=due_date,
             agreed_at=agreed_at,

@@ -7,9 +7,11 @@ machine, not a reason to skip, so the functions fail and say what to run.
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,37 @@ def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
 def pdf_page_count(pdf: bytes) -> int:
     """How many pages the document has: ``pdftotext`` ends each page with a form feed."""
     return pdf_text(pdf).count("\f")
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The document's title, as ``pdfinfo`` reads it ("" without one)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        lines = subprocess.run(
+            [_tool("pdfinfo"), "-enc", "UTF-8", str(path)],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout.splitlines()
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("Title:")), "")
+
+
+def pdf_language(pdf: bytes) -> str | None:
+    """The document's language (the catalog's ``/Lang``), which poppler does not print:
+    read from the objects, those packed in compressed streams too."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
+        try:
+            # A decompressor object ignores the line end before ``endstream``.
+            chunks.append(zlib.decompressobj().decompress(match.group(1)))
+        except zlib.error:
+            continue  # not a deflated stream (an image, a font's own encoding)
+    for chunk in chunks:
+        found = re.search(rb"/Lang\s*\(([^)]*)\)", chunk)
+        if found:
+            return found.group(1).decode("latin-1")
+    return None
 
 
 def pdf_fonts(pdf: bytes) -> list[PdfFont]:

@@ -148,6 +148,7 @@ def _action(action, moments):
     return {
         "domain": _choice(Domain, action.domain),
         "description": action.description,
+        "own_words": action.own_words,
         "responsible": action.responsible,
         "due_date": action.due_date,
         "status": _choice(ActionStatus, action.status),

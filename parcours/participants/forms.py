@@ -1,7 +1,10 @@
 import datetime
+from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
@@ -13,6 +16,7 @@ from parcours.core.widgets import SearchChoiceField
 from parcours.participants.enums import LabourMarketStatus
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
 from parcours.participants.niss import clean_niss
+from parcours.participants.sheet import coming_week
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -350,3 +354,62 @@ class WithdrawForm(forms.Form):
     """The withdraw button of a consent: it carries the consent's version."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
+
+
+def _languages_in_their_own_words():
+    # Each language named in itself: the person recognises theirs whatever the screen's.
+    return [
+        (code, get_language_info(code)["name_local"].capitalize())
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    language: str
+    monday: datetime.date
+
+
+class SheetForm(forms.Form):
+    """The week a participant's sheet shows and the language it is written in, read from
+    the query string. What is left out or wrong gives the coming week, in the
+    organisation's language (the file does not hold the person's own)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the sheet"),
+        choices=_languages_in_their_own_words,
+        required=False,
+        error_messages={"invalid_choice": _("Choose French, Dutch or English.")},
+    )
+    day = forms.DateField(
+        label=_("Week of"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Any day of the week; empty for the coming week."),
+        error_messages={"invalid": _("Enter a date, for example 09/03/2026.")},
+    )
+
+    # How far from today a week may be chosen: a sheet is for the weeks around now.
+    YEARS_AROUND = 10
+
+    def __init__(self, data, *, today: datetime.date):
+        super().__init__(data)
+        self.today = today
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day is not None and abs((day - self.today).days) > self.YEARS_AROUND * 366:
+            raise forms.ValidationError(
+                _("Choose a day within %(years)d years of today."),
+                params={"years": self.YEARS_AROUND},
+            )
+        return day
+
+    def choice(self) -> SheetChoice:
+        self.is_valid()
+        cleaned = self.cleaned_data
+        day = cleaned.get("day")
+        return SheetChoice(
+            language=cleaned.get("language") or settings.LANGUAGE_CODE,
+            monday=day - datetime.timedelta(days=day.weekday()) if day else coming_week(self.today),
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours.participants.views import directory, export, file, followup, intake, photo
+from parcours.participants.views import directory, export, file, followup, intake, photo, sheet
 
 app_name = "participants"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     ),
     path("<int:pk>/export.json", export.export_json, name="export_json"),
     path("<int:pk>/export.pdf", export.export_pdf, name="export_pdf"),
+    path("<int:pk>/sheet/", sheet.sheet_page, name="sheet"),
+    path("<int:pk>/sheet.pdf", sheet.sheet_pdf, name="sheet_pdf"),
 ]

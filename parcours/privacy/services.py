@@ -255,7 +255,7 @@ def _strip_records(ids, *, erase: bool) -> None:
     else:
         LiteracyTest.objects.filter(participant_id__in=ids).update(comment="")
         Action.objects.filter(enrolment__participant_id__in=ids).update(
-            description="", responsible=""
+            description="", own_words="", responsible=""
         )
         ExitFollowUp.objects.filter(enrolment__participant_id__in=ids).update(note="")
         OtherParty.objects.filter(version__project__participant_id__in=ids).update(

@@ -19,4 +19,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (button) button.classList.add("visually-hidden");
     form.addEventListener("change", () => form.requestSubmit());
   }
+
+  // A Print button, hidden until there is a script to print with (the browser's menu
+  // prints too).
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
 });

@@ -165,3 +165,22 @@ def test_a_moment_in_the_link_cannot_send_elsewhere(client, social_worker, enrol
     response = client.post(create_url(enrolment, "?moment=https://evil.example"), NEW_ACTION)
 
     assert response["Location"].startswith("/participants/")
+
+
+@pytest.mark.django_db
+def test_the_action_in_the_participants_words(client, social_worker, enrolment):
+    client.force_login(social_worker)
+
+    client.post(create_url(enrolment), {**NEW_ACTION, "own_words": "  Je demande un logement.  "})
+
+    action = Action.objects.get()
+    assert action.own_words == "Je demande un logement."
+    assert action.for_participant == "Je demande un logement."
+    response = client.post(
+        update_url(action),
+        {**NEW_ACTION, "status": "under_way", "own_words": "", "version": action.version},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.own_words == ""
+    assert action.for_participant == NEW_ACTION["description"]

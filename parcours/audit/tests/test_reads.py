@@ -52,6 +52,8 @@ READS = [
     ("attendance:group_month_sheet", ["group"], {}, "group", "printing"),
     ("participants:export_json", ["participant"], {}, "participant", "right_of_access"),
     ("participants:export_pdf", ["participant"], {}, "participant", "right_of_access"),
+    ("participants:sheet", ["participant"], {}, "participant", "printing"),
+    ("participants:sheet_pdf", ["participant"], {"language": "nl"}, "participant", "printing"),
     ("workbook:export", [], {}, "organisation", "export"),
     ("reporting:people", [], {"key": "participants", **REPORT}, "organisation", "report"),
     ("reporting:report_csv", [], REPORT, "organisation", "download"),

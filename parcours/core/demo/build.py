@@ -577,6 +577,16 @@ ACTION_TEXTS = {
     Domain.HEALTH: "Reprendre rendez-vous chez le médecin traitant.",
     Domain.EMPLOYMENT_TRAINING: "Visiter un centre de formation avec l'animateur.",
 }
+# The same actions as the person says them, for their sheet (easy-to-read French).
+ACTION_OWN_WORDS = {
+    Domain.ADMINISTRATIVE: "Je range mes lettres. Je réponds à la mutuelle.",
+    Domain.FAMILY: "Je téléphone au planning familial.",
+    Domain.SOCIAL_CULTURAL: "Je vais à une sortie avec le groupe.",
+    Domain.HOUSING: "Je prépare mes papiers pour avoir un logement.",
+    Domain.FINANCIAL: "Je vais au rendez-vous pour mes dettes.",
+    Domain.HEALTH: "Je prends rendez-vous chez mon médecin.",
+    Domain.EMPLOYMENT_TRAINING: "Je visite un centre de formation.",
+}
 
 
 def _agree_actions(enrolment, entry, author, rng, *, today: date) -> None:
@@ -589,6 +599,7 @@ def _agree_actions(enrolment, entry, author, rng, *, today: date) -> None:
             enrolment=enrolment,
             domain=domain,
             description=ACTION_TEXTS[domain],
+            own_words=ACTION_OWN_WORDS[domain],
             responsible=rng.choice(["Participant", "Assistant social", "Participant et animateur"]),
             due_date=due,
             by=author,

@@ -480,6 +480,9 @@ RULES = {
     "participants:literacy_test_create": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_json": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "participants:export_pdf": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
+    # A leader's sheet leaves out the social data (docs/participant-sheet.md).
+    "participants:sheet": Rule(allowed=STAFF, kwargs=_participant, scoped=True),
+    "participants:sheet_pdf": Rule(allowed=STAFF, kwargs=_participant, scoped=True),
     # -- workshops: catalogue, planning, calendars --
     "workshops:workshop_list": Rule(allowed=STAFF),
     "workshops:workshop_create": Rule(allowed=COORDINATOR),

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parcours.participants.niss import format_niss
@@ -50,3 +51,13 @@ def name_shown(participant, names):
 def photo_shown_to(participant, names):
     """Whether the user may see the person's photo: only where they may see the name."""
     return bool(participant.photo) and names.shows(participant)
+
+
+@register.filter
+def in_sentence(text):
+    """Words of a date inside a sentence: "du lundi 9 mars", "van maandag 9 maart", where
+    days and months take no capital, but "from Monday 9 March" in English."""
+    text = str(text)
+    if translation.get_language().startswith("en"):
+        return text
+    return text[:1].lower() + text[1:]

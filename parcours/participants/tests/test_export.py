@@ -629,6 +629,7 @@ def test_json_holds_the_assessments_the_action_plan_and_the_follow_up(
         {
             "domain": {"code": "housing", "label": domains["housing"]},
             "description": ACTION,
+            "own_words": "",
             "responsible": "Aïcha et l'assistante sociale",
             "due_date": "2025-03-31",
             "status": {"code": "done", "label": _labels(ActionStatus)["done"]},

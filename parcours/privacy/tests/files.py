@@ -120,6 +120,7 @@ def full_file(
         enrolment=enrolment,
         domain=Domain.HOUSING,
         description=secrets.note,
+        own_words=f"{secrets.note} in own words",
         responsible=secrets.first_name,
         due_date=start + datetime.timedelta(days=30),
         by=by,

@@ -143,7 +143,7 @@ def test_anonymisation_removes_what_names_the_person_and_every_note(old_file, co
     ratings = DomainRating.objects.filter(assessment__enrolment__participant=person)
     assert set(ratings.values_list("comment", flat=True)) == {""}
     actions = Action.objects.filter(enrolment__participant=person)
-    assert set(actions.values_list("description", "responsible")) == {("", "")}
+    assert set(actions.values_list("description", "own_words", "responsible")) == {("", "", "")}
     follow_ups = ExitFollowUp.objects.filter(enrolment__participant=person)
     assert set(follow_ups.values_list("note", flat=True)) == {""}
 
