@@ -11,6 +11,7 @@ from ninja.openapi.docs import Swagger
 
 from parcours.api import errors
 from parcours.api.auth import SessionAuth, TokenAuth
+from parcours.api.funding import funding
 from parcours.api.reports import reports
 from parcours.api.resources import attendance, participants, programme, workshops
 from parcours.api.throttling import CallerRateThrottle
@@ -70,5 +71,5 @@ api = ParcoursAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-for router in (participants, programme, workshops, attendance, reports):
+for router in (participants, programme, workshops, attendance, reports, funding):
     api.add_router("", router)
