@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.report_sql import hand_figures  # noqa: E402
 from parcours.accounts.models import Organisation  # noqa: E402
+from parcours.attendance.models import Attendance  # noqa: E402
 from parcours.programme.models import Enrolment, Group  # noqa: E402
 from parcours.workshops.models import Session  # noqa: E402
 
@@ -147,9 +148,18 @@ def api(slug, year, clients):
         )[1]
         for index in range(clients)
     ]  # fmt: skip
-    participants, groups, sessions = _sample(slug)
+    participants, groups, _sessions = _sample(slug)
     today = datetime.date.today()
     month_ago = today - datetime.timedelta(days=30)
+    # The recent sessions with marks: the registers' sample may have none yet.
+    marked = list(
+        Attendance.objects.filter(
+            session__organisation__slug=slug, session__date__gte=month_ago, session__date__lt=today
+        )
+        .order_by("-session__date", "session_id")
+        .values_list("session_id", flat=True)
+        .distinct()[:10]
+    )
     return {
         "tokens": tokens,
         "pages": {
@@ -161,7 +171,10 @@ def api(slug, year, clients):
             ],
             "api sessions": [f"/api/v1/sessions?date_from={month_ago}&date_to={today}"]
             + [f"/api/v1/sessions?group={pk}" for pk in groups],
-            "api attendance marks": [f"/api/v1/attendance-marks?session={pk}" for pk in sessions],
+            "api attendance marks": [
+                f"/api/v1/attendance-marks?date_from={month_ago}&date_to={today}",
+                *(f"/api/v1/attendance-marks?session={pk}" for pk in marked),
+            ],
             "api yearly report": [f"/api/v1/reports/yearly?year={year}"],
         },
     }
