@@ -419,6 +419,15 @@ def _api_rules():
     report = rule(EVERY_ROLE, ok=422)
     report.signed_in_status["federation_analyst"] = 422
     rules["api:v1:yearly_report"] = report
+    # Funding: the funders for the coordinator, the grants' figures for every role, the
+    # report pack's figures for the coordinator, a PAS justification for casework.
+    rules["api:v1:funder_list"] = rule(COORDINATOR)
+    rules["api:v1:funder_detail"] = rule(COORDINATOR, _funder)
+    rules["api:v1:grant_list"] = rule(EVERY_ROLE)
+    rules["api:v1:grant_detail"] = rule(EVERY_ROLE, _grant)
+    rules["api:v1:grant_report"] = rule(COORDINATOR, _grant)
+    rules["api:v1:grant_esf_indicators"] = rule(EVERY_ROLE, _grant)
+    rules["api:v1:grant_pas_justification"] = rule(CASEWORK, _pas_grant_pk)
     return rules
 
 
