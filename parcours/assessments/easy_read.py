@@ -6,9 +6,11 @@ sentence per rating, which the participant picks; the translators keep to the sa
 (French "vous", Dutch "je").
 """
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parcours.core.domains import Domain
 
@@ -16,12 +18,17 @@ LEVELS = [5, 4, 3, 2, 1]
 """The order the answers are shown in: from "good" down to "very hard"."""
 
 LEVEL_WORDS = {
-    5: _("Good"),
-    4: _("Quite good"),
-    3: _("Not easy"),
-    2: _("Hard"),
-    1: _("Very hard"),
+    5: pgettext_lazy("self-assessment answer", "Good"),
+    4: pgettext_lazy("self-assessment answer", "Quite good"),
+    3: pgettext_lazy("self-assessment answer", "Not easy"),
+    2: pgettext_lazy("self-assessment answer", "Hard"),
+    1: pgettext_lazy("self-assessment answer", "Very hard"),
 }
+
+
+def lines_of(sentence) -> list[str]:
+    """One idea a line: the sentences of an answer, each on a line of its own."""
+    return re.split(r"(?<=[.!?])\s+", str(sentence).strip())
 
 
 @dataclass(frozen=True)

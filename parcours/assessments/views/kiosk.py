@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from parcours.accounts.access import Capability, requires
 from parcours.assessments import kiosk as kiosk_mode
 from parcours.assessments import services
-from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS
+from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import SelfRating
 from parcours.assessments.selectors import own_answers_chart
@@ -165,7 +165,7 @@ def kiosk_question(request, kiosk, enrolment, domain):
                 {
                     "level": level,
                     "word": LEVEL_WORDS[level],
-                    "sentence": words.sentences[level],
+                    "lines": lines_of(words.sentences[level]),
                     "chosen": chosen == level,
                 }
                 for level in LEVELS
@@ -242,5 +242,4 @@ def kiosk_unlock(request, kiosk, enrolment):
                 "error": error,
                 "back_url": kiosk.screen or reverse("assessments:kiosk_welcome"),
             },
-            status=400 if error else 200,
         )
