@@ -637,6 +637,17 @@ RULES = {
     "assessments:assessment_edit": Rule(allowed=CASEWORK, kwargs=_assessment, scoped=True),
     "assessments:action_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "assessments:action_update": Rule(allowed=CASEWORK, kwargs=_action, scoped=True),
+    "assessments:kiosk_start": Rule(  # POST only
+        allowed=CASEWORK, ok=405, kwargs=_assessment, scoped=True
+    ),
+    # The kiosk's screens: without a kiosk started in the session, back to the dashboard.
+    "assessments:kiosk_welcome": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_language": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_question": Rule(
+        allowed=CASEWORK, ok=302, kwargs=lambda world: {"domain": "housing"}
+    ),
+    "assessments:kiosk_done": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_unlock": Rule(ok=302),
     "projects:project_detail": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "projects:project_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "projects:project_edit": Rule(allowed=CASEWORK, kwargs=_project, scoped=True),
