@@ -4,9 +4,13 @@ The pages are served by pytest-django's ``live_server`` (so the database is the
 ``transactional_db`` it implies: SQLite in memory, or PostgreSQL when DATABASE_URL
 names one). Chromium is not downloaded by Playwright: the system one is used. Without
 it the browser tests are skipped, unless REQUIRE_BROWSER=1 asks for them to fail.
+
+``axe_violations`` runs axe-core (static/vendor/axe-core, from the npm package, never
+served to the pages people use) on the page the browser shows.
 """
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,11 @@ CHROMIUM_ARGS = [
 ]
 TABLET = {"width": 820, "height": 1180}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+AXE_SCRIPT = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+# The success criteria of WCAG 2.1 A and AA, those EN 301 549 and directive 2016/2102 ask
+# for; axe's best practices are left out.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"critical", "serious"}
 
 
 def _browser_unavailable(reason: str):
@@ -94,3 +103,49 @@ def sign_in(page, username: str, password: str):
     form.locator("input[name=username]").fill(username)
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
+
+
+@dataclass(frozen=True)
+class AxeViolation:
+    rule: str
+    impact: str
+    help: str
+    targets: tuple[str, ...]
+
+    def __str__(self):
+        return f"{self.impact} {self.rule} ({self.help}): {', '.join(self.targets)}"
+
+
+def load_axe(page):
+    """Make axe-core part of every page the context opens from now on. An init script is
+    added by the browser itself, so the pages' Content-Security-Policy does not refuse
+    it, and nothing is asked of the server."""
+    page.context.add_init_script(path=AXE_SCRIPT)
+
+
+def axe_violations(page) -> list[AxeViolation]:
+    """What axe-core finds wrong with the page as it is shown now (``load_axe`` first)."""
+    found = page.evaluate(
+        """async (tags) => {
+            const results = await window.axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            });
+            return results.violations.map((violation) => ({
+                rule: violation.id,
+                impact: violation.impact,
+                help: violation.help,
+                targets: violation.nodes.map((node) => node.target.join(" ")),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return [
+        AxeViolation(
+            rule=item["rule"],
+            impact=item["impact"] or "minor",
+            help=item["help"],
+            targets=tuple(item["targets"]),
+        )
+        for item in found
+    ]
