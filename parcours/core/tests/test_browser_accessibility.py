@@ -146,6 +146,13 @@ def _pages(role, data):
     }
 
 
+def _elements_by_impact(violations) -> Counter:
+    elements = Counter()
+    for violation in violations:
+        elements[violation.impact] += len(violation.targets)
+    return elements
+
+
 @pytest.fixture
 def people(personas):
     organisation = personas["coordinator"].organisation
@@ -186,8 +193,11 @@ def test_no_serious_violation_on_the_main_pages(page, live_server, people, role)
             {
                 name: {
                     "url": page_found["url"],
-                    "impacts": Counter(v.impact for v in page_found["violations"]),
-                    "rules": sorted({v.rule for v in page_found["violations"]}),
+                    "rules": Counter(v.impact for v in page_found["violations"]),
+                    "elements": _elements_by_impact(page_found["violations"]),
+                    "found": sorted(
+                        f"{v.impact} {v.rule} x{len(v.targets)}" for v in page_found["violations"]
+                    ),
                 }
                 for name, page_found in found.items()
             },
