@@ -5,7 +5,7 @@ The pages are served by pytest-django's ``live_server`` (so the database is the
 names one). Chromium is not downloaded by Playwright: the system one is used. Without
 it the browser tests are skipped, unless REQUIRE_BROWSER=1 asks for them to fail.
 
-``axe_violations`` runs axe-core (static/vendor/axe-core, from the npm package, never
+``axe_results`` runs axe-core (static/vendor/axe-core, from the npm package, never
 served to the pages people use) on the page the browser shows.
 """
 
@@ -111,6 +111,7 @@ class AxeViolation:
     impact: str
     help: str
     targets: tuple[str, ...]
+    wcag: bool  # a success criterion of WCAG 2.1 A or AA, not one of axe's best practices
 
     def __str__(self):
         return f"{self.impact} {self.rule} ({self.help}): {', '.join(self.targets)}"
@@ -123,29 +124,85 @@ def load_axe(page):
     page.context.add_init_script(path=AXE_SCRIPT)
 
 
-def axe_violations(page) -> list[AxeViolation]:
-    """What axe-core finds wrong with the page as it is shown now (``load_axe`` first)."""
+@dataclass(frozen=True)
+class AxeResults:
+    violations: list[AxeViolation]
+    # What axe could not decide alone (a contrast over an image, say): rule -> elements.
+    incomplete: dict[str, int]
+
+    @property
+    def blocking(self) -> list[AxeViolation]:
+        return [v for v in self.violations if v.wcag and v.impact in BLOCKING_IMPACTS]
+
+
+def axe_results(page, *, best_practices: bool = False) -> AxeResults:
+    """What axe-core finds wrong with the page as it is shown now (``load_axe`` first):
+    the rules of WCAG 2.1 A and AA, and axe's best practices when asked."""
     found = page.evaluate(
-        """async (tags) => {
+        """async ([tags, wcag]) => {
             const results = await window.axe.run(document, {
                 runOnly: {type: "tag", values: tags},
-                resultTypes: ["violations"],
+                resultTypes: ["violations", "incomplete"],
             });
-            return results.violations.map((violation) => ({
-                rule: violation.id,
-                impact: violation.impact,
-                help: violation.help,
-                targets: violation.nodes.map((node) => node.target.join(" ")),
-            }));
+            const described = (result) => ({
+                rule: result.id,
+                impact: result.impact,
+                help: result.help,
+                targets: result.nodes.map((node) => node.target.join(" ")),
+                wcag: result.tags.some((tag) => wcag.includes(tag)),
+            });
+            return {
+                violations: results.violations.map(described),
+                incomplete: results.incomplete.map(described),
+            };
         }""",
-        AXE_TAGS,
+        [AXE_TAGS + (["best-practice"] if best_practices else []), AXE_TAGS],
     )
-    return [
-        AxeViolation(
-            rule=item["rule"],
-            impact=item["impact"] or "minor",
-            help=item["help"],
-            targets=tuple(item["targets"]),
-        )
-        for item in found
-    ]
+    return AxeResults(
+        violations=[
+            AxeViolation(
+                rule=item["rule"],
+                impact=item["impact"] or "minor",
+                help=item["help"],
+                targets=tuple(item["targets"]),
+                wcag=item["wcag"],
+            )
+            for item in found["violations"]
+        ],
+        incomplete={item["rule"]: len(item["targets"]) for item in found["incomplete"]},
+    )
+
+
+# The element that has the focus, and whether it shows it: an outline of at least 2px on
+# it, or on the label or the sibling that draws it (radio buttons drawn as buttons).
+_FOCUS = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body || element === document.documentElement) {
+        return null;
+    }
+    const shows = (node) => {
+        if (!node) return false;
+        const style = getComputedStyle(node);
+        return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    };
+    const text = (element.innerText || element.value || "").trim().slice(0, 40);
+    return {
+        element: `${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""} ${text}`,
+        visible: [element, element.nextElementSibling, element.closest("label")].some(shows),
+    };
+}"""
+
+
+def tab_to(page, selector: str, *, limit: int = 150):
+    """Press Tab until an element matching ``selector`` has the focus, as a person using
+    the keyboard only would. At every stop the focus must be on an element of the page
+    (not lost to the body) and visibly shown; never reaching the element within ``limit``
+    presses means it cannot be reached, or that the focus is trapped on the way."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUS)
+        assert focused is not None, f"the focus fell back to the page on the way to {selector}"
+        assert focused["visible"], f"the focus does not show on {focused['element']}"
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return focused["element"]
+    raise AssertionError(f"{selector} is not reached with Tab in {limit} presses")
