@@ -128,8 +128,10 @@ def test_assessment(page, browser_errors, live_server, social_worker):
     tab_to(page, "[name=duration_minutes]")
     page.keyboard.type("75")
     for domain, rating in ratings.items():
-        # Nothing chosen yet: Tab stops on the group's first choice, 1; the arrows move on.
+        # Nothing chosen yet: Tab stops on the group's first choice, 1, Space chooses it
+        # and the arrows move the choice on.
         tab_to(page, f"input[name=rating_{domain}]")
+        page.keyboard.press("Space")
         for _ in range(rating - 1):
             page.keyboard.press("ArrowRight")
         expect(page.locator(f"input[name=rating_{domain}][value='{rating}']")).to_be_checked()
