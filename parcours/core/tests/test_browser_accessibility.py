@@ -43,7 +43,8 @@ def _programme(organisation, social_worker, workshop_leader):
     figures, a current group with a person assessed, an action, an intervention, a signed
     project, and today's session with a mark taken."""
     today = timezone.localdate()
-    build_year(organisation, people=6)
+    last_year = build_year(organisation, people=6)
+    last_year.staff.add(workshop_leader)
     group = GroupFactory(
         organisation=organisation,
         name="Remobilisation A",
@@ -71,6 +72,7 @@ def _programme(organisation, social_worker, workshop_leader):
     attendance_mark(session=session, participant=participant, status="present", by=workshop_leader)
     return SimpleNamespace(
         group=group,
+        last_year=last_year,
         participant=participant,
         enrolment=enrolment,
         session=session,
@@ -98,6 +100,7 @@ def _pages(role, data):
         "participants": reverse("participants:participant_list"),
         "groups": reverse("programme:group_list"),
         "group": reverse("programme:group_detail", args=group),
+        "group of last year": reverse("programme:group_detail", args=[data.last_year.pk]),
         "programme week": reverse("workshops:week"),
         "session": reverse("workshops:session_detail", args=session),
         "workshops": reverse("workshops:workshop_list"),
