@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "parcours.core.staticfiles.ParcoursStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
