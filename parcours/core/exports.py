@@ -16,8 +16,11 @@ Numbers stay numbers, and so does text that is only a number (``-1,50``, a phone
 ``+32 2 555 12 12``): a spreadsheet reads those as values, never as formulas.
 """
 
+import csv
+import io
 import re
 
+from django.utils import formats
 from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,3 +63,39 @@ def xlsx_row(sheet, values) -> list:
         xlsx_text(WriteOnlyCell(sheet, value=value)) if is_formula_like(value) else value
         for value in values
     ]
+
+
+def spreadsheet_csv(header, rows) -> str:
+    """A CSV file as a Belgian office's spreadsheet opens it with a double click: ``;``
+    between cells (the list separator of French and Dutch Windows, where a comma is the
+    decimal mark), a byte-order mark so that the accents are read as UTF-8, CRLF line
+    ends, and ``safe_cell`` text."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
+    return "\ufeff" + out.getvalue()
+
+
+def local_number(value, decimal_pos=None) -> str:
+    """A number written as the active language's spreadsheet reads it (``12,5`` in French
+    and Dutch, ``12.5`` in English), without a thousands separator."""
+    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True)
+
+
+SHEET_NAME_LENGTH = 31  # Excel's limit
+FORBIDDEN_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+def sheet_name(title, taken: set) -> str:
+    """``title`` as a sheet name: without the characters Excel refuses, at most 31
+    characters, made unique (whatever the case, as Excel compares them) by a number when
+    two titles begin alike. ``taken`` holds the names given so far."""
+    base = str(title).translate(FORBIDDEN_IN_SHEET_NAMES).strip()[:SHEET_NAME_LENGTH]
+    name, number = base, 2
+    while name.casefold() in taken:
+        suffix = f" {number}"
+        name = base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
+        number += 1
+    taken.add(name.casefold())
+    return name

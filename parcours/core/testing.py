@@ -1,10 +1,12 @@
-"""Helpers for tests: counting the queries a page does, reading a PDF back.
+"""Helpers for tests: counting the queries a page does, reading a PDF or a CSV back.
 
 PDFs are read with Debian's poppler-utils (``pdftotext``, ``pdffonts``, ``pdfinfo``), which
 ``scripts/system-packages`` (run by ``make install``) installs: a missing tool is a broken
 machine, not a reason to skip, so the functions fail and say what to run.
 """
 
+import csv
+import io
 import re
 import shutil
 import subprocess
@@ -137,3 +139,26 @@ def speaking(user, language: str):
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+def csv_rows(content) -> list[list[str]]:
+    """The rows of a file written by ``core.exports.spreadsheet_csv`` (bytes or text),
+    checking its byte-order mark."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    assert text.startswith("\ufeff"), "a spreadsheet's CSV starts with a byte-order mark"
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def report_csv_values(content) -> dict[tuple[str, str, str], str]:
+    """The report's CSV as ``{(table, row, column): value}``, the value as written."""
+    return {tuple(row[:3]): row[4] for row in csv_rows(content)[1:]}
+
+
+def local_float(text: str) -> float | None:
+    """A number written with a decimal comma (French, Dutch) or point, read back."""
+    return float(text.replace(",", ".")) if text else None
+
+
+def sheet_by_code(workbook, code: str):
+    """The sheet of an openpyxl workbook whose code name is ``code``."""
+    return next(sheet for sheet in workbook.worksheets if sheet.sheet_properties.codeName == code)

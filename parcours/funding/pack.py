@@ -12,13 +12,12 @@
 - ``feuilles-de-presence.pdf``: the monthly attendance sheets of the grant's groups.
 """
 
-import csv
 import datetime
 import io
 import zipfile
 
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.attendance.enums import ATTENDED
@@ -26,7 +25,7 @@ from parcours.attendance.forms import month_end
 from parcours.attendance.hours import as_hours
 from parcours.attendance.models import Attendance
 from parcours.attendance.views.grid import month_grid
-from parcours.core.exports import safe_row
+from parcours.core.exports import local_number, spreadsheet_csv
 from parcours.core.pdf import merge_documents, render_document
 from parcours.funding.pseudonyms import pseudonymiser
 from parcours.funding.selectors import (
@@ -73,16 +72,11 @@ def age_band(age) -> str:
 
 def _number(value) -> str:
     """A number as the funder's spreadsheet reads it in the active language."""
-    return formats.number_format(value, decimal_pos=2)
+    return local_number(value, decimal_pos=2)
 
 
 def _csv(header, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(safe_row(header))
-    writer.writerows(safe_row(row) for row in rows)
-    # With a byte-order mark, spreadsheets open the accents right.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheet_csv(header, rows).encode("utf-8")
 
 
 def hours_csv(grant, sessions, months) -> bytes:

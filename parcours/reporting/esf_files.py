@@ -7,7 +7,6 @@ counts are not hidden there (each line is one pseudonymised person). People who 
 their consent to reporting are left out of that file, as from the grant pack
 (``funding.pack``), and the file says how many."""
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from parcours.core.exports import safe_row, xlsx_row
+from parcours.core.exports import spreadsheet_csv, xlsx_row
 from parcours.core.pdf import render_pdf
 from parcours.funding.pseudonyms import pseudonymiser
 from parcours.participants.enums import ConsentPurpose
@@ -238,13 +237,9 @@ def participant_rows(grant, period: Period) -> tuple[list, list, int]:
 def participants_csv(grant, period: Period) -> bytes:
     """The file as a Belgian CSV: ``;`` separated, UTF-8 with a byte-order mark."""
     header, rows, left_out = participant_rows(grant, period)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(safe_row(header))
-    writer.writerows(safe_row(row) for row in rows)
     if left_out:
-        writer.writerow(safe_row([left_out_message(left_out)]))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows = [*rows, [left_out_message(left_out)]]
+    return spreadsheet_csv(header, rows).encode("utf-8")
 
 
 def participants_xlsx(grant, period: Period) -> bytes:

@@ -10,38 +10,24 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from parcours.core.exports import xlsx_row
+from parcours.core.exports import sheet_name, xlsx_row
 from parcours.reporting.disclosure import Masked
-from parcours.reporting.exports import NUMBER_FORMATS
+from parcours.reporting.exports import xlsx_figure
 
 SUPPRESSION_NOTE = gettext_noop(
     "Counts of 1 to 4 people are shown “< 5”; cells that would give them away are masked."
 )
-SHEET_NAME_LENGTH = 31  # Excel's limit
-FORBIDDEN_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
 def _cell(value):
     return str(value) if isinstance(value, Masked) else value
 
 
-def _number_format(kind: str, value) -> str:
-    if isinstance(value, float) and kind == "number":  # the average age
-        return "0.0"
-    return NUMBER_FORMATS.get(kind, "General")
-
-
-def _sheet_name(title: str, taken: set) -> str:
-    """``title`` as a sheet name: without the characters Excel refuses, at most 31
-    characters, made unique by a number when two titles begin alike."""
-    base = str(title).translate(FORBIDDEN_IN_SHEET_NAMES).strip()[:SHEET_NAME_LENGTH]
-    name, number = base, 2
-    while name.casefold() in taken:
-        suffix = f" {number}"
-        name = base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
-        number += 1
-    taken.add(name.casefold())
-    return name
+def _format(cell, kind: str) -> None:
+    if isinstance(cell.value, float) and kind == "number":  # the average age
+        cell.number_format = "0.0"
+    else:
+        xlsx_figure(cell, kind)
 
 
 def federation_xlsx(report) -> bytes:
@@ -50,7 +36,7 @@ def federation_xlsx(report) -> bytes:
     workbook = Workbook()
     about = workbook.active
     taken: set = set()
-    about.title = _sheet_name(_("Federation"), taken)
+    about.title = sheet_name(_("Federation"), taken)
     about.append(xlsx_row(about, [str(report.federation)]))
     about["A1"].font = Font(bold=True, size=14)
     about.append(
@@ -68,7 +54,7 @@ def federation_xlsx(report) -> bytes:
     about.column_dimensions["A"].width = 60
     headers = [_("Figure"), _("Measure"), _("Federation")] + [m.name for m in report.shown]
     for table in report.side_by_side:
-        sheet = workbook.create_sheet(_sheet_name(table.title, taken))
+        sheet = workbook.create_sheet(sheet_name(table.title, taken))
         sheet.append(xlsx_row(sheet, [table.title]))
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(xlsx_row(sheet, headers))
@@ -78,7 +64,7 @@ def federation_xlsx(report) -> bytes:
         for row in table.rows:
             sheet.append(xlsx_row(sheet, [row.label, row.measure] + [_cell(v) for v in row.cells]))
             for cell in sheet[sheet.max_row][2:]:
-                cell.number_format = _number_format(row.kind, cell.value)
+                _format(cell, row.kind)
         sheet.column_dimensions["A"].width = 44
         sheet.column_dimensions["B"].width = 24
         sheet.freeze_panes = "C3"

@@ -6,9 +6,6 @@ small cells suppressed, never a row nor a name. Every opening is written in the 
 each member CPAS whose figures it read, as a report read (by the worker, queued here).
 """
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, requires
 from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
+from parcours.core.exports import spreadsheet_csv
 from parcours.reporting.federation import federation_report, record_federation_read
 from parcours.reporting.federation_exports import federation_xlsx
 from parcours.reporting.federation_forms import FederationReportForm
@@ -119,16 +117,13 @@ def federation_xlsx_view(request):
 def _csv(report) -> str:
     """The tables side by side, one line per figure: the same suppressed cells as the
     page (``< 5``, masked), the figures in the page's format."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [_("Table"), _("Figure"), _("Measure"), _("Federation")]
-        + [member.name for member in report.shown]
-    )
-    for table in report.side_by_side:
-        for row in table.rows:
-            writer.writerow(
-                [table.title, row.label, row.measure]
-                + [format_cell(value, row.kind) for value in row.cells]
-            )
-    return "\ufeff" + out.getvalue()  # the BOM makes spreadsheets read UTF-8
+    header = [_("Table"), _("Figure"), _("Measure"), _("Federation")] + [
+        member.name for member in report.shown
+    ]
+    rows = [
+        [table.title, row.label, row.measure]
+        + [format_cell(value, row.kind) for value in row.cells]
+        for table in report.side_by_side
+        for row in table.rows
+    ]
+    return spreadsheet_csv(header, rows)

@@ -1079,6 +1079,10 @@ def generate_programme(
             generator.attendance()
         if large:
             generator._step("indexes")
+            # Statistics before the summaries' queries: without them the planner treats
+            # millions of fresh marks as an empty table (hours at 100,000 people).
+            analyse_tables(sorted(generator.writer.counts))
+            generator._step("statistics")
         # The hours summary of every month, and every run of absences (the marks were
         # inserted in SQL): ``attendance.runs`` computes them for the organisation.
         announce_sessions_changed(organisation.pk)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
-from parcours.core.testing import pdf_text
+from parcours.core.testing import pdf_text, report_csv_values, sheet_by_code
 from parcours.funding.models import Funder, Grant, GroupCharge, PseudonymKey, SessionCharge
 from parcours.funding.pack import grant_pack
 from parcours.funding.pseudonyms import pseudonym
@@ -256,9 +256,9 @@ def test_people_who_withdrew_their_reporting_consent_are_left_out_of_the_pack_li
     assert "Vandenbroucke" not in sheets
     assert "retiré son consentement" in sheets
     # The anonymous counts do not change: both people are participants of the period.
-    report = list(csv.reader(io.StringIO(files["rapport.csv"].decode())))
-    participants = next(r for r in report if r[:3] == ["characteristics", "participants", "count"])
-    assert participants[4] == "< 5"  # two people: a small count, hidden for the funder
+    report = report_csv_values(files["rapport.csv"])
+    # Two people: a small count, hidden for the funder.
+    assert report[("characteristics", "participants", "count")] == "< 5"
 
 
 def test_a_consent_given_again_puts_the_person_back_in_the_lists(organisation, pack_world):
@@ -286,14 +286,12 @@ def test_the_pack_hides_small_counts_alike_in_its_pdf_xlsx_and_csv(organisation,
     for _index in range(6):
         EnrolmentFactory(group=pack_world["group"], participant__gender="M")
     files = _pack(grant)  # 7 participants: 6 men, 1 woman
-    report = {
-        tuple(row[:3]): row[4] for row in csv.reader(io.StringIO(files["rapport.csv"].decode()))
-    }
+    report = report_csv_values(files["rapport.csv"])
     assert report[("characteristics", "participants", "count")] == "7"
     assert report[("characteristics", "women", "count")] == "< 5"
     assert report[("characteristics", "women", "pct")] == "masqué"
     assert report[("characteristics", "men", "count")] == "masqué"  # 7 - 1 would give it
-    sheet = load_workbook(io.BytesIO(files["rapport.xlsx"]))["characteristics"]
+    sheet = sheet_by_code(load_workbook(io.BytesIO(files["rapport.xlsx"])), "characteristics")
     by_label = {row[0].value: [cell.value for cell in row[1:]] for row in sheet.iter_rows(3)}
     assert by_label["Femmes"][:2] == ["< 5", "masqué"]
     assert by_label["Hommes"][:2] == ["masqué", "masqué"]

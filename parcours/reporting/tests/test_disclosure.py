@@ -1,7 +1,6 @@
 """Small-cell suppression in the funder's files, and the people left out of the lists
 for their withdrawn consent to reporting."""
 
-import csv
 import datetime
 import io
 
@@ -10,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parcours.core.domains import Domain
+from parcours.core.testing import report_csv_values, sheet_by_code
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.factories import ConsentFactory
@@ -105,20 +105,18 @@ def funder(organisation, twelve):
     return funder
 
 
-def _csv_cells(response):
-    return {tuple(row[:3]): row[4] for row in csv.reader(io.StringIO(response.content.decode()))}
-
-
 def test_the_funders_files_hide_small_counts_the_coordinators_do_not(client, coordinator, funder):
     client.force_login(coordinator)
-    own = _csv_cells(client.get(reverse("reporting:report_csv") + _query(year=YEAR)))
+    own = report_csv_values(client.get(reverse("reporting:report_csv") + _query(year=YEAR)).content)
     assert own[("characteristics", "men", "count")] == "4"
     query = _query(year=YEAR, funder=funder.pk)
-    theirs = _csv_cells(client.get(reverse("reporting:report_csv") + query))
+    theirs = report_csv_values(client.get(reverse("reporting:report_csv") + query).content)
     assert theirs[("characteristics", "men", "count")] == "< 5"
     assert theirs[("characteristics", "women", "count")] == "masqué"
     book = load_workbook(io.BytesIO(client.get(reverse("reporting:report_xlsx") + query).content))
-    rows = {row[0].value: row[1].value for row in book["characteristics"].iter_rows(3)}
+    rows = {
+        row[0].value: row[1].value for row in sheet_by_code(book, "characteristics").iter_rows(3)
+    }
     assert (rows["Hommes"], rows["Femmes"]) == ("< 5", "masqué")
     # The page itself is the coordinator's: every figure, with its drill-down.
     page = client.get(reverse("reporting:report") + query)

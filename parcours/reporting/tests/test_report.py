@@ -2,7 +2,6 @@
 individual and collective work, closing a year, and the files that must give the very
 same figures as the JSON."""
 
-import csv
 import datetime
 import io
 import json
@@ -16,6 +15,7 @@ from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
 from parcours.audit.models import AuditEvent
+from parcours.core.testing import csv_rows, local_float, report_csv_values, sheet_by_code
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
 from parcours.participants.factories import InterventionFactory
@@ -225,44 +225,64 @@ def test_csv_xlsx_and_json_give_the_same_figures(organisation):
     two_hour_session(organisation, D(2024, 3, 4), [g])
     report = yearly_report(organisation, year=2024, as_of=END_2024)
     figures = report.figures
-    from_csv = {
-        (row["table"], row["row"], row["column"]): row["value"]
-        for row in csv.DictReader(io.StringIO(report_csv(report)))
-    }
+    from_csv = report_csv_values(report_csv(report))
     workbook = load_workbook(io.BytesIO(report_xlsx(report)))
     for table in report_tables(report):
-        sheet = workbook[table.key]
+        sheet = sheet_by_code(workbook, table.key)
+        assert sheet.title == table.title[:31]
         values = list(sheet.iter_rows(min_row=3, values_only=True))
         for row, cells in zip(table.rows, values, strict=True):
             for column, cell in zip(table.columns, cells, strict=True):
                 value = row.cells.get(column.key)
                 if column.kind == "label":
                     continue
-                assert cell == value, (table.key, row.key, column.key)
-                assert from_csv[(table.key, row.key, column.key)] == (
-                    "" if value is None else str(value)
-                )
+                # A percentage is a fraction in the workbook: 12.5 % is 0.125.
+                stored = value / 100 if column.kind == "pct" and value is not None else value
+                assert cell == pytest.approx(stored), (table.key, row.key, column.key)
+                assert local_float(from_csv[(table.key, row.key, column.key)]) == value
     tables = {table.key: table for table in report_tables(report)}
     assert tables["characteristics"].cell("men", "pct") == figures["characteristics"]["men_pct"]
     assert tables["results"].cell("dropout", "pct") == figures["results"]["dropout_pct"]
     assert tables["hours"].cell("total", "hours") == figures["hours"]["total"]
     assert tables["evolution"].cell("2024", "participants") == figures["participants"]
-    assert isinstance(workbook["hours"]["B3"].value, float | int)
+    assert isinstance(sheet_by_code(workbook, "hours")["B3"].value, float | int)
+    pct = sheet_by_code(workbook, "characteristics")["C4"]
+    assert pct.number_format == "0.0%"
+
+
+@pytest.mark.django_db
+def test_the_csv_opens_in_a_french_or_dutch_spreadsheet(organisation):
+    g = group(organisation)
+    enrol(g, gender="M")
+    enrol(g, gender="F")
+    enrol(g, gender="F")
+    report = yearly_report(organisation, year=2024, as_of=END_2024)
+    men_pct = report.figures["characteristics"]["men_pct"]
+    assert men_pct % 1  # a figure with decimals: 33.3 %
+    with translation.override("fr"):
+        french = report_csv(report)
+    with translation.override("en"):
+        english = report_csv(report)
+    assert french.startswith("\ufeffTableau;Ligne;Colonne;Libellé;Valeur\r\n")
+    assert english.startswith("\ufeffTable;Row;Column;Label;Value\r\n")
+    key = ("characteristics", "men", "pct")
+    assert report_csv_values(french)[key] == str(men_pct).replace(".", ",")
+    assert report_csv_values(english)[key] == str(men_pct)
 
 
 @pytest.mark.django_db
 def test_command_writes_csv_and_xlsx(organisation, tmp_path, capsys):
     enrol(group(organisation))
     call_command("annual_report", "--organisation=test", "--year=2024", "--format=csv")
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert {"table": "characteristics", "row": "participants", "column": "count"}.items() <= (
-        rows[0].items()
-    )
+    rows = csv_rows(capsys.readouterr().out)
+    assert rows[0] == ["Tableau", "Ligne", "Colonne", "Libellé", "Valeur"]
+    assert rows[1][:3] == ["characteristics", "participants", "count"]
+    assert rows[1][4] == "1"
     output = tmp_path / "report.xlsx"
     call_command(
         "annual_report", "--organisation=test", "--year=2024", "--format=xlsx", f"--output={output}"
     )
-    assert load_workbook(output)["characteristics"]["B3"].value == 1
+    assert sheet_by_code(load_workbook(output), "characteristics")["B3"].value == 1
 
 
 @pytest.mark.django_db

@@ -1,7 +1,6 @@
 """The report's screens: access per role, the page and its files give the same figures,
 the drill-down lists as many rows as its count, closing and re-opening a year."""
 
-import csv
 import datetime
 import io
 import json
@@ -18,7 +17,12 @@ from parcours.assessments.factories import AssessmentFactory, DomainRatingFactor
 from parcours.audit.models import AuditEvent
 from parcours.audit.services import create_record
 from parcours.core.domains import Domain
-from parcours.core.testing import assert_bounded_queries
+from parcours.core.testing import (
+    assert_bounded_queries,
+    local_float,
+    report_csv_values,
+    sheet_by_code,
+)
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder
 from parcours.participants.factories import ParticipantFactory
@@ -266,12 +270,9 @@ def test_downloads_give_the_json_figures(client, coordinator, programme):
 
     csv_response = client.get(reverse("reporting:report_csv") + query)
     assert csv_response["Content-Disposition"] == f'attachment; filename="rapport-{YEAR}.csv"'
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
     from_csv = {
-        f"{row['table']}:{row['row']}:{row['column']}": (
-            float(row["value"]) if row["value"] else None
-        )
-        for row in rows
+        ":".join(key): local_float(value)
+        for key, value in report_csv_values(csv_response.content).items()
     }
     assert set(from_csv) == set(expected)
     for ref, value in from_csv.items():
@@ -283,41 +284,22 @@ def test_downloads_give_the_json_figures(client, coordinator, programme):
     xlsx_response = client.get(reverse("reporting:report_xlsx") + query)
     assert xlsx_response["Content-Disposition"] == f'attachment; filename="rapport-{YEAR}.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_response.content))
-    numbers = [
-        cell
-        for sheet in workbook.worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
-    ]
-    assert numbers, "the workbook holds real numbers"
-    values = [cell.value for cell in numbers]
-    for ref in (
-        "characteristics:participants:count",
-        "results:exits:count",
-        "results:dropout:pct",
-        "improvement:health:improvement_pct",
-        "hours:total:hours",
-    ):
-        assert any(_close(value, expected[ref]) for value in values), ref
-    # Each table's sheet holds that table's figures, in the tables' order.
+    # Each table's sheet, found by its code name, holds that table's figures row by row
+    # (a percentage as a fraction with the percent format).
     for table in report_tables(report):
-        sheet = next(
-            (s for s in workbook.worksheets if s.title.lower().startswith(table.key[:10])), None
-        )
-        if sheet is None:
-            continue
-        sheet_numbers = [
-            c.value
-            for r in sheet.iter_rows()
-            for c in r
-            if isinstance(c.value, int | float) and not isinstance(c.value, bool)
-        ]
-        for row in table.rows:
-            for column in table.columns:
+        sheet = sheet_by_code(workbook, table.key)
+        lines = list(sheet.iter_rows(min_row=3))
+        assert len(lines) == len(table.rows), table.key
+        for row, cells in zip(table.rows, lines, strict=True):
+            for column, cell in zip(table.columns, cells, strict=True):
                 value = row.cells.get(column.key)
-                if column.kind != "label" and value is not None:
-                    assert any(_close(value, number) for number in sheet_numbers)
+                if column.kind == "label" or value is None:
+                    continue
+                assert isinstance(cell.value, int | float), (table.key, row.key, column.key)
+                if column.kind == "pct":
+                    assert cell.number_format == "0.0%"
+                    value = value / 100
+                assert _close(cell.value, value), (table.key, row.key, column.key)
 
 
 @pytest.mark.django_db
@@ -442,19 +424,10 @@ def test_closing_freezes_the_figures_and_notes_the_differences(client, coordinat
     # The files give the frozen figures too.
     figures = json.loads(client.get(reverse("reporting:report_json") + _query(year=YEAR)).content)
     assert figures["participants"] == 6
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                client.get(reverse("reporting:report_csv") + _query(year=YEAR)).content.decode()
-            )
-        )
+    frozen = report_csv_values(
+        client.get(reverse("reporting:report_csv") + _query(year=YEAR)).content
     )
-    participants = next(
-        r
-        for r in rows
-        if (r["table"], r["row"], r["column"]) == ("characteristics", "participants", "count")
-    )
-    assert participants["value"] == "6"
+    assert frozen[("characteristics", "participants", "count")] == "6"
     # Closing twice is refused with a message.
     response = client.post(reverse("reporting:close_year"), {"year": YEAR}, follow=True)
     assert YearClosing.objects.count() == 1

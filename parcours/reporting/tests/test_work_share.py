@@ -1,7 +1,6 @@
 """Individual and collective work: interventions, assessments and literacy tests summed
 per quarter against the workshop hours, with the records whose duration was not kept."""
 
-import csv
 import datetime
 import io
 
@@ -12,7 +11,7 @@ from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.factories import AssessmentFactory
-from parcours.core.testing import pdf_text, speaking
+from parcours.core.testing import pdf_text, report_csv_values, sheet_by_code, speaking
 from parcours.participants.factories import InterventionFactory, LiteracyTestFactory
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_csv, report_xlsx
@@ -140,14 +139,11 @@ def test_every_file_shows_the_records_without_duration(organisation, programme):
     assert table.cell("total", "individual_items") == 7
     assert table.cell("total", "individual_no_duration") == 1
 
-    rows = {
-        (row["table"], row["row"], row["column"]): row["value"]
-        for row in csv.DictReader(io.StringIO(report_csv(report)))
-    }
+    rows = report_csv_values(report_csv(report))
     assert rows[("work_share", "2024 Q1", "individual_no_duration")] == "1"
     assert rows[("work_share", "total", "individual_items")] == "7"
     with translation.override("en"):
-        sheet = load_workbook(io.BytesIO(report_xlsx(report)))["work_share"]
+        sheet = sheet_by_code(load_workbook(io.BytesIO(report_xlsx(report))), "work_share")
         pdf = " ".join(pdf_text(report_pdf(report)).split())
     header = [cell.value for cell in sheet[2]]
     assert header[-2:] == ["Individual records", "Of which without duration"]
@@ -185,10 +181,13 @@ def test_a_year_closed_before_the_counts_still_reads(client, organisation, coord
     assert report.closing is not None
     table = {table.key: table for table in report_tables(report)}["work_share"]
     assert table.cell("total", "individual_no_duration") is None
-    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
-    counts = [r for r in rows if r["table"] == "work_share" and r["column"] == "individual_items"]
+    counts = [
+        value
+        for (table, _row, column), value in report_csv_values(report_csv(report)).items()
+        if table == "work_share" and column == "individual_items"
+    ]
     assert counts
-    assert all(r["value"] == "" for r in counts)
+    assert all(value == "" for value in counts)
     client.force_login(speaking(coordinator, "en"))
     with translation.override("en"):
         page = client.get(reverse("reporting:report"), {"year": 2024})

@@ -185,5 +185,6 @@ def test_the_bulk_load_builds_every_index_again(db, monkeypatch):
         slug="bulk", participants=30, years=1, seed=2, until=UNTIL
     )
     assert "indexes" in summary.seconds
+    assert "statistics" in summary.seconds
     assert indexes() == before
     assert summary.rows["attendance_attendance"] == Attendance.objects.count() > 0
