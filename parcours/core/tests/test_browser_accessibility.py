@@ -25,6 +25,7 @@ from parcours.attendance.services import attendance_mark
 from parcours.core.browser_fixtures import (
     ARTIFACTS,
     axe_results,
+    expect,
     load_axe,
     sign_in,
 )
@@ -100,6 +101,7 @@ def _pages(role, data):
     }
     programme = {
         "participants": reverse("participants:participant_list"),
+        "participant's sheet": reverse("participants:sheet", args=participant),
         "groups": reverse("programme:group_list"),
         "group": reverse("programme:group_detail", args=group),
         "group of last year": reverse("programme:group_detail", args=[data.last_year.pk]),
@@ -220,11 +222,17 @@ def test_no_serious_violation_on_the_main_pages(page, live_server, people, role)
         _open_menu(page)
         found[name] = (url, axe_results(page))
 
+    _axe_report(role, found)
+    assert _blocking(found) == [], "\n".join(_blocking(found))
+
+
+def _axe_report(name: str, found: dict):
+    """Write what axe found on each page to test-artifacts/axe-<name>.json."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"axe-{role}.json").write_text(
+    (ARTIFACTS / f"axe-{name}.json").write_text(
         json.dumps(
             {
-                name: {
+                page_name: {
                     "url": url,
                     "wcag": _elements_by_impact(v for v in results.violations if v.wcag),
                     "best_practice": _elements_by_impact(
@@ -236,14 +244,63 @@ def test_no_serious_violation_on_the_main_pages(page, live_server, people, role)
                     ),
                     "incomplete": results.incomplete,
                 }
-                for name, (url, results) in found.items()
+                for page_name, (url, results) in found.items()
             },
             indent=2,
         )
     )
-    blocking = [
+
+
+def _blocking(found: dict) -> list[str]:
+    return [
         f"{name}: {violation}"
         for name, (_url, results) in found.items()
         for violation in results.blocking
     ]
-    assert blocking == [], "\n".join(blocking)
+
+
+def test_no_serious_violation_on_the_kiosk_screens(page, live_server, people):
+    """The self-assessment's screens, which only a session in kiosk mode reaches: the
+    social worker hands the tablet over from the assessment page, then every screen is
+    checked, a question answered and the unlock screen after a wrong password too."""
+    data = _programme(
+        people["coordinator"].organisation, people["social_worker"], people["workshop_leader"]
+    )
+    load_axe(page)
+    page.goto(live_server.url + reverse("accounts:login"))
+    with page.expect_navigation():
+        sign_in(page, people["social_worker"].username, TEST_PASSWORD)
+    page.goto(
+        live_server.url + reverse("assessments:assessment_edit", args=[data.enrolment.pk, "entry"])
+    )
+    with page.expect_navigation():
+        page.locator("form.kiosk-start button[type=submit]").click()
+
+    first, second = Domain.values[:2]
+    found = {}
+
+    def check(name):
+        found[name] = (page.url.removeprefix(live_server.url), axe_results(page))
+
+    check("kiosk: welcome")
+    page.goto(live_server.url + reverse("assessments:kiosk_question", args=[first]))
+    check("kiosk: a question")
+    with page.expect_navigation():
+        page.locator("button[name=answer][value='4']").click()
+    page.goto(live_server.url + reverse("assessments:kiosk_question", args=[first]))
+    check("kiosk: a question answered")
+    page.goto(live_server.url + reverse("assessments:kiosk_question", args=[second]))
+    with page.expect_navigation():
+        page.locator("button[name=answer][value=skip]").click()
+    page.goto(live_server.url + reverse("assessments:kiosk_done"))
+    check("kiosk: the end, with the chart")
+    page.goto(live_server.url + reverse("assessments:kiosk_unlock"))
+    check("kiosk: unlock")
+    page.locator("#kiosk-password").fill("not the password")
+    with page.expect_navigation():
+        page.locator(".kiosk-unlock__form button[type=submit]").click()
+    expect(page.locator(".kiosk-unlock__error")).to_be_visible()
+    check("kiosk: unlock, a wrong password")
+
+    _axe_report("kiosk", found)
+    assert _blocking(found) == [], "\n".join(_blocking(found))

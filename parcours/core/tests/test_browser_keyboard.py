@@ -1,6 +1,6 @@
 """The main tasks done with the keyboard only, on a tablet-sized screen: taking a person
-in, an assessment, taking attendance, the yearly report (fixtures in
-parcours/core/browser_fixtures.py).
+in, an assessment, the self-assessment on the tablet, taking attendance, the yearly report
+(fixtures in parcours/core/browser_fixtures.py).
 
 Tab moves the focus, Enter and Space act, the fields are typed in; inside a group of radio
 buttons the arrow keys move the choice, as browsers make every radio group work. Every stop
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.enums import Moment
-from parcours.assessments.models import Assessment
+from parcours.assessments.models import Assessment, SelfRating
 from parcours.attendance.models import Attendance
 from parcours.core.browser_fixtures import expect, tab_to
 from parcours.core.domains import Domain
@@ -142,6 +142,62 @@ def test_assessment(page, browser_errors, live_server, social_worker):
     assert assessment.date == today
     assert assessment.duration_minutes == 75
     assert {row.domain: row.rating for row in assessment.ratings.all()} == ratings
+    tab_to(page, LAST_LINK)
+    assert browser_errors == []
+
+
+def test_self_assessment(page, browser_errors, live_server, social_worker):
+    """From the assessment page to the kiosk and back: the first domain answered, the
+    second skipped, the others answered, the star chart, then the staff member's
+    password. The kiosk's answers are buttons (one press answers and goes on), not radio
+    buttons: Enter or Space, no arrows."""
+    enrolment = EnrolmentFactory(
+        group__organisation=social_worker.organisation,
+        participant__social_worker=social_worker,
+        participant__first_name="Awa",
+    )
+    assessment_url = reverse("assessments:assessment_edit", args=[enrolment.pk, "entry"])
+    first, second, *others = Domain.values
+    _sign_in(page, live_server, social_worker)
+    page.goto(live_server.url + assessment_url)
+
+    tab_to(page, "form.kiosk-start button[type=submit]")
+    _press_and_wait(page, "Enter")
+    expect(page).to_have_url(live_server.url + reverse("assessments:kiosk_welcome"))
+    tab_to(page, "a.kiosk-button--go")
+    _press_and_wait(page, "Enter")
+
+    tab_to(page, "button[name=answer][value='4']")
+    _press_and_wait(page, "Enter")
+    expect(page).to_have_url(live_server.url + reverse("assessments:kiosk_question", args=[second]))
+    tab_to(page, "button[name=answer][value=skip]")
+    _press_and_wait(page, "Space")
+    for domain in others:
+        expect(page).to_have_url(
+            live_server.url + reverse("assessments:kiosk_question", args=[domain])
+        )
+        tab_to(page, "button[name=answer][value='2']")
+        _press_and_wait(page, "Space")
+
+    expect(page).to_have_url(live_server.url + reverse("assessments:kiosk_done"))
+    expect(page.locator(".kiosk-chart svg[role=img]")).to_be_visible()
+    # Down the list of answers to the last one, past the end of the page, and back to the
+    # staff button at the top.
+    last = reverse("assessments:kiosk_question", args=[others[-1]])
+    tab_to(page, f"a.kiosk-summary__row[href='{last}']")
+    tab_to(page, "a.kiosk-staff")
+    _press_and_wait(page, "Enter")
+    tab_to(page, "#kiosk-password")
+    page.keyboard.type(TEST_PASSWORD)
+    _press_and_wait(page, "Enter")
+
+    expect(page).to_have_url(live_server.url + assessment_url)
+    stored = dict(
+        SelfRating.objects.filter(self_assessment__enrolment=enrolment).values_list(
+            "domain", "rating"
+        )
+    )
+    assert stored == {first: 4, second: None} | dict.fromkeys(others, 2)
     tab_to(page, LAST_LINK)
     assert browser_errors == []
 

@@ -87,3 +87,22 @@ def test_the_right_of_access_file_is_tagged(client, social_worker):
     found = pdf_accessibility(response.content)
     assert (found.lang, found.tagged, found.structure, found.pdfua_part) == ("fr", True, True, "1")
     assert found.title.endswith("Aïssata Ouédraogo")
+
+
+def test_the_participants_sheet_is_tagged_in_the_sheets_language(client, social_worker):
+    participant = ParticipantFactory(
+        organisation=social_worker.organisation,
+        social_worker=social_worker,
+        first_name="Awa",
+        last_name="Diallo",
+    )
+    client.force_login(social_worker)
+
+    response = client.get(
+        reverse("participants:sheet_pdf", args=[participant.pk]), {"language": "nl"}
+    )
+
+    assert response.status_code == 200
+    found = pdf_accessibility(response.content)
+    assert (found.lang, found.tagged, found.structure, found.pdfua_part) == ("nl", True, True, "1")
+    assert found.title.startswith("Mijn week · Awa Diallo · ")
