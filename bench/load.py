@@ -5,6 +5,11 @@ none: the server saturated); latency percentiles and errors per page.
 
     python bench/load.py --base http://127.0.0.1:8765 --username U --password P \
         --pages pages.json --users 20 --duration 30
+
+With ``--tokens tokens.json`` (a JSON list of API access tokens) instead of a username
+and a password, the simulated users are programs calling the REST API: each sends
+``Authorization: Bearer <token>`` with every request, a token of its own when there are
+enough (the API throttles per token), and never signs in.
 """
 
 import argparse
@@ -27,10 +32,11 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 class Browser:
     """One simulated user: a keep-alive connection and its cookies."""
 
-    def __init__(self, host, port, timeout=60):
+    def __init__(self, host, port, timeout=60, headers=None):
         self.host, self.port, self.timeout = host, port, timeout
         self.connection = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies = {}
+        self.headers = dict(headers or {})  # sent with every request
 
     def request(self, method, path, body=None, headers=None):
         status, _headers, data = self.send(method, path, body=body, headers=headers)
@@ -38,7 +44,7 @@ class Browser:
 
     def send(self, method, path, body=None, headers=None):
         """The status, the headers and the body of the answer."""
-        headers = dict(headers or {})
+        headers = {**self.headers, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         reused = self.connection.sock is not None
@@ -94,12 +100,17 @@ class Browser:
             raise RuntimeError(f"sign-in refused: {status}")
 
 
-def run(base, username, password, pages, users, duration, think=0.0, stop=None):
-    """``stop``, a ``threading.Event``: ends the load before ``duration`` when set."""
+def run(base, username, password, pages, users, duration, think=0.0, stop=None, tokens=None):
+    """``stop``, a ``threading.Event``: ends the load before ``duration`` when set.
+    ``tokens``: API access tokens to send instead of signing in."""
     parsed = urllib.parse.urlparse(base)
     host, port = parsed.hostname, parsed.port or 80
     browsers = []
-    for _ in range(users):  # one sign-in per simulated user, before the clock starts
+    for index in range(users):  # one sign-in per simulated user, before the clock starts
+        if tokens:
+            token = tokens[index % len(tokens)]
+            browsers.append(Browser(host, port, headers={"Authorization": f"Bearer {token}"}))
+            continue
         browser = Browser(host, port)
         browser.sign_in(username, password)
         browsers.append(browser)
@@ -188,8 +199,9 @@ def _summary(times, errors):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
-    parser.add_argument("--username", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--username")
+    parser.add_argument("--password")
+    parser.add_argument("--tokens", help="JSON file: [API access tokens], instead of signing in")
     parser.add_argument("--pages", required=True, help="JSON file: {page name: [urls]}")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30)
@@ -197,11 +209,18 @@ def main():
         "--think", type=float, default=1.0, help="Mean pause between two pages (seconds)."
     )
     args = parser.parse_args()
+    tokens = None
+    if args.tokens:
+        with open(args.tokens) as handle:
+            tokens = json.load(handle)
+    elif not (args.username and args.password):
+        parser.error("give --username and --password, or --tokens")
     with open(args.pages) as handle:
         pages = json.load(handle)
     result = run(
-        args.base, args.username, args.password, pages, args.users, args.duration, args.think
-    )
+        args.base, args.username, args.password, pages, args.users, args.duration, args.think,
+        tokens=tokens,
+    )  # fmt: skip
     json.dump(result, sys.stdout)
 
 

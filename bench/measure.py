@@ -3,6 +3,7 @@
     python -m bench.measure report ORG_SLUG      # yearly_figures against the SQL bound
     python -m bench.measure pages ORG_SLUG       # the URLs the load test requests
     python -m bench.measure dashboard ORG_SLUG   # the dashboard alone, by two users
+    python -m bench.measure api ORG_SLUG         # API tokens and the reads to request
 
 Prints one JSON object on stdout.
 """
@@ -24,6 +25,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.report_sql import hand_figures  # noqa: E402
 from parcours.accounts.models import Organisation  # noqa: E402
+from parcours.attendance.models import Attendance  # noqa: E402
 from parcours.programme.models import Enrolment, Group  # noqa: E402
 from parcours.workshops.models import Session  # noqa: E402
 
@@ -80,8 +82,9 @@ def report(slug, runs):
     }
 
 
-def pages(slug, year):
-    """A sample of real records to request, spread over the organisation."""
+def _sample(slug):
+    """A sample of real records to request, spread over the organisation: the ids of
+    participants with an open enrolment, of running groups and of recent sessions."""
     organisation = Organisation.objects.get(slug=slug)
     today = datetime.date.today()
     open_enrolments = (
@@ -106,6 +109,12 @@ def pages(slug, year):
         .order_by("-date", "id")
         .values_list("id", flat=True)[:10]
     )
+    return participants, groups, sessions
+
+
+def pages(slug, year):
+    """The pages the load test requests, over the sample of records."""
+    participants, groups, sessions = _sample(slug)
     return {
         "participant list": ["/participants/"],
         "participant search": [
@@ -118,6 +127,56 @@ def pages(slug, year):
         "session attendance": [f"/attendance/sessions/{pk}/register/" for pk in sessions],
         "dashboard": ["/"],
         "report page": [f"/reports/?year={year}"],
+    }
+
+
+def api(slug, year, clients):
+    """Read tokens of the coordinator, one per simulated client (the API throttles per
+    token, as each of the CPAS's systems has its own), and the main reads of the REST API
+    over the same sample of records as the pages."""
+    from django.utils import timezone
+
+    from parcours.accounts.models import User
+    from parcours.api.tokens import issue_token
+
+    coordinator = User.objects.get(username=f"{slug}-coordinator")
+    expires_at = timezone.now() + datetime.timedelta(days=1)
+    tokens = [
+        issue_token(
+            user=coordinator, name=f"bench {index}", scope="read", expires_at=expires_at,
+            by=coordinator,
+        )[1]
+        for index in range(clients)
+    ]  # fmt: skip
+    participants, groups, _sessions = _sample(slug)
+    today = datetime.date.today()
+    month_ago = today - datetime.timedelta(days=30)
+    # The recent sessions with marks: the registers' sample may have none yet.
+    marked = list(
+        Attendance.objects.filter(
+            session__organisation__slug=slug, session__date__gte=month_ago, session__date__lt=today
+        )
+        .order_by("-session__date", "session_id")
+        .values_list("session_id", flat=True)
+        .distinct()[:10]
+    )
+    return {
+        "tokens": tokens,
+        "pages": {
+            "api participants": ["/api/v1/participants"],
+            "api participant": [f"/api/v1/participants/{pk}" for pk in participants],
+            "api groups": [
+                "/api/v1/groups",
+                f"/api/v1/groups?date_from={today}&date_to={today}",
+            ],
+            "api sessions": [f"/api/v1/sessions?date_from={month_ago}&date_to={today}"]
+            + [f"/api/v1/sessions?group={pk}" for pk in groups],
+            "api attendance marks": [
+                f"/api/v1/attendance-marks?date_from={month_ago}&date_to={today}",
+                *(f"/api/v1/attendance-marks?session={pk}" for pk in marked),
+            ],
+            "api yearly report": [f"/api/v1/reports/yearly?year={year}"],
+        },
     }
 
 
@@ -165,6 +224,8 @@ def main():
         result = report(slug, runs=int(os.environ.get("BENCH_RUNS", "5")))
     elif command == "dashboard":
         result = dashboard(slug, runs=int(os.environ.get("BENCH_RUNS", "7")))
+    elif command == "api":
+        result = api(slug, datetime.date.today().year - 1, int(os.environ.get("BENCH_USERS", "20")))
     else:
         result = pages(slug, datetime.date.today().year - 1)
     json.dump(result, sys.stdout)

@@ -7,7 +7,8 @@ Environment:
 - ``BENCH_YEARS`` (default 3): years of history;
 - ``BENCH_DURATION`` (default 30 s) and ``BENCH_USERS`` (default 20): the load test of
   the main pages (then the dashboard alone and the report page alone, for half that
-  time each);
+  time each), then of the REST API's main reads by as many programs, each with an
+  access token of its own (then the API's yearly report alone, for half that time);
 - ``BENCH_POSTGRES`` (default ``postgres://postgres@127.0.0.1:5432``): a server where
   the benchmark creates its databases, ``BENCH_DB_PREFIX`` + size (default prefix
   ``parcours_bench_``), and drops them at the end; it never touches a database it did not
@@ -57,7 +58,9 @@ PASSWORD = "bench-password-not-secret"
 # BENCH_REUSE=1 measures again the PostgreSQL databases of an earlier run, without
 # generating them again (the generation figures are then those of the earlier run).
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-PHASES = ("main", "dashboard", "report")
+PHASES = ("main", "dashboard", "report", "api", "api report")
+# The phases whose simulated users are programs calling the REST API with a token.
+API_PHASES = ("api", "api report")
 # The production server's settings, the same as ``make serve``'s.
 SERVER_CONFIG = ROOT / "scripts" / "gunicorn.conf.py"
 
@@ -134,8 +137,9 @@ def _wait_for(port, seconds=60):
     return False
 
 
-def _load(env, pages):
-    """Gunicorn as ``make serve`` starts it (DEBUG=0), then the load generator."""
+def _load(env, pages, api):
+    """Gunicorn as ``make serve`` starts it (DEBUG=0), then the load generator: on the
+    pages, then on the API (``api``: its tokens and its reads)."""
     production = dict(
         env,
         DEBUG="0",
@@ -158,22 +162,31 @@ def _load(env, pages):
             return {"error": "the server did not start"}
         report = {"report page": pages.pop("report page")}
         dashboard = {"dashboard": pages.pop("dashboard")}
+        api_reads = dict(api["pages"])
+        api_report = {"api yearly report": api_reads.pop("api yearly report")}
         duration = float(os.environ.get("BENCH_DURATION", "30"))
         result = {"workers": _server_setting("workers"), "threads": _server_setting("threads")}
         # The main pages together, then the dashboard alone and the report page alone:
         # a slow page holds a worker for as long as it takes, which would hide the other
         # pages' own times.
+        # The API likewise: its main reads, then its yearly report alone.
         phases = (
             ("main", pages, duration),
             ("dashboard", dashboard, duration / 2),
             ("report", report, duration / 2),
+            ("api", api_reads, duration),
+            ("api report", api_report, duration / 2),
         )
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(api["tokens"], handle)
+        tokens = ["--tokens", handle.name]
+        signed_in = ["--username", f"{ORG}-coordinator", "--password", PASSWORD]
         for phase, mix, seconds in phases:
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
                 json.dump(mix, handle)
             done = subprocess.run(
                 [PYTHON, str(ROOT / "bench" / "load.py"), "--base", f"http://127.0.0.1:{port}",
-                 "--username", f"{ORG}-coordinator", "--password", PASSWORD,
+                 *(tokens if phase in API_PHASES else signed_in),
                  "--pages", handle.name, "--users", os.environ.get("BENCH_USERS", "20"),
                  "--duration", str(seconds), "--think", os.environ.get("BENCH_THINK", "1")],
                 cwd=ROOT, env=production, capture_output=True, text=True,
@@ -236,12 +249,15 @@ def _print_tables(results):
             print(f"\nPages, {run['database']} N={run['participants']}: {load['error']}")
             continue
         for phase in PHASES:
-            part = load[phase]
+            part = load.get(phase)
+            if part is None:
+                continue
+            what = "API" if phase in API_PHASES else "Pages"
             if "error" in part:
-                print(f"\nPages ({phase}), {run['database']} N={run['participants']}: {part}")
+                print(f"\n{what} ({phase}), {run['database']} N={run['participants']}: {part}")
                 continue
             print(
-                f"\nPages ({phase}), {run['database']} N={run['participants']}: "
+                f"\n{what} ({phase}), {run['database']} N={run['participants']}: "
                 f"{part['users']} users, pause {part['think_s']} s between pages, "
                 f"{part['duration_s']} s, gunicorn {load['workers']} workers x "
                 f"{load.get('threads', 1)} threads, "
@@ -287,7 +303,8 @@ def _federation():
 
 
 def _goals(results):
-    """Issue 16's goals beside what this run measured: (goal, measured, verdict) rows."""
+    """The goals of issues 16 and 17 beside what this run measured: (goal, measured,
+    verdict) rows."""
     runs = results["runs"]
 
     def find(database, size):
@@ -336,6 +353,15 @@ def _goals(results):
         else:
             rows.append(("main pages 0 errors, postgresql 100,000",
                          f"{row['errors']} errors ({users})", row["errors"] == 0))  # fmt: skip
+    # Issue 17 asks for the API's p95 to be measured and written down, without a bound.
+    api = ((find("postgresql", 10000) or {}).get("load") or {}).get("api", {})
+    row = api.get("all")
+    rows.append((
+        "API main reads under 20 clients, 0 errors, postgresql 10,000",
+        f"p95 {row['p95_ms']} ms, {row['errors']} errors ({api['users']} clients, "
+        f"pause {api['think_s']} s)" if row else "not measured",
+        row["errors"] == 0 if row else None,
+    ))  # fmt: skip
     federation = results.get("federation")
     rows.append((
         "federation report ≤ 3x SQL bound (100,000 people, 100 CPAS)",
@@ -351,7 +377,8 @@ def _goals(results):
 
 
 def _print_goals(results):
-    print(f"\nGoals (issue 16), load average {results.get('load_average', '?')} at the end")
+    load_average = results.get("load_average", "?")
+    print(f"\nGoals (issues 16 and 17), load average {load_average} at the end")
     print(f"  {'goal':<66}{'measured':<52}met")
     for goal, measured, met in results["goals"]:
         verdict = "—" if met is None else ("yes" if met else "NO")
@@ -426,9 +453,11 @@ def main():
                     flush=True,
                 )
                 if database == "postgresql":
-                    run["load"] = _load(env, _measure(env, "pages"))
+                    run["load"] = _load(env, _measure(env, "pages"), _measure(env, "api"))
                     main_p95 = run["load"].get("main", {}).get("all", {}).get("p95_ms")
-                    print(f"   main pages: p95 {main_p95} ms", flush=True)
+                    api_p95 = run["load"].get("api", {}).get("all", {}).get("p95_ms")
+                    print(f"   main pages: p95 {main_p95} ms, API reads: p95 {api_p95} ms",
+                          flush=True)  # fmt: skip
                 results["runs"].append(run)
                 (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
     finally:

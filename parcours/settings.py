@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "parcours.accounts.middleware.UserLanguageMiddleware",
     "parcours.accounts.middleware.AccessPolicyMiddleware",
     "parcours.accounts.middleware.SecondFactorMiddleware",
+    # After the user's language: a session in kiosk mode shows the kiosk's language.
+    "parcours.assessments.kiosk.KioskMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a lockout signalled by the backend into a response.
     "axes.middleware.AxesMiddleware",

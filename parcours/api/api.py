@@ -12,6 +12,7 @@ from ninja.openapi.docs import Swagger
 from parcours.api import errors
 from parcours.api.auth import SessionAuth, TokenAuth
 from parcours.api.casework import casework
+from parcours.api.funding import funding
 from parcours.api.reports import reports
 from parcours.api.resources import attendance, participants, programme, workshops
 from parcours.api.throttling import CallerRateThrottle
@@ -71,5 +72,5 @@ api = ParcoursAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-for router in (participants, programme, workshops, attendance, casework, reports):
+for router in (participants, programme, workshops, attendance, casework, reports, funding):
     api.add_router("", router)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -65,10 +66,103 @@ def problem_response(request, status: int, *, detail: str, kind: str | None = No
     return response
 
 
+def _choices(expected: str) -> str:
+    # pydantic lists the choices as "'a', 'b' or 'c'": the last separator is English.
+    return ", ".join(expected.rsplit(" or ", 1))
+
+
+def _families():
+    """The message of each family of pydantic's error types (the type's first word):
+    the same message whatever the type's detail (a string that is no number, a float
+    given for an integer...)."""
+    return {
+        "int": _("Enter a whole number."),
+        "float": _("Enter a number."),
+        "decimal": _("Enter a number."),
+        "finite": _("Enter a number."),
+        "bool": _("Enter true or false."),
+        "date": _("Enter a date written YYYY-MM-DD."),
+        "datetime": _("Enter a date and time written YYYY-MM-DDTHH:MM:SS."),
+        "time": _("Enter a time written HH:MM."),
+        "json": _("The body of the request is not valid JSON."),
+        "list": _("Give a list."),
+        "tuple": _("Give a list."),
+        "set": _("Give a list."),
+        "dict": _("Give an object."),
+        "model": _("Give an object."),
+        "dataclass": _("Give an object."),
+    }
+
+
+def validation_message(error: dict) -> str:
+    """A pydantic error (its ``type`` and ``ctx``) as a message in the active language:
+    pydantic's own ``msg`` is English only."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("A value is required.")
+    if kind in ("string_type", "string_sub_type", "string_unicode"):
+        return _("Enter a text.")
+    if kind == "string_too_short":
+        n = ctx["min_length"]
+        message = ngettext(
+            "Enter at least %(count)d character.", "Enter at least %(count)d characters.", n
+        )
+        return message % {"count": n}
+    if kind == "string_too_long":
+        n = ctx["max_length"]
+        message = ngettext(
+            "Enter at most %(count)d character.", "Enter at most %(count)d characters.", n
+        )
+        return message % {"count": n}
+    if kind == "string_pattern_mismatch":
+        return _("This value does not have the expected form (%(pattern)s).") % {
+            "pattern": ctx.get("pattern", "")
+        }
+    if kind == "too_short":
+        n = ctx["min_length"]
+        message = ngettext("Give at least %(count)d item.", "Give at least %(count)d items.", n)
+        return message % {"count": n}
+    if kind == "too_long":
+        n = ctx["max_length"]
+        message = ngettext("Give at most %(count)d item.", "Give at most %(count)d items.", n)
+        return message % {"count": n}
+    if kind == "decimal_max_digits":
+        n = ctx["max_digits"]
+        message = ngettext("Enter at most %(count)d digit.", "Enter at most %(count)d digits.", n)
+        return message % {"count": n}
+    if kind == "decimal_max_places":
+        n = ctx["decimal_places"]
+        message = ngettext(
+            "Enter at most %(count)d decimal place.", "Enter at most %(count)d decimal places.", n
+        )
+        return message % {"count": n}
+    limits = {
+        "greater_than": (_("Enter a value greater than %(limit)s."), "gt"),
+        "greater_than_equal": (_("Enter a value of at least %(limit)s."), "ge"),
+        "less_than": (_("Enter a value less than %(limit)s."), "lt"),
+        "less_than_equal": (_("Enter a value of at most %(limit)s."), "le"),
+        "multiple_of": (_("Enter a multiple of %(limit)s."), "multiple_of"),
+    }
+    if kind in limits:
+        message, key = limits[kind]
+        return message % {"limit": ctx.get(key, "")}
+    if kind in ("enum", "literal_error"):
+        return _("Choose one of: %(choices)s.") % {
+            "choices": _choices(str(ctx.get("expected", "")))
+        }
+    if kind == "extra_forbidden":
+        return _("This field is not expected.")
+    return _families().get(kind.split("_", 1)[0]) or _("This value is not valid.")
+
+
 def _validation_errors(exc: NinjaValidationError) -> list[dict]:
     # Where and what, without echoing the value sent (it may be anything).
     return [
-        {"location": ".".join(str(part) for part in error.get("loc", ())), "message": error["msg"]}
+        {
+            "location": ".".join(str(part) for part in error.get("loc", ())),
+            "message": validation_message(error),
+        }
         for error in exc.errors
     ]
 
@@ -135,6 +229,9 @@ def install(api) -> None:
             # ninja's own message, for a write with the session but without the token.
             detail = _("A write with the browser's session needs the CSRF token.")
             return problem_response(request, exc.status_code, kind="csrf-failed", detail=detail)
+        if detail.startswith("Cannot parse request body"):
+            # ninja's own message, for a body that is not JSON.
+            detail = _("The body of the request is not valid JSON.")
         return problem_response(request, exc.status_code, detail=detail)
 
     @api.exception_handler(Exception)

@@ -166,3 +166,88 @@ class Action(Versioned):
     @property
     def organisation_id(self):
         return self.enrolment.group.organisation_id
+
+
+class SelfAssessment(models.Model):
+    """The participant's own answers at one assessment moment, given on the tablet in
+    kiosk mode (docs/self-assessment.md).
+
+    It is keyed like the assessment it goes with (the enrolment and the moment) rather
+    than pointing at the saved assessment: the tablet is handed over during the
+    assessment, often before the social worker has saved their own ratings. It is never
+    counted in the yearly figures.
+    """
+
+    enrolment = models.ForeignKey(
+        "programme.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="self_assessments",
+    )
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
+    date = models.DateField(_("date"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["enrolment", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "moment"],
+                name="self_assessment_once_per_moment",
+                violation_error_message=_(
+                    "This enrolment already has a self-assessment at this moment."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.participant} · {self.get_moment_display()}"
+
+    @property
+    def organisation_id(self):
+        return self.enrolment.group.organisation_id
+
+
+class SelfRating(models.Model):
+    """The participant's answer for one domain; empty when they skipped it."""
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment,
+        verbose_name=_("self-assessment"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
+    )
+    domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=Rating.choices, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("self-rating")
+        verbose_name_plural = _("self-ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "domain"], name="self_rating_once_per_domain"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="self_rating_between_1_and_5",
+                violation_error_message=_("A rating goes from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_domain_display()}: {self.rating or '-'}"
+
+    @property
+    def organisation_id(self):
+        return self.self_assessment.enrolment.group.organisation_id

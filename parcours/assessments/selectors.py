@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
+from parcours.assessments.easy_read import WORDS
 from parcours.assessments.enums import Moment
-from parcours.assessments.models import Action, Assessment
+from parcours.assessments.models import Action, Assessment, SelfRating
 from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.charts import Series, radar_svg
@@ -179,16 +180,83 @@ def journey_chart(journey) -> str:
     )
 
 
-def journey_context(enrolment) -> dict:
-    """What ``assessments/_journey.html`` takes, in one query: ``{% include
-    "assessments/_journey.html" with enrolment=… journey=… radar=… durations=… %}``."""
+def journey_context(enrolment, *, moment=None) -> dict:
+    """What ``assessments/_journey.html`` takes, in two queries: ``{% include
+    "assessments/_journey.html" with enrolment=… journey=… radar=… durations=…
+    self_assessment=… %}``. The self-assessment beside the social one is that of
+    ``moment``, or else of the latest moment that has one."""
     journey, durations = journey_and_durations(enrolment)
     return {
         "enrolment": enrolment,
         "journey": journey,
         "radar": journey_chart(journey),
         "durations": durations,
+        "self_assessment": self_assessment_beside(enrolment, journey, moment=moment),
     }
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    domain: str
+    label: str
+    staff: int | None  # the social assessment's rating; None: not concerned or not done
+    own: int | None  # the participant's; None: skipped or not reached
+    answered: bool  # False: the participant did not get to this domain
+
+
+@dataclass(frozen=True)
+class SelfAssessmentBeside:
+    moment: str
+    name: str
+    date: datetime.date
+    rows: list
+    radar: str
+
+
+def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessmentBeside | None:
+    """The participant's own answers at one moment beside the social assessment's
+    ratings of the same moment (``journey``: enrolment_journey), with their radar: two
+    series told apart by line and marker. In one query; None without a self-assessment
+    (at ``moment``, when given)."""
+    answers, dates = {}, {}
+    for row in SelfRating.objects.filter(self_assessment__enrolment=enrolment).values(
+        "self_assessment__moment", "self_assessment__date", "domain", "rating"
+    ):
+        answers[(row["self_assessment__moment"], row["domain"])] = row["rating"]
+        dates[row["self_assessment__moment"]] = row["self_assessment__date"]
+    if moment is None:
+        moment = next((m for m in reversed(MOMENTS) if m in dates), None)
+    if moment not in dates:
+        return None
+    rows = [
+        SideBySide(
+            domain=row.domain,
+            label=row.label,
+            staff=row.ratings[moment],
+            own=answers.get((moment, row.domain)),
+            answered=(moment, row.domain) in answers,
+        )
+        for row in journey
+    ]
+    radar = radar_svg(
+        axes=[row.label for row in rows],
+        series=[
+            Series(str(ASSESSMENT_NAMES[moment]), [row.staff for row in rows]),
+            Series(_("Self-assessment"), [row.own for row in rows]),
+        ],
+        title=_("The social assessment and the participant's own answers, per domain"),
+    )
+    return SelfAssessmentBeside(moment, str(ASSESSMENT_NAMES[moment]), dates[moment], rows, radar)
+
+
+def own_answers_chart(answers: dict) -> str:
+    """The participant's star chart on the tablet: their answers (domain → rating, None
+    when skipped), on the axes of the self-assessment's own words."""
+    return radar_svg(
+        axes=[str(words.title) for words in WORDS.values()],
+        series=[Series(_("My answers"), [answers.get(domain) for domain in WORDS])],
+        title=_("My answers"),
+    )
 
 
 def last_saved_by(assessment):

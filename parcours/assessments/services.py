@@ -1,10 +1,18 @@
 """Writes on social assessments and action plans."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.assessments.models import Action, Assessment, DomainRating
+from parcours.assessments.models import (
+    Action,
+    Assessment,
+    DomainRating,
+    SelfAssessment,
+    SelfRating,
+)
 from parcours.audit.services import create_record, update_record
 from parcours.core.domains import Domain
 from parcours.core.versions import claim_version
@@ -106,3 +114,48 @@ def action_review(*, action, status, assessment, by) -> Action:
     edit form open on the action meanwhile becomes stale."""
     claim_version(action, None)
     return update_record(obj=action, by=by, status=status, reviewed_at=assessment)
+
+
+@transaction.atomic
+def self_rating_save(*, enrolment, moment, domain, rating, language, by) -> SelfRating:
+    """Record the participant's answer for one domain at this moment (``rating`` None:
+    they skipped it), over their earlier answer if any. ``by`` is the staff member who
+    handed the tablet over: the trail names them, as for every write of the session."""
+    self_assessment = _one(
+        SelfAssessment.objects.filter(enrolment=enrolment, moment=moment),
+        lambda: SelfAssessment(
+            enrolment=enrolment,
+            moment=moment,
+            date=timezone.localdate(),
+            language=language,
+            started_by=by,
+        ),
+        by=by,
+    )
+    if (self_assessment.date, self_assessment.language) != (timezone.localdate(), language):
+        update_record(obj=self_assessment, by=by, date=timezone.localdate(), language=language)
+    row = _one(
+        SelfRating.objects.filter(self_assessment=self_assessment, domain=domain),
+        lambda: SelfRating(self_assessment=self_assessment, domain=domain, rating=rating),
+        by=by,
+    )
+    if row.rating != rating:
+        update_record(obj=row, by=by, rating=rating)
+    return row
+
+
+def _one(queryset, new, *, by):
+    """The one row of ``queryset``, created from ``new()`` when there is none. A tablet
+    tapped twice sends the same answer twice at once: the second request finds the row
+    the first one wrote instead of failing on the unique constraint."""
+    existing = queryset.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return create_record(obj=new(), by=by)
+    except (IntegrityError, ValidationError):
+        existing = queryset.first()
+        if existing is None:
+            raise
+        return existing

@@ -260,6 +260,18 @@ def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | Non
     return merge_documents(documents) if documents else None
 
 
+def grant_report(grant, *, as_of: datetime.date | None = None):
+    """The figures of the grant's period as of ``as_of`` (today by default), narrowed to
+    the grant: those of the pack's report files and of the API's funder report."""
+    return compute_period_report(
+        grant.organisation,
+        first=grant.start_date,
+        last=grant.end_date,
+        as_of=as_of or timezone.localdate(),
+        scope=Scope(grant=grant),
+    )
+
+
 def grant_pack(grant, *, as_of: datetime.date | None = None, progress=None) -> bytes:
     """The ZIP of the grant's report pack, in the active language.
 
@@ -271,9 +283,7 @@ def grant_pack(grant, *, as_of: datetime.date | None = None, progress=None) -> b
     as_of = as_of or timezone.localdate()
     until = grant_until(grant, as_of)
     scope = Scope(grant=grant)
-    report = compute_period_report(
-        grant.organisation, first=grant.start_date, last=grant.end_date, as_of=as_of, scope=scope
-    )
+    report = grant_report(grant, as_of=as_of)
     sessions = list(
         charged_sessions(grant, as_of=as_of)
         .select_related("workshop")

@@ -26,7 +26,7 @@ from parcours.attendance.hours import as_hours, held_sessions
 from parcours.attendance.models import Attendance
 from parcours.funding.allocation import session_share
 from parcours.funding.enums import STAFF_CAPPED_PARTS, ExpenseCategory, FunderKind, PasPart
-from parcours.funding.expenses import staff_cap
+from parcours.funding.expenses import staff_cap, subsidy_year
 from parcours.funding.models import Expense, Grant, PasBudget
 
 ZERO = Decimal("0")
@@ -386,3 +386,11 @@ def build_pas_report(organisation, year, grant=None, *, as_of=None) -> PasReport
         for part in PasPart.values
     }
     return PasReport(organisation, year, grants, parts, as_of)
+
+
+def grant_pas_report(grant) -> PasReport | None:
+    """The justification of a PAS grant's subsidy year as of today, as its pages and the
+    API show it; None for another funder's grant."""
+    if grant.funder.kind != FunderKind.PAS:
+        return None
+    return build_pas_report(grant.organisation, subsidy_year(grant)[0].year, grant)

@@ -43,7 +43,7 @@ from parcours.funding.forms import (
 )
 from parcours.funding.models import Expense, Funder, Grant, GroupCharge, PasBudget, SessionCharge
 from parcours.funding.pack import grant_pack, pack_filename
-from parcours.funding.pas_report import build_pas_report
+from parcours.funding.pas_report import grant_pas_report
 from parcours.funding.selectors import (
     charged_hours_by_grant,
     charged_hours_by_month,
@@ -227,7 +227,7 @@ def grant_detail(request, pk):
         "group_charges": group_charges,
         "session_charges": session_charges,
         "can_manage": can_manage,
-        "pas": _pas_report_of(grant),
+        "pas": grant_pas_report(grant),
         "can_see_ledger": user_can(request.user, Capability.VIEW_SOCIAL_DATA),
     }
     return render(request, "funding/grant_detail.html", context)
@@ -403,13 +403,6 @@ PAS_FILES = {
 }
 
 
-def _pas_report_of(grant):
-    """The justification of a PAS grant's subsidy year (None for another funder's)."""
-    if grant.funder.kind != FunderKind.PAS:
-        return None
-    return build_pas_report(grant.organisation, subsidy_year(grant)[0].year, grant)
-
-
 def _pas_grant_for(request, pk, capability):
     """A PAS grant of the user's organisation, or 404: other grants have no ledger."""
     return get_object_for(
@@ -426,7 +419,7 @@ def _pas_grant_for(request, pk, capability):
 def expense_list(request, pk):
     # Queries: the grant, the report's aggregates, the ledger's lines in one query.
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
-    report = _pas_report_of(grant)
+    report = grant_pas_report(grant)
     expenses = list(
         grant.expenses.select_related("beneficiary", "group").order_by("part", "date", "pk")
     )
@@ -551,7 +544,7 @@ def pas_report_download(request, pk, file_format):
         raise Http404
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
     with translation.override(translation.get_language() or "fr"):
-        report = _pas_report_of(grant)
+        report = grant_pas_report(grant)
         if file_format == "json":
             content = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
         elif file_format == "xlsx":

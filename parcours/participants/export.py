@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
+from parcours.assessments.easy_read import LEVEL_WORDS
 from parcours.assessments.enums import ActionStatus, Moment, Rating
-from parcours.assessments.models import Action, Assessment
+from parcours.assessments.models import Action, Assessment, SelfAssessment
 from parcours.assessments.progress import MOMENTS
 from parcours.assessments.selectors import journey_context
 from parcours.attendance.enums import Presence
@@ -142,6 +143,29 @@ def _assessment(assessment):
     }
 
 
+def _self_assessment(self_assessment):
+    """The person's own answers on the tablet, in the words they chose from; only the
+    domains they answered or skipped (None: skipped)."""
+    answers = {row.domain: row.rating for row in self_assessment.ratings.all()}
+    return {
+        "moment": _choice(Moment, self_assessment.moment),
+        "date": self_assessment.date,
+        "language": self_assessment.language,
+        "handed_over_by": _name(self_assessment.started_by),
+        "answers": [
+            {
+                "domain": _choice(Domain, domain),
+                "rating": answers[domain],
+                "answer": str(LEVEL_WORDS[answers[domain]])
+                if answers[domain] is not None
+                else gettext("skipped"),
+            }
+            for domain in Domain.values
+            if domain in answers
+        ],
+    }
+
+
 def _action(action, moments):
     """An action of the plan; ``moments`` gives the moment of each of the enrolment's
     assessments, for the one where the action was agreed and last reviewed."""
@@ -226,6 +250,7 @@ def _enrolment(enrolment):
         "outcome_detail": _outcome_detail(enrolment),
         "qualification_gained": _choice(YesNo, enrolment.qualification_gained),
         "assessments": [_assessment(assessment) for assessment in assessments],
+        "self_assessments": [_self_assessment(one) for one in enrolment.self_assessments.all()],
         "actions": [_action(action, moments) for action in enrolment.actions.all()],
         "follow_up": _follow_up(enrolment),
         "project": _project(enrolment),
@@ -243,6 +268,12 @@ def participant_data(participant, *, exported_by=None, now=None) -> dict:
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("author")
+                .prefetch_related("ratings")
+                .order_by("date", "id"),
+            ),
+            Prefetch(
+                "self_assessments",
+                queryset=SelfAssessment.objects.select_related("started_by")
                 .prefetch_related("ratings")
                 .order_by("date", "id"),
             ),

@@ -167,6 +167,16 @@ def esf_report(organisation, period: Period, scope: Scope = WHOLE_PROGRAMME) -> 
     return EsfReport(organisation=organisation, period=period, scope=scope, figures=figures)
 
 
+def esf_report_of_year(
+    organisation, year: int, as_of, scope: Scope, *, special_categories: bool
+) -> EsfReport:
+    """The indicators of the calendar ``year`` as of ``as_of``, as the report page and
+    the API show them: the special categories of data only for the roles that see social
+    data (``special_categories``)."""
+    report = esf_report(organisation, Period.of_year(year, as_of), scope)
+    return report if special_categories else report.without_special_categories()
+
+
 def esf_builder(organisation, year: int, grant=None) -> EsfReport:
     """The builder of ``funder_report --kind esf``: the calendar ``year`` as of today, for
     the whole organisation or one of its grants."""

@@ -40,7 +40,7 @@ from parcours.reporting.closing import (
 from parcours.reporting.disclosure import Masked
 from parcours.reporting.esf_files import (
     EsfReport,
-    esf_report,
+    esf_report_of_year,
     esf_table,
     participants_csv,
     participants_xlsx,
@@ -297,13 +297,13 @@ def report(request):
 def _esf(request, form: ReportForm) -> EsfReport:
     """The indicators of the year as of the report's date, in the report's scope; the
     special categories only for the roles that see social data."""
-    year = form.cleaned_data["year"]
-    report = esf_report(
-        request.user.organisation, Period.of_year(year, form.effective_as_of()), form.scope()
+    return esf_report_of_year(
+        request.user.organisation,
+        form.cleaned_data["year"],
+        form.effective_as_of(),
+        form.scope(),
+        special_categories=user_can(request.user, Capability.VIEW_SOCIAL_DATA),
     )
-    if user_can(request.user, Capability.VIEW_SOCIAL_DATA):
-        return report
-    return report.without_special_categories()
 
 
 def _esf_downloads(query: str, *, with_participants: bool) -> list:

@@ -3,6 +3,7 @@ for their people."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,9 @@ from parcours.assessments.factories import ActionFactory, AssessmentFactory, Dom
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
+from parcours.funding.expenses import expense_save, pas_budget_save
+from parcours.funding.models import Expense, Grant
+from parcours.funding.services import charge_group, funder_create, save_grant
 from parcours.participants.factories import InterventionFactory, ParticipantFactory
 from parcours.participants.models import InterventionDomain
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
@@ -116,3 +120,83 @@ def bearer():
         return {"Authorization": f"Bearer {secret}"}
 
     return make
+
+
+@dataclass
+class Funding:
+    """A funder with a grant of 2026 charged half of the programme's group, and a PAS
+    grant with its parts' amounts and one expense of a collective module."""
+
+    funder: object
+    grant: object
+    pas_funder: object
+    pas_grant: object
+    expense: object
+
+
+def build_funding(programme: Programme, *, by) -> Funding:
+    organisation = programme.group.organisation
+    year = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    funder = funder_create(
+        organisation=organisation, by=by, name=f"FSE {organisation.slug}", kind="esf"
+    )
+    grant = save_grant(
+        grant=Grant(
+            organisation=organisation,
+            funder=funder,
+            name=f"FSE 2026 {organisation.slug}",
+            start_date=year[0],
+            end_date=year[1],
+            amount=Decimal("10000"),
+        ),
+        by=by,
+    )
+    charge_group(group=programme.group, grant=grant, share=Decimal("50"), by=by)
+    pas_funder = funder_create(
+        organisation=organisation, by=by, name=f"SPP IS {organisation.slug}", kind="pas"
+    )
+    pas_grant = save_grant(
+        grant=Grant(
+            organisation=organisation,
+            funder=pas_funder,
+            name=f"PAS 2026 {organisation.slug}",
+            start_date=year[0],
+            end_date=year[1],
+            amount=Decimal("1000"),
+        ),
+        by=by,
+    )
+    pas_budget_save(
+        grant=pas_grant,
+        by=by,
+        amount_a=Decimal("500"),
+        amount_b=Decimal("300"),
+        amount_c=Decimal("200"),
+    )
+    expense = expense_save(
+        expense=Expense(
+            organisation=organisation,
+            grant=pas_grant,
+            date=programme.session.date,
+            part="B",
+            category="activities",
+            amount=Decimal("20"),
+            group=programme.group,
+            proof_reference="T-1",
+            proof_total=Decimal("20"),
+        ),
+        by=by,
+    )
+    return Funding(funder, grant, pas_funder, pas_grant, expense)
+
+
+@pytest.fixture
+def funding(programme, coordinator):
+    return build_funding(programme, by=coordinator)
+
+
+@pytest.fixture
+def funding_elsewhere(elsewhere, other_organisation):
+    return build_funding(
+        elsewhere, by=UserFactory(organisation=other_organisation, coordinator=True)
+    )

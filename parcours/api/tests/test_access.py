@@ -2,7 +2,9 @@
 another organisation's ids. Nothing of the other organisation ever appears in a body,
 and a workshop leader never gets social data nor casework."""
 
+import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,6 +15,7 @@ from parcours.api.tests.conftest import build_casework
 from parcours.assessments.models import Action, Assessment
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
+from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Intervention, Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
@@ -495,3 +498,104 @@ def test_a_write_naming_another_organisations_records_is_refused(
     for word in _foreign_words(elsewhere):
         assert word not in text
     assert [model.objects.count() for model in models] == counts
+
+
+# -- Funding: funders, grants and the funders' reports ---------------------------------------
+
+# (path, the funding world's record it shows, the roles that may read it): the funding
+# pages' rules.
+FUNDING_LISTS = [
+    ("/api/v1/funders", "funder", {"coordinator"}),
+    ("/api/v1/grants", "grant", EVERY_ROLE),
+]
+FUNDING_DETAILS = [
+    ("/api/v1/funders/{pk}", "funder", {"coordinator"}),
+    ("/api/v1/grants/{pk}", "grant", EVERY_ROLE),
+    ("/api/v1/grants/{pk}/report", "grant", {"coordinator"}),
+    ("/api/v1/grants/{pk}/esf-indicators", "grant", EVERY_ROLE),
+    ("/api/v1/grants/{pk}/pas-justification", "pas_grant", CASEWORK),
+]
+
+
+def _foreign_funding_words(funding_elsewhere, elsewhere) -> list[str]:
+    return [
+        funding_elsewhere.funder.name,
+        funding_elsewhere.grant.name,
+        funding_elsewhere.pas_funder.name,
+        funding_elsewhere.pas_grant.name,
+        elsewhere.group.name,
+        elsewhere.participant.last_name,
+    ]
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(("path", "record", "roles"), FUNDING_LISTS)
+def test_funding_lists_show_nothing_of_another_organisation(
+    client, personas, bearer, funding, elsewhere, funding_elsewhere, role, path, record, roles
+):
+    response = client.get(path, headers=bearer(personas[role]))
+    if role not in roles:
+        assert response.status_code == 403
+        assert response.json()["type"] == "urn:parcours:problem:forbidden"
+        return
+    assert response.status_code == 200
+    body = response.json()
+    assert getattr(funding, record).pk in _ids(body)
+    assert getattr(funding_elsewhere, record).pk not in _ids(body)
+    text = response.content.decode()
+    for word in _foreign_funding_words(funding_elsewhere, elsewhere):
+        assert word not in text
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_ROLE))
+@pytest.mark.parametrize(("path", "record", "roles"), FUNDING_DETAILS)
+def test_another_organisations_funding_ids_do_not_exist(
+    client, personas, bearer, funding, elsewhere, funding_elsewhere, role, path, record, roles
+):
+    headers = bearer(personas[role])
+    own = client.get(path.format(pk=getattr(funding, record).pk), headers=headers)
+    foreign = client.get(path.format(pk=getattr(funding_elsewhere, record).pk), headers=headers)
+    if role not in roles:
+        assert (own.status_code, foreign.status_code) == (403, 403)
+        return
+    assert own.status_code == 200
+    text = own.content.decode()
+    for word in _foreign_funding_words(funding_elsewhere, elsewhere):
+        assert word not in text
+    assert foreign.status_code == 404
+    assert set(foreign.json()) == {"type", "title", "status", "detail", "instance"}
+
+
+def test_a_grant_of_another_funder_has_no_pas_justification(client, coordinator, bearer, funding):
+    response = client.get(
+        f"/api/v1/grants/{funding.grant.pk}/pas-justification", headers=bearer(coordinator)
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", [path for path, _record, _roles in FUNDING_LISTS])
+def test_a_funding_list_does_a_bounded_number_of_queries(
+    client, coordinator, bearer, organisation, programme, funding, path
+):
+    headers = bearer(coordinator)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    client.get(path, headers=headers)  # the first use notes the token's "last used"
+    before = count()
+    for index in range(5):
+        funder = Funder.objects.create(organisation=organisation, name=f"F{index}", kind="other")
+        grant = Grant.objects.create(
+            organisation=organisation,
+            funder=funder,
+            name=f"G{index}",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+            amount=Decimal("100"),
+        )
+        GroupCharge.objects.create(grant=grant, group=programme.other_group, share=Decimal("10"))
+    assert count() == before

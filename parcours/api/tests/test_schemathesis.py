@@ -46,7 +46,7 @@ def keep_the_tests_connection():
 
 
 @pytest.fixture
-def headers(coordinator, bearer, programme, settings, keep_the_tests_connection):
+def headers(coordinator, bearer, programme, funding, settings, keep_the_tests_connection):
     # The whole run is one token's: its requests must not be throttled.
     settings.API_THROTTLE_RATE = "100000/min"
     return bearer(coordinator, scope="write")

@@ -324,7 +324,7 @@ def test_the_page_reads_a_bounded_number_of_queries(client, social_worker, enrol
         ActionFactory.create_batch(19, enrolment=enrolment)
 
     # Session, user, enrolment, assessments, their ratings, who saved last, open actions,
-    # journey; the audit row of the opening (chain head locked and moved, the person's key,
-    # the row).
-    assert_bounded_queries(client, edit_url(enrolment), grow=grow, expected=12)
+    # journey, the self-assessment's answers; the audit row of the opening (chain head
+    # locked and moved, the person's key, the row).
+    assert_bounded_queries(client, edit_url(enrolment), grow=grow, expected=13)
     assert Action.objects.open().filter(enrolment=enrolment).count() == 20

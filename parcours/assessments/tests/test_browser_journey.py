@@ -22,7 +22,7 @@ END = {**ENTRY, Domain.SOCIAL_CULTURAL: 4, Domain.HEALTH: 3}
 
 
 def _assess(page, ratings, day):
-    form = page.locator("main form").first
+    form = page.locator("main form.assessment-form")
     form.locator("[name=date]").fill(day)
     form.locator("[name=duration_minutes]").fill("75")
     for domain, rating in ratings.items():

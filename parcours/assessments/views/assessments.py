@@ -137,8 +137,10 @@ def _rating_text(rating):
 
 def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None, status=200):
     today = timezone.localdate()
-    context = journey_context(enrolment)
+    context = journey_context(enrolment, moment=moment)
     journey = {row.domain: row for row in context["journey"]}
+    beside = context["self_assessment"]
+    own = {row.domain: row.own for row in beside.rows} if beside else {}
     theirs_ratings = {row.domain: row for row in theirs.ratings.all()} if theirs else {}
     rows = []
     for row in form.rows():
@@ -158,6 +160,7 @@ def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None
                     and m in assessments
                     and journey[row["domain"]].ratings[m] is not None
                 ],
+                "own": own.get(row["domain"]),
                 "theirs": other,
                 "theirs_text": _rating_text(other.rating) if other else "",
                 "differs": differs,
@@ -215,6 +218,7 @@ def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None
             "journey": context["journey"],
             "radar": context["radar"],
             "durations": context["durations"],
+            "self_assessment": context["self_assessment"],
         },
         status=status,
     )

@@ -419,6 +419,15 @@ def _api_rules():
     report = rule(EVERY_ROLE, ok=422)
     report.signed_in_status["federation_analyst"] = 422
     rules["api:v1:yearly_report"] = report
+    # Funding: the funders for the coordinator, the grants' figures for every role, the
+    # report pack's figures for the coordinator, a PAS justification for casework.
+    rules["api:v1:funder_list"] = rule(COORDINATOR)
+    rules["api:v1:funder_detail"] = rule(COORDINATOR, _funder)
+    rules["api:v1:grant_list"] = rule(EVERY_ROLE)
+    rules["api:v1:grant_detail"] = rule(EVERY_ROLE, _grant)
+    rules["api:v1:grant_report"] = rule(COORDINATOR, _grant)
+    rules["api:v1:grant_esf_indicators"] = rule(EVERY_ROLE, _grant)
+    rules["api:v1:grant_pas_justification"] = rule(CASEWORK, _pas_grant_pk)
     return rules
 
 
@@ -628,6 +637,17 @@ RULES = {
     "assessments:assessment_edit": Rule(allowed=CASEWORK, kwargs=_assessment, scoped=True),
     "assessments:action_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "assessments:action_update": Rule(allowed=CASEWORK, kwargs=_action, scoped=True),
+    "assessments:kiosk_start": Rule(  # POST only
+        allowed=CASEWORK, ok=405, kwargs=_assessment, scoped=True
+    ),
+    # The kiosk's screens: without a kiosk started in the session, back to the dashboard.
+    "assessments:kiosk_welcome": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_language": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_question": Rule(
+        allowed=CASEWORK, ok=302, kwargs=lambda world: {"domain": "housing"}
+    ),
+    "assessments:kiosk_done": Rule(allowed=CASEWORK, ok=302),
+    "assessments:kiosk_unlock": Rule(ok=302),
     "projects:project_detail": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "projects:project_create": Rule(allowed=CASEWORK, kwargs=_enrolment_actions, scoped=True),
     "projects:project_edit": Rule(allowed=CASEWORK, kwargs=_project, scoped=True),

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
 
+from parcours.assessments import services
 from parcours.assessments.enums import ActionStatus, Moment, Rating
 from parcours.assessments.factories import ActionFactory, AssessmentFactory
-from parcours.assessments.models import Assessment, DomainRating
+from parcours.assessments.models import Assessment, DomainRating, SelfAssessment
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
 from parcours.core.testing import count_queries, pdf_page_count, pdf_text
@@ -399,7 +400,14 @@ def _one_of_each(participant, author):
     the fixture): every list of the file holds a row."""
     current = participant.enrolments.order_by("start_date").last()
     _assessment(current, author, Moment.ENTRY, current.start_date, {Domain.HOUSING: (2, "")})
+    _self_rating(current, author, Moment.ENTRY, Domain.HOUSING, 3)
     ActionFactory(enrolment=current)
+
+
+def _self_rating(enrolment, author, moment, domain, rating):
+    services.self_rating_save(
+        enrolment=enrolment, moment=moment, domain=domain, rating=rating, language="fr", by=author
+    )
 
 
 def _a_long_history(participant, author):
@@ -412,6 +420,7 @@ def _a_long_history(participant, author):
         ActionFactory(enrolment=current, due_date=datetime.date(2026, 4, day + 1))
     for moment in (Moment.MIDDLE, Moment.END):
         _assessment(current, author, moment, current.start_date, {Domain.HEALTH: (3, "")})
+        _self_rating(current, author, moment, Domain.HEALTH, None)
     for year in (2023, 2024):
         group = GroupFactory(
             organisation=participant.organisation,
@@ -467,9 +476,10 @@ def test_participant_data_reads_the_file_in_a_fixed_number_of_queries(social_wor
     assert sum(len(enrolment["actions"]) for enrolment in data["enrolments"]) == 31
     # The participant, organisation, social worker, then one query per list (the
     # enrolments with their follow-ups), one for the domains of all the interventions,
-    # one for the ratings of all the assessments, the attendance marks with their sessions,
-    # the reminders sent.
-    assert len(few.captured_queries) == len(many.captured_queries) == 14
+    # one for the ratings of all the assessments, the self-assessments with who handed
+    # the tablet over and one for their answers, the attendance marks with their
+    # sessions, the reminders sent.
+    assert len(few.captured_queries) == len(many.captured_queries) == 16
 
 
 @pytest.mark.django_db
@@ -765,6 +775,7 @@ def test_the_export_knows_every_part_of_the_file():
     assert enrolment_records == {
         "assessments.Action",
         "assessments.Assessment",
+        "assessments.SelfAssessment",
         "programme.ExitFollowUp",
         "projects.Project",
     }, "Records about enrolments changed: update parcours/participants/export.py"
@@ -776,6 +787,15 @@ def test_the_export_knows_every_part_of_the_file():
     }
     assert assessment_records == {"assessments.Action", "assessments.DomainRating"}, (
         "Records about assessments changed: update parcours/participants/export.py"
+    )
+    self_assessment_records = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is SelfAssessment
+    }
+    assert self_assessment_records == {"assessments.SelfRating"}, (
+        "Records about self-assessments changed: update parcours/participants/export.py"
     )
 
 

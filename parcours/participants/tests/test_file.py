@@ -95,10 +95,11 @@ def test_file_page_query_count_does_not_grow_with_history(client, social_worker,
     # chain head locked and moved, the person's key, the row),
     # enrolments with groups, consents with collectors, intervention totals, recent
     # interventions with authors, their domains, literacy tests with examiners, the
-    # ratings of the current enrolment's assessments (the journey), the open actions,
+    # ratings of the current enrolment's assessments (the journey) and its self-assessments'
+    # answers, the open actions,
     # and the attendance rate (the sessions held for the person with their marks: one
     # aggregate).
-    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=16)
+    assert_bounded_queries(client, _file_url(followed), grow=grow, expected=17)
 
 
 @pytest.mark.django_db
