@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "parcours.core.staticfiles.ParcoursStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
@@ -313,6 +313,12 @@ MAILERS = {"default": _mailer}
 del EMAIL_HOST, _mailer
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parcours@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The accessibility statement (/accessibility/, parcours/core/accessibility.py): the address
+# that receives reports of accessibility problems, and the region of the CPAS (wallonia,
+# brussels or flanders), whose ombudsman handles the complaints.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+ACCESSIBILITY_REGION = env_str("ACCESSIBILITY_REGION", "wallonia")
 
 # The address of the site as people open it, for the links of the e-mails and SMS sent
 # without a request (parcours.reminders). In production, by default the first of

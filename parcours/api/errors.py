@@ -156,11 +156,20 @@ def validation_message(error: dict) -> str:
     return _families().get(kind.split("_", 1)[0]) or _("This value is not valid.")
 
 
+def _location(loc) -> str:
+    """Where a value was refused, as the forms' messages say it (``body.name``): ninja
+    puts the body parameter's own name after ``body`` (``body.body.name``)."""
+    parts = [str(part) for part in loc]
+    if parts[:2] == ["body", "body"]:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 def _validation_errors(exc: NinjaValidationError) -> list[dict]:
     # Where and what, without echoing the value sent (it may be anything).
     return [
         {
-            "location": ".".join(str(part) for part in error.get("loc", ())),
+            "location": _location(error.get("loc", ())),
             "message": validation_message(error),
         }
         for error in exc.errors

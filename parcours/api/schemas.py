@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from parcours.api.pagination import page_of
 from parcours.programme.enums import ProcessType
@@ -27,7 +28,9 @@ def iso_date_only(value):
     1970, "0"): the schema says an ISO date, YYYY-MM-DD."""
     if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
         return value
-    raise ValueError("a date is written YYYY-MM-DD")
+    # A "date_" error type, so that the message is the dates' own, translated
+    # (``errors.validation_message``).
+    raise PydanticCustomError("date_format", "a date is written YYYY-MM-DD")
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(iso_date_only)]

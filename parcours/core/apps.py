@@ -20,4 +20,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Layout and dashboard")
 
     def ready(self):
+        from parcours.core import accessibility  # noqa: F401 (its system check)
+
         post_migrate.connect(create_cache_table, sender=self)

@@ -1,10 +1,18 @@
 """Rendering a template to PDF with WeasyPrint, without fetching anything from outside:
-the documents carry their own styles and inline SVG charts."""
+the documents carry their own styles and inline SVG charts.
+
+Every PDF is tagged PDF/UA-1 (WeasyPrint's ``pdf/ua-1`` variant): headings, paragraphs,
+lists and tables are marked as such for screen readers, a chart's ``<title>`` is its
+alternative text, the document's language is the ``lang`` of its ``<html>`` and its
+title, shown by readers instead of the file name, the ``<title>`` of its head.
+"""
 
 from django.template.loader import render_to_string
 
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
-def _refusing_fetcher():
+
+def refusing_fetcher():
     from weasyprint.urls import URLFetcher  # loads Pango: only when a PDF is asked for
 
     class NoFetching(URLFetcher):
@@ -14,20 +22,28 @@ def _refusing_fetcher():
     return NoFetching()
 
 
-def render_document(template, context):
-    """The laid-out WeasyPrint document (to merge several into one file)."""
+def html_document(html: str, *, base_url: str | None = None):
+    """The laid-out WeasyPrint document of ``html``."""
     import weasyprint  # loads Pango: only when a PDF is asked for
 
-    html = render_to_string(template, context)
-    return weasyprint.HTML(string=html, url_fetcher=_refusing_fetcher()).render()
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=refusing_fetcher()).render()
+
+
+def render_document(template, context):
+    """The laid-out WeasyPrint document (to merge several into one file)."""
+    return html_document(render_to_string(template, context))
+
+
+def write_pdf(document) -> bytes:
+    return document.write_pdf(**PDF_OPTIONS)
 
 
 def render_pdf(template, context) -> bytes:
-    return render_document(template, context).write_pdf()
+    return write_pdf(render_document(template, context))
 
 
 def merge_documents(documents) -> bytes:
-    """One PDF with the pages of every document, in order."""
+    """One PDF with the pages of every document, in order (the first one's title)."""
     documents = list(documents)
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    return write_pdf(documents[0].copy(pages))

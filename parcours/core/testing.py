@@ -1,6 +1,6 @@
 """Helpers for tests: counting the queries a page does, reading a PDF or a CSV back.
 
-PDFs are read with Debian's poppler-utils (``pdftotext``, ``pdffonts``), which
+PDFs are read with Debian's poppler-utils (``pdftotext``, ``pdffonts``, ``pdfinfo``), which
 ``scripts/system-packages`` (run by ``make install``) installs: a missing tool is a broken
 machine, not a reason to skip, so the functions fail and say what to run.
 """
@@ -119,6 +119,49 @@ def pdf_fonts(pdf: bytes) -> list[PdfFont]:
         name, kind, _encoding, emb, sub, *_ = (line[column].strip() for column in columns)
         fonts.append(PdfFont(name=name, type=kind, embedded=emb == "yes", subset=sub == "yes"))
     return fonts
+
+
+@dataclass(frozen=True)
+class PdfAccessibility:
+    title: str
+    tagged: bool  # the catalogue's /MarkInfo says /Marked true
+    lang: str  # the catalogue's /Lang
+    pdfua_part: str  # the XMP metadata's pdfuaid:part ("1" for PDF/UA-1), "" when absent
+    structure: bool  # a /StructTreeRoot: the tags themselves
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The file's bytes followed by its streams inflated: the catalogue of a compressed
+    PDF lies inside an object stream."""
+    parts, view = [pdf], memoryview(pdf)
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(zlib.decompressobj().decompress(view[match.end() :]))
+        except zlib.error:
+            continue  # a stream that is not deflated (or no stream at all)
+    return b"\n".join(parts)
+
+
+def pdf_accessibility(pdf: bytes) -> PdfAccessibility:
+    """What makes the document readable by assistive technology: ``pdfinfo`` reads the
+    title and the tagging; the language and the PDF/UA claim are read from the objects."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        lines = subprocess.run(
+            [_tool("pdfinfo"), str(path)], capture_output=True, check=True, text=True
+        ).stdout.splitlines()
+    info = dict(line.split(":", 1) for line in lines if ":" in line)
+    objects = _pdf_objects(pdf)
+    lang = re.search(rb"/Lang\s*\(([^)]*)\)", objects)
+    part = re.search(rb'pdfuaid:part="?(\d+)', objects)
+    return PdfAccessibility(
+        title=info.get("Title", "").strip(),
+        tagged=info.get("Tagged", "").strip() == "yes",
+        lang=lang.group(1).decode() if lang else "",
+        pdfua_part=part.group(1).decode() if part else "",
+        structure=b"/StructTreeRoot" in objects,
+    )
 
 
 def speaking(user, language: str):

@@ -1,9 +1,10 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from parcours.accounts.access import Capability, requires, user_can
+from parcours.accounts.access import Capability, public, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
+from parcours.core.accessibility import statement
 from parcours.core.dashboard import programme_overview, shortlist
 from parcours.programme.selectors import follow_ups_due
 from parcours.projects.selectors import due_evaluations
@@ -37,3 +38,9 @@ def dashboard(request):
             "can_take_attendance": user_can(user, Capability.TAKE_ATTENDANCE),
         }
     return render(request, "core/dashboard.html", context)
+
+
+@public
+def accessibility(request):
+    """The accessibility statement, open to everyone, signed in or not."""
+    return render(request, "core/accessibility.html", statement())

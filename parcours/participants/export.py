@@ -26,6 +26,7 @@ from parcours.assessments.selectors import journey_context
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
+from parcours.core.pdf import html_document, write_pdf
 from parcours.funding.enums import ExpenseCategory, PasPart
 from parcours.funding.models import Expense
 from parcours.participants.enums import (
@@ -451,17 +452,6 @@ def export_filename(participant, extension: str) -> str:
     return f"parcours-{reference}.{extension}"
 
 
-def _refusing_fetcher():
-    """A WeasyPrint URL fetcher that fetches nothing: the document is self-contained."""
-    from weasyprint.urls import URLFetcher  # loads Pango: only when a PDF is asked for
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"External resources are not fetched: {url}")
-
-    return NoFetching()
-
-
 def _rating_grid(enrolment):
     """The ratings of an exported enrolment as rows of the seven domains, each with one
     cell per moment (entry, middle, end): ``{"domain", "cells": [rating or None]}``."""
@@ -510,11 +500,6 @@ def render_html(participant, data) -> str:
 
 
 def render_pdf(participant, data, *, request) -> bytes:
-    """The file as an A4 PDF to hand to the person."""
-    import weasyprint  # loads Pango: only when a PDF is asked for
-
+    """The file as an A4 PDF to hand to the person (tagged, as every PDF: core.pdf)."""
     html = render_html(participant, data)
-    document = weasyprint.HTML(
-        string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_refusing_fetcher()
-    )
-    return document.write_pdf()
+    return write_pdf(html_document(html, base_url=request.build_absolute_uri("/")))

@@ -13,11 +13,27 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
-  // A select that submits its form on change (the button stays for keyboard and no-JS use).
+  // A select that submits its form when chosen with a pointer. With the keyboard, the
+  // arrows go through a closed list one option at a time: sending at the first one would
+  // leave the page before the choice is made (WCAG 3.2.2), so the button shows instead.
+  // While hidden, the button is out of the Tab order: no invisible stop.
   for (const form of document.querySelectorAll("form[data-autosubmit]")) {
     const button = form.querySelector("[data-autosubmit-button]");
-    if (button) button.classList.add("visually-hidden");
-    form.addEventListener("change", () => form.requestSubmit());
+    const showButton = (shown) => {
+      button.classList.toggle("visually-hidden", !shown);
+      button.tabIndex = shown ? 0 : -1;
+    };
+    let byKeyboard = false;
+    if (button) showButton(false);
+    form.addEventListener("keydown", () => { byKeyboard = true; });
+    form.addEventListener("pointerdown", () => { byKeyboard = false; });
+    form.addEventListener("change", () => {
+      if (byKeyboard && button) {
+        showButton(true);
+      } else {
+        form.requestSubmit();
+      }
+    });
   }
 
   // A Print button, hidden until there is a script to print with (the browser's menu

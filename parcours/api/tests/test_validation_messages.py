@@ -41,6 +41,16 @@ CASES = [
         ),
     ),
     (
+        # A number of seconds is no date, though pydantic alone would take it for one.
+        "/api/v1/groups?date_from=0",
+        "query.date_from",
+        (
+            "Saisissez une date au format AAAA-MM-JJ.",
+            "Geef een datum op in de vorm JJJJ-MM-DD.",
+            "Enter a date written YYYY-MM-DD.",
+        ),
+    ),
+    (
         "/api/v1/groups?cursor=" + "x" * 201,
         "query.cursor",
         (
@@ -108,8 +118,8 @@ def test_an_invalid_body_is_said_in_the_requests_language(
     )
     assert response.status_code == 422
     assert [(e["location"], e["message"]) for e in response.json()["errors"]] == [
-        ("body.body.name", messages[0]),
-        ("body.body.capacity", messages[1]),
+        ("body.name", messages[0]),
+        ("body.capacity", messages[1]),
     ]
 
 

@@ -433,6 +433,7 @@ def _api_rules():
 
 RULES = {
     "core:dashboard": Rule(),
+    "core:accessibility": Rule(public=True),
     "background:health": Rule(public=True),
     "accounts:login": Rule(
         public=True, signed_in_status=dict.fromkeys(ROLES, 302)

@@ -18,6 +18,7 @@ from parcours.assessments.factories import ActionFactory, AssessmentFactory
 from parcours.assessments.models import Assessment, DomainRating, SelfAssessment
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
+from parcours.core.pdf import refusing_fetcher
 from parcours.core.testing import count_queries, pdf_page_count, pdf_text
 from parcours.funding.expenses import expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant
@@ -29,12 +30,7 @@ from parcours.participants.enums import (
     Orientation,
     QualificationLevel,
 )
-from parcours.participants.export import (
-    _refusing_fetcher,
-    participant_data,
-    render_html,
-    render_pdf,
-)
+from parcours.participants.export import participant_data, render_html, render_pdf
 from parcours.participants.factories import (
     ConsentFactory,
     InterventionFactory,
@@ -560,7 +556,7 @@ def test_notes_are_escaped_in_the_document(social_worker, participant):
 
 def test_the_pdf_fetches_nothing():
     with pytest.raises(ValueError, match="not fetched"):
-        _refusing_fetcher()("http://example.com/tracker.png")
+        refusing_fetcher()("http://example.com/tracker.png")
 
 
 @pytest.mark.django_db
