@@ -92,6 +92,14 @@ def _refused(form, location=lambda name: f"body.{name}") -> ApiProblem:
     )
 
 
+def _filled(form_class, data: dict, **kwargs):
+    """The page's form filled with the body's values; refused (422) with its messages."""
+    form = form_class(data, **kwargs)
+    if not form.is_valid():
+        raise _refused(form)
+    return form
+
+
 def _enrolment_of_body(request, pk):
     """The enrolment a body names, as the assessment and action pages find it."""
     try:
@@ -342,13 +350,6 @@ def _action(action) -> dict:
     }
 
 
-def _valid_action_form(data: dict, **kwargs) -> ActionForm:
-    form = ActionForm(data, **kwargs)
-    if not form.is_valid():
-        raise _refused(form)
-    return form
-
-
 @casework.get("/actions", response=reads(schemas.ActionPage))
 def action_list(
     request,
@@ -384,7 +385,8 @@ def action_create(request, body: schemas.ActionCreate, idempotency_key: Idempote
 
     def create():
         enrolment = _enrolment_of_body(request, body.enrolment_id)
-        form = _valid_action_form(
+        form = _filled(
+            ActionForm,
             body.model_dump(mode="json", exclude={"enrolment_id", "agreed_at_id"}),
             creating=True,
         )
@@ -423,7 +425,7 @@ def action_update(request, pk: Id, body: schemas.ActionChange):
         "status": action.status,
         **body.model_dump(mode="json", exclude_unset=True),
     }
-    form = _valid_action_form(data, instance=action, creating=False)
+    form = _filled(ActionForm, data, instance=action, creating=False)
     assessment_services.action_update(action=action, by=request.user, **form.values())
     return _action(_actions(request.user).get(pk=action.pk))
 
@@ -454,13 +456,6 @@ def _intervention(intervention) -> dict:
 def _intervention_answer(user, pk) -> dict:
     saved = _interventions(user).prefetch_related("domains").get(pk=pk)
     return schemas.Intervention(**_intervention(saved)).model_dump(mode="json")
-
-
-def _valid_intervention_form(data: dict, **kwargs) -> InterventionForm:
-    form = InterventionForm(data, **kwargs)
-    if not form.is_valid():
-        raise _refused(form)
-    return form
 
 
 @casework.get("/interventions", response=reads(schemas.InterventionPage))
@@ -502,7 +497,7 @@ def intervention_create(
 
     def create():
         participant = _participant_to_change(request, body.participant_id)
-        form = _valid_intervention_form(body.model_dump(mode="json", exclude={"participant_id"}))
+        form = _filled(InterventionForm, body.model_dump(mode="json", exclude={"participant_id"}))
         intervention = participant_services.intervention_create(
             participant=participant, by=request.user, **form.values()
         )
@@ -527,7 +522,7 @@ def intervention_update(request, pk: Id, body: schemas.InterventionChange):
         "domains": [row.domain for row in intervention.domains.all()],
         **body.model_dump(mode="json", exclude_unset=True),
     }
-    form = _valid_intervention_form(data, instance=intervention)
+    form = _filled(InterventionForm, data, instance=intervention)
     participant_services.intervention_update(
         intervention=intervention, by=request.user, **form.values()
     )

@@ -17,6 +17,7 @@ from parcours.accounts.access import Capability, check, get_object_for, scoped, 
 from parcours.api import funding_schemas as schemas
 from parcours.api.errors import ApiProblem
 from parcours.api.pagination import DEFAULT_LIMIT, paginate
+from parcours.api.reports import valid_report_form
 from parcours.api.resources import MAX_ID, Cursor, DateFrom, DateTo, Id, IsoDate, Limit, reads
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
@@ -27,7 +28,7 @@ from parcours.funding.pas_report import grant_pas_report
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
 from parcours.reporting.disclosure import Masked, export_tables
 from parcours.reporting.esf_files import esf_report_of_year
-from parcours.reporting.forms import FIRST_YEAR, ReportForm
+from parcours.reporting.forms import FIRST_YEAR
 
 funding = Router(tags=["funding"])
 
@@ -242,19 +243,7 @@ def grant_esf_indicators(
     grant = _grant_for(request, pk, Capability.VIEW_FIGURES)
     today = timezone.localdate()
     values = {"year": year or min(today, grant.end_date).year, "as_of": as_of, "grant": grant.pk}
-    data = {name: str(value) for name, value in values.items() if value is not None}
-    form = ReportForm(data, organisation=request.user.organisation, today=today)
-    if not form.is_valid():
-        raise ApiProblem(
-            422,
-            "invalid-parameters",
-            _("The report asked for is not valid."),
-            errors=[
-                {"location": f"query.{name}", "message": message}
-                for name, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+    form = valid_report_form(request, values, today=today)
     report = esf_report_of_year(
         grant.organisation,
         form.cleaned_data["year"],

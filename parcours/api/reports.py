@@ -22,6 +22,25 @@ from parcours.reporting.forms import FIRST_YEAR, ReportForm
 reports = Router(tags=["reports"])
 
 
+def valid_report_form(request, values: dict, *, today) -> ReportForm:
+    """The report page's form filled with the query's values (None: not given); refused
+    (422) with its messages, each at its parameter."""
+    data = {name: str(value) for name, value in values.items() if value is not None}
+    form = ReportForm(data, organisation=request.user.organisation, today=today)
+    if not form.is_valid():
+        raise ApiProblem(
+            422,
+            "invalid-parameters",
+            _("The report asked for is not valid."),
+            errors=[
+                {"location": f"query.{name}", "message": message}
+                for name, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    return form
+
+
 @reports.get("/reports/yearly", response=reads(schemas.YearlyReport))
 def yearly_report(
     request,
@@ -45,19 +64,7 @@ def yearly_report(
         "funder": funder,
         "grant": grant,
     }
-    data = {name: str(value) for name, value in values.items() if value is not None}
-    form = ReportForm(data, organisation=request.user.organisation, today=timezone.localdate())
-    if not form.is_valid():
-        raise ApiProblem(
-            422,
-            "invalid-parameters",
-            _("The report asked for is not valid."),
-            errors=[
-                {"location": f"query.{name}", "message": message}
-                for name, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+    form = valid_report_form(request, values, today=timezone.localdate())
     report = report_for_year(
         request.user.organisation,
         year=form.cleaned_data["year"],
