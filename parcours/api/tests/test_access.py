@@ -12,10 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parcours.api.tests.conftest import build_casework
+from parcours.assessments.models import Action, Assessment
 from parcours.attendance.models import Attendance
+from parcours.core.domains import Domain
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.factories import ParticipantFactory
-from parcours.participants.models import Participant
+from parcours.participants.models import Intervention, Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.programme.models import Enrolment
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
@@ -219,6 +221,38 @@ def _new_session(world, people):
     }
 
 
+def _new_assessment(world, people):
+    # The programme's enrolment has its entry assessment already.
+    return {
+        "enrolment_id": world.enrolment.pk,
+        "moment": "end",
+        "date": "2026-06-10",
+        "duration_minutes": 45,
+        "ratings": [{"domain": domain, "rating": 3} for domain in Domain.values],
+    }
+
+
+def _new_action(world, people):
+    return {
+        "enrolment_id": world.enrolment.pk,
+        "domain": "housing",
+        "description": "Inscription au logement social.",
+        "responsible": "La participante",
+        "due_date": "2026-07-31",
+        "agreed_at_id": world.assessment.pk,
+    }
+
+
+def _new_intervention(world, people):
+    return {
+        "participant_id": world.participant.pk,
+        "date": "2026-06-12",
+        "duration_minutes": 40,
+        "kind": "phone_call",
+        "domains": ["housing"],
+    }
+
+
 # (method, path, the body from a programme and its people, the roles that may write it,
 # the status of a write that goes through). The paths name the records of the programme
 # the request is about: ours for the roles, another organisation's for the 404s.
@@ -298,16 +332,46 @@ WRITES = [
         TAKERS,
         200,
     ),
+    ("post", "/api/v1/assessments", _new_assessment, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/assessments/{assessment}",
+        lambda w, p: {"version": w.assessment.version, "overall_note": "Revu."},
+        CASEWORK,
+        200,
+    ),
+    ("post", "/api/v1/actions", _new_action, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/actions/{action}",
+        lambda w, p: {"version": w.action.version, "status": "done"},
+        CASEWORK,
+        200,
+    ),
+    ("post", "/api/v1/interventions", _new_intervention, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/interventions/{intervention}",
+        lambda w, p: {"version": w.intervention.version, "duration_minutes": 30},
+        CASEWORK,
+        200,
+    ),
 ]
+
+RECORDS = (
+    "participant",
+    "group",
+    "enrolment",
+    "workshop",
+    "session",
+    "assessment",
+    "action",
+    "intervention",
+)
 
 
 def _path(template: str, world) -> str:
-    return template.format(
-        **{
-            name: getattr(world, name).pk
-            for name in ("participant", "group", "enrolment", "workshop", "session")
-        }
-    )
+    return template.format(**{name: getattr(world, name).pk for name in RECORDS})
 
 
 def _write(client, headers, method, path, body):
@@ -341,7 +405,7 @@ def _versions(world) -> dict:
         name: getattr(world, name)
         .__class__.objects.values_list("version", flat=True)
         .get(pk=getattr(world, name).pk)
-        for name in ("participant", "group", "enrolment", "workshop", "session")
+        for name in RECORDS
     }
 
 
@@ -410,12 +474,17 @@ def test_another_organisations_records_cannot_be_written(
                 "social": {"birth_date": "1990-01-01", "social_worker_id": e.group.staff.get().pk},
             },
         ),
+        ("/api/v1/assessments", lambda o, e, p: _new_assessment(e, p)),
+        ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "enrolment_id": e.enrolment.pk}),
+        ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "agreed_at_id": e.assessment.pk}),
+        ("/api/v1/interventions", lambda o, e, p: _new_intervention(e, p)),
     ],
 )
 def test_a_write_naming_another_organisations_records_is_refused(
     client, coordinator, personas, bearer, programme, elsewhere, path, body
 ):
-    counts = (Enrolment.objects.count(), Session.objects.count(), Participant.objects.count())
+    models = (Enrolment, Session, Participant, Assessment, Action, Intervention)
+    counts = [model.objects.count() for model in models]
     response = _write(
         client,
         bearer(coordinator, scope="write"),
@@ -428,11 +497,7 @@ def test_a_write_naming_another_organisations_records_is_refused(
     text = response.content.decode()
     for word in _foreign_words(elsewhere):
         assert word not in text
-    assert (
-        Enrolment.objects.count(),
-        Session.objects.count(),
-        Participant.objects.count(),
-    ) == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 # -- Funding: funders, grants and the funders' reports ---------------------------------------

@@ -3,9 +3,8 @@ and written through the API into a new organisation gives the same yearly report
 
 The transfer is a list of steps, one per kind of record, each reading the source's
 pages and writing what it read into the target, in an order the rules accept (people
-and groups before enrolments, marks while the enrolments run, cancellations and exits
-last). An ``assessments`` step goes between the marks and the exits once the API
-writes assessments (docs/api.md)."""
+and groups before enrolments, marks, assessments and actions while the enrolments run,
+cancellations and exits last)."""
 
 import datetime
 from collections import defaultdict
@@ -15,13 +14,18 @@ import pytest
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
 from parcours.api import schemas
+from parcours.assessments import services as assessment_services
+from parcours.assessments.enums import ActionStatus, Moment
 from parcours.attendance import services as attendance_services
 from parcours.attendance.enums import Presence
 from parcours.attendance.selectors import expected_participants
+from parcours.core.domains import Domain
+from parcours.participants import services as participant_services
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme import services as programme_services
 from parcours.programme.enums import ProcessType
 from parcours.programme.factories import GroupFactory
+from parcours.reporting.figures import yearly_report
 from parcours.workshops import planning
 from parcours.workshops import services as workshop_services
 
@@ -42,7 +46,7 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
     """Five people in two groups (one of them also in both, one after the other), four
     exits of three kinds, a candidate never enrolled, two workshops, six sessions of
     which one is cancelled after its register was taken, and every kind of mark for the
-    people expected at each session."""
+    people expected at each session; the casework of ``build_casework``."""
     remobilisation = GroupFactory(
         organisation=organisation,
         name="Remobilisation 2026",
@@ -111,7 +115,7 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
             foreign_background="yes",
         ),
     ]
-    person(organisation=organisation)  # a candidate, never enrolled
+    candidate = person(organisation=organisation)  # never enrolled
 
     def enrol(who, group, start):
         return programme_services.enrolment_create(
@@ -124,7 +128,7 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
         "volunteering": enrol(people[3], remobilisation, "2026-02-02"),
         "language": enrol(people[4], remobilisation, "2026-01-05"),
     }
-    enrol(people[2], immersion, "2026-03-02")
+    enrolments["immersion"] = enrol(people[2], immersion, "2026-03-02")
     enrol(people[4], immersion, "2026-03-02")
 
     speaking = workshop_services.workshop_create(
@@ -189,6 +193,90 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
                 by=leader,
             )
     planning.cancel_session(session=sessions[3], by=coordinator, reason="Grève des transports")
+    build_casework(enrolments, people, candidate, by=social_worker)
+
+
+# The ratings of the seven domains, in the order of ``Domain``: administrative, family,
+# social and cultural life, housing, financial, health, employment and training (None:
+# not concerned).
+ASSESSMENTS = [
+    # (enrolment, moment, date, minutes, ratings)
+    ("employment", Moment.ENTRY, "2026-01-12", 60, (2, 3, 2, 1, 2, 3, 1)),
+    ("employment", Moment.MIDDLE, "2026-03-30", 45, (3, 3, 3, 2, 2, 3, 3)),
+    ("employment", Moment.END, "2026-06-26", 60, (2, 3, 4, 2, 1, None, 5)),
+    # A dropout's improvement does not count, however large.
+    ("dropout", Moment.ENTRY, "2026-01-14", 60, (1, 1, 1, 1, 1, 1, 1)),
+    ("dropout", Moment.END, "2026-03-27", 30, (5, 5, 5, 5, 5, 5, 5)),
+    ("volunteering", Moment.ENTRY, "2026-02-09", 90, (3, 2, 1, 4, 2, None, 2)),
+    ("volunteering", Moment.END, "2026-10-28", 60, (3, 4, 3, 3, 3, 2, 2)),
+    # Left out of every domain: no end assessment.
+    ("language", Moment.ENTRY, "2026-01-09", 45, (2, 2, 2, 2, 2, 2, 2)),
+    # Still running: its hours count, its ratings not.
+    ("immersion", Moment.ENTRY, "2026-03-09", 75, (1, 2, 3, 4, 5, 1, 2)),
+    ("immersion", Moment.MIDDLE, "2026-09-07", 45, (2, 2, 3, 4, 5, 2, 2)),
+]
+
+
+def build_casework(enrolments, people, candidate, *, by):
+    """Assessments at entry, middle and end of varied outcomes, the action plans agreed at
+    them and reviewed at the next (one changed without a review), and interventions of
+    every kind, two of which the report leaves out (the candidate's, one of 2027)."""
+    assessments = {}
+    for key, moment, day, minutes, ratings in ASSESSMENTS:
+        assessments[key, moment] = assessment_services.assessment_save(
+            enrolment=enrolments[key],
+            moment=moment,
+            date=_day(day),
+            duration_minutes=minutes,
+            overall_note=f"Bilan {moment} de {key}.",
+            ratings={
+                domain: (rating, "Suivi." if rating == 1 else "")
+                for domain, rating in zip(Domain.values, ratings, strict=True)
+            },
+            by=by,
+        )
+
+    def plan(key, domain, description, due, agreed_at=None):
+        return assessment_services.action_create(
+            enrolment=enrolments[key],
+            domain=domain,
+            description=description,
+            responsible="Assistante sociale",
+            due_date=_day(due),
+            agreed_at=agreed_at and assessments[key, agreed_at],
+            by=by,
+        )
+
+    housing = plan("employment", "housing", "Dossier de logement social", "2026-03-31", "entry")
+    bank = plan("employment", "financial", "Ouvrir un compte bancaire", "2026-04-30", "entry")
+    for action, status in ((housing, ActionStatus.DONE), (bank, ActionStatus.UNDER_WAY)):
+        assessment_services.action_review(
+            action=action, status=status, assessment=assessments["employment", "middle"], by=by
+        )
+    plan("immersion", "health", "Prendre rendez-vous chez le médecin", "2026-10-15", "entry")
+    given_up = plan("volunteering", "family", "Trouver une crèche", "2026-05-29")
+    assessment_services.action_update(action=given_up, status=ActionStatus.GIVEN_UP, by=by)
+
+    work = [
+        (people[0], "2026-01-20", 45, "interview", ["administrative", "financial"]),
+        (people[0], "2026-04-15", 120, "accompaniment", ["housing"]),
+        (people[2], "2026-05-06", 90, "home_visit", ["family", "health"]),
+        (people[3], "2026-11-03", 15, "phone_call", []),
+        (people[4], "2026-12-15", 30, "referral", ["employment_training"]),
+        # Left out of the report: not a participant of the year; after the year.
+        (candidate, "2026-06-01", 60, "other", ["social_cultural"]),
+        (people[2], "2027-01-08", 30, "interview", ["health"]),
+    ]
+    for who, day, minutes, kind, domains in work:
+        participant_services.intervention_create(
+            participant=who,
+            date=_day(day),
+            duration_minutes=minutes,
+            kind=kind,
+            domains=domains,
+            notes=f"Entretien du {day}.",
+            by=by,
+        )
 
 
 # -- The API on each side -------------------------------------------------------------------
@@ -317,6 +405,65 @@ def copy_marks(transfer):
         )
 
 
+MOMENTS = list(Moment.values)
+
+
+def copy_assessments(transfer):
+    """While the enrolments run, in the order of their dates (an entry before its end),
+    each with its seven ratings."""
+    assessments = transfer.source.pages("/api/v1/assessments")
+    for assessment in sorted(assessments, key=lambda a: (a["date"], MOMENTS.index(a["moment"]))):
+        body = {
+            **{name: assessment[name] for name in ("moment", "date", "duration_minutes")},
+            "overall_note": assessment["overall_note"],
+            "enrolment_id": transfer.ids["enrolment"][assessment["enrolment_id"]],
+            "ratings": assessment["ratings"],
+        }
+        transfer.ids["assessment"][assessment["id"]] = transfer.target.write(
+            "post", "/api/v1/assessments", body
+        )["id"]
+
+
+def copy_actions(transfer):
+    """After the assessments they were agreed at. A new action is planned: an action
+    reviewed at an assessment gets its status by that assessment's review (the page's
+    way), another one by a change of its own."""
+    ids = transfer.ids
+    for action in transfer.source.pages("/api/v1/actions"):
+        body = {
+            **{name: action[name] for name in ("domain", "description", "responsible", "due_date")},
+            "enrolment_id": ids["enrolment"][action["enrolment_id"]],
+            "agreed_at_id": ids["assessment"].get(action["agreed_at_id"]),
+        }
+        created = transfer.target.write("post", "/api/v1/actions", body)
+        ids["action"][action["id"]] = created["id"]
+        review = {"action_id": created["id"], "status": action["status"]}
+        if action["reviewed_at_id"] is not None:
+            path = f"/api/v1/assessments/{ids['assessment'][action['reviewed_at_id']]}"
+            version = transfer.target.read(path)["version"]
+            transfer.target.write("patch", path, {"version": version, "reviews": [review]})
+        elif action["status"] != created["status"]:
+            path = f"/api/v1/actions/{created['id']}"
+            transfer.target.write(
+                "patch", path, {"version": created["version"], "status": action["status"]}
+            )
+
+
+def copy_interventions(transfer):
+    """The person's, not an enrolment's: any time after the participants."""
+    for intervention in transfer.source.pages("/api/v1/interventions"):
+        body = {
+            **{
+                name: intervention[name]
+                for name in ("date", "duration_minutes", "kind", "domains", "notes")
+            },
+            "participant_id": transfer.ids["participant"][intervention["participant_id"]],
+        }
+        transfer.ids["intervention"][intervention["id"]] = transfer.target.write(
+            "post", "/api/v1/interventions", body
+        )["id"]
+
+
 def copy_cancellations(transfer):
     """After the marks: a cancelled session's register takes none."""
     for session in transfer.source.pages("/api/v1/sessions"):
@@ -357,6 +504,9 @@ STEPS = (
     copy_enrolments,
     copy_sessions,
     copy_marks,
+    copy_assessments,
+    copy_actions,
+    copy_interventions,
     copy_cancellations,
     copy_exits,
 )
@@ -369,6 +519,64 @@ def _figures(api: Api) -> dict:
     report = api.read(f"/api/v1/reports/yearly?year={YEAR}&as_of={YEAR}-12-31")
     # The organisation's own name is the one figure that differs.
     return {name: value for name, value in report["figures"].items() if name != "organisation"}
+
+
+def _beyond_the_json(organisation) -> dict:
+    """What the report page and its files show beside the JSON figures (the counts behind
+    the percentages, the hours per domain, the individual and collective work), which
+    the API does not serve: asked of the report itself."""
+    report = yearly_report(organisation, year=YEAR, as_of=datetime.date(YEAR, 12, 31))
+    return {
+        "counts": report.counts,
+        "domain_hours": report.domain_hours,
+        "work_share": report.work_share,
+    }
+
+
+def _casework(api: Api, ids: dict | None = None) -> dict:
+    """The casework records as comparable values, the source's ids turned into the
+    target's through ``ids`` (the target's own when None)."""
+
+    def id_of(kind, pk):
+        return pk if ids is None or pk is None else ids[kind][pk]
+
+    return {
+        "assessments": {
+            (
+                id_of("enrolment", a["enrolment_id"]),
+                a["moment"],
+                a["date"],
+                a["duration_minutes"],
+                a["overall_note"],
+                tuple((r["domain"], r["rating"], r["comment"]) for r in a["ratings"]),
+            )
+            for a in api.pages("/api/v1/assessments")
+        },
+        "actions": {
+            (
+                id_of("enrolment", a["enrolment_id"]),
+                a["domain"],
+                a["description"],
+                a["responsible"],
+                a["due_date"],
+                a["status"],
+                id_of("assessment", a["agreed_at_id"]),
+                id_of("assessment", a["reviewed_at_id"]),
+            )
+            for a in api.pages("/api/v1/actions")
+        },
+        "interventions": {
+            (
+                id_of("participant", i["participant_id"]),
+                i["date"],
+                i["duration_minutes"],
+                i["kind"],
+                tuple(sorted(i["domains"])),
+                i["notes"],
+            )
+            for i in api.pages("/api/v1/interventions")
+        },
+    }
 
 
 def _staff(organisation):
@@ -388,7 +596,8 @@ def test_a_programme_copied_through_the_api_gives_the_same_yearly_report(
         social_worker=personas["social_worker"],
         leader=personas["workshop_leader"],
     )
-    target_staff = _staff(OrganisationFactory(name="CPAS de destination"))
+    target_organisation = OrganisationFactory(name="CPAS de destination")
+    target_staff = _staff(target_organisation)
     transfer = Transfer(
         source=Api(client, bearer(personas["coordinator"])),
         target=Api(client, bearer(target_staff["coordinator"], scope="write")),
@@ -414,6 +623,50 @@ def test_a_programme_copied_through_the_api_gives_the_same_yearly_report(
         5.0,
     )
     assert len(transfer.ids["participant"]) == 6
+    # Improvement by domain: three completed exits, of which two were assessed at entry
+    # and at end (the language training's has no end assessment, the dropout's counts
+    # for nothing), "not concerned" leaving health unrated.
+    assert source["improvement_n"] == {
+        "administrative": 2,
+        "family": 2,
+        "social_cultural": 2,
+        "housing": 2,
+        "financial": 2,
+        "health": 0,
+        "employment_training": 2,
+    }
+    improved = {d: v if v is None else float(v) for d, v in source["improvement_pct"].items()}
+    assert improved == {
+        "administrative": 0.0,
+        "family": 50.0,
+        "social_cultural": 100.0,
+        "housing": 50.0,
+        "financial": 50.0,
+        "health": None,
+        "employment_training": 50.0,
+    }
+    assert float(source["deteriorated_pct"]["housing"]) == 50.0
+
+    beyond = _beyond_the_json(organisation)
+    assert _beyond_the_json(target_organisation) == beyond
+    assert beyond["counts"]["not_rated"]["health"] == 3
+    # Individual work: the ten assessments (570 minutes) and the five interventions of
+    # the year's participants (300 minutes), not the candidate's nor the one of 2027.
+    share, whole = beyond["work_share"], beyond["work_share"]["total"]
+    assert (whole["individual_items"], whole["individual_no_duration"]) == (15, 0)
+    assert (float(whole["individual_hours"]), float(whole["collective_hours"])) == (14.5, 13.0)
+    assert float(whole["individual_pct"]) == 52.7
+    assert [float(row["individual_hours"]) for row in share["quarters"]] == [7.5, 4.5, 0.75, 1.75]
+
+    # Casework the report does not count (the action plans, the notes, the comments)
+    # is compared record by record.
+    casework = _casework(transfer.source, transfer.ids)
+    assert [len(casework[kind]) for kind in ("assessments", "actions", "interventions")] == [
+        10,
+        4,
+        7,
+    ]
+    assert _casework(transfer.target) == casework
     # The report counts the sessions' hours, not who came: the marks are compared apart.
     ids = transfer.ids
     marks = transfer.source.pages("/api/v1/attendance-marks")
