@@ -80,6 +80,16 @@ def yearly_report(
         "year": form.cleaned_data["year"],
         "as_of": form.effective_as_of(),
         "closed": report.closing is not None,
-        # The figures as the JSON download writes them (dates and decimals as text).
-        "figures": json.loads(json.dumps(report.figures, cls=DjangoJSONEncoder)),
+        # The figures as the JSON download writes them (dates and decimals as text), then
+        # what the page shows beside them: the counts behind the percentages, the hours
+        # of workshops per domain, the individual and collective work by quarter.
+        **{
+            part: json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+            for part, value in (
+                ("figures", report.figures),
+                ("counts", report.counts),
+                ("domain_hours", report.domain_hours),
+                ("work_share", report.work_share),
+            )
+        },
     }

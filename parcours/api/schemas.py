@@ -172,6 +172,11 @@ class YearlyReport(Schema):
     as_of: datetime.date
     closed: bool
     figures: dict[str, Any]
+    counts: dict[str, Any] = Field(description="The counts behind the percentages.")
+    domain_hours: dict[str, Any] = Field(description="The hours of workshops per domain.")
+    work_share: dict[str, Any] = Field(
+        description="The individual and collective work, by quarter and for the period."
+    )
 
 
 ParticipantPage = page_of(Participant, "ParticipantPage")
