@@ -341,6 +341,7 @@ def _action(action) -> dict:
         "group_id": action.enrolment.group_id,
         "domain": action.domain,
         "description": action.description,
+        "own_words": action.own_words,
         "responsible": action.responsible,
         "due_date": action.due_date,
         "status": action.status,
@@ -420,6 +421,7 @@ def action_update(request, pk: Id, body: schemas.ActionChange):
     data = {
         "domain": action.domain,
         "description": action.description,
+        "own_words": action.own_words,
         "responsible": action.responsible,
         "due_date": action.due_date.isoformat(),
         "status": action.status,

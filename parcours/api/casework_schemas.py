@@ -57,6 +57,7 @@ class Action(Schema):
     group_id: int
     domain: str
     description: str
+    own_words: str = Field(description="The action in the participant's own words.")
     responsible: str
     due_date: datetime.date
     status: str
@@ -132,6 +133,7 @@ class ActionCreate(Schema):
     enrolment_id: int = Field(ge=1, le=MAX_ID)
     domain: Domain
     description: str
+    own_words: str = Field("", description="The action in the participant's own words.")
     responsible: str = Field(max_length=150)
     due_date: datetime.date
     agreed_at_id: int | None = Field(
@@ -143,6 +145,7 @@ class ActionChange(Schema):
     version: int = _version()
     domain: Domain | None = None
     description: str | None = None
+    own_words: str | None = None
     responsible: str | None = Field(None, max_length=150)
     due_date: datetime.date | None = None
     status: ActionStatus | None = None

@@ -416,6 +416,28 @@ def test_an_actions_status_changes_with_its_version(client, write, programme):
     ]
 
 
+def test_an_actions_own_words_are_written_and_kept(client, write, programme):
+    """The participant's words (their sheet prints them) are written like the other
+    fields, and a change that does not name them keeps them."""
+    created = _post(
+        client,
+        "/api/v1/actions",
+        write,
+        {
+            **NEW_ACTION,
+            "enrolment_id": programme.enrolment.pk,
+            "own_words": "  Je vais au CPAS pour mes papiers.  ",
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["own_words"] == "Je vais au CPAS pour mes papiers."
+    path = f"/api/v1/actions/{created.json()['id']}"
+    done = _patch(client, path, write, {"version": created.json()["version"], "status": "done"})
+    assert done.status_code == 200
+    action = Action.objects.get(pk=created.json()["id"])
+    assert (action.status, action.own_words) == ("done", "Je vais au CPAS pour mes papiers.")
+
+
 # -- Interventions --------------------------------------------------------------------------
 
 

@@ -235,18 +235,26 @@ def build_casework(enrolments, people, candidate, *, by):
             by=by,
         )
 
-    def plan(key, domain, description, due, agreed_at=None):
+    def plan(key, domain, description, due, agreed_at=None, own_words=""):
         return assessment_services.action_create(
             enrolment=enrolments[key],
             domain=domain,
             description=description,
+            own_words=own_words,
             responsible="Assistante sociale",
             due_date=_day(due),
             agreed_at=agreed_at and assessments[key, agreed_at],
             by=by,
         )
 
-    housing = plan("employment", "housing", "Dossier de logement social", "2026-03-31", "entry")
+    housing = plan(
+        "employment",
+        "housing",
+        "Dossier de logement social",
+        "2026-03-31",
+        "entry",
+        own_words="Je demande un logement social.",
+    )
     bank = plan("employment", "financial", "Ouvrir un compte bancaire", "2026-04-30", "entry")
     for action, status in ((housing, ActionStatus.DONE), (bank, ActionStatus.UNDER_WAY)):
         assessment_services.action_review(
@@ -430,7 +438,10 @@ def copy_actions(transfer):
     ids = transfer.ids
     for action in transfer.source.pages("/api/v1/actions"):
         body = {
-            **{name: action[name] for name in ("domain", "description", "responsible", "due_date")},
+            **{
+                name: action[name]
+                for name in ("domain", "description", "own_words", "responsible", "due_date")
+            },
             "enrolment_id": ids["enrolment"][action["enrolment_id"]],
             "agreed_at_id": ids["assessment"].get(action["agreed_at_id"]),
         }
@@ -551,6 +562,7 @@ def _casework(api: Api, ids: dict | None = None) -> dict:
                 id_of("enrolment", a["enrolment_id"]),
                 a["domain"],
                 a["description"],
+                a["own_words"],
                 a["responsible"],
                 a["due_date"],
                 a["status"],
