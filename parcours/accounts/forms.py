@@ -4,7 +4,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.accounts.signin import matching_device
 
 
@@ -78,6 +78,12 @@ class UserUpdateForm(OrganisationRoleMixin, forms.ModelForm):
         fields = ["first_name", "last_name", "email", "role", "language", "is_active"]
         labels = {"is_active": _("Account active")}
         help_texts = {"is_active": _("Untick to close the account without deleting its history.")}
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["self_assessment_in_report"]
 
 
 class ProfileForm(forms.ModelForm):

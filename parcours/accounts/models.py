@@ -50,6 +50,16 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("The federation whose analysts see this CPAS's anonymous figures."),
     )
+    self_assessment_in_report = models.BooleanField(
+        _("count the self-assessments in the yearly report"),
+        default=False,
+        help_text=_(
+            "Adds one table to the yearly report: the progression by domain as the "
+            "participants themselves answered it on the tablet, at entry and at their last "
+            "later self-assessment. Every other figure stays computed from the social "
+            "workers' ratings only."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.audit.models import AuditAction
 from parcours.audit.services import create_record, diff, record_event, snapshot, update_record
 
@@ -93,6 +93,13 @@ def user_deactivate(*, user, by) -> User:
     if _would_leave_no_coordinator(user, role=user.role, is_active=False):
         raise ValidationError(_("The organisation must keep at least one active coordinator."))
     return update_record(obj=user, by=by, is_active=False)
+
+
+def organisation_settings_update(*, organisation, by, self_assessment_in_report) -> Organisation:
+    """Change the organisation's choices; the trail keeps each change and who made it."""
+    return update_record(
+        obj=organisation, by=by, self_assessment_in_report=self_assessment_in_report
+    )
 
 
 # Federation analysts. An analyst is of no CPAS, so their account has no trail of its

@@ -22,6 +22,7 @@ urlpatterns = [
     path("second-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("organisation/", views.organisation_settings, name="organisation_settings"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_update, name="user_update"),

@@ -30,6 +30,7 @@ from parcours.accounts.access import (
 from parcours.accounts.enums import Role
 from parcours.accounts.forms import (
     LanguageForm,
+    OrganisationSettingsForm,
     ProfileForm,
     SecondFactorForm,
     SecondFactorSetupForm,
@@ -266,6 +267,26 @@ def profile(request):
 
 def _profile_values(form):
     return {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
+
+
+@requires(Capability.MANAGE_ORGANISATION)
+def organisation_settings(request):
+    # Always the coordinator's own organisation: there is no address naming another one.
+    organisation = request.user.organisation
+    # An unticked box posts nothing: an empty POST is still a submission.
+    data = request.POST if request.method == "POST" else None
+    form = OrganisationSettingsForm(data, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_settings_update(
+            organisation=organisation, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The settings of the organisation have been saved."))
+        return redirect("accounts:organisation_settings")
+    return render(
+        request,
+        "accounts/organisation_settings.html",
+        {"form": form, "organisation": organisation},
+    )
 
 
 @requires(Capability.MANAGE_ORGANISATION)

@@ -30,7 +30,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractQuarter,
 from django.db.models.lookups import GreaterThan
 
 from parcours.assessments.enums import Moment
-from parcours.assessments.models import Assessment, DomainRating
+from parcours.assessments.models import Assessment, DomainRating, SelfRating
 from parcours.attendance.hours import (
     as_hours,
     held_sessions,
@@ -443,6 +443,68 @@ def _improvement(exits, as_of, completed_exits):
     return figures, counts
 
 
+def _self_ratings_by_exit(exits, as_of):
+    """One row per completed exit with a self-assessment: its ``entry_<domain>`` answer
+    and, as ``end_<domain>``, the answer of its latest later self-assessment (the end one,
+    else the middle one), null when skipped or not given by ``as_of``. Grouped like
+    ``_ratings_by_exit``, so ``change_conditions`` applies to these rows as they are."""
+    completed = exits.exclude(outcome=ExitOutcome.DROPOUT)
+    answers = {
+        f"{moment}_answer_{domain}": Max(
+            "rating", filter=Q(self_assessment__moment=moment, domain=domain)
+        )
+        for domain in DOMAINS
+        for moment in (Moment.ENTRY, Moment.MIDDLE, Moment.END)
+    }
+    # The skipped domains' empty rows are kept: they tell that the end self-assessment
+    # was given, which then stands for the later moment even where a domain was skipped.
+    later = {
+        f"end_{domain}": Case(
+            When(GreaterThan(F("end_given"), 0), then=F(f"{Moment.END}_answer_{domain}")),
+            default=F(f"{Moment.MIDDLE}_answer_{domain}"),
+        )
+        for domain in DOMAINS
+    }
+    return (
+        SelfRating.objects.filter(
+            self_assessment__enrolment__in=completed, self_assessment__date__lte=as_of
+        )
+        .values("self_assessment__enrolment")
+        .annotate(end_given=Count("pk", filter=Q(self_assessment__moment=Moment.END)), **answers)
+        .annotate(
+            **{f"entry_{d}": F(f"{Moment.ENTRY}_answer_{d}") for d in DOMAINS},
+            **later,
+        )
+    )
+
+
+def _self_assessed_progression(exits, as_of, completed_exits):
+    """The improvement by domain (``_improvement``) read from the participants' own
+    answers instead of the social workers' ratings (docs/statistics.md §7)."""
+    aggregates = {}
+    for domain in DOMAINS:
+        conditions = change_conditions(domain)
+        for change in ("rated", "improved", "deteriorated"):
+            aggregates[f"{change}_{domain}"] = Count(
+                "self_assessment__enrolment", filter=conditions[change]
+            )
+    sums = _self_ratings_by_exit(exits, as_of).aggregate(**aggregates)
+    improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
+    deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
+    rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
+    figures = {
+        "improvement_pct": {d: pct(improved[d], rated[d]) for d in DOMAINS},
+        "improvement_n": rated,
+        "deteriorated_pct": {d: pct(deteriorated[d], rated[d]) for d in DOMAINS},
+    }
+    counts = {
+        "improved": improved,
+        "deteriorated": deteriorated,
+        "not_rated": {d: completed_exits - rated[d] for d in DOMAINS},
+    }
+    return figures, counts
+
+
 # -- Hours -----------------------------------------------------------------------------------
 
 
@@ -718,6 +780,12 @@ def _period_parts(organisation, period, scope, quarter_minutes, years):
         "outcomes": outcome_counts,
         **improvement_counts,
     }
+    # Only at the organisation's choice, and beside the other figures, never in them: off,
+    # the figures are exactly those of an organisation that never heard of the tablet.
+    if organisation.self_assessment_in_report:
+        figures["self_assessed"], counts["self_assessed"] = _self_assessed_progression(
+            exits, period.as_of, completed_exits
+        )
     return figures, counts, evolution
 
 

@@ -219,6 +219,49 @@ def _improvement(report: Report) -> Table:
     )
 
 
+def _self_assessed(report: Report) -> Table:
+    figures, counts = report.figures["self_assessed"], report.counts["self_assessed"]
+    rows = [
+        Row(
+            domain.value,
+            {
+                "label": domain.label,
+                "improved": counts["improved"][domain.value],
+                "rated": figures["improvement_n"][domain.value],
+                "improvement_pct": figures["improvement_pct"][domain.value],
+                "deteriorated": counts["deteriorated"][domain.value],
+                "deteriorated_pct": figures["deteriorated_pct"][domain.value],
+                "not_rated": counts["not_rated"][domain.value],
+            },
+        )
+        for domain in Domain
+    ]
+    rows.sort(key=lambda row: -(row.cells["improvement_pct"] or -1))
+    return Table(
+        "self_assessed",
+        _("Self-assessed progression by domain"),
+        _(
+            "The participants' own answers on the tablet, not the social workers' ratings. "
+            "Among the completed exits of the year (all outcomes but dropping out) answered "
+            "in the domain at entry and at their latest later self-assessment (the end one, "
+            "else the middle one), the share whose later answer is higher (improved) or "
+            "lower (went down). A skipped domain is not answered; exits not answered at "
+            "both moments are left out of that domain (last column). Counted because the "
+            "organisation chose it; no other figure reads these answers."
+        ),
+        [
+            LABEL,
+            Column("improved", _("Improved")),
+            Column("rated", _("Answered at both moments")),
+            Column("improvement_pct", _("% improved"), "pct"),
+            Column("deteriorated", _("Went down")),
+            Column("deteriorated_pct", _("% went down"), "pct"),
+            Column("not_rated", _("Left out (not answered)")),
+        ],
+        rows,
+    )
+
+
 HOURS_LABELS = {
     "total": _("All workshops"),
     ProviderKind.TEAM.value: _("Led by the team"),
@@ -339,8 +382,11 @@ def report_tables(report: Report) -> list[Table]:
         _results(report),
         _dropout_reasons(report),
         _improvement(report),
-        _hours(report),
     ]
+    # Only when the organisation counts the self-assessments (docs/statistics.md §7).
+    if "self_assessed" in report.figures:
+        tables.append(_self_assessed(report))
+    tables.append(_hours(report))
     if "evolution" in report.figures:
         tables.append(_evolution(report))
     tables.append(_work_share(report))

@@ -68,6 +68,7 @@ FIGURE_LABELS = {
     "improvement_pct": gettext_lazy("Improvement by domain"),
     "improvement_n": gettext_lazy("Improvement by domain: rated at both moments"),
     "deteriorated_pct": gettext_lazy("Improvement by domain: went down"),
+    "self_assessed": gettext_lazy("Self-assessed progression by domain"),
     "hours": gettext_lazy("Workshop hours"),
     "evolution": gettext_lazy("Evolution"),
     "projects": gettext_lazy("Individual projects"),
@@ -155,7 +156,7 @@ def display_table(table, *, people_url: str | None, params: dict) -> dict:
 def _denominators(report) -> dict:
     """The denominator and the cases left out of each table, in a sentence."""
     figures, counts = report.figures, report.counts
-    return {
+    notes = {
         "characteristics": _(
             "Denominator: %(n)s participants of the year. Unknown answers stay in it (last column)."
         )
@@ -171,6 +172,12 @@ def _denominators(report) -> dict:
         % {"n": charts.format_number(counts["completed_exits"])},
         "work_share": _no_duration_note(report.work_share["total"]),
     }
+    if "self_assessed" in figures:
+        notes["self_assessed"] = _(
+            "%(n)s completed exits; each domain's denominator is its column “Answered at "
+            "both moments”, the others are left out of it."
+        ) % {"n": charts.format_number(counts["completed_exits"])}
+    return notes
 
 
 def _no_duration_note(total) -> str:
