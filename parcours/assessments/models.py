@@ -174,8 +174,9 @@ class SelfAssessment(models.Model):
 
     It is keyed like the assessment it goes with (the enrolment and the moment) rather
     than pointing at the saved assessment: the tablet is handed over during the
-    assessment, often before the social worker has saved their own ratings. It is never
-    counted in the yearly figures.
+    assessment, often before the social worker has saved their own ratings. It is
+    counted in the yearly report only in a table of its own, when the organisation
+    chooses it (``Organisation.self_assessment_in_report``, docs/statistics.md §7).
     """
 
     enrolment = models.ForeignKey(

@@ -22,9 +22,10 @@ from parcours.reporting.tables import report_tables
 
 D = datetime.date
 AS_OF = D(2024, 12, 31)
+ANSWERED_ON = D(2024, 6, 1)
 
 
-def answered(enrolment, moment, by, date=D(2024, 6, 1), **ratings):
+def answered(enrolment, moment, by, date=ANSWERED_ON, **ratings):
     self_assessment = SelfAssessment.objects.create(
         enrolment=enrolment, moment=moment, date=date, language="fr", started_by=by
     )
