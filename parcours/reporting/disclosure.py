@@ -50,6 +50,12 @@ COUNT_COLUMNS = {
     "results": {"count": set()},
     "dropout_reasons": {"count": set()},
     "improvement": {"improved": set(), "rated": set(), "deteriorated": set(), "not_rated": set()},
+    "self_assessed": {
+        "improved": set(),
+        "rated": set(),
+        "deteriorated": set(),
+        "not_rated": set(),
+    },
     "evolution": {"participants": set()},
 }
 
@@ -64,11 +70,12 @@ def _lines(tables: dict) -> list[tuple[list[Ref], Ref]]:
         ([("results", outcome.value, "count") for outcome in ExitOutcome], exits),
         ([("dropout_reasons", reason.value, "count") for reason in DropoutReason], dropouts),
     ]
-    for domain in Domain:
-        d = domain.value
-        lines.append(
-            ([("improvement", d, "rated"), ("improvement", d, "not_rated"), dropouts], exits)
-        )
+    # The self-assessed table is there only when the organisation counts it.
+    progressions = [key for key in ("improvement", "self_assessed") if key in tables]
+    for key in progressions:
+        for domain in Domain:
+            d = domain.value
+            lines.append(([(key, d, "rated"), (key, d, "not_rated"), dropouts], exits))
     evolution = tables.get("evolution")
     if evolution is not None and evolution.rows:
         # The last year of the evolution is the year of the report: the same count twice.
@@ -87,6 +94,8 @@ DERIVED = {
     ("results", "pct"): ("count", ("results", "exits", "count")),
     ("improvement", "improvement_pct"): ("improved", "rated"),
     ("improvement", "deteriorated_pct"): ("deteriorated", "rated"),
+    ("self_assessed", "improvement_pct"): ("improved", "rated"),
+    ("self_assessed", "deteriorated_pct"): ("deteriorated", "rated"),
 }
 
 

@@ -11,6 +11,7 @@ from parcours.accounts.services import organisation_settings_update
 from parcours.assessments.models import SelfAssessment, SelfRating
 from parcours.programme.enums import ExitOutcome
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.reporting.disclosure import Masked, suppress_small_cells
 from parcours.reporting.figures import (
     Period,
     _self_assessed_progression,
@@ -153,3 +154,16 @@ def test_the_report_page_shows_the_table_only_when_counted(client, viewer, answe
         reverse("reporting:report_json") + "?year=2024&as_of=2024-12-31"
     ).json()
     assert json_figures["self_assessed"]["improvement_n"]["housing"] == 2
+
+
+@pytest.mark.django_db
+def test_the_funders_files_hide_the_small_self_assessed_counts_too(answers):
+    counting(answers)
+    tables = report_tables(yearly_report(answers, year=2024, as_of=AS_OF))
+
+    table = {t.key: t for t in suppress_small_cells(tables)}["self_assessed"]
+
+    assert isinstance(table.cell("housing", "rated"), Masked)
+    assert isinstance(table.cell("housing", "improvement_pct"), Masked)
+    # A zero names nobody: kept.
+    assert table.cell("social_cultural", "rated") == 0
