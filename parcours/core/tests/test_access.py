@@ -448,6 +448,7 @@ RULES = {
     "accounts:set_language": Rule(public=True, ok=405, anonymous_status=405),  # POST only
     "accounts:profile": Rule(),
     "accounts:user_list": Rule(allowed=COORDINATOR),
+    "accounts:organisation_settings": Rule(allowed=COORDINATOR),
     "accounts:user_create": Rule(allowed=COORDINATOR),
     "accounts:user_update": Rule(allowed=COORDINATOR, kwargs=_user_of_organisation, scoped=True),
     "accounts:user_second_factor_reset": Rule(
