@@ -129,7 +129,9 @@ def test_everyone_present_is_refused_on_a_validated_or_cancelled_register(
 
 def test_register_counts(group, session, workshop_leader, django_assert_max_num_queries):
     people = enrol(group, 6)
-    for person, status in zip(people, ["present", "present", "late", "excused", "absent"]):
+    for person, status in zip(
+        people[:5], ["present", "present", "late", "excused", "absent"], strict=True
+    ):
         _mark(session, person, status, workshop_leader)
     with django_assert_max_num_queries(2):
         counts = register_counts(session)
@@ -212,7 +214,7 @@ def test_validation_asks_to_confirm_with_a_summary(
     people = enrol(group, 5)
     client.force_login(workshop_leader)
     url = reverse("attendance:validate", args=[session.pk])
-    for person, status in zip(people, ["present", "present", "late", "excused"]):
+    for person, status in zip(people[:4], ["present", "present", "late", "excused"], strict=True):
         _mark(session, person, status, workshop_leader)
 
     page = client.get(url)
