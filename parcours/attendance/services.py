@@ -93,7 +93,7 @@ def attendance_correct(*, session, participant, status, reason, by) -> Attendanc
 
 @transaction.atomic
 def register_mark_unmarked_present(*, session, by) -> int:
-    """ "Everyone present": mark present each expected person who has no mark yet, in one
+    """Mark present ("everyone present") each expected person who has no mark yet, in one
     transaction, through the same write as a single tap (its audit row, its run of
     absences). An existing mark is never overwritten. Returns how many were marked."""
     session = _locked(session)
