@@ -224,3 +224,35 @@ def registers_not_taken(user, *, today: datetime.date):
         .select_related("workshop", "leader")
         .order_by("-date", "-start_time")
     )
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    present: int
+    late: int
+    excused: int
+    absent: int
+    unmarked: int
+
+    @property
+    def total(self) -> int:
+        return self.present + self.late + self.excused + self.absent + self.unmarked
+
+
+def register_counts(session) -> RegisterCounts:
+    """How many people of the register are present, late, excused, absent or not marked
+    yet (the marks of people no longer expected are left out). Two queries."""
+    expected = expected_participants(session)
+    by_status = dict(
+        Attendance.objects.filter(session=session, participant__in=expected)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return RegisterCounts(
+        present=by_status.get(Presence.PRESENT, 0),
+        late=by_status.get(Presence.LATE, 0),
+        excused=by_status.get(Presence.EXCUSED, 0),
+        absent=by_status.get(Presence.ABSENT, 0),
+        unmarked=expected.exclude(attendances__session=session).count(),
+    )

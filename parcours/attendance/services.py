@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, user_can
 from parcours.attendance.enums import Presence
@@ -90,6 +91,24 @@ def attendance_correct(*, session, participant, status, reason, by) -> Attendanc
     return attendance
 
 
+@transaction.atomic
+def register_mark_unmarked_present(*, session, by) -> int:
+    """Mark present ("everyone present") each expected person who has no mark yet, in one
+    transaction, through the same write as a single tap (its audit row, its run of
+    absences). An existing mark is never overwritten. Returns how many were marked."""
+    session = _locked(session)
+    if session.register_validated_at is not None:
+        raise ValidationError(
+            _("The register has been validated: only the coordinator can still correct it.")
+        )
+    if session.cancelled:
+        raise ValidationError(_("This session was cancelled: it has no register."))
+    unmarked = list(expected_participants(session).exclude(attendances__session=session))
+    for participant in unmarked:
+        _write_mark(session=session, participant=participant, status=Presence.PRESENT, by=by)
+    return len(unmarked)
+
+
 def unmarked_count(session) -> int:
     return expected_participants(session).exclude(attendances__session=session).count()
 
@@ -106,7 +125,11 @@ def register_validate(*, session, by):
     missing = unmarked_count(stored)
     if missing:
         raise ValidationError(
-            _("%(count)s person(s) have no mark yet: mark everyone before validating.")
+            ngettext(
+                "%(count)s person has no mark yet: mark everyone before validating.",
+                "%(count)s people have no mark yet: mark everyone before validating.",
+                missing,
+            )
             % {"count": missing}
         )
     update_record(obj=stored, by=by, register_validated_at=timezone.now(), register_validated_by=by)

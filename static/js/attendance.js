@@ -68,6 +68,14 @@
     if (!fresh) return;
     current.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh);
+    // The count of the people left to mark comes with the row (htmx swaps it out of band).
+    const actions = parsed.getElementById("register-actions");
+    const shown = document.getElementById("register-actions");
+    if (actions && shown) {
+      actions.removeAttribute("hx-swap-oob");
+      shown.replaceWith(actions);
+      if (window.htmx) window.htmx.process(actions);
+    }
   }
 
   let flushing = false;

@@ -25,6 +25,7 @@ def test_taps_are_saved_and_offline_marks_wait(page, browser_errors, live_server
     organisation = workshop_leader.organisation
     group = GroupFactory(organisation=organisation, start_date=datetime.date(2026, 1, 5))
     person = EnrolmentFactory(group=group, participant__last_name="Haddad").participant
+    other = EnrolmentFactory(group=group, participant__last_name="Janssens").participant
     session = SessionFactory(
         organisation=organisation,
         groups=[group],
@@ -44,17 +45,25 @@ def test_taps_are_saved_and_offline_marks_wait(page, browser_errors, live_server
     assert _status(person) == "late"
     assert not browser_errors, browser_errors
 
+    unmarked = page.locator("[data-register-unmarked]")
+    expect(unmarked).to_contain_text("1 personne n")
+
     page.context.set_offline(True)
     page.locator(f"#register-row-{person.pk} .mark-button--absent").click()
+    page.locator(f"#register-row-{other.pk} .mark-button--present").click()
     pending = page.locator("[data-attendance-pending]")
     expect(pending).to_be_visible()
-    expect(pending).to_contain_text("1")
+    expect(pending).to_contain_text("2")
+    expect(unmarked).to_contain_text("1 personne n")
     assert _status(person) == "late"
 
     page.context.set_offline(False)
     expect(pending).to_be_hidden(timeout=10000)
     assert _status(person) == "absent"
     expect(page.locator(f"#register-row-{person.pk} input[value=absent]")).to_be_checked()
+    assert _status(other) == "present"
+    # The queued marks also bring the count of the people left to mark up to date.
+    expect(unmarked).to_contain_text("Tout le monde est encodé")
     # Offline, htmx and Chromium report the failed request; nothing else may go wrong.
     unexpected = [
         e

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
@@ -17,7 +18,11 @@ from parcours.attendance import services
 from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm
 from parcours.attendance.models import Attendance
-from parcours.attendance.selectors import expected_participants, visible_sessions
+from parcours.attendance.selectors import (
+    expected_participants,
+    register_counts,
+    visible_sessions,
+)
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.participants.selectors import NamesShown
@@ -96,6 +101,19 @@ def register_list(request):
     )
 
 
+def _mark_everyone_present(request, session):
+    try:
+        count = services.register_mark_unmarked_present(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s person marked present.", "%(count)s people marked present.", count)
+            % {"count": count},
+        )
+
+
 @requires(Capability.TAKE_ATTENDANCE)
 def register(request, pk):
     session = _session_for(request, pk)
@@ -120,7 +138,14 @@ def register(request, pk):
         for error in errors:
             messages.error(request, error)
         if saved:
-            messages.success(request, _("%(count)s mark(s) saved.") % {"count": saved})
+            messages.success(
+                request,
+                ngettext("%(count)s mark saved.", "%(count)s marks saved.", saved)
+                % {"count": saved},
+            )
+        if request.POST.get("everyone_present"):
+            # After the marks chosen on the page: only those left without one.
+            _mark_everyone_present(request, session)
         return redirect("attendance:register", pk=session.pk)
     record_opened(obj=session, by=request.user, purpose=AuditPurpose.CONSULTATION)
     rows = register_rows(session)
@@ -157,18 +182,27 @@ def mark(request, pk, participant_pk):
         "attendance": attendance,
         "status": attendance.status if attendance else "",
     }
-    html = render_to_string(
-        "attendance/_register_row.html",
-        _row_context(request, session, row, error=error),
-        request=request,
-    )
+    context = _row_context(request, session, row, error=error)
+    html = render_to_string("attendance/_register_row.html", context, request=request)
+    if not context["locked"] and not session.cancelled:
+        # The count of the people left to mark follows each tap (out of band).
+        html += render_to_string(
+            "attendance/_register_actions.html",
+            context | {"oob": True, "unmarked": services.unmarked_count(session)},
+            request=request,
+        )
     return HttpResponse(html)
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-@require_POST
 def validate(request, pk):
+    """The summary of the register (GET), then its validation once confirmed (POST)."""
     session = _session_for(request, pk)
+    if request.method != "POST":
+        if session.register_validated_at is not None or session.cancelled:
+            return redirect("attendance:register", pk=session.pk)
+        context = {"session": session, "counts": register_counts(session)}
+        return render(request, "attendance/validate_confirm.html", context)
     try:
         services.register_validate(session=session, by=request.user)
     except ValidationError as error:

@@ -528,7 +528,7 @@ RULES = {
     "attendance:mark": Rule(
         allowed=TAKERS, kwargs=_session_participant, scoped=True, ok=405
     ),  # POST only
-    "attendance:validate": Rule(allowed=TAKERS, kwargs=_session, scoped=True, ok=405),  # POST only
+    "attendance:validate": Rule(allowed=TAKERS, kwargs=_session, scoped=True),
     "attendance:correct": Rule(allowed=COORDINATOR, kwargs=_session_participant, scoped=True),
     "attendance:session_sheet": Rule(allowed=STAFF, kwargs=_session, scoped=True),
     "attendance:group_month": Rule(allowed=STAFF, kwargs=_group, scoped=True),

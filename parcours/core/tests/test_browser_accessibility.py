@@ -132,6 +132,7 @@ def _pages(role, data):
     attendance = {
         "registers": reverse("attendance:register_list"),
         "register": reverse("attendance:register", args=session),
+        "register summary": reverse("attendance:validate", args=session),
         "month grid": reverse("attendance:group_month", args=group),
     }
     if role == "coordinator":

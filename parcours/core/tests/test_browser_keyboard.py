@@ -232,6 +232,9 @@ def test_attendance(page, browser_errors, live_server, workshop_leader):
         assert Attendance.objects.get(session=session, participant=person).status == status
     tab_to(page, f"form[action='{reverse('attendance:validate', args=[session.pk])}'] button")
     _press_and_wait(page, "Enter")
+    # The summary asks for a confirmation before the register is locked.
+    tab_to(page, "button[data-register-confirm]")
+    _press_and_wait(page, "Enter")
 
     session = Session.objects.get(pk=session.pk)
     assert session.register_validated_by == workshop_leader
