@@ -418,14 +418,23 @@ def _ratings_by_exit(exits, as_of):
 
 
 def _improvement(exits, as_of, completed_exits):
+    figures, counts = _changes_by_domain(
+        _ratings_by_exit(exits, as_of), "assessment__enrolment", completed_exits
+    )
+    return figures, {"completed_exits": completed_exits, **counts}
+
+
+def _changes_by_domain(rows, enrolment: str, completed_exits: int):
+    """The improvement rule (docs/statistics.md §7) summed over ``rows``, one per
+    completed exit (``enrolment`` names it) with its ``entry_<domain>`` and
+    ``end_<domain>`` ratings: per domain, the exits rated at both, improved and
+    deteriorated, as percentages and counts."""
     aggregates = {}
     for domain in DOMAINS:
         conditions = change_conditions(domain)
         for change in ("rated", "improved", "deteriorated"):
-            aggregates[f"{change}_{domain}"] = Count(
-                "assessment__enrolment", filter=conditions[change]
-            )
-    sums = _ratings_by_exit(exits, as_of).aggregate(**aggregates)
+            aggregates[f"{change}_{domain}"] = Count(enrolment, filter=conditions[change])
+    sums = rows.aggregate(**aggregates)
     improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
     deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
     rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
@@ -435,7 +444,6 @@ def _improvement(exits, as_of, completed_exits):
         "deteriorated_pct": {d: pct(deteriorated[d], rated[d]) for d in DOMAINS},
     }
     counts = {
-        "completed_exits": completed_exits,
         "improved": improved,
         "deteriorated": deteriorated,
         "not_rated": {d: completed_exits - rated[d] for d in DOMAINS},
@@ -481,28 +489,9 @@ def _self_ratings_by_exit(exits, as_of):
 def _self_assessed_progression(exits, as_of, completed_exits):
     """The improvement by domain (``_improvement``) read from the participants' own
     answers instead of the social workers' ratings (docs/statistics.md §7)."""
-    aggregates = {}
-    for domain in DOMAINS:
-        conditions = change_conditions(domain)
-        for change in ("rated", "improved", "deteriorated"):
-            aggregates[f"{change}_{domain}"] = Count(
-                "self_assessment__enrolment", filter=conditions[change]
-            )
-    sums = _self_ratings_by_exit(exits, as_of).aggregate(**aggregates)
-    improved = {d: sums[f"improved_{d}"] for d in DOMAINS}
-    deteriorated = {d: sums[f"deteriorated_{d}"] for d in DOMAINS}
-    rated = {d: sums[f"rated_{d}"] for d in DOMAINS}
-    figures = {
-        "improvement_pct": {d: pct(improved[d], rated[d]) for d in DOMAINS},
-        "improvement_n": rated,
-        "deteriorated_pct": {d: pct(deteriorated[d], rated[d]) for d in DOMAINS},
-    }
-    counts = {
-        "improved": improved,
-        "deteriorated": deteriorated,
-        "not_rated": {d: completed_exits - rated[d] for d in DOMAINS},
-    }
-    return figures, counts
+    return _changes_by_domain(
+        _self_ratings_by_exit(exits, as_of), "self_assessment__enrolment", completed_exits
+    )
 
 
 # -- Hours -----------------------------------------------------------------------------------
