@@ -83,7 +83,10 @@ class UserUpdateForm(OrganisationRoleMixin, forms.ModelForm):
 class OrganisationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["self_assessment_in_report"]
+        fields = ["phone", "self_assessment_in_report"]
+
+    def clean_phone(self):
+        return self.cleaned_data["phone"].strip()
 
 
 class ProfileForm(forms.ModelForm):

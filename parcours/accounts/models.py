@@ -50,6 +50,15 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("The federation whose analysts see this CPAS's anonymous figures."),
     )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The number the participants call with a question or when they cannot come: "
+            "printed on their own sheet."
+        ),
+    )
     self_assessment_in_report = models.BooleanField(
         _("count the self-assessments in the yearly report"),
         default=False,

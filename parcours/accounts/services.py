@@ -95,11 +95,15 @@ def user_deactivate(*, user, by) -> User:
     return update_record(obj=user, by=by, is_active=False)
 
 
-def organisation_settings_update(*, organisation, by, self_assessment_in_report) -> Organisation:
-    """Change the organisation's choices; the trail keeps each change and who made it."""
-    return update_record(
-        obj=organisation, by=by, self_assessment_in_report=self_assessment_in_report
-    )
+def organisation_settings_update(
+    *, organisation, by, self_assessment_in_report, phone=None
+) -> Organisation:
+    """Change the organisation's choices and its phone number (left as it is when not
+    given); the trail keeps each change and who made it."""
+    changes = {"self_assessment_in_report": self_assessment_in_report}
+    if phone is not None:
+        changes["phone"] = phone
+    return update_record(obj=organisation, by=by, **changes)
 
 
 # Federation analysts. An analyst is of no CPAS, so their account has no trail of its

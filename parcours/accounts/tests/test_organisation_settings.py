@@ -44,6 +44,20 @@ def test_the_coordinator_chooses_to_count_the_self_assessments_and_it_is_traced(
 
 
 @pytest.mark.django_db
+def test_the_coordinator_keeps_the_phone_the_participants_call(client, coordinator, organisation):
+    client.force_login(coordinator)
+
+    client.post(SETTINGS, {"phone": "  081 23 45 67 "})
+
+    organisation.refresh_from_db()
+    assert organisation.phone == "081 23 45 67"
+    event = AuditEvent.objects.get(
+        record_type="accounts.organisation", record_id=str(organisation.pk)
+    )
+    assert event.changes == {"phone": {"before": "", "after": "081 23 45 67"}}
+
+
+@pytest.mark.django_db
 def test_saving_without_a_change_writes_nothing_in_the_trail(client, coordinator, organisation):
     client.force_login(coordinator)
     client.post(SETTINGS, {})

@@ -295,6 +295,18 @@ def test_the_plan_is_in_the_persons_words(client, social_worker, awa, frozen):
     assert "Votre personne de contact : Sophie Martin." in content
     assert "sophie.martin@cpas.example" in content
     assert "CPAS de Test" in content
+    assert "Téléphone" not in content  # no number kept for the CPAS yet
+
+
+@pytest.mark.django_db
+def test_the_cpas_phone_is_on_the_sheet_once_kept(client, social_worker, awa, frozen):
+    awa.organisation.phone = "081 23 45 67"
+    awa.organisation.save()
+    client.force_login(social_worker)
+
+    content = client.get(_url(awa)).content.decode()
+
+    assert "Téléphone : 081 23 45 67" in content
 
 
 @pytest.mark.django_db
