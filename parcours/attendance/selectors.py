@@ -239,6 +239,15 @@ class RegisterCounts:
         return self.present + self.late + self.excused + self.absent + self.unmarked
 
 
+def unmarked_participants(session):
+    """The people expected at the session who have no mark yet."""
+    return expected_participants(session).exclude(attendances__session=session)
+
+
+def unmarked_count(session) -> int:
+    return unmarked_participants(session).count()
+
+
 def register_counts(session) -> RegisterCounts:
     """How many people of the register are present, late, excused, absent or not marked
     yet (the marks of people no longer expected are left out). Two queries."""
@@ -254,5 +263,5 @@ def register_counts(session) -> RegisterCounts:
         late=by_status.get(Presence.LATE, 0),
         excused=by_status.get(Presence.EXCUSED, 0),
         absent=by_status.get(Presence.ABSENT, 0),
-        unmarked=expected.exclude(attendances__session=session).count(),
+        unmarked=unmarked_count(session),
     )

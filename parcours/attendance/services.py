@@ -9,7 +9,11 @@ from django.utils.translation import ngettext
 from parcours.accounts.access import Capability, user_can
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
-from parcours.attendance.selectors import expected_participants, is_expected
+from parcours.attendance.selectors import (
+    is_expected,
+    unmarked_count,
+    unmarked_participants,
+)
 from parcours.audit.services import create_record, record_change, update_record
 from parcours.workshops.models import Session
 
@@ -103,14 +107,10 @@ def register_mark_unmarked_present(*, session, by) -> int:
         )
     if session.cancelled:
         raise ValidationError(_("This session was cancelled: it has no register."))
-    unmarked = list(expected_participants(session).exclude(attendances__session=session))
+    unmarked = list(unmarked_participants(session))
     for participant in unmarked:
         _write_mark(session=session, participant=participant, status=Presence.PRESENT, by=by)
     return len(unmarked)
-
-
-def unmarked_count(session) -> int:
-    return expected_participants(session).exclude(attendances__session=session).count()
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import (
     expected_participants,
     register_counts,
+    unmarked_count,
     visible_sessions,
 )
 from parcours.audit.models import AuditPurpose
@@ -188,7 +189,7 @@ def mark(request, pk, participant_pk):
         # The count of the people left to mark follows each tap (out of band).
         html += render_to_string(
             "attendance/_register_actions.html",
-            context | {"oob": True, "unmarked": services.unmarked_count(session)},
+            context | {"oob": True, "unmarked": unmarked_count(session)},
             request=request,
         )
     return HttpResponse(html)
