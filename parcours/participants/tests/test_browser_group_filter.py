@@ -33,6 +33,9 @@ def test_typing_in_the_group_filter_and_picking_a_result(
     field.fill("ATELIER")
     options = page.get_by_role("listbox").get_by_role("option")
     expect(options).to_have_count(2)
+    # The search is not a page of its own: the address stays the list's (the filter form
+    # pushes its URL, and the search field must not inherit that).
+    expect(page).to_have_url(live_server.url + reverse("participants:participant_list"))
     # The keyboard: down to the first result (the latest groups first, then by name).
     field.press("ArrowDown")
     expect(field).to_have_attribute("aria-activedescendant", f"id_group-option-{cooking.pk}")
