@@ -15,8 +15,9 @@ install: system-packages $(STAMP)
 system-packages:
 	@scripts/system-packages
 
-$(STAMP): requirements.lock requirements-dev.lock
+$(STAMP): requirements-pip.lock requirements.lock requirements-dev.lock
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes \
 		-r requirements.lock -r requirements-dev.lock
 	@touch $(STAMP)
