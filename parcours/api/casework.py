@@ -44,8 +44,8 @@ from parcours.audit.services import record_opened
 from parcours.core.domains import Domain
 from parcours.core.versions import StaleVersion
 from parcours.participants import services as participant_services
-from parcours.participants.forms import InterventionForm
-from parcours.participants.models import Intervention
+from parcours.participants.forms import InterventionForm, LiteracyTestForm
+from parcours.participants.models import Intervention, LiteracyTest
 from parcours.participants.selectors import participant_for, visible_participants
 from parcours.programme.models import Enrolment
 
@@ -529,3 +529,76 @@ def intervention_update(request, pk: Id, body: schemas.InterventionChange):
         intervention=intervention, by=request.user, **form.values()
     )
     return _intervention_answer(request.user, intervention.pk)
+
+
+# -- Literacy positioning tests -------------------------------------------------------------
+
+
+def _literacy_tests(user):
+    return LiteracyTest.objects.filter(participant__in=visible_participants(user))
+
+
+def _literacy_test(test) -> dict:
+    return {
+        "id": test.pk,
+        "participant_id": test.participant_id,
+        "date": test.date,
+        "duration_minutes": test.duration_minutes,
+        "examiner_id": test.examiner_id,
+        **{skill: getattr(test, skill) for skill in LiteracyTest.SKILLS},
+        "orientation": test.orientation,
+        "comment": test.comment,
+    }
+
+
+@casework.get("/literacy-tests", response=reads(schemas.LiteracyTestPage))
+def literacy_test_list(
+    request,
+    participant: ParticipantFilter = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The positioning tests of the participants the user sees, dated within the dates;
+    casework roles only, as the file shows them."""
+    check(request.user, Capability.VIEW_SOCIAL_DATA)
+    tests = _in_dates(_literacy_tests(request.user), date_from, date_to, field="date")
+    if participant:
+        tests = tests.filter(participant_id=participant)
+    return _page(tests, cursor, limit, _literacy_test)
+
+
+@casework.get("/literacy-tests/{pk}", response=reads(schemas.LiteracyTest))
+def literacy_test_detail(request, pk: Id):
+    check(request.user, Capability.VIEW_SOCIAL_DATA)
+    return _literacy_test(get_object_or_404(_literacy_tests(request.user), pk=pk))
+
+
+@casework.post("/literacy-tests", response={201: schemas.LiteracyTest, **WRITES})
+def literacy_test_create(
+    request, body: schemas.LiteracyTestCreate, idempotency_key: IdempotencyKey = None
+):
+    """Record a positioning test, as the participant's page does (casework roles): the
+    same form, the same service and audit row. The page has no change of a test, nor
+    has the API."""
+    check(request.user, Capability.MANAGE_PARTICIPANTS)
+
+    def create():
+        participant = _participant_to_change(request, body.participant_id)
+        data = body.model_dump(mode="json", exclude={"participant_id", "examiner_id"})
+        form = LiteracyTestForm(
+            {**data, "examiner": body.examiner_id}, organisation=request.user.organisation
+        )
+        if not form.is_valid():
+            raise _refused(
+                form, lambda name: f"body.{'examiner_id' if name == 'examiner' else name}"
+            )
+        test = participant_services.literacy_test_record(
+            participant=participant, by=request.user, **form.values()
+        )
+        answer = _literacy_test(_literacy_tests(request.user).get(pk=test.pk))
+        return 201, schemas.LiteracyTest(**answer).model_dump(mode="json")
+
+    status, answer = idempotent_create(request, idempotency_key, create)
+    return Status(status, answer)

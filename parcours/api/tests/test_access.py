@@ -17,11 +17,11 @@ from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.factories import ParticipantFactory
-from parcours.participants.models import Intervention, Participant
-from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.participants.models import Intervention, LiteracyTest, Participant
+from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory, GroupFactory
 from parcours.programme.models import Enrolment
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
-from parcours.workshops.models import Session
+from parcours.workshops.models import Session, SessionSeries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,12 @@ LISTS = [
     ("/api/v1/assessments", "assessment", CASEWORK),
     ("/api/v1/actions", "action", CASEWORK),
     ("/api/v1/interventions", "intervention", CASEWORK),
+    ("/api/v1/follow-ups", "follow_up", CASEWORK),
+    ("/api/v1/literacy-tests", "literacy_test", CASEWORK),
 ]
-DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS]
+DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS] + [
+    ("/api/v1/sessions/{pk}/register", "session", {"coordinator", "workshop_leader"}),
+]
 
 
 def _ids(body: dict) -> set[int]:
@@ -59,6 +63,8 @@ def _foreign_words(elsewhere) -> list[str]:
         "Logement ailleurs",
         elsewhere.action.description,
         elsewhere.intervention.notes,
+        elsewhere.follow_up.note,
+        elsewhere.literacy_test.comment,
     ]
 
 
@@ -191,6 +197,7 @@ def test_a_list_does_a_bounded_number_of_queries(
             groups=[group],
         )
         Attendance.objects.create(session=session, participant=person, status="present")
+        ExitFollowUpFactory(enrolment__group=group)
     assert count() == before
 
 
@@ -253,6 +260,42 @@ def _new_intervention(world, people):
     }
 
 
+def _new_series(world, people):
+    return {
+        "workshop_id": world.workshop.pk,
+        "group_ids": [world.group.pk],
+        "weekday": 1,
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "first_date": "2026-09-01",
+        "last_date": "2026-09-29",
+        "leader_id": people["workshop_leader"].pk,
+    }
+
+
+def _new_literacy_test(world, people):
+    return {
+        "participant_id": world.participant.pk,
+        "date": "2026-02-03",
+        "duration_minutes": 45,
+        "examiner_id": people["social_worker"].pk,
+        "oral_comprehension": "a1",
+        "oral_expression": "a1_1",
+        "reading": "alpha_3",
+        "writing": "alpha_2",
+        "orientation": "literacy",
+    }
+
+
+def _extension(world, people):
+    return {
+        "version": world.enrolment.version,
+        "exit_date": "2026-05-29",
+        "next_group_id": world.other_group.pk,
+        "confirm_warnings": True,
+    }
+
+
 # (method, path, the body from a programme and its people, the roles that may write it,
 # the status of a write that goes through). The paths name the records of the programme
 # the request is about: ours for the roles, another organisation's for the 404s.
@@ -303,6 +346,18 @@ WRITES = [
         CASEWORK,
         200,
     ),
+    ("post", "/api/v1/enrolments/{enrolment}/extension", _extension, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/follow-ups/{follow_up}",
+        lambda w, p: {
+            "version": w.follow_up.version,
+            "situation": "training",
+            "recorded_on": "2026-10-01",
+        },
+        CASEWORK,
+        200,
+    ),
     (
         "post",
         "/api/v1/workshops",
@@ -325,6 +380,8 @@ WRITES = [
         CASEWORK,
         200,
     ),
+    ("post", "/api/v1/session-series", _new_series, CASEWORK, 201),
+    ("post", "/api/v1/sessions/{session}/register/validation", lambda w, p: {}, TAKERS, 200),
     (
         "put",
         "/api/v1/sessions/{session}/marks/{participant}",
@@ -349,6 +406,7 @@ WRITES = [
         200,
     ),
     ("post", "/api/v1/interventions", _new_intervention, CASEWORK, 201),
+    ("post", "/api/v1/literacy-tests", _new_literacy_test, CASEWORK, 201),
     (
         "patch",
         "/api/v1/interventions/{intervention}",
@@ -367,6 +425,7 @@ RECORDS = (
     "assessment",
     "action",
     "intervention",
+    "follow_up",
 )
 
 
@@ -478,18 +537,47 @@ def test_another_organisations_records_cannot_be_written(
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "enrolment_id": e.enrolment.pk}),
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "agreed_at_id": e.assessment.pk}),
         ("/api/v1/interventions", lambda o, e, p: _new_intervention(e, p)),
+        ("/api/v1/literacy-tests", lambda o, e, p: _new_literacy_test(e, p)),
+        (
+            "/api/v1/literacy-tests",
+            lambda o, e, p: {
+                **_new_literacy_test(o, p),
+                "examiner_id": e.literacy_test.examiner_id,
+            },
+        ),
+        (
+            "/api/v1/session-series",
+            lambda o, e, p: {**_new_series(o, p), "workshop_id": e.workshop.pk},
+        ),
+        (
+            "/api/v1/session-series",
+            lambda o, e, p: {**_new_series(o, p), "group_ids": [e.group.pk]},
+        ),
+        (
+            "/api/v1/enrolments/{enrolment}/extension",
+            lambda o, e, p: {**_extension(o, p), "next_group_id": e.group.pk},
+        ),
     ],
 )
 def test_a_write_naming_another_organisations_records_is_refused(
     client, coordinator, personas, bearer, programme, elsewhere, path, body
 ):
-    models = (Enrolment, Session, Participant, Assessment, Action, Intervention)
+    models = (
+        Enrolment,
+        Session,
+        SessionSeries,
+        Participant,
+        Assessment,
+        Action,
+        Intervention,
+        LiteracyTest,
+    )
     counts = [model.objects.count() for model in models]
     response = _write(
         client,
         bearer(coordinator, scope="write"),
         "post",
-        path,
+        _path(path, programme),
         body(programme, elsewhere, personas),
     )
     assert response.status_code == 422
