@@ -20,7 +20,7 @@ from parcours.accounts.access import Capability, check
 from parcours.api import casework_schemas as schemas
 from parcours.api.errors import ApiProblem
 from parcours.api.idempotency import idempotent_create
-from parcours.api.pagination import DEFAULT_LIMIT
+from parcours.api.pagination import DEFAULT_LIMIT, paginate
 from parcours.api.resources import (
     ERRORS,
     MAX_ID,
@@ -38,6 +38,7 @@ from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.forms import NOT_CONCERNED, ActionForm, AssessmentForm
 from parcours.assessments.models import Action, Assessment
+from parcours.assessments.selectors import action_reviews
 from parcours.assessments.views.assessments import enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
@@ -333,7 +334,17 @@ def _actions(user):
     )
 
 
-def _action(action) -> dict:
+def _actions_read(user, actions) -> list[dict]:
+    """The actions as read, each with its reviews (two queries more for all of them)."""
+    reviews = action_reviews(actions, organisation_id=user.organisation_id)
+    return [_action(action, reviews[action.pk]) for action in actions]
+
+
+def _action_read(user, action) -> dict:
+    return _actions_read(user, [action])[0]
+
+
+def _action(action, reviews) -> dict:
     return {
         "id": action.pk,
         "enrolment_id": action.enrolment_id,
@@ -347,6 +358,9 @@ def _action(action) -> dict:
         "status": action.status,
         "agreed_at_id": action.agreed_at_id,
         "reviewed_at_id": action.reviewed_at_id,
+        "reviews": [
+            {"assessment_id": review.assessment_id, "status": review.status} for review in reviews
+        ],
         "version": action.version,
     }
 
@@ -369,13 +383,14 @@ def action_list(
         actions = actions.filter(enrolment__participant_id=participant)
     if group:
         actions = actions.filter(enrolment__group_id=group)
-    return _page(actions, cursor, limit, _action)
+    rows, next_cursor = paginate(actions, cursor=cursor, limit=limit)
+    return {"items": _actions_read(request.user, rows), "next_cursor": next_cursor}
 
 
 @casework.get("/actions/{pk}", response=reads(schemas.Action))
 def action_detail(request, pk: Id):
     check(request.user, Capability.VIEW_SOCIAL_DATA)
-    return _action(get_object_or_404(_actions(request.user), pk=pk))
+    return _action_read(request.user, get_object_or_404(_actions(request.user), pk=pk))
 
 
 @casework.post("/actions", response={201: schemas.Action, **WRITES})
@@ -406,7 +421,8 @@ def action_create(request, body: schemas.ActionCreate, idempotency_key: Idempote
         action = assessment_services.action_create(
             enrolment=enrolment, by=request.user, agreed_at=agreed_at, **form.values()
         )
-        return 201, schemas.Action(**_action(action)).model_dump(mode="json")
+        answer = _action_read(request.user, action)
+        return 201, schemas.Action(**answer).model_dump(mode="json")
 
     status, answer = idempotent_create(request, idempotency_key, create)
     return Status(status, answer)
@@ -429,7 +445,7 @@ def action_update(request, pk: Id, body: schemas.ActionChange):
     }
     form = _filled(ActionForm, data, instance=action, creating=False)
     assessment_services.action_update(action=action, by=request.user, **form.values())
-    return _action(_actions(request.user).get(pk=action.pk))
+    return _action_read(request.user, _actions(request.user).get(pk=action.pk))
 
 
 # -- Interventions --------------------------------------------------------------------------

@@ -48,6 +48,11 @@ class Assessment(Schema):
     ratings: list[DomainRating]
 
 
+class Review(Schema):
+    assessment_id: int
+    status: str
+
+
 class Action(Schema):
     """An action of the plan agreed with the participant, for a problem in a domain."""
 
@@ -63,6 +68,10 @@ class Action(Schema):
     status: str
     agreed_at_id: int | None = Field(description="The assessment at which it was agreed.")
     reviewed_at_id: int | None = Field(description="The assessment that last reviewed it.")
+    reviews: list[Review] = Field(
+        description="Every review of the action, oldest first: the assessment and the status "
+        "it was given there."
+    )
     version: int
 
 

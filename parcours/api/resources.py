@@ -56,11 +56,13 @@ from parcours.workshops import services as workshop_services
 from parcours.workshops.forms import (
     CancelForm,
     ChangeForm,
+    ClosingPeriodForm,
+    ProviderForm,
     SeriesForm,
     SessionForm,
     WorkshopForm,
 )
-from parcours.workshops.models import Session, SessionSeries, Workshop
+from parcours.workshops.models import ClosingPeriod, Provider, Session, SessionSeries, Workshop
 
 ERRORS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.Problem)
 # A write may also find the record changed meanwhile, or its Idempotency-Key in use.
@@ -149,6 +151,7 @@ FORM_FIELDS = {
     "provider_id": "provider",
     "leader_id": "leader",
     "next_group_id": "next_group",
+    "leader_ids": "leaders",
 }
 BODY_FIELDS = {form: body for body, form in FORM_FIELDS.items()}
 
@@ -844,6 +847,146 @@ def workshop_update(request, pk: Id, body: schemas.WorkshopChange):
         workshop=workshop, by=request.user, **model_values(form, "domains")
     )
     return _workshop(WORKSHOPS.get(pk=pk))
+
+
+PROVIDERS = Provider.objects.prefetch_related("leaders")
+
+
+def _provider(provider) -> dict:
+    return {
+        "id": provider.pk,
+        "name": provider.name,
+        "kind": provider.kind,
+        "contact_name": provider.contact_name,
+        "phone": provider.phone,
+        "email": provider.email,
+        "leader_ids": sorted(leader.pk for leader in provider.leaders.all()),
+        "version": provider.version,
+    }
+
+
+@workshops.get("/providers", response=reads(schemas.ProviderPage))
+def provider_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    """The subcontractors and partners, as the providers page lists them."""
+    return _listed(
+        request,
+        scoped(PROVIDERS, request.user),
+        capability=Capability.VIEW_PROGRAMME,
+        cursor=cursor,
+        limit=limit,
+        item=_provider,
+    )
+
+
+@workshops.get("/providers/{pk}", response=reads(schemas.Provider))
+def provider_detail(request, pk: Id):
+    return _provider(
+        get_object_for(request, PROVIDERS, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    )
+
+
+@workshops.post("/providers", response=writes(schemas.Provider, 201))
+def provider_create(request, body: schemas.ProviderCreate, idempotency_key: IdempotencyKey = None):
+    """Add a provider, as the providers page does (the coordinator)."""
+    check(request.user, Capability.MANAGE_ORGANISATION)
+    organisation = request.user.organisation
+
+    def create():
+        form = _valid(ProviderForm(_form_data(body.model_dump()), organisation=organisation))
+        provider = workshop_services.provider_create(
+            organisation=organisation, by=request.user, **model_values(form)
+        )
+        return _provider(PROVIDERS.get(pk=provider.pk))
+
+    return _created(request, idempotency_key, schemas.Provider, create)
+
+
+@workshops.patch("/providers/{pk}", response=writes(schemas.Provider))
+def provider_update(request, pk: Id, body: schemas.ProviderChange):
+    """Change a provider, as the providers page does; ``version`` as read (409)."""
+    provider = get_object_for(request, PROVIDERS, capability=Capability.MANAGE_ORGANISATION, pk=pk)
+    form = _valid(
+        ProviderForm(
+            _form_data({**_provider(provider), **body.model_dump(exclude_unset=True)}),
+            organisation=request.user.organisation,
+            instance=provider,
+        )
+    )
+    workshop_services.provider_update(provider=provider, by=request.user, **model_values(form))
+    return _provider(PROVIDERS.get(pk=pk))
+
+
+def _closing_period(period) -> dict:
+    return {
+        "id": period.pk,
+        "label": period.label,
+        "start_date": period.start_date,
+        "end_date": period.end_date,
+    }
+
+
+@workshops.get("/closing-periods", response=reads(schemas.ClosingPeriodPage))
+def closing_period_list(
+    request,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The closing periods meeting the dates, as their page lists them (the
+    coordinator)."""
+    periods = _overlapping(
+        scoped(ClosingPeriod.objects, request.user),
+        date_from,
+        date_to,
+        start="start_date",
+        end="end_date",
+    )
+    return _listed(
+        request,
+        periods,
+        capability=Capability.MANAGE_ORGANISATION,
+        cursor=cursor,
+        limit=limit,
+        item=_closing_period,
+    )
+
+
+@workshops.get("/closing-periods/{pk}", response=reads(schemas.ClosingPeriod))
+def closing_period_detail(request, pk: Id):
+    return _closing_period(
+        get_object_for(
+            request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        )
+    )
+
+
+@workshops.post("/closing-periods", response=writes(schemas.ClosingPeriod, 201))
+def closing_period_create(
+    request, body: schemas.ClosingPeriodCreate, idempotency_key: IdempotencyKey = None
+):
+    """Add a closing period, as its page does: the series planned afterwards skip it."""
+    check(request.user, Capability.MANAGE_ORGANISATION)
+    organisation = request.user.organisation
+
+    def create():
+        form = _valid(ClosingPeriodForm(_form_data(body.model_dump()), organisation=organisation))
+        period = workshop_services.closing_period_create(
+            organisation=organisation, by=request.user, **model_values(form)
+        )
+        return _closing_period(period)
+
+    return _created(request, idempotency_key, schemas.ClosingPeriod, create)
+
+
+@workshops.delete("/closing-periods/{pk}", response={204: None, **WRITE_ERRORS})
+def closing_period_delete(request, pk: Id):
+    """Remove a closing period, as its page does (the sessions planned stay)."""
+    period = get_object_for(
+        request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    workshop_services.closing_period_delete(period=period, by=request.user)
+    return Status(204, None)
 
 
 def _session(session) -> dict:

@@ -165,6 +165,29 @@ class AttendanceMark(Schema):
     marked_at: datetime.datetime
 
 
+class Provider(Schema):
+    """A subcontractor or partner that leads sessions; ``leader_ids`` its people who
+    sign in as workshop leaders."""
+
+    id: int
+    name: str
+    kind: str
+    contact_name: str
+    phone: str
+    email: str
+    leader_ids: list[int]
+    version: int
+
+
+class ClosingPeriod(Schema):
+    """Days the programme is closed: a weekly series plans no session then."""
+
+    id: int
+    label: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
 class FollowUp(Schema):
     """What became of the person six months after an exit (casework's): empty until
     recorded."""
@@ -231,6 +254,8 @@ class YearlyReport(Schema):
 
 
 FollowUpPage = page_of(FollowUp, "FollowUpPage")
+ProviderPage = page_of(Provider, "ProviderPage")
+ClosingPeriodPage = page_of(ClosingPeriod, "ClosingPeriodPage")
 ParticipantPage = page_of(Participant, "ParticipantPage")
 GroupPage = page_of(Group, "GroupPage")
 EnrolmentPage = page_of(Enrolment, "EnrolmentPage")
@@ -405,6 +430,33 @@ class SessionCreate(Schema):
     provider_id: RecordId | None = None
     leader_id: RecordId | None = None
     room: str = Field("", max_length=100)
+
+
+class ProviderCreate(Schema):
+    """A new provider, checked by the providers page's form (its name not taken)."""
+
+    name: str = Field(min_length=1, max_length=150)
+    kind: str = Field(max_length=20, description="subcontractor or partner.")
+    contact_name: str = Field("", max_length=150)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    leader_ids: list[RecordId] = Field(default_factory=list, max_length=100)
+
+
+class ProviderChange(Schema):
+    version: Version
+    name: str | None = Field(None, min_length=1, max_length=150)
+    kind: str | None = Field(None, max_length=20)
+    contact_name: str | None = Field(None, max_length=150)
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    leader_ids: list[RecordId] | None = Field(None, max_length=100)
+
+
+class ClosingPeriodCreate(Schema):
+    label: str = Field(min_length=1, max_length=100)
+    start_date: Day
+    end_date: Day
 
 
 class SeriesCreate(Schema):

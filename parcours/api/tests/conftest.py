@@ -25,7 +25,8 @@ from parcours.participants.factories import (
 )
 from parcours.participants.models import InterventionDomain
 from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory, GroupFactory
-from parcours.workshops.factories import SessionFactory, WorkshopFactory
+from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+from parcours.workshops.models import ClosingPeriod
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Programme:
     intervention: object
     literacy_test: object
     follow_up: object
+    provider: object
+    closing_period: object
 
 
 def build_casework(enrolment, *, words: str):
@@ -109,6 +112,13 @@ def build_programme(organisation, *, leader=None) -> Programme:
         mark,
         *build_casework(enrolment, words=organisation.slug),
         follow_up,
+        ProviderFactory(organisation=organisation, name=f"Partenaire {organisation.slug}"),
+        ClosingPeriod.objects.create(
+            organisation=organisation,
+            label=f"Fermeture {organisation.slug}",
+            start_date=datetime.date(2026, 7, 20),
+            end_date=datetime.date(2026, 8, 14),
+        ),
     )
 
 

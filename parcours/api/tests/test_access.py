@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parcours.accounts.factories import UserFactory
 from parcours.api.tests.conftest import build_casework
 from parcours.assessments.models import Action, Assessment
 from parcours.attendance.models import Attendance
@@ -20,8 +21,8 @@ from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Intervention, LiteracyTest, Participant
 from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory, GroupFactory
 from parcours.programme.models import Enrolment
-from parcours.workshops.factories import SessionFactory, WorkshopFactory
-from parcours.workshops.models import Session, SessionSeries
+from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+from parcours.workshops.models import ClosingPeriod, Provider, Session, SessionSeries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,8 @@ LISTS = [
     ("/api/v1/interventions", "intervention", CASEWORK),
     ("/api/v1/follow-ups", "follow_up", CASEWORK),
     ("/api/v1/literacy-tests", "literacy_test", CASEWORK),
+    ("/api/v1/providers", "provider", STAFF),
+    ("/api/v1/closing-periods", "closing_period", {"coordinator"}),
 ]
 DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS] + [
     ("/api/v1/sessions/{pk}/register", "session", {"coordinator", "workshop_leader"}),
@@ -65,6 +68,8 @@ def _foreign_words(elsewhere) -> list[str]:
         elsewhere.intervention.notes,
         elsewhere.follow_up.note,
         elsewhere.literacy_test.comment,
+        elsewhere.provider.name,
+        elsewhere.closing_period.label,
     ]
 
 
@@ -198,6 +203,15 @@ def test_a_list_does_a_bounded_number_of_queries(
         )
         Attendance.objects.create(session=session, participant=person, status="present")
         ExitFollowUpFactory(enrolment__group=group)
+        ProviderFactory(organisation=organisation).leaders.add(
+            UserFactory(organisation=organisation, workshop_leader=True)
+        )
+        ClosingPeriod.objects.create(
+            organisation=organisation,
+            label="Congé",
+            start_date=datetime.date(2026, 12, 24),
+            end_date=datetime.date(2026, 12, 31),
+        )
     assert count() == before
 
 
@@ -381,6 +395,28 @@ WRITES = [
         200,
     ),
     ("post", "/api/v1/session-series", _new_series, CASEWORK, 201),
+    (
+        "post",
+        "/api/v1/providers",
+        lambda w, p: {"name": "Compagnie API", "kind": "subcontractor"},
+        {"coordinator"},
+        201,
+    ),
+    (
+        "patch",
+        "/api/v1/providers/{provider}",
+        lambda w, p: {"version": w.provider.version, "phone": "081 00 00 00"},
+        {"coordinator"},
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/closing-periods",
+        lambda w, p: {"label": "Noël", "start_date": "2026-12-24", "end_date": "2026-12-31"},
+        {"coordinator"},
+        201,
+    ),
+    ("delete", "/api/v1/closing-periods/{closing_period}", lambda w, p: None, {"coordinator"}, 204),
     ("post", "/api/v1/sessions/{session}/register/validation", lambda w, p: {}, TAKERS, 200),
     (
         "put",
@@ -426,6 +462,8 @@ RECORDS = (
     "action",
     "intervention",
     "follow_up",
+    "provider",
+    "closing_period",
 )
 
 
@@ -460,12 +498,13 @@ def test_writes_follow_the_pages_roles(
 
 
 def _versions(world) -> dict:
-    return {
-        name: getattr(world, name)
-        .__class__.objects.values_list("version", flat=True)
-        .get(pk=getattr(world, name).pk)
-        for name in RECORDS
-    }
+    """Each record's stored version (a closing period has none: whether it is there)."""
+    versions = {}
+    for name in RECORDS:
+        record = getattr(world, name)
+        rows = record.__class__.objects.filter(pk=record.pk)
+        versions[name] = rows.exists() if name == "closing_period" else rows.get().version
+    return versions
 
 
 @pytest.mark.parametrize("role", sorted(EVERY_ROLE))
@@ -537,6 +576,22 @@ def test_another_organisations_records_cannot_be_written(
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "enrolment_id": e.enrolment.pk}),
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "agreed_at_id": e.assessment.pk}),
         ("/api/v1/interventions", lambda o, e, p: _new_intervention(e, p)),
+        (
+            "/api/v1/providers",
+            lambda o, e, p: {
+                "name": "P",
+                "kind": "partner",
+                "leader_ids": [e.group.staff.get().pk],
+            },
+        ),
+        (
+            "/api/v1/sessions",
+            lambda o, e, p: {
+                **_new_session(o, p),
+                "provider_kind": "partner",
+                "provider_id": e.provider.pk,
+            },
+        ),
         ("/api/v1/literacy-tests", lambda o, e, p: _new_literacy_test(e, p)),
         (
             "/api/v1/literacy-tests",
@@ -571,6 +626,7 @@ def test_a_write_naming_another_organisations_records_is_refused(
         Action,
         Intervention,
         LiteracyTest,
+        Provider,
     )
     counts = [model.objects.count() for model in models]
     response = _write(

@@ -168,7 +168,7 @@ def test_the_filters(client, coordinator, bearer, organisation, programme):
     ("path", "most"),
     [
         ("/api/v1/assessments", 12),
-        ("/api/v1/actions", 11),
+        ("/api/v1/actions", 13),
         ("/api/v1/interventions", 12),
         ("/api/v1/literacy-tests", 11),
     ],
@@ -343,6 +343,16 @@ def test_the_open_actions_are_reviewed_as_on_the_page(client, write, programme, 
     assert done.status_code == 200
     action.refresh_from_db()
     assert (action.status, action.reviewed_at_id) == ("done", entry.pk)
+    # The action's read keeps both reviews, oldest first; the list's item too.
+    reviews = [
+        {"assessment_id": middle.json()["id"], "status": "under_way"},
+        {"assessment_id": entry.pk, "status": "done"},
+    ]
+    assert client.get(f"/api/v1/actions/{action.pk}", headers=write).json()["reviews"] == reviews
+    listed = client.get(
+        f"/api/v1/actions?participant={action.enrolment.participant_id}", headers=write
+    )
+    assert [item["reviews"] for item in listed.json()["items"]] == [reviews]
     # Done, it is no longer open: no later assessment reviews it.
     closed = _patch(
         client,
