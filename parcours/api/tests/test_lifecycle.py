@@ -327,3 +327,68 @@ def test_a_follow_up_is_read_and_recorded(write, social_worker, programme):
     assert stale.status_code == 409
     follow_up.refresh_from_db()
     assert follow_up.situation == "training"
+
+
+# -- Providers and closing periods ----------------------------------------------------------
+
+
+def test_a_provider_is_added_and_changed_as_on_its_page(
+    write, coordinator, workshop_leader, programme
+):
+    taken = write(
+        coordinator,
+        "post",
+        "/api/v1/providers",
+        {"name": programme.provider.name.upper(), "kind": "partner"},
+    )
+    assert _errors(taken) == [("body.name", "Another provider already has this name.")]
+
+    created = write(
+        coordinator,
+        "post",
+        "/api/v1/providers",
+        {"name": "Théâtre du Copion", "kind": "partner", "leader_ids": [workshop_leader.pk]},
+    )
+    assert created.status_code == 201, created.content
+    provider = created.json()
+    assert (provider["kind"], provider["leader_ids"]) == ("partner", [workshop_leader.pk])
+    assert AuditEvent.objects.filter(
+        record_type="workshops.provider", action=AuditAction.CREATE
+    ).exists()
+
+    path = f"/api/v1/providers/{provider['id']}"
+    changed = write(coordinator, "patch", path, {"version": provider["version"], "leader_ids": []})
+    assert changed.status_code == 200
+    assert (changed.json()["leader_ids"], changed.json()["name"]) == ([], "Théâtre du Copion")
+    stale = write(coordinator, "patch", path, {"version": provider["version"], "phone": "1"})
+    assert stale.status_code == 409
+    assert write(coordinator, "get", path).json()["phone"] == ""
+
+
+def test_a_closing_period_is_added_and_removed_as_on_its_page(write, coordinator, programme):
+    backwards = write(
+        coordinator,
+        "post",
+        "/api/v1/closing-periods",
+        {"label": "Noël", "start_date": "2026-12-31", "end_date": "2026-12-24"},
+    )
+    assert _errors(backwards) == [("body", "The period cannot end before it starts.")]
+
+    created = write(
+        coordinator,
+        "post",
+        "/api/v1/closing-periods",
+        {"label": "Noël", "start_date": "2026-12-24", "end_date": "2026-12-31"},
+    )
+    assert created.status_code == 201
+    period = created.json()
+    listed = write(coordinator, "get", "/api/v1/closing-periods?date_from=2026-12-01").json()
+    assert [item["id"] for item in listed["items"]] == [period["id"]]
+
+    removed = write(coordinator, "delete", f"/api/v1/closing-periods/{period['id']}")
+    assert removed.status_code == 204
+    assert not ClosingPeriod.objects.filter(pk=period["id"]).exists()
+    assert AuditEvent.objects.filter(
+        record_type="workshops.closingperiod", action=AuditAction.DELETE
+    ).exists()
+    assert write(coordinator, "get", f"/api/v1/closing-periods/{period['id']}").status_code == 404
