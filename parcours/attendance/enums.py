@@ -11,3 +11,11 @@ class Presence(models.TextChoices):
 
 # Who was there: a late arrival attended.
 ATTENDED = (Presence.PRESENT, Presence.LATE)
+
+
+class RegisterState(models.TextChoices):
+    """Where a held session's register stands (``selectors.with_register_state``)."""
+
+    TO_TAKE = "to_take", _("To take")
+    TAKEN = "taken", _("Taken, not validated")
+    VALIDATED = "validated", _("Validated")

@@ -3,7 +3,12 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.attendance.enums import Presence
+from parcours.attendance.enums import Presence, RegisterState
+from parcours.core.widgets import SearchChoiceField
+from parcours.programme.forms import GroupSearchField
+from parcours.programme.models import Group
+from parcours.programme.selectors import visible_groups
+from parcours.workshops.models import Workshop
 
 
 class CorrectionForm(forms.Form):
@@ -57,3 +62,74 @@ class PeriodForm(forms.Form):
             elif (last - first).days > self.MAX_DAYS:
                 self.add_error("last", _("Choose a period of two years at most."))
         return cleaned
+
+
+class WorkshopSearchField(SearchChoiceField):
+    """A workshop of the catalogue picked by searching its name
+    (attendance:workshop_search)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("url_name", "attendance:workshop_search")
+        super().__init__(**kwargs)
+
+
+def searchable_workshops(user):
+    """The workshops a register's filter offers: the organisation's catalogue."""
+    return Workshop.objects.filter(organisation_id=user.organisation_id)
+
+
+class RegisterFilterForm(forms.Form):
+    """The register list's filters, read from the query string; a value that does not fit
+    is shown as an error and its filter ignored, the others still apply. Without a period
+    in the address, the list shows the last two weeks and the week to come."""
+
+    first = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    last = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    group = GroupSearchField(label=_("Group"), queryset=Group.objects.none(), required=False)
+    workshop = WorkshopSearchField(
+        label=_("Workshop"), queryset=Workshop.objects.none(), required=False
+    )
+    state = forms.ChoiceField(
+        label=_("State of the register"),
+        required=False,
+        choices=[("", _("Any state")), *RegisterState.choices],
+    )
+
+    DAYS_BACK = 14
+    DAYS_AHEAD = 7
+
+    def __init__(self, data, *, user, today: datetime.date, **kwargs):
+        data = data.copy()
+        # The default period, unless the address names one (even empty: no bound).
+        if "first" not in data:
+            data["first"] = (today - datetime.timedelta(days=self.DAYS_BACK)).isoformat()
+        if "last" not in data:
+            data["last"] = (today + datetime.timedelta(days=self.DAYS_AHEAD)).isoformat()
+        super().__init__(data, **kwargs)
+        self.fields["group"].queryset = visible_groups(user)
+        self.fields["workshop"].queryset = searchable_workshops(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and last < first:
+            self.add_error("last", _("The end of the period comes before its start."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as ``selectors.registers_matching`` takes them."""
+        self.is_valid()
+        names = ("first", "last", "group", "workshop", "state")
+        return {
+            name: self.cleaned_data[name]
+            for name in names
+            if name not in self.errors and self.cleaned_data.get(name) not in (None, "")
+        }

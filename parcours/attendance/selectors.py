@@ -3,13 +3,24 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
-from parcours.attendance.enums import ATTENDED, Presence
+from parcours.attendance.enums import ATTENDED, Presence, RegisterState
 from parcours.attendance.models import AbsenceRun, Attendance
 from parcours.attendance.runs import moment
+from parcours.core.dashboard import Shortlist, shortlist
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Session
@@ -264,4 +275,107 @@ def register_counts(session) -> RegisterCounts:
         excused=by_status.get(Presence.EXCUSED, 0),
         absent=by_status.get(Presence.ABSENT, 0),
         unmarked=unmarked_count(session),
+    )
+
+
+# -- The registers a user takes: their state, the list's filters, the leader's day ----------
+
+# A register's state, as a condition on a held session.
+REGISTER_STATES = {
+    RegisterState.TO_TAKE: Q(has_marks=False, register_validated_at__isnull=True),
+    RegisterState.TAKEN: Q(has_marks=True, register_validated_at__isnull=True),
+    RegisterState.VALIDATED: Q(register_validated_at__isnull=False),
+}
+
+
+def with_register_state(sessions):
+    """The sessions, each with ``register_state`` (a ``RegisterState`` value, or
+    "cancelled"), computed by the database from the columns the register keeps."""
+    return sessions.annotate(
+        register_state=Case(
+            When(cancelled=True, then=Value("cancelled")),
+            *(
+                When(condition, then=Value(state.value))
+                for state, condition in REGISTER_STATES.items()
+            ),
+            output_field=CharField(),
+        )
+    )
+
+
+def registers_matching(
+    user,
+    *,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+    group=None,
+    workshop=None,
+    state: str | None = None,
+):
+    """The sessions the user takes registers of that match every filter given (a period,
+    a group, a workshop, a register's state; a state leaves out cancelled sessions),
+    most recent first, with their workshop and state; their groups are prefetched."""
+    sessions = visible_sessions(user)
+    if first is not None:
+        sessions = sessions.filter(date__gte=first)
+    if last is not None:
+        sessions = sessions.filter(date__lte=last)
+    if group is not None:
+        in_group = Session.groups.through.objects.filter(session=OuterRef("pk"), group=group)
+        sessions = sessions.filter(Exists(in_group))
+    if workshop is not None:
+        sessions = sessions.filter(workshop=workshop)
+    if state:
+        sessions = sessions.held().filter(REGISTER_STATES[RegisterState(state)])
+    return (
+        with_register_state(sessions)
+        .select_related("workshop")
+        .prefetch_related("groups")
+        .order_by("-date", "-start_time", "-pk")
+    )
+
+
+# The registers still open a leader's dashboard lists, the most recent first.
+OPEN_REGISTERS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class LeaderDay:
+    """What a workshop leader's dashboard opens on: the sessions of today, those of the
+    rest of the week, and the past registers not validated yet."""
+
+    day: datetime.date
+    today: list
+    rest_of_week: list
+    open_registers: Shortlist
+
+    @property
+    def yesterday(self) -> datetime.date:
+        return self.day - datetime.timedelta(days=1)
+
+
+def leader_day(user, *, today: datetime.date) -> LeaderDay:
+    """The user's sessions of ``today`` and of the rest of its week (to Sunday), by time,
+    with their workshop, groups and register's state, and the past held sessions whose
+    register is not validated, the most recent first (at most ``OPEN_REGISTERS_SHOWN``, and
+    how many more). Four queries."""
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    week = list(
+        with_register_state(visible_sessions(user).filter(date__gte=today, date__lte=week_end))
+        .select_related("workshop")
+        .prefetch_related("groups")
+        .order_by("date", "start_time", "pk")
+    )
+    still_open = (
+        visible_sessions(user)
+        .held()
+        .filter(date__lt=today, register_validated_at__isnull=True)
+        .select_related("workshop")
+        .order_by("-date", "-start_time", "-pk")
+    )
+    return LeaderDay(
+        day=today,
+        today=[session for session in week if session.date == today],
+        rest_of_week=[session for session in week if session.date > today],
+        open_registers=shortlist(with_register_state(still_open), OPEN_REGISTERS_SHOWN),
     )

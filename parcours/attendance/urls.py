@@ -6,6 +6,7 @@ app_name = "attendance"
 
 urlpatterns = [
     path("registers/", register.register_list, name="register_list"),
+    path("registers/workshops/search/", register.workshop_search, name="workshop_search"),
     path("hours/", hours.hours, name="hours"),
     path("sessions/<int:pk>/register/", register.register, name="register"),
     path("sessions/<int:pk>/mark/<int:participant_pk>/", register.mark, name="mark"),

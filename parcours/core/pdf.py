@@ -1,5 +1,6 @@
 """Rendering a template to PDF with WeasyPrint, without fetching anything from outside:
-the documents carry their own styles and inline SVG charts.
+the documents carry their own styles, inline SVG charts and pictures as ``data:``
+addresses (a funder's logo).
 
 Every PDF is tagged PDF/UA-1 (WeasyPrint's ``pdf/ua-1`` variant): headings, paragraphs,
 lists and tables are marked as such for screen readers, a chart's ``<title>`` is its
@@ -17,9 +18,11 @@ def refusing_fetcher():
 
     class NoFetching(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):  # carried by the document itself
+                return super().fetch(url, headers)
             raise ValueError(f"External resources are not fetched: {url}")
 
-    return NoFetching()
+    return NoFetching(allowed_protocols={"data"})
 
 
 def html_document(html: str, *, base_url: str | None = None):

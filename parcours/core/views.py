@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from parcours.accounts.access import Capability, public, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
-from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
+from parcours.attendance.selectors import leader_day, missed_in_a_row, registers_not_taken
 from parcours.core.accessibility import statement
 from parcours.core.dashboard import programme_overview, shortlist
 from parcours.programme.selectors import follow_ups_due
@@ -34,9 +34,19 @@ def dashboard(request):
         # Early signs of dropout, and registers nobody took.
         context |= {
             "missed_runs": shortlist(missed_in_a_row(user, today=today)),
-            "untaken_registers": shortlist(registers_not_taken(user, today=today), length=10),
             "can_take_attendance": user_can(user, Capability.TAKE_ATTENDANCE),
         }
+        if context["can_take_attendance"] and not casework:
+            # A workshop leader's dashboard opens on their day and their open registers.
+            context["leader_day"] = leader_day(user, today=today)
+        else:
+            context["untaken_registers"] = shortlist(
+                registers_not_taken(user, today=today), length=10
+            )
+    # Whoever reads the figures without working in the programme finds the reports here.
+    context["reports_card"] = not context["programme_staff"] and user_can(
+        user, Capability.VIEW_FIGURES
+    )
     return render(request, "core/dashboard.html", context)
 
 

@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import VersionedForm
 from parcours.core.widgets import SearchChoiceField
+from parcours.funding.logos import reencoded_logo
 from parcours.funding.models import SHARE_VALIDATORS, Expense, Funder, Grant, PasBudget
 from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
@@ -18,12 +20,21 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class FunderForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Funder
-        fields = ["name", "kind", "needs_names"]
+        fields = ["name", "kind", "needs_names", "logo"]
+        # No link to the stored file: no URL serves MEDIA_ROOT.
+        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
+        if self.instance.logo:
+            self.fields["logo"].help_text = _(
+                "A logo is on file: give another to replace it. PNG, JPEG or WebP, 2 MB at most."
+            )
+            self.fields["remove_logo"] = forms.BooleanField(
+                label=_("Remove the logo"), required=False
+            )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -31,6 +42,16 @@ class FunderForm(VersionedForm, forms.ModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another funder already has this name."))
         return name
+
+    def clean_logo(self):
+        """A new logo re-encoded (``funding.logos``); False to remove it; the stored one
+        otherwise."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return reencoded_logo(logo)
+        if self.data.get("remove_logo") and "remove_logo" in self.fields:
+            return False
+        return logo
 
 
 class GrantForm(VersionedForm, forms.ModelForm):

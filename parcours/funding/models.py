@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import OrganisationOwned, Versioned
 from parcours.funding.enums import ExpenseCategory, FunderKind, PasPart
 from parcours.workshops.enums import ProviderKind
+
+
+def logo_path(funder, filename) -> str:
+    """A name of its own for each logo: a new one never reuses the address of the old."""
+    return f"funders/logos/{uuid.uuid4().hex}.png"
+
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 
@@ -23,6 +30,17 @@ class Funder(OrganisationOwned, Versioned):
         help_text=_(
             "Leave unticked unless the funder's rules require names: its report packs then "
             "list participants under a pseudonym."
+        ),
+    )
+    # Checked and re-encoded as a PNG by ``funding.logos``; printed on the attendance
+    # sheets of the sessions charged to the funder's grants.
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        help_text=_(
+            "Printed on the attendance sheets of the work charged to its grants. PNG, JPEG "
+            "or WebP, 2 MB at most."
         ),
     )
 

@@ -26,7 +26,8 @@ from parcours.attendance.hours import as_hours
 from parcours.attendance.models import Attendance
 from parcours.attendance.views.grid import month_grid
 from parcours.core.exports import local_number, spreadsheet_csv
-from parcours.core.pdf import merge_documents, render_document
+from parcours.core.pdf import render_pdf
+from parcours.funding.logos import printed_logos
 from parcours.funding.pseudonyms import pseudonymiser
 from parcours.funding.selectors import (
     charged_hours_by_month,
@@ -224,8 +225,11 @@ def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | Non
     """The monthly sheets of the grant's groups over its period, in one PDF; the people
     who withdrew their consent to reporting are left out (and counted at the foot).
 
-    ``progress(done, total)``, when given, is told after each month of each group."""
-    documents = []
+    ``progress(done, total)``, when given, is told after each month of each group, then
+    once more when the PDF is drawn. The sheets are one document: WeasyPrint reads the
+    styles and lays the pages out once, rather than once a sheet and then merging
+    (docs/performance.md)."""
+    sheets = []
     code = pseudonymiser(grant)
     withdrawn = set(
         Participant.objects.filter(organisation_id=grant.organisation_id)
@@ -234,7 +238,10 @@ def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | Non
     )
     groups = list(grant_groups(grant))
     months = list(_months(grant.start_date, until))
-    total, done = len(groups) * len(months), 0
+    logos = printed_logos([grant.funder])
+    # The drawing of the PDF counts as much as reading the grids.
+    total = 2 * len(groups) * len(months)
+    done = 0
     for group in groups:
         for first in months:
             done += 1
@@ -249,15 +256,20 @@ def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | Non
             if not with_names:
                 for row in rows:
                     row["participant"] = Pseudonymous(row["participant"].pk, code)
-            context = {
-                "group": group,
-                "grid": grid,
-                "organisation": grant.organisation,
-                "left_out": left_out_message(left_out),
-                "names": NamesShown.for_document(),
-            }
-            documents.append(render_document("attendance/sheet_month.html", context))
-    return merge_documents(documents) if documents else None
+            sheets.append({"group": group, "grid": grid, "left_out": left_out_message(left_out)})
+    if not sheets:
+        return None
+    context = {
+        "title": grant.name,
+        "sheets": sheets,
+        "organisation": grant.organisation,
+        "names": NamesShown.for_document(),
+        "logos": logos,
+    }
+    pdf = render_pdf("attendance/sheet_months.html", context)
+    if progress:
+        progress(total, total)
+    return pdf
 
 
 def grant_report(grant, *, as_of: datetime.date | None = None):

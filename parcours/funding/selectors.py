@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from parcours.attendance.hours import as_hours, held_sessions
 from parcours.funding.allocation import session_share
+from parcours.funding.models import Funder, GroupCharge, SessionCharge
 from parcours.reporting.scope import Scope
 from parcours.workshops.models import Session
 
@@ -95,3 +96,30 @@ def sessions_named(sessions, text: str):
         session=OuterRef("pk"), group__name__icontains=text
     )
     return sessions.filter(Q(workshop__name__icontains=text) | Exists(in_group))
+
+
+def funders_with_logo(sessions):
+    """The funders with a logo of the grants a part of ``sessions`` (a Session queryset)
+    is charged to on its date, by name: a session's own charges, or else its groups'
+    (``allocation``'s rule). One query."""
+    own = SessionCharge.objects.filter(
+        session__in=sessions,
+        grant__start_date__lte=F("session__date"),
+        grant__end_date__gte=F("session__date"),
+    )
+    following_groups = sessions.exclude(
+        Exists(SessionCharge.objects.filter(session=OuterRef("pk")))
+    )
+    by_group = GroupCharge.objects.filter(
+        group__sessions__in=following_groups,
+        grant__start_date__lte=F("group__sessions__date"),
+        grant__end_date__gte=F("group__sessions__date"),
+    )
+    return (
+        Funder.objects.filter(
+            Q(grants__in=own.values("grant_id")) | Q(grants__in=by_group.values("grant_id"))
+        )
+        .exclude(logo="")
+        .distinct()
+        .order_by("name", "pk")
+    )

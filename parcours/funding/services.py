@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
@@ -55,14 +56,32 @@ def _check_share(*, already, share, what):
 
 
 @transaction.atomic
-def funder_create(*, organisation, by, **fields) -> Funder:
-    return create_record(obj=Funder(organisation=organisation, **fields), by=by)
+def funder_create(*, organisation, by, logo=None, **fields) -> Funder:
+    funder = Funder(organisation=organisation, **fields)
+    if logo:
+        funder.logo.save(logo.name, logo, save=False)
+    return create_record(obj=funder, by=by)
 
 
 @transaction.atomic
-def funder_update(*, funder, by, version=None, **fields) -> Funder:
+def funder_update(*, funder, by, version=None, logo=None, **fields) -> Funder:
+    """Save the funder's fields; ``logo`` is a new logo (``funding.logos``), False to
+    remove it, or the stored one (None too) to keep it."""
     claim_version(funder, version)
-    return update_record(obj=funder, by=by, **fields)
+    old = Funder.objects.filter(pk=funder.pk).values_list("logo", flat=True).get()
+    if logo is False:
+        fields["logo"] = ""
+    elif logo and not isinstance(logo, FieldFile):
+        funder.logo.save(logo.name, logo, save=False)
+        fields["logo"] = funder.logo.name
+    else:
+        fields["logo"] = old
+    updated = update_record(obj=funder, by=by, **fields)
+    if old and old != updated.logo.name:
+        storage = funder.logo.storage
+        # Once the database no longer names the file: a rolled-back change keeps it.
+        transaction.on_commit(lambda: storage.delete(old))
+    return updated
 
 
 def _save_share(existing, *, share, version, by):

@@ -96,7 +96,9 @@ def funder_list(request):
 
 @requires(Capability.MANAGE_ORGANISATION)
 def funder_create(request):
-    form = FunderForm(request.POST or None, organisation=request.user.organisation)
+    form = FunderForm(
+        request.POST or None, request.FILES or None, organisation=request.user.organisation
+    )
     if request.method == "POST" and form.is_valid():
         services.funder_create(
             organisation=request.user.organisation, by=request.user, **model_values(form)
@@ -113,7 +115,12 @@ def funder_update(request, pk):
     funder = get_object_for(
         request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
-    form = FunderForm(request.POST or None, instance=funder, organisation=request.user.organisation)
+    form = FunderForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=funder,
+        organisation=request.user.organisation,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

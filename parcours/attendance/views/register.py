@@ -1,7 +1,5 @@
 """The register of a session: marking on a tablet, validating, correcting."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -16,16 +15,18 @@ from django.views.decorators.http import require_POST
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.attendance import services
 from parcours.attendance.enums import Presence
-from parcours.attendance.forms import CorrectionForm
+from parcours.attendance.forms import CorrectionForm, RegisterFilterForm, searchable_workshops
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import (
     expected_participants,
     register_counts,
+    registers_matching,
     unmarked_count,
     visible_sessions,
 )
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.core.widgets import search_results, search_term
 from parcours.participants.selectors import NamesShown
 
 
@@ -76,30 +77,50 @@ REGISTERS_PER_PAGE = 50
 
 @requires(Capability.TAKE_ATTENDANCE)
 def register_list(request):
-    """The sessions of the last two weeks and the next week the user takes registers of,
-    a page at a time (a coordinator of a large programme has thousands): by default the
-    page where today's sessions start."""
-    # Queries: the session and user; the count of the sessions after today (no page
-    # asked for); the count and one page of sessions with their workshop; their groups.
+    """The sessions the user takes registers of, filtered by period (by default the last
+    two weeks and the next week), group, workshop and register's state, a page at a time
+    (a coordinator of a large programme has thousands): by default the page where
+    today's sessions start. The filters answer with the list alone (htmx) and stay in
+    the address."""
+    # Queries: the session and user; the group and workshop filtered on (when asked);
+    # the count of the sessions after today (no page asked for); the count and one page
+    # of sessions with their workshop; their groups.
     today = timezone.localdate()
-    sessions = (
-        visible_sessions(request.user)
-        .filter(
-            date__gte=today - datetime.timedelta(days=14),
-            date__lte=today + datetime.timedelta(days=7),
-        )
-        .select_related("workshop")
-        .prefetch_related("groups")
-        .order_by("-date", "-start_time", "-pk")
-    )
+    form = RegisterFilterForm(request.GET, user=request.user, today=today)
+    sessions = registers_matching(request.user, **form.filters())
     paginator = Paginator(sessions, REGISTERS_PER_PAGE)
     number = request.GET.get("page")
     if number is None:
         number = sessions.filter(date__gt=today).count() // REGISTERS_PER_PAGE + 1
     page = paginator.get_page(number)
-    return render(
-        request, "attendance/register_list.html", {"sessions": page, "page": page, "today": today}
-    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name in ("first", "last"):
+        # The period shown stays in the pages' links, the default one included.
+        query.setdefault(name, form.data[name])
+    context = {
+        "form": form,
+        "sessions": page,
+        "page": page,
+        "today": today,
+        "query": query.urlencode(),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "attendance/_register_results.html" if partial else "attendance/register_list.html"
+    response = render(request, template, context)
+    # The same address answers the partial or the whole page: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@requires(Capability.TAKE_ATTENDANCE)
+def workshop_search(request):
+    # Queries: the session, the user; at most SEARCH_LIMIT + 1 workshops.
+    workshops = searchable_workshops(request.user)
+    term = search_term(request)
+    if term:
+        workshops = workshops.filter(name__icontains=term)
+    return search_results(request, workshops.order_by("name", "pk"))
 
 
 def _mark_everyone_present(request, session):

@@ -1,4 +1,5 @@
-"""Printable attendance sheets (A4 PDF): a session's, a group's month."""
+"""Printable attendance sheets (A4 PDF): a session's, a group's month; with the logos of
+the funders their work is charged to, and no logo box when none is known."""
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -10,7 +11,10 @@ from parcours.attendance.views.register import register_rows
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.pdf import render_pdf
+from parcours.funding.logos import printed_logos
+from parcours.funding.selectors import funders_with_logo
 from parcours.participants.selectors import NamesShown
+from parcours.workshops.models import Session
 
 
 def _pdf_response(content, filename):
@@ -32,6 +36,7 @@ def session_sheet(request, pk):
         "groups": list(session.groups.order_by("name")),
         "rows": register_rows(session),
         "organisation": request.user.organisation,
+        "logos": printed_logos(funders_with_logo(Session.objects.filter(pk=session.pk))),
         "names": NamesShown(request.user),
     }
     content = render_pdf("attendance/sheet_session.html", context)
@@ -43,10 +48,13 @@ def session_sheet(request, pk):
 def group_month_sheet(request, pk):
     group = group_for(request, pk)
     first = _month(request)
+    grid = month_grid(group, first)
+    sessions = Session.objects.filter(pk__in=[session.pk for session in grid["sessions"]])
     context = {
         "group": group,
-        "grid": month_grid(group, first),
+        "grid": grid,
         "organisation": request.user.organisation,
+        "logos": printed_logos(funders_with_logo(sessions)),
         # The programme's own sheet lists everybody; a funder's pack may leave people out.
         "left_out": "",
         "names": NamesShown(request.user),
