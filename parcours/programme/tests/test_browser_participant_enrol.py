@@ -55,6 +55,6 @@ def test_enrolling_from_the_file_by_searching_the_group(
     enrolment = Enrolment.objects.get(participant=person)
     assert (enrolment.group, enrolment.start_date) == (running, today)
     expect(page.get_by_role("status").first).to_contain_text(
-        "L’inscription de AMRANI Fatima dans Remobilisation Hiver commence le"
+        "de AMRANI Fatima dans Remobilisation Hiver commence le"
     )
     assert browser_errors == []
