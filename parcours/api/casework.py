@@ -20,7 +20,7 @@ from parcours.accounts.access import Capability, check
 from parcours.api import casework_schemas as schemas
 from parcours.api.errors import ApiProblem
 from parcours.api.idempotency import idempotent_create
-from parcours.api.pagination import DEFAULT_LIMIT
+from parcours.api.pagination import DEFAULT_LIMIT, paginate
 from parcours.api.resources import (
     ERRORS,
     MAX_ID,
@@ -38,14 +38,15 @@ from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.forms import NOT_CONCERNED, ActionForm, AssessmentForm
 from parcours.assessments.models import Action, Assessment
+from parcours.assessments.selectors import action_reviews
 from parcours.assessments.views.assessments import enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.domains import Domain
 from parcours.core.versions import StaleVersion
 from parcours.participants import services as participant_services
-from parcours.participants.forms import InterventionForm
-from parcours.participants.models import Intervention
+from parcours.participants.forms import InterventionForm, LiteracyTestForm
+from parcours.participants.models import Intervention, LiteracyTest
 from parcours.participants.selectors import participant_for, visible_participants
 from parcours.programme.models import Enrolment
 
@@ -333,7 +334,17 @@ def _actions(user):
     )
 
 
-def _action(action) -> dict:
+def _actions_read(user, actions) -> list[dict]:
+    """The actions as read, each with its reviews (two queries more for all of them)."""
+    reviews = action_reviews(actions, organisation_id=user.organisation_id)
+    return [_action(action, reviews[action.pk]) for action in actions]
+
+
+def _action_read(user, action) -> dict:
+    return _actions_read(user, [action])[0]
+
+
+def _action(action, reviews) -> dict:
     return {
         "id": action.pk,
         "enrolment_id": action.enrolment_id,
@@ -347,6 +358,9 @@ def _action(action) -> dict:
         "status": action.status,
         "agreed_at_id": action.agreed_at_id,
         "reviewed_at_id": action.reviewed_at_id,
+        "reviews": [
+            {"assessment_id": review.assessment_id, "status": review.status} for review in reviews
+        ],
         "version": action.version,
     }
 
@@ -369,13 +383,14 @@ def action_list(
         actions = actions.filter(enrolment__participant_id=participant)
     if group:
         actions = actions.filter(enrolment__group_id=group)
-    return _page(actions, cursor, limit, _action)
+    rows, next_cursor = paginate(actions, cursor=cursor, limit=limit)
+    return {"items": _actions_read(request.user, rows), "next_cursor": next_cursor}
 
 
 @casework.get("/actions/{pk}", response=reads(schemas.Action))
 def action_detail(request, pk: Id):
     check(request.user, Capability.VIEW_SOCIAL_DATA)
-    return _action(get_object_or_404(_actions(request.user), pk=pk))
+    return _action_read(request.user, get_object_or_404(_actions(request.user), pk=pk))
 
 
 @casework.post("/actions", response={201: schemas.Action, **WRITES})
@@ -406,7 +421,8 @@ def action_create(request, body: schemas.ActionCreate, idempotency_key: Idempote
         action = assessment_services.action_create(
             enrolment=enrolment, by=request.user, agreed_at=agreed_at, **form.values()
         )
-        return 201, schemas.Action(**_action(action)).model_dump(mode="json")
+        answer = _action_read(request.user, action)
+        return 201, schemas.Action(**answer).model_dump(mode="json")
 
     status, answer = idempotent_create(request, idempotency_key, create)
     return Status(status, answer)
@@ -429,7 +445,7 @@ def action_update(request, pk: Id, body: schemas.ActionChange):
     }
     form = _filled(ActionForm, data, instance=action, creating=False)
     assessment_services.action_update(action=action, by=request.user, **form.values())
-    return _action(_actions(request.user).get(pk=action.pk))
+    return _action_read(request.user, _actions(request.user).get(pk=action.pk))
 
 
 # -- Interventions --------------------------------------------------------------------------
@@ -529,3 +545,76 @@ def intervention_update(request, pk: Id, body: schemas.InterventionChange):
         intervention=intervention, by=request.user, **form.values()
     )
     return _intervention_answer(request.user, intervention.pk)
+
+
+# -- Literacy positioning tests -------------------------------------------------------------
+
+
+def _literacy_tests(user):
+    return LiteracyTest.objects.filter(participant__in=visible_participants(user))
+
+
+def _literacy_test(test) -> dict:
+    return {
+        "id": test.pk,
+        "participant_id": test.participant_id,
+        "date": test.date,
+        "duration_minutes": test.duration_minutes,
+        "examiner_id": test.examiner_id,
+        **{skill: getattr(test, skill) for skill in LiteracyTest.SKILLS},
+        "orientation": test.orientation,
+        "comment": test.comment,
+    }
+
+
+@casework.get("/literacy-tests", response=reads(schemas.LiteracyTestPage))
+def literacy_test_list(
+    request,
+    participant: ParticipantFilter = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The positioning tests of the participants the user sees, dated within the dates;
+    casework roles only, as the file shows them."""
+    check(request.user, Capability.VIEW_SOCIAL_DATA)
+    tests = _in_dates(_literacy_tests(request.user), date_from, date_to, field="date")
+    if participant:
+        tests = tests.filter(participant_id=participant)
+    return _page(tests, cursor, limit, _literacy_test)
+
+
+@casework.get("/literacy-tests/{pk}", response=reads(schemas.LiteracyTest))
+def literacy_test_detail(request, pk: Id):
+    check(request.user, Capability.VIEW_SOCIAL_DATA)
+    return _literacy_test(get_object_or_404(_literacy_tests(request.user), pk=pk))
+
+
+@casework.post("/literacy-tests", response={201: schemas.LiteracyTest, **WRITES})
+def literacy_test_create(
+    request, body: schemas.LiteracyTestCreate, idempotency_key: IdempotencyKey = None
+):
+    """Record a positioning test, as the participant's page does (casework roles): the
+    same form, the same service and audit row. The page has no change of a test, nor
+    has the API."""
+    check(request.user, Capability.MANAGE_PARTICIPANTS)
+
+    def create():
+        participant = _participant_to_change(request, body.participant_id)
+        data = body.model_dump(mode="json", exclude={"participant_id", "examiner_id"})
+        form = LiteracyTestForm(
+            {**data, "examiner": body.examiner_id}, organisation=request.user.organisation
+        )
+        if not form.is_valid():
+            raise _refused(
+                form, lambda name: f"body.{'examiner_id' if name == 'examiner' else name}"
+            )
+        test = participant_services.literacy_test_record(
+            participant=participant, by=request.user, **form.values()
+        )
+        answer = _literacy_test(_literacy_tests(request.user).get(pk=test.pk))
+        return 201, schemas.LiteracyTest(**answer).model_dump(mode="json")
+
+    status, answer = idempotent_create(request, idempotency_key, create)
+    return Status(status, answer)

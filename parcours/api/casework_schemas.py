@@ -48,6 +48,11 @@ class Assessment(Schema):
     ratings: list[DomainRating]
 
 
+class Review(Schema):
+    assessment_id: int
+    status: str
+
+
 class Action(Schema):
     """An action of the plan agreed with the participant, for a problem in a domain."""
 
@@ -63,6 +68,10 @@ class Action(Schema):
     status: str
     agreed_at_id: int | None = Field(description="The assessment at which it was agreed.")
     reviewed_at_id: int | None = Field(description="The assessment that last reviewed it.")
+    reviews: list[Review] = Field(
+        description="Every review of the action, oldest first: the assessment and the status "
+        "it was given there."
+    )
     version: int
 
 
@@ -81,9 +90,29 @@ class Intervention(Schema):
     version: int
 
 
+class LiteracyTest(Schema):
+    """A literacy positioning test: a level per skill and the orientation it led to. Its
+    duration counts in the yearly report's individual work."""
+
+    id: int
+    participant_id: int
+    date: datetime.date
+    duration_minutes: int | None = Field(
+        description="Empty only for a test kept before durations were."
+    )
+    examiner_id: int
+    oral_comprehension: str
+    oral_expression: str
+    reading: str
+    writing: str
+    orientation: str
+    comment: str
+
+
 AssessmentPage = page_of(Assessment, "AssessmentPage")
 ActionPage = page_of(Action, "ActionPage")
 InterventionPage = page_of(Intervention, "InterventionPage")
+LiteracyTestPage = page_of(LiteracyTest, "LiteracyTestPage")
 
 
 class RatingIn(Schema):
@@ -169,3 +198,20 @@ class InterventionChange(Schema):
     kind: InterventionKind | None = None
     domains: list[Domain] | None = Field(None, max_length=len(Domain.values))
     notes: str | None = None
+
+
+class LiteracyTestCreate(Schema):
+    """A new positioning test, checked by the page's form: not dated in the future, its
+    duration given, run by a member of the team. The levels and the orientation are the
+    page's choices (the form says which are valid)."""
+
+    participant_id: int = Field(ge=1, le=MAX_ID)
+    date: datetime.date
+    duration_minutes: int = Field(description="1 to 720 minutes.")
+    examiner_id: int = Field(ge=1, le=MAX_ID)
+    oral_comprehension: str = Field(max_length=10)
+    oral_expression: str = Field(max_length=10)
+    reading: str = Field(max_length=10)
+    writing: str = Field(max_length=10)
+    orientation: str = Field(max_length=10)
+    comment: str = Field("", max_length=5000)

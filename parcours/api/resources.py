@@ -25,7 +25,11 @@ from parcours.api.schemas import MAX_ID, IsoDate
 from parcours.attendance import services as attendance_services
 from parcours.attendance.forms import CorrectionForm
 from parcours.attendance.models import Attendance
-from parcours.attendance.selectors import expected_participants, visible_sessions
+from parcours.attendance.selectors import (
+    expected_participants,
+    register_counts,
+    visible_sessions,
+)
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.forms import IdChoiceField, model_values
@@ -38,13 +42,27 @@ from parcours.participants.selectors import (
     visible_participants,
 )
 from parcours.programme import services as programme_services
-from parcours.programme.forms import EnrolmentExitForm, EnrolmentForm, GroupForm
-from parcours.programme.models import Enrolment, Group
+from parcours.programme.forms import (
+    EnrolmentExitForm,
+    EnrolmentExtendForm,
+    EnrolmentForm,
+    FollowUpForm,
+    GroupForm,
+)
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
 from parcours.programme.selectors import visible_groups
 from parcours.workshops import planning
 from parcours.workshops import services as workshop_services
-from parcours.workshops.forms import CancelForm, ChangeForm, SessionForm, WorkshopForm
-from parcours.workshops.models import Session, Workshop
+from parcours.workshops.forms import (
+    CancelForm,
+    ChangeForm,
+    ClosingPeriodForm,
+    ProviderForm,
+    SeriesForm,
+    SessionForm,
+    WorkshopForm,
+)
+from parcours.workshops.models import ClosingPeriod, Provider, Session, SessionSeries, Workshop
 
 ERRORS = dict.fromkeys((400, 401, 403, 404, 422, 429), schemas.Problem)
 # A write may also find the record changed meanwhile, or its Idempotency-Key in use.
@@ -132,6 +150,8 @@ FORM_FIELDS = {
     "group_ids": "groups",
     "provider_id": "provider",
     "leader_id": "leader",
+    "next_group_id": "next_group",
+    "leader_ids": "leaders",
 }
 BODY_FIELDS = {form: body for body, form in FORM_FIELDS.items()}
 
@@ -597,10 +617,9 @@ def enrolment_create(
     return _created(request, idempotency_key, schemas.Enrolment, create)
 
 
-@programme.post("/enrolments/{pk}/exit", response=writes(schemas.Enrolment), exclude_unset=True)
-def enrolment_exit(request, pk: Id, body: schemas.EnrolmentExit):
-    """Record the exit, as the page does: its outcome, the follow-up due six months
-    later; the ``version`` read must still be the stored one (409 otherwise)."""
+def _open_enrolment_for(request, pk):
+    """An open enrolment of the groups the user sees, for a write (404 outside them,
+    422 once closed), as the exit and extension pages find it."""
     enrolment = _one(
         request,
         Enrolment.objects.select_related("participant", "group").filter(
@@ -611,6 +630,14 @@ def enrolment_exit(request, pk: Id, body: schemas.EnrolmentExit):
     )
     if enrolment.exit_date is not None:
         raise ApiProblem(422, "refused-by-the-rules", _("This enrolment is already closed."))
+    return enrolment
+
+
+@programme.post("/enrolments/{pk}/exit", response=writes(schemas.Enrolment), exclude_unset=True)
+def enrolment_exit(request, pk: Id, body: schemas.EnrolmentExit):
+    """Record the exit, as the page does: its outcome, the follow-up due six months
+    later; the ``version`` read must still be the stored one (409 otherwise)."""
+    enrolment = _open_enrolment_for(request, pk)
     form = _valid(EnrolmentExitForm(_form_data(body.model_dump()), enrolment=enrolment))
     data = form.cleaned_data
     with _rules_apply():
@@ -624,6 +651,120 @@ def enrolment_exit(request, pk: Id, body: schemas.EnrolmentExit):
             version=data["version"],
         )
     return _enrolment(Enrolment.objects.get(pk=enrolment.pk), casework=True)
+
+
+@programme.post(
+    "/enrolments/{pk}/extension", response=writes(schemas.Enrolment, 201), exclude_unset=True
+)
+def enrolment_extension(
+    request, pk: Id, body: schemas.EnrolmentExtension, idempotency_key: IdempotencyKey = None
+):
+    """Extend an enrolment into another group, as the extension page does, in one act:
+    the enrolment closes as an extension, the next one opens (the answer); the
+    ``version`` read must still be the stored one (409 otherwise)."""
+    check(request.user, Capability.MANAGE_PROGRAMME)
+
+    def create():
+        # Inside: the same request sent again finds the enrolment closed by the first.
+        enrolment = _open_enrolment_for(request, pk)
+        form = _valid(
+            EnrolmentExtendForm(
+                _form_data(body.model_dump()),
+                enrolment=enrolment,
+                groups=visible_groups(request.user),
+            )
+        )
+        data = form.cleaned_data
+        next_group, next_start = data["next_group"], data["next_start_date"]
+        if not body.confirm_warnings:
+            warnings = programme_services.extension_warnings(
+                enrolment=enrolment, next_group=next_group, next_start_date=next_start
+            )
+            _confirm(_enrolment_warnings(warnings, next_group), field="confirm_warnings")
+        with _rules_apply():
+            following = programme_services.enrolment_extend(
+                enrolment=enrolment,
+                exit_date=data["exit_date"],
+                next_group=next_group,
+                next_start_date=next_start,
+                by=request.user,
+                version=data["version"],
+            )
+        return _enrolment(following, casework=True)
+
+    return _created(request, idempotency_key, schemas.Enrolment, create)
+
+
+def _follow_up(follow_up) -> dict:
+    return {
+        "id": follow_up.pk,
+        "enrolment_id": follow_up.enrolment_id,
+        "participant_id": follow_up.enrolment.participant_id,
+        "due_on": follow_up.due_on,
+        "situation": follow_up.situation,
+        "better_situation": follow_up.better_situation,
+        "recorded_on": follow_up.recorded_on,
+        "note": follow_up.note,
+        "version": follow_up.version,
+    }
+
+
+def _visible_follow_ups(user):
+    return ExitFollowUp.objects.select_related("enrolment").filter(
+        enrolment__participant__in=visible_participants(user)
+    )
+
+
+@programme.get("/follow-ups", response=reads(schemas.FollowUpPage))
+def follow_up_list(
+    request,
+    group: GroupFilter = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The follow-ups after exit of the participants the user sees, by the day they are
+    due; casework's, as the file shows them."""
+    follow_ups = _on_days(_visible_follow_ups(request.user), date_from, date_to, day="due_on")
+    if group:
+        follow_ups = follow_ups.filter(enrolment__group_id=group)
+    return _listed(
+        request,
+        follow_ups,
+        capability=Capability.VIEW_SOCIAL_DATA,
+        cursor=cursor,
+        limit=limit,
+        item=_follow_up,
+    )
+
+
+@programme.get("/follow-ups/{pk}", response=reads(schemas.FollowUp))
+def follow_up_detail(request, pk: Id):
+    return _follow_up(
+        _one(
+            request,
+            _visible_follow_ups(request.user),
+            capability=Capability.VIEW_SOCIAL_DATA,
+            pk=pk,
+        )
+    )
+
+
+@programme.patch("/follow-ups/{pk}", response=writes(schemas.FollowUp))
+def follow_up_record(request, pk: Id, body: schemas.FollowUpRecord):
+    """Record what became of the person, as the follow-up page does (casework roles);
+    the ``version`` read must still be the stored one (409 otherwise)."""
+    follow_up = _one(
+        request,
+        _visible_follow_ups(request.user).select_related("enrolment__participant"),
+        capability=Capability.MANAGE_PARTICIPANTS,
+        pk=pk,
+    )
+    form = _valid(FollowUpForm(_form_data(body.model_dump()), instance=follow_up))
+    with _rules_apply():
+        programme_services.follow_up_record(follow_up=follow_up, by=request.user, **form.values())
+    return _follow_up(_visible_follow_ups(request.user).get(pk=pk))
 
 
 # -- Workshops and sessions -----------------------------------------------------------------
@@ -708,6 +849,146 @@ def workshop_update(request, pk: Id, body: schemas.WorkshopChange):
     return _workshop(WORKSHOPS.get(pk=pk))
 
 
+PROVIDERS = Provider.objects.prefetch_related("leaders")
+
+
+def _provider(provider) -> dict:
+    return {
+        "id": provider.pk,
+        "name": provider.name,
+        "kind": provider.kind,
+        "contact_name": provider.contact_name,
+        "phone": provider.phone,
+        "email": provider.email,
+        "leader_ids": sorted(leader.pk for leader in provider.leaders.all()),
+        "version": provider.version,
+    }
+
+
+@workshops.get("/providers", response=reads(schemas.ProviderPage))
+def provider_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
+    """The subcontractors and partners, as the providers page lists them."""
+    return _listed(
+        request,
+        scoped(PROVIDERS, request.user),
+        capability=Capability.VIEW_PROGRAMME,
+        cursor=cursor,
+        limit=limit,
+        item=_provider,
+    )
+
+
+@workshops.get("/providers/{pk}", response=reads(schemas.Provider))
+def provider_detail(request, pk: Id):
+    return _provider(
+        get_object_for(request, PROVIDERS, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    )
+
+
+@workshops.post("/providers", response=writes(schemas.Provider, 201))
+def provider_create(request, body: schemas.ProviderCreate, idempotency_key: IdempotencyKey = None):
+    """Add a provider, as the providers page does (the coordinator)."""
+    check(request.user, Capability.MANAGE_ORGANISATION)
+    organisation = request.user.organisation
+
+    def create():
+        form = _valid(ProviderForm(_form_data(body.model_dump()), organisation=organisation))
+        provider = workshop_services.provider_create(
+            organisation=organisation, by=request.user, **model_values(form)
+        )
+        return _provider(PROVIDERS.get(pk=provider.pk))
+
+    return _created(request, idempotency_key, schemas.Provider, create)
+
+
+@workshops.patch("/providers/{pk}", response=writes(schemas.Provider))
+def provider_update(request, pk: Id, body: schemas.ProviderChange):
+    """Change a provider, as the providers page does; ``version`` as read (409)."""
+    provider = get_object_for(request, PROVIDERS, capability=Capability.MANAGE_ORGANISATION, pk=pk)
+    form = _valid(
+        ProviderForm(
+            _form_data({**_provider(provider), **body.model_dump(exclude_unset=True)}),
+            organisation=request.user.organisation,
+            instance=provider,
+        )
+    )
+    workshop_services.provider_update(provider=provider, by=request.user, **model_values(form))
+    return _provider(PROVIDERS.get(pk=pk))
+
+
+def _closing_period(period) -> dict:
+    return {
+        "id": period.pk,
+        "label": period.label,
+        "start_date": period.start_date,
+        "end_date": period.end_date,
+    }
+
+
+@workshops.get("/closing-periods", response=reads(schemas.ClosingPeriodPage))
+def closing_period_list(
+    request,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """The closing periods meeting the dates, as their page lists them (the
+    coordinator)."""
+    periods = _overlapping(
+        scoped(ClosingPeriod.objects, request.user),
+        date_from,
+        date_to,
+        start="start_date",
+        end="end_date",
+    )
+    return _listed(
+        request,
+        periods,
+        capability=Capability.MANAGE_ORGANISATION,
+        cursor=cursor,
+        limit=limit,
+        item=_closing_period,
+    )
+
+
+@workshops.get("/closing-periods/{pk}", response=reads(schemas.ClosingPeriod))
+def closing_period_detail(request, pk: Id):
+    return _closing_period(
+        get_object_for(
+            request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        )
+    )
+
+
+@workshops.post("/closing-periods", response=writes(schemas.ClosingPeriod, 201))
+def closing_period_create(
+    request, body: schemas.ClosingPeriodCreate, idempotency_key: IdempotencyKey = None
+):
+    """Add a closing period, as its page does: the series planned afterwards skip it."""
+    check(request.user, Capability.MANAGE_ORGANISATION)
+    organisation = request.user.organisation
+
+    def create():
+        form = _valid(ClosingPeriodForm(_form_data(body.model_dump()), organisation=organisation))
+        period = workshop_services.closing_period_create(
+            organisation=organisation, by=request.user, **model_values(form)
+        )
+        return _closing_period(period)
+
+    return _created(request, idempotency_key, schemas.ClosingPeriod, create)
+
+
+@workshops.delete("/closing-periods/{pk}", response={204: None, **WRITE_ERRORS})
+def closing_period_delete(request, pk: Id):
+    """Remove a closing period, as its page does (the sessions planned stay)."""
+    period = get_object_for(
+        request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
+    workshop_services.closing_period_delete(period=period, by=request.user)
+    return Status(204, None)
+
+
 def _session(session) -> dict:
     return {
         "id": session.pk,
@@ -724,6 +1005,7 @@ def _session(session) -> dict:
         "cancelled": session.cancelled,
         "cancel_reason": session.cancel_reason,
         "register_validated": session.register_validated_at is not None,
+        "series_id": session.series_id,
         "version": session.version,
     }
 
@@ -777,6 +1059,38 @@ def session_create(request, body: schemas.SessionCreate, idempotency_key: Idempo
         return _session(SESSIONS.get(pk=session.pk))
 
     return _created(request, idempotency_key, schemas.Session, create)
+
+
+def _series(series, sessions, skipped) -> dict:
+    return {
+        "id": series.pk,
+        "workshop_id": series.workshop_id,
+        "weekday": series.weekday,
+        "start_time": series.start_time.strftime("%H:%M"),
+        "end_time": series.end_time.strftime("%H:%M"),
+        "first_date": series.first_date,
+        "last_date": series.last_date,
+        "session_ids": [session.pk for session in sessions],
+        "skipped": [{"date": day, "reason": reason} for day, reason in skipped],
+    }
+
+
+@workshops.post("/session-series", response=writes(schemas.Series, 201))
+def series_create(request, body: schemas.SeriesCreate, idempotency_key: IdempotencyKey = None):
+    """Plan a weekly series, as the page does: one session a week, public holidays and
+    closing periods skipped (the answer says which, and why), the same audit rows."""
+    check(request.user, Capability.MANAGE_PROGRAMME)
+    organisation = request.user.organisation
+
+    def create():
+        form = _valid(SeriesForm(_form_data(body.model_dump()), organisation=organisation))
+        with _rules_apply():
+            series, sessions, skipped = planning.plan_series(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        return _series(SessionSeries.objects.get(pk=series.pk), sessions, skipped)
+
+    return _created(request, idempotency_key, schemas.Series, create)
 
 
 def _change_session(request, session, changes: dict, *, version: int, following: bool):
@@ -903,3 +1217,40 @@ def mark_set(request, pk: Id, participant_pk: Id, body: schemas.MarkSet):
                 session=session, participant=participant, status=body.status, by=request.user
             )
     return _mark(Attendance.objects.get(session=session, participant=participant))
+
+
+def _register(session) -> dict:
+    counts = register_counts(session)
+    return {
+        "session_id": session.pk,
+        "validated": session.register_validated_at is not None,
+        "validated_at": session.register_validated_at,
+        "present": counts.present,
+        "late": counts.late,
+        "excused": counts.excused,
+        "absent": counts.absent,
+        "unmarked": counts.unmarked,
+        "total": counts.total,
+    }
+
+
+@attendance.get("/sessions/{pk}/register", response=reads(schemas.Register))
+def register_summary(request, pk: Id):
+    """The register's summary, as its validation page shows it before validating."""
+    session = get_object_for(
+        request, visible_sessions(request.user), capability=Capability.TAKE_ATTENDANCE, pk=pk
+    )
+    return _register(session)
+
+
+@attendance.post("/sessions/{pk}/register/validation", response=writes(schemas.Register))
+def register_validate(request, pk: Id):
+    """Validate the register, as its page does (the coordinator and workshop leaders):
+    every expected person must have a mark; a cancelled session has no register. Then
+    only the coordinator's correction changes a mark."""
+    session = get_object_for(
+        request, visible_sessions(request.user), capability=Capability.TAKE_ATTENDANCE, pk=pk
+    )
+    with _rules_apply():
+        attendance_services.register_validate(session=session, by=request.user)
+    return _register(session)

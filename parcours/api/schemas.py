@@ -153,6 +153,7 @@ class Session(Schema):
     cancelled: bool
     cancel_reason: str
     register_validated: bool
+    series_id: int | None = Field(description="The weekly series it was planned in, if any.")
     version: int
 
 
@@ -162,6 +163,79 @@ class AttendanceMark(Schema):
     participant_id: int
     status: str
     marked_at: datetime.datetime
+
+
+class Provider(Schema):
+    """A subcontractor or partner that leads sessions; ``leader_ids`` its people who
+    sign in as workshop leaders."""
+
+    id: int
+    name: str
+    kind: str
+    contact_name: str
+    phone: str
+    email: str
+    leader_ids: list[int]
+    version: int
+
+
+class ClosingPeriod(Schema):
+    """Days the programme is closed: a weekly series plans no session then."""
+
+    id: int
+    label: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class FollowUp(Schema):
+    """What became of the person six months after an exit (casework's): empty until
+    recorded."""
+
+    id: int
+    enrolment_id: int
+    participant_id: int
+    due_on: datetime.date
+    situation: str
+    better_situation: str
+    recorded_on: datetime.date | None
+    note: str
+    version: int
+
+
+class SkippedDay(Schema):
+    date: datetime.date
+    reason: str
+
+
+class Series(Schema):
+    """A weekly series as planned: its sessions, and the days it skipped (public
+    holidays, closing periods) with why."""
+
+    id: int
+    workshop_id: int
+    weekday: int = Field(description="0 = Monday.")
+    start_time: LocalTime
+    end_time: LocalTime
+    first_date: datetime.date
+    last_date: datetime.date
+    session_ids: list[int]
+    skipped: list[SkippedDay]
+
+
+class Register(Schema):
+    """The register's summary, as its validation page shows it: the people expected,
+    by mark."""
+
+    session_id: int
+    validated: bool
+    validated_at: datetime.datetime | None
+    present: int
+    late: int
+    excused: int
+    absent: int
+    unmarked: int
+    total: int
 
 
 class YearlyReport(Schema):
@@ -179,6 +253,9 @@ class YearlyReport(Schema):
     )
 
 
+FollowUpPage = page_of(FollowUp, "FollowUpPage")
+ProviderPage = page_of(Provider, "ProviderPage")
+ClosingPeriodPage = page_of(ClosingPeriod, "ClosingPeriodPage")
 ParticipantPage = page_of(Participant, "ParticipantPage")
 GroupPage = page_of(Group, "GroupPage")
 EnrolmentPage = page_of(Enrolment, "EnrolmentPage")
@@ -302,6 +379,29 @@ class EnrolmentExit(Schema):
     qualification_gained: str = Field("", max_length=3)
 
 
+class EnrolmentExtension(Schema):
+    """An extension, as the page records it: the enrolment closes on ``exit_date`` and
+    the person goes on in ``next_group_id`` (without ``next_start_date``: the next
+    group's start, or the exit day when it has started). The page's warnings about the
+    next group are refused until ``confirm_warnings``."""
+
+    version: Version
+    exit_date: Day
+    next_group_id: RecordId
+    next_start_date: Day | None = None
+    confirm_warnings: bool = False
+
+
+class FollowUpRecord(Schema):
+    """What became of the person, as the follow-up page records it."""
+
+    version: Version
+    situation: str = Field(max_length=20)
+    better_situation: str = Field("", max_length=3)
+    recorded_on: Day
+    note: str = Field("", max_length=5000)
+
+
 class WorkshopCreate(Schema):
     name: str = Field(min_length=1, max_length=150)
     axis: str = Field(max_length=20)
@@ -326,6 +426,51 @@ class SessionCreate(Schema):
     date: Day
     start_time: LocalTime
     end_time: LocalTime
+    provider_kind: str = Field("team", max_length=20)
+    provider_id: RecordId | None = None
+    leader_id: RecordId | None = None
+    room: str = Field("", max_length=100)
+
+
+class ProviderCreate(Schema):
+    """A new provider, checked by the providers page's form (its name not taken)."""
+
+    name: str = Field(min_length=1, max_length=150)
+    kind: str = Field(max_length=20, description="subcontractor or partner.")
+    contact_name: str = Field("", max_length=150)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    leader_ids: list[RecordId] = Field(default_factory=list, max_length=100)
+
+
+class ProviderChange(Schema):
+    version: Version
+    name: str | None = Field(None, min_length=1, max_length=150)
+    kind: str | None = Field(None, max_length=20)
+    contact_name: str | None = Field(None, max_length=150)
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    leader_ids: list[RecordId] | None = Field(None, max_length=100)
+
+
+class ClosingPeriodCreate(Schema):
+    label: str = Field(min_length=1, max_length=100)
+    start_date: Day
+    end_date: Day
+
+
+class SeriesCreate(Schema):
+    """A weekly series, checked by the page's series form: one session a week on
+    ``weekday`` (0 = Monday) from ``first_date`` to ``last_date`` (a year at most),
+    public holidays and closing periods skipped."""
+
+    workshop_id: RecordId
+    group_ids: list[RecordId] = Field(min_length=1, max_length=100)
+    weekday: int = Field(ge=0, le=6)
+    start_time: LocalTime
+    end_time: LocalTime
+    first_date: Day
+    last_date: Day
     provider_kind: str = Field("team", max_length=20)
     provider_id: RecordId | None = None
     leader_id: RecordId | None = None

@@ -19,6 +19,7 @@ from parcours.assessments.enums import Moment
 from parcours.assessments.models import Action, Assessment, SelfRating
 from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
+from parcours.audit.sealing import open_events
 from parcours.core.charts import Series, radar_svg
 from parcours.core.dashboard import Lines
 from parcours.programme.models import Enrolment
@@ -277,3 +278,41 @@ def last_saved_by(assessment):
         .first()
     )
     return event.actor if event is not None and event.actor is not None else assessment.author
+
+
+@dataclass(frozen=True)
+class Review:
+    """An action looked at again at an assessment, and the status it was given there."""
+
+    assessment_id: int
+    status: str
+
+
+def action_reviews(actions, *, organisation_id) -> dict[int, list[Review]]:
+    """Each action's reviews, oldest first, from the audit trail: a review is the change
+    that gave the action another ``reviewed_at`` assessment (``services.action_review``),
+    with the status the action had once that change was made. The action keeps only its
+    last review; the trail keeps them all. Two queries whatever the number of actions (the
+    rows, then the participants' keys that unseal them)."""
+    actions = list(actions)
+    events = list(
+        AuditEvent.objects.filter(
+            organisation_id=organisation_id,
+            record_type="assessments.action",
+            record_id__in=[str(action.pk) for action in actions],
+            action__in=[AuditAction.CREATE, AuditAction.UPDATE],
+        ).order_by("sequence")
+    )
+    open_events(events)
+    reviews = {action.pk: [] for action in actions}
+    state = {}
+    for event in events:
+        changes = event.plain_changes
+        current = state.setdefault(int(event.record_id), {})
+        current.update({name: change["after"] for name, change in changes.items()})
+        reviewed = changes.get("reviewed_at_id")
+        if reviewed and reviewed["after"] is not None:
+            reviews[int(event.record_id)].append(
+                Review(assessment_id=reviewed["after"], status=current.get("status", ""))
+            )
+    return reviews

@@ -1,5 +1,6 @@
 """Writes on groups and enrolments: enrolling, exiting, extending, following up."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -75,6 +76,17 @@ def enrolment_warnings(*, participant, group, start_date) -> EnrolmentWarnings:
         if other.exit_date is None or other.exit_date >= start_date
     ]
     return EnrolmentWarnings(over_capacity=open_in_group >= group.capacity, overlapping=overlapping)
+
+
+def extension_warnings(*, enrolment, next_group, next_start_date) -> EnrolmentWarnings:
+    """The warnings before an extension into ``next_group``: those of an enrolment there,
+    except that the enrolment being closed does not count as overlapping the next one."""
+    warnings = enrolment_warnings(
+        participant=enrolment.participant, group=next_group, start_date=next_start_date
+    )
+    return dataclasses.replace(
+        warnings, overlapping=[o for o in warnings.overlapping if o.pk != enrolment.pk]
+    )
 
 
 def check_open_for_enrolment(group, *, on: datetime.date) -> None:

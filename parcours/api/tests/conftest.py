@@ -18,10 +18,15 @@ from parcours.core.domains import Domain
 from parcours.funding.expenses import expense_save, pas_budget_save
 from parcours.funding.models import Expense, Grant
 from parcours.funding.services import charge_group, funder_create, save_grant
-from parcours.participants.factories import InterventionFactory, ParticipantFactory
+from parcours.participants.factories import (
+    InterventionFactory,
+    LiteracyTestFactory,
+    ParticipantFactory,
+)
 from parcours.participants.models import InterventionDomain
-from parcours.programme.factories import EnrolmentFactory, GroupFactory
-from parcours.workshops.factories import SessionFactory, WorkshopFactory
+from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory, GroupFactory
+from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+from parcours.workshops.models import ClosingPeriod
 
 
 @dataclass
@@ -39,11 +44,16 @@ class Programme:
     assessment: object
     action: object
     intervention: object
+    literacy_test: object
+    follow_up: object
+    provider: object
+    closing_period: object
 
 
 def build_casework(enrolment, *, words: str):
     """An entry assessment of the enrolment with its seven ratings, an action agreed at
-    it, and an intervention; ``words`` mark their texts as this organisation's."""
+    it, an intervention and a literacy positioning test; ``words`` mark their texts as
+    this organisation's."""
     assessment = AssessmentFactory(
         enrolment=enrolment, duration_minutes=60, overall_note=f"Bilan {words}"
     )
@@ -59,7 +69,10 @@ def build_casework(enrolment, *, words: str):
         participant=enrolment.participant, notes=f"Confidentiel {words}"
     )
     InterventionDomain.objects.create(intervention=intervention, domain=Domain.HEALTH)
-    return assessment, action, intervention
+    literacy_test = LiteracyTestFactory(
+        participant=enrolment.participant, duration_minutes=50, comment=f"Positionnement {words}"
+    )
+    return assessment, action, intervention, literacy_test
 
 
 def build_programme(organisation, *, leader=None) -> Programme:
@@ -72,7 +85,17 @@ def build_programme(organisation, *, leader=None) -> Programme:
     )
     stranger = ParticipantFactory(organisation=organisation)
     enrolment = EnrolmentFactory(group=group, participant=participant)
-    EnrolmentFactory(group=other_group, participant=stranger)
+    # The stranger left in March: their follow-up after exit is recorded.
+    follow_up = ExitFollowUpFactory(
+        enrolment=EnrolmentFactory(
+            group=other_group,
+            participant=stranger,
+            exit_date=datetime.date(2026, 3, 31),
+            outcome="professional_project",
+            outcome_detail="job_search",
+        ),
+        note=f"Suivi {organisation.slug}",
+    )
     workshop = WorkshopFactory(organisation=organisation)
     session = SessionFactory(organisation=organisation, workshop=workshop, groups=[group])
     mark = Attendance.objects.create(
@@ -88,6 +111,14 @@ def build_programme(organisation, *, leader=None) -> Programme:
         session,
         mark,
         *build_casework(enrolment, words=organisation.slug),
+        follow_up,
+        ProviderFactory(organisation=organisation, name=f"Partenaire {organisation.slug}"),
+        ClosingPeriod.objects.create(
+            organisation=organisation,
+            label=f"Fermeture {organisation.slug}",
+            start_date=datetime.date(2026, 7, 20),
+            end_date=datetime.date(2026, 8, 14),
+        ),
     )
 
 

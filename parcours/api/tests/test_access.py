@@ -11,17 +11,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parcours.accounts.factories import UserFactory
 from parcours.api.tests.conftest import build_casework
 from parcours.assessments.models import Action, Assessment
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.factories import ParticipantFactory
-from parcours.participants.models import Intervention, Participant
-from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.participants.models import Intervention, LiteracyTest, Participant
+from parcours.programme.factories import EnrolmentFactory, ExitFollowUpFactory, GroupFactory
 from parcours.programme.models import Enrolment
-from parcours.workshops.factories import SessionFactory, WorkshopFactory
-from parcours.workshops.models import Session
+from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
+from parcours.workshops.models import ClosingPeriod, Provider, Session, SessionSeries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,14 @@ LISTS = [
     ("/api/v1/assessments", "assessment", CASEWORK),
     ("/api/v1/actions", "action", CASEWORK),
     ("/api/v1/interventions", "intervention", CASEWORK),
+    ("/api/v1/follow-ups", "follow_up", CASEWORK),
+    ("/api/v1/literacy-tests", "literacy_test", CASEWORK),
+    ("/api/v1/providers", "provider", STAFF),
+    ("/api/v1/closing-periods", "closing_period", {"coordinator"}),
 ]
-DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS]
+DETAILS = [(f"{path}/{{pk}}", record, roles) for path, record, roles in LISTS] + [
+    ("/api/v1/sessions/{pk}/register", "session", {"coordinator", "workshop_leader"}),
+]
 
 
 def _ids(body: dict) -> set[int]:
@@ -59,6 +66,10 @@ def _foreign_words(elsewhere) -> list[str]:
         "Logement ailleurs",
         elsewhere.action.description,
         elsewhere.intervention.notes,
+        elsewhere.follow_up.note,
+        elsewhere.literacy_test.comment,
+        elsewhere.provider.name,
+        elsewhere.closing_period.label,
     ]
 
 
@@ -191,6 +202,16 @@ def test_a_list_does_a_bounded_number_of_queries(
             groups=[group],
         )
         Attendance.objects.create(session=session, participant=person, status="present")
+        ExitFollowUpFactory(enrolment__group=group)
+        ProviderFactory(organisation=organisation).leaders.add(
+            UserFactory(organisation=organisation, workshop_leader=True)
+        )
+        ClosingPeriod.objects.create(
+            organisation=organisation,
+            label="Congé",
+            start_date=datetime.date(2026, 12, 24),
+            end_date=datetime.date(2026, 12, 31),
+        )
     assert count() == before
 
 
@@ -253,6 +274,42 @@ def _new_intervention(world, people):
     }
 
 
+def _new_series(world, people):
+    return {
+        "workshop_id": world.workshop.pk,
+        "group_ids": [world.group.pk],
+        "weekday": 1,
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "first_date": "2026-09-01",
+        "last_date": "2026-09-29",
+        "leader_id": people["workshop_leader"].pk,
+    }
+
+
+def _new_literacy_test(world, people):
+    return {
+        "participant_id": world.participant.pk,
+        "date": "2026-02-03",
+        "duration_minutes": 45,
+        "examiner_id": people["social_worker"].pk,
+        "oral_comprehension": "a1",
+        "oral_expression": "a1_1",
+        "reading": "alpha_3",
+        "writing": "alpha_2",
+        "orientation": "literacy",
+    }
+
+
+def _extension(world, people):
+    return {
+        "version": world.enrolment.version,
+        "exit_date": "2026-05-29",
+        "next_group_id": world.other_group.pk,
+        "confirm_warnings": True,
+    }
+
+
 # (method, path, the body from a programme and its people, the roles that may write it,
 # the status of a write that goes through). The paths name the records of the programme
 # the request is about: ours for the roles, another organisation's for the 404s.
@@ -303,6 +360,18 @@ WRITES = [
         CASEWORK,
         200,
     ),
+    ("post", "/api/v1/enrolments/{enrolment}/extension", _extension, CASEWORK, 201),
+    (
+        "patch",
+        "/api/v1/follow-ups/{follow_up}",
+        lambda w, p: {
+            "version": w.follow_up.version,
+            "situation": "training",
+            "recorded_on": "2026-10-01",
+        },
+        CASEWORK,
+        200,
+    ),
     (
         "post",
         "/api/v1/workshops",
@@ -325,6 +394,30 @@ WRITES = [
         CASEWORK,
         200,
     ),
+    ("post", "/api/v1/session-series", _new_series, CASEWORK, 201),
+    (
+        "post",
+        "/api/v1/providers",
+        lambda w, p: {"name": "Compagnie API", "kind": "subcontractor"},
+        {"coordinator"},
+        201,
+    ),
+    (
+        "patch",
+        "/api/v1/providers/{provider}",
+        lambda w, p: {"version": w.provider.version, "phone": "081 00 00 00"},
+        {"coordinator"},
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/closing-periods",
+        lambda w, p: {"label": "Noël", "start_date": "2026-12-24", "end_date": "2026-12-31"},
+        {"coordinator"},
+        201,
+    ),
+    ("delete", "/api/v1/closing-periods/{closing_period}", lambda w, p: None, {"coordinator"}, 204),
+    ("post", "/api/v1/sessions/{session}/register/validation", lambda w, p: {}, TAKERS, 200),
     (
         "put",
         "/api/v1/sessions/{session}/marks/{participant}",
@@ -349,6 +442,7 @@ WRITES = [
         200,
     ),
     ("post", "/api/v1/interventions", _new_intervention, CASEWORK, 201),
+    ("post", "/api/v1/literacy-tests", _new_literacy_test, CASEWORK, 201),
     (
         "patch",
         "/api/v1/interventions/{intervention}",
@@ -367,6 +461,9 @@ RECORDS = (
     "assessment",
     "action",
     "intervention",
+    "follow_up",
+    "provider",
+    "closing_period",
 )
 
 
@@ -401,12 +498,13 @@ def test_writes_follow_the_pages_roles(
 
 
 def _versions(world) -> dict:
-    return {
-        name: getattr(world, name)
-        .__class__.objects.values_list("version", flat=True)
-        .get(pk=getattr(world, name).pk)
-        for name in RECORDS
-    }
+    """Each record's stored version (a closing period has none: whether it is there)."""
+    versions = {}
+    for name in RECORDS:
+        record = getattr(world, name)
+        rows = record.__class__.objects.filter(pk=record.pk)
+        versions[name] = rows.exists() if name == "closing_period" else rows.get().version
+    return versions
 
 
 @pytest.mark.parametrize("role", sorted(EVERY_ROLE))
@@ -478,18 +576,64 @@ def test_another_organisations_records_cannot_be_written(
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "enrolment_id": e.enrolment.pk}),
         ("/api/v1/actions", lambda o, e, p: {**_new_action(o, p), "agreed_at_id": e.assessment.pk}),
         ("/api/v1/interventions", lambda o, e, p: _new_intervention(e, p)),
+        (
+            "/api/v1/providers",
+            lambda o, e, p: {
+                "name": "P",
+                "kind": "partner",
+                "leader_ids": [e.group.staff.get().pk],
+            },
+        ),
+        (
+            "/api/v1/sessions",
+            lambda o, e, p: {
+                **_new_session(o, p),
+                "provider_kind": "partner",
+                "provider_id": e.provider.pk,
+            },
+        ),
+        ("/api/v1/literacy-tests", lambda o, e, p: _new_literacy_test(e, p)),
+        (
+            "/api/v1/literacy-tests",
+            lambda o, e, p: {
+                **_new_literacy_test(o, p),
+                "examiner_id": e.literacy_test.examiner_id,
+            },
+        ),
+        (
+            "/api/v1/session-series",
+            lambda o, e, p: {**_new_series(o, p), "workshop_id": e.workshop.pk},
+        ),
+        (
+            "/api/v1/session-series",
+            lambda o, e, p: {**_new_series(o, p), "group_ids": [e.group.pk]},
+        ),
+        (
+            "/api/v1/enrolments/{enrolment}/extension",
+            lambda o, e, p: {**_extension(o, p), "next_group_id": e.group.pk},
+        ),
     ],
 )
 def test_a_write_naming_another_organisations_records_is_refused(
     client, coordinator, personas, bearer, programme, elsewhere, path, body
 ):
-    models = (Enrolment, Session, Participant, Assessment, Action, Intervention)
+    models = (
+        Enrolment,
+        Session,
+        SessionSeries,
+        Participant,
+        Assessment,
+        Action,
+        Intervention,
+        LiteracyTest,
+        Provider,
+    )
     counts = [model.objects.count() for model in models]
     response = _write(
         client,
         bearer(coordinator, scope="write"),
         "post",
-        path,
+        _path(path, programme),
         body(programme, elsewhere, personas),
     )
     assert response.status_code == 422

@@ -14,7 +14,7 @@ from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.audit.models import AuditEvent
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
-from parcours.participants.models import Intervention, Participant
+from parcours.participants.models import Intervention, LiteracyTest, Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_no_casework_for_a_leader_or_a_viewer(client, personas, bearer, programm
 def test_the_filters(client, coordinator, bearer, organisation, programme):
     headers = bearer(coordinator)
     other = programme.stranger.enrolments.get(group=programme.other_group)
-    assessment, action, intervention = build_casework(other, words="autre")
+    assessment, action, intervention, literacy_test = build_casework(other, words="autre")
 
     def ids(path):
         response = client.get(path, headers=headers)
@@ -156,11 +156,22 @@ def test_the_filters(client, coordinator, bearer, organisation, programme):
         action.pk,
     }
     assert ids("/api/v1/interventions?date_from=2026-02-04") == set()
+    assert ids(f"/api/v1/literacy-tests?participant={stranger}") == {literacy_test.pk}
+    assert ids("/api/v1/literacy-tests?date_from=2026-01-20&date_to=2026-01-20") == {
+        programme.literacy_test.pk,
+        literacy_test.pk,
+    }
+    assert ids("/api/v1/literacy-tests?date_from=2026-01-21") == set()
 
 
 @pytest.mark.parametrize(
     ("path", "most"),
-    [("/api/v1/assessments", 12), ("/api/v1/actions", 11), ("/api/v1/interventions", 12)],
+    [
+        ("/api/v1/assessments", 12),
+        ("/api/v1/actions", 13),
+        ("/api/v1/interventions", 12),
+        ("/api/v1/literacy-tests", 11),
+    ],
 )
 def test_a_list_costs_the_same_queries_whatever_its_length(
     client, coordinator, bearer, organisation, programme, django_assert_max_num_queries, path, most
@@ -332,6 +343,16 @@ def test_the_open_actions_are_reviewed_as_on_the_page(client, write, programme, 
     assert done.status_code == 200
     action.refresh_from_db()
     assert (action.status, action.reviewed_at_id) == ("done", entry.pk)
+    # The action's read keeps both reviews, oldest first; the list's item too.
+    reviews = [
+        {"assessment_id": middle.json()["id"], "status": "under_way"},
+        {"assessment_id": entry.pk, "status": "done"},
+    ]
+    assert client.get(f"/api/v1/actions/{action.pk}", headers=write).json()["reviews"] == reviews
+    listed = client.get(
+        f"/api/v1/actions?participant={action.enrolment.participant_id}", headers=write
+    )
+    assert [item["reviews"] for item in listed.json()["items"]] == [reviews]
     # Done, it is no longer open: no later assessment reviews it.
     closed = _patch(
         client,
@@ -500,6 +521,80 @@ def test_an_intervention_changes_with_its_version(client, write, programme):
     assert intervention.notes == "Confidentiel test"
     # The domains are recorded on the intervention's row, as the page records them.
     assert _events("participants.intervention", "update") == 1
+
+
+# -- Literacy positioning tests -------------------------------------------------------------
+
+
+def _new_literacy_test(participant, examiner, **changes):
+    return {
+        "participant_id": participant.pk,
+        "date": "2026-06-10",
+        "duration_minutes": 45,
+        "examiner_id": examiner.pk,
+        "oral_comprehension": "a2",
+        "oral_expression": "a1",
+        "reading": "alpha_4",
+        "writing": "alpha_3",
+        "orientation": "fle",
+        "comment": "Lit les consignes simples.",
+        **changes,
+    }
+
+
+def test_a_literacy_test_is_recorded_as_the_page_records_it(
+    client, social_worker, workshop_leader, bearer, programme
+):
+    headers = bearer(social_worker, scope="write")
+    body = _new_literacy_test(programme.participant, workshop_leader)
+    response = _post(client, "/api/v1/literacy-tests", headers, body, **{"Idempotency-Key": "lt"})
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    test = LiteracyTest.objects.get(pk=answer["id"])
+    assert (test.examiner, test.duration_minutes, test.reading, test.orientation) == (
+        workshop_leader,
+        45,
+        "alpha_4",
+        "fle",
+    )
+    assert answer == {**body, "id": test.pk}
+    assert _events("participants.literacytest", "create") == 1
+    again = _post(client, "/api/v1/literacy-tests", headers, body, **{"Idempotency-Key": "lt"})
+    assert again.json() == answer
+    read = client.get(f"/api/v1/literacy-tests/{test.pk}", headers=headers)
+    assert read.json() == answer
+    assert LiteracyTest.objects.filter(participant=programme.participant).count() == 2
+
+
+def test_the_literacy_test_forms_messages_and_an_anonymised_file(
+    client, write, coordinator, programme, elsewhere
+):
+    refused = _post(
+        client,
+        "/api/v1/literacy-tests",
+        write,
+        _new_literacy_test(
+            programme.participant,
+            elsewhere.literacy_test.examiner,
+            date="2026-06-16",
+            duration_minutes=0,
+            reading="z9",
+        ),
+    )
+    errors = {e["location"]: e["message"] for e in _errors(refused)}
+    assert errors["body.date"] == "Un test ne peut pas être daté dans le futur."
+    assert set(errors) == {"body.date", "body.duration_minutes", "body.reading", "body.examiner_id"}
+    Participant.objects.filter(pk=programme.participant.pk).update(
+        anonymised_on=datetime.date(2026, 6, 1)
+    )
+    closed = _post(
+        client,
+        "/api/v1/literacy-tests",
+        write,
+        _new_literacy_test(programme.participant, coordinator),
+    )
+    assert closed.status_code == 403
+    assert LiteracyTest.objects.filter(participant=programme.participant).count() == 1
 
 
 # -- Idempotency, roles and scopes ----------------------------------------------------------

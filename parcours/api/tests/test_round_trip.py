@@ -22,6 +22,7 @@ from parcours.attendance.selectors import expected_participants
 from parcours.core.domains import Domain
 from parcours.participants import services as participant_services
 from parcours.participants.factories import ParticipantFactory
+from parcours.participants.models import LiteracyTest
 from parcours.programme import services as programme_services
 from parcours.programme.enums import ProcessType
 from parcours.programme.factories import GroupFactory
@@ -43,9 +44,10 @@ def _day(text):
 
 def build_programme(organisation, *, coordinator, social_worker, leader):
     """Five people in two groups (one of them also in both, one after the other), four
-    exits of three kinds, a candidate never enrolled, two workshops, six sessions of
-    which one is cancelled after its register was taken, and every kind of mark for the
-    people expected at each session; the casework of ``build_casework``."""
+    exits of three kinds, a candidate never enrolled, two workshops, a subcontractor and
+    a closing period, six sessions of which one is cancelled after its register was taken
+    and one led by the subcontractor, and every kind of mark for the people expected at
+    each session; the casework of ``build_casework``."""
     remobilisation = GroupFactory(
         organisation=organisation,
         name="Remobilisation 2026",
@@ -145,13 +147,29 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
         domains=["health", "social_cultural"],
         objectives="Prendre la parole en public.",
     )
+    company = workshop_services.provider_create(
+        organisation=organisation,
+        by=coordinator,
+        name="Compagnie du Hasard",
+        kind="subcontractor",
+        contact_name="Léa Dufour",
+        email="lea@example.org",
+    )
+    workshop_services.closing_period_create(
+        organisation=organisation,
+        by=coordinator,
+        label="Vacances d'été",
+        start_date=_day("2026-07-20"),
+        end_date=_day("2026-08-14"),
+    )
     plan = [
-        (speaking, [remobilisation], "2026-02-03", "13:30", "16:30"),
-        (theatre, [remobilisation, immersion], "2026-03-10", "09:00", "12:00"),
-        (speaking, [immersion], "2026-04-14", "13:00", "15:30"),
-        (theatre, [remobilisation], "2026-05-05", "13:30", "16:00"),
-        (speaking, [remobilisation, immersion], "2026-09-15", "09:30", "12:00"),
-        (theatre, [immersion], "2026-11-17", "14:00", "16:00"),
+        (speaking, [remobilisation], "2026-02-03", "13:30", "16:30", None),
+        (theatre, [remobilisation, immersion], "2026-03-10", "09:00", "12:00", None),
+        (speaking, [immersion], "2026-04-14", "13:00", "15:30", None),
+        (theatre, [remobilisation], "2026-05-05", "13:30", "16:00", None),
+        (speaking, [remobilisation, immersion], "2026-09-15", "09:30", "12:00", None),
+        # Led by a subcontractor: a provider, no leader of the team.
+        (theatre, [immersion], "2026-11-17", "14:00", "16:00", company),
     ]
     sessions = [
         planning.create_session(
@@ -162,10 +180,12 @@ def build_programme(organisation, *, coordinator, social_worker, leader):
             date=_day(day),
             start_time=datetime.time.fromisoformat(start),
             end_time=datetime.time.fromisoformat(end),
-            leader=leader,
+            provider_kind=provider.kind if provider else "team",
+            provider=provider,
+            leader=None if provider else leader,
             room="Salle 1",
         )
-        for workshop, groups, day, start, end in plan
+        for workshop, groups, day, start, end, provider in plan
     ]
 
     def leave(enrolment, day, outcome, detail, qualification=""):
@@ -260,6 +280,10 @@ def build_casework(enrolments, people, candidate, *, by):
         assessment_services.action_review(
             action=action, status=status, assessment=assessments["employment", "middle"], by=by
         )
+    # Reviewed twice: under way at the middle, done at the end.
+    assessment_services.action_review(
+        action=bank, status=ActionStatus.DONE, assessment=assessments["employment", "end"], by=by
+    )
     plan("immersion", "health", "Prendre rendez-vous chez le médecin", "2026-10-15", "entry")
     given_up = plan("volunteering", "family", "Trouver une crèche", "2026-05-29")
     assessment_services.action_update(action=given_up, status=ActionStatus.GIVEN_UP, by=by)
@@ -274,6 +298,23 @@ def build_casework(enrolments, people, candidate, *, by):
         (candidate, "2026-06-01", 60, "other", ["social_cultural"]),
         (people[2], "2027-01-08", 30, "interview", ["health"]),
     ]
+    # Literacy positioning tests: individual work too, the candidate's left out.
+    tests = [
+        (people[0], "2026-01-13", 60, ("a1", "a1_1", "alpha_3", "alpha_2"), "literacy"),
+        (people[2], "2026-07-07", 30, ("b1", "a2", "b1", "a2"), "fle"),
+        (candidate, "2026-05-05", 45, ("a1", "a1", "alpha_1", "alpha_1"), "literacy"),
+    ]
+    for who, day, minutes, levels, orientation in tests:
+        participant_services.literacy_test_record(
+            participant=who,
+            by=by,
+            examiner=by,
+            date=_day(day),
+            duration_minutes=minutes,
+            orientation=orientation,
+            comment=f"Positionnement du {day}.",
+            **dict(zip(LiteracyTest.SKILLS, levels, strict=True)),
+        )
     for who, day, minutes, kind, domains in work:
         participant_services.intervention_create(
             participant=who,
@@ -386,9 +427,27 @@ def copy_enrolments(transfer):
         )["id"]
 
 
+def copy_providers(transfer):
+    for provider in transfer.source.pages("/api/v1/providers"):
+        body = {
+            **{name: provider[name] for name in ("name", "kind", "contact_name", "phone", "email")},
+            "leader_ids": [transfer.people[pk] for pk in provider["leader_ids"]],
+        }
+        transfer.ids["provider"][provider["id"]] = transfer.target.write(
+            "post", "/api/v1/providers", body
+        )["id"]
+
+
+def copy_closing_periods(transfer):
+    for period in transfer.source.pages("/api/v1/closing-periods"):
+        body = {name: period[name] for name in ("label", "start_date", "end_date")}
+        transfer.ids["closing_period"][period["id"]] = transfer.target.write(
+            "post", "/api/v1/closing-periods", body
+        )["id"]
+
+
 def copy_sessions(transfer):
     for session in transfer.source.pages("/api/v1/sessions"):
-        assert session["provider_id"] is None, "providers are not an API resource yet"
         body = {
             **{
                 name: session[name]
@@ -397,6 +456,7 @@ def copy_sessions(transfer):
             "workshop_id": transfer.ids["workshop"][session["workshop_id"]],
             "group_ids": [transfer.ids["group"][pk] for pk in session["group_ids"]],
             "leader_id": transfer.people.get(session["leader_id"]),
+            "provider_id": transfer.ids["provider"].get(session["provider_id"]),
         }
         transfer.ids["session"][session["id"]] = transfer.target.write(
             "post", "/api/v1/sessions", body
@@ -433,7 +493,7 @@ def copy_assessments(transfer):
 
 def copy_actions(transfer):
     """After the assessments they were agreed at. A new action is planned: an action
-    reviewed at an assessment gets its status by that assessment's review (the page's
+    reviewed at assessments gets its statuses by their reviews, oldest first (the page's
     way), another one by a change of its own."""
     ids = transfer.ids
     for action in transfer.source.pages("/api/v1/actions"):
@@ -447,12 +507,18 @@ def copy_actions(transfer):
         }
         created = transfer.target.write("post", "/api/v1/actions", body)
         ids["action"][action["id"]] = created["id"]
-        review = {"action_id": created["id"], "status": action["status"]}
-        if action["reviewed_at_id"] is not None:
-            path = f"/api/v1/assessments/{ids['assessment'][action['reviewed_at_id']]}"
+        for review in action["reviews"]:
+            path = f"/api/v1/assessments/{ids['assessment'][review['assessment_id']]}"
             version = transfer.target.read(path)["version"]
-            transfer.target.write("patch", path, {"version": version, "reviews": [review]})
-        elif action["status"] != created["status"]:
+            transfer.target.write(
+                "patch",
+                path,
+                {
+                    "version": version,
+                    "reviews": [{"action_id": created["id"], "status": review["status"]}],
+                },
+            )
+        if not action["reviews"] and action["status"] != created["status"]:
             path = f"/api/v1/actions/{created['id']}"
             transfer.target.write(
                 "patch", path, {"version": created["version"], "status": action["status"]}
@@ -472,6 +538,22 @@ def copy_interventions(transfer):
         transfer.ids["intervention"][intervention["id"]] = transfer.target.write(
             "post", "/api/v1/interventions", body
         )["id"]
+
+
+def copy_literacy_tests(transfer):
+    """The person's, as interventions are; the examiner is one of the team."""
+    for test in transfer.source.pages("/api/v1/literacy-tests"):
+        body = {
+            **{name: test[name] for name in LITERACY_FIELDS},
+            "participant_id": transfer.ids["participant"][test["participant_id"]],
+            "examiner_id": transfer.people[test["examiner_id"]],
+        }
+        transfer.ids["literacy_test"][test["id"]] = transfer.target.write(
+            "post", "/api/v1/literacy-tests", body
+        )["id"]
+
+
+LITERACY_FIELDS = ("date", "duration_minutes", *LiteracyTest.SKILLS, "orientation", "comment")
 
 
 def copy_cancellations(transfer):
@@ -511,12 +593,15 @@ STEPS = (
     copy_participants,
     copy_groups,
     copy_workshops,
+    copy_providers,
+    copy_closing_periods,
     copy_enrolments,
     copy_sessions,
     copy_marks,
     copy_assessments,
     copy_actions,
     copy_interventions,
+    copy_literacy_tests,
     copy_cancellations,
     copy_exits,
 )
@@ -568,6 +653,7 @@ def _casework(api: Api, ids: dict | None = None) -> dict:
                 a["status"],
                 id_of("assessment", a["agreed_at_id"]),
                 id_of("assessment", a["reviewed_at_id"]),
+                tuple((id_of("assessment", r["assessment_id"]), r["status"]) for r in a["reviews"]),
             )
             for a in api.pages("/api/v1/actions")
         },
@@ -581,6 +667,13 @@ def _casework(api: Api, ids: dict | None = None) -> dict:
                 i["notes"],
             )
             for i in api.pages("/api/v1/interventions")
+        },
+        "literacy_tests": {
+            (
+                id_of("participant", t["participant_id"]),
+                *(t[name] for name in LITERACY_FIELDS),
+            )
+            for t in api.pages("/api/v1/literacy-tests")
         },
     }
 
@@ -656,23 +749,48 @@ def test_a_programme_copied_through_the_api_gives_the_same_yearly_report(
     beyond = _report_tables(transfer.source)
     assert _report_tables(transfer.target) == beyond
     assert beyond["counts"]["not_rated"]["health"] == 3
-    # Individual work: the ten assessments (570 minutes) and the five interventions of
-    # the year's participants (300 minutes), not the candidate's nor the one of 2027.
+    # Individual work: the ten assessments (570 minutes), the five interventions of the
+    # year's participants (300 minutes) and two literacy tests (90 minutes), not the
+    # candidate's intervention and test nor the intervention of 2027.
     share, whole = beyond["work_share"], beyond["work_share"]["total"]
-    assert (whole["individual_items"], whole["individual_no_duration"]) == (15, 0)
-    assert (float(whole["individual_hours"]), float(whole["collective_hours"])) == (14.5, 13.0)
-    assert float(whole["individual_pct"]) == 52.7
-    assert [float(row["individual_hours"]) for row in share["quarters"]] == [7.5, 4.5, 0.75, 1.75]
+    assert (whole["individual_items"], whole["individual_no_duration"]) == (17, 0)
+    assert (float(whole["individual_hours"]), float(whole["collective_hours"])) == (16.0, 13.0)
+    assert float(whole["individual_pct"]) == 55.2
+    assert [float(row["individual_hours"]) for row in share["quarters"]] == [8.5, 4.5, 1.25, 1.75]
 
     # Casework the report does not count (the action plans, the notes, the comments)
     # is compared record by record.
     casework = _casework(transfer.source, transfer.ids)
-    assert [len(casework[kind]) for kind in ("assessments", "actions", "interventions")] == [
-        10,
-        4,
-        7,
-    ]
+    kinds = ("assessments", "actions", "interventions", "literacy_tests")
+    assert [len(casework[kind]) for kind in kinds] == [10, 4, 7, 3]
+    # The bank account's action, reviewed twice, keeps both reviews.
+    assert sorted(len(action[-1]) for action in casework["actions"]) == [0, 0, 1, 2]
     assert _casework(transfer.target) == casework
+
+    # Who led each session (the team's leader, or the subcontractor), and the closing
+    # periods, which the report does not count either.
+    def led_by(api, provider_ids=None, leader_ids=None):
+        providers = {p["id"]: p for p in api.pages("/api/v1/providers")}
+        return sorted(
+            (
+                s["date"],
+                s["provider_kind"],
+                providers[s["provider_id"]]["name"] if s["provider_id"] else None,
+                (leader_ids or {}).get(s["leader_id"], s["leader_id"]),
+            )
+            for s in api.pages("/api/v1/sessions")
+        )
+
+    source_leading = led_by(transfer.source, leader_ids=transfer.people)
+    assert ("2026-11-17", "subcontractor", "Compagnie du Hasard", None) in source_leading
+    assert led_by(transfer.target) == source_leading
+    assert [
+        {k: v for k, v in p.items() if k != "id"}
+        for p in transfer.target.pages("/api/v1/closing-periods")
+    ] == [
+        {k: v for k, v in p.items() if k != "id"}
+        for p in transfer.source.pages("/api/v1/closing-periods")
+    ]
     # The report counts the sessions' hours, not who came: the marks are compared apart.
     ids = transfer.ids
     marks = transfer.source.pages("/api/v1/attendance-marks")

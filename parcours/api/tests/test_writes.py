@@ -241,8 +241,10 @@ def test_an_enrolment_warns_as_the_page_does_then_is_created(write, social_worke
     assert warned.json()["type"] == "urn:parcours:problem:needs-confirmation"
     [(location, message)] = _errors(warned)
     assert location == "body.confirm_warnings"
-    assert message.startswith(
-        f"La personne est aussi dans le groupe {programme.other_group.name} depuis le "
+    # The stranger left the other group at the end of March (conftest).
+    assert message == (
+        f"La personne est aussi dans le groupe {programme.other_group.name} du 05/01/2026 "
+        "au 31/03/2026, pendant la même période."
     )
     created = write(
         social_worker, "post", "/api/v1/enrolments", _enrol(programme, confirm_warnings=True)

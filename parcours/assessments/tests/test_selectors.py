@@ -5,9 +5,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from parcours.accounts.factories import UserFactory
+from parcours.assessments import services
 from parcours.assessments.enums import ActionStatus
 from parcours.assessments.factories import ActionFactory, AssessmentFactory
-from parcours.assessments.selectors import due_assessments, overdue_actions
+from parcours.assessments.selectors import (
+    Review,
+    action_reviews,
+    due_assessments,
+    overdue_actions,
+)
 from parcours.core.dashboard import shortlist
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
@@ -257,3 +263,40 @@ def test_due_assessments_are_those_of_the_rule_on_varied_data(
                 assert got == expected_due(user, today=today, horizon_days=horizon_days)
                 found_some = found_some or bool(got)
     assert found_some
+
+
+@pytest.mark.django_db
+def test_an_actions_reviews_are_read_from_the_trail_oldest_first(group, social_worker):
+    enrolment = enrol(group, social_worker)
+    entry = AssessmentFactory(enrolment=enrolment)
+    middle = AssessmentFactory(enrolment=enrolment, moment="middle", date=MIDDLE)
+    end = AssessmentFactory(enrolment=enrolment, moment="end", date=END)
+    action = services.action_create(
+        enrolment=enrolment,
+        domain="housing",
+        description="Dossier de logement",
+        own_words="",
+        responsible="Participant",
+        due_date=END,
+        agreed_at=entry,
+        by=social_worker,
+    )
+    never_reviewed = ActionFactory(enrolment=enrolment)
+    services.action_review(
+        action=action, status=ActionStatus.UNDER_WAY, assessment=middle, by=social_worker
+    )
+    # A change of its own between two reviews is not a review.
+    services.action_update(action=action, status=ActionStatus.PLANNED, by=social_worker)
+    services.action_review(
+        action=action, status=ActionStatus.DONE, assessment=end, by=social_worker
+    )
+
+    reviews = action_reviews([action, never_reviewed], organisation_id=group.organisation_id)
+
+    assert reviews == {
+        action.pk: [
+            Review(assessment_id=middle.pk, status=ActionStatus.UNDER_WAY),
+            Review(assessment_id=end.pk, status=ActionStatus.DONE),
+        ],
+        never_reviewed.pk: [],
+    }

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.participants.factories import ParticipantFactory
+from parcours.programme import services
 from parcours.programme.enums import ExitOutcome, FollowUpSituation
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.programme.models import Enrolment, ExitFollowUp
@@ -511,6 +512,21 @@ def test_extension_into_a_full_group_is_warned_then_confirmed(signed_in, group, 
     enrolment.refresh_from_db()
     assert enrolment.outcome == ExitOutcome.EXTENSION
     assert next_group.enrolments.count() == 2
+
+
+def test_the_extension_warnings_leave_out_the_enrolment_being_closed(group, next_group):
+    enrolment = EnrolmentFactory(group=group)
+    # Another enrolment of the person, still open: that one does overlap the next group.
+    other = EnrolmentFactory(
+        group=GroupFactory(organisation=group.organisation), participant=enrolment.participant
+    )
+
+    warnings = services.extension_warnings(
+        enrolment=enrolment, next_group=next_group, next_start_date=datetime.date(2026, 11, 2)
+    )
+
+    assert warnings.overlapping == [other]
+    assert warnings.over_capacity is False
 
 
 # Follow-up after exit

@@ -1,7 +1,5 @@
 """Enrolling a person in a group, their exit or extension, the follow-up after exit."""
 
-import dataclasses
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -221,12 +219,8 @@ def enrolment_extend(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         next_group, next_start = data["next_group"], data["next_start_date"]
-        warnings = services.enrolment_warnings(
-            participant=enrolment.participant, group=next_group, start_date=next_start
-        )
-        # The enrolment being closed does not count as overlapping the next one.
-        warnings = dataclasses.replace(
-            warnings, overlapping=[o for o in warnings.overlapping if o.pk != enrolment.pk]
+        warnings = services.extension_warnings(
+            enrolment=enrolment, next_group=next_group, next_start_date=next_start
         )
         if not warnings or data["confirm_warnings"]:
             try:
