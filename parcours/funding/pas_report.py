@@ -28,6 +28,7 @@ from parcours.funding.allocation import session_share
 from parcours.funding.enums import STAFF_CAPPED_PARTS, ExpenseCategory, FunderKind, PasPart
 from parcours.funding.expenses import staff_cap, subsidy_year
 from parcours.funding.models import Expense, Grant, PasBudget
+from parcours.participants.models import display_name
 
 ZERO = Decimal("0")
 
@@ -263,9 +264,11 @@ def _budgets(grants) -> dict:
 
 
 def _participant_label(row) -> str:
-    if row["beneficiary__anonymised_on"]:
-        return _("Anonymised file")
-    return f"{row['beneficiary__last_name'].upper()} {row['beneficiary__first_name']}"
+    return display_name(
+        row["beneficiary__last_name"],
+        row["beneficiary__first_name"],
+        anonymised=bool(row["beneficiary__anonymised_on"]),
+    )
 
 
 def _expense_lines(grants, year) -> dict:

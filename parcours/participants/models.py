@@ -64,6 +64,15 @@ def status_of(enrolments) -> str:
     return ParticipantStatus.EXITED if enrolments else ParticipantStatus.CANDIDATE
 
 
+def display_name(last_name: str, first_name: str, *, anonymised: bool = False) -> str:
+    """The one rule for showing a person's name to staff: the last name in capitals, then
+    the first name ("AMRANI Fatima"), the order lists are sorted in (last name, first
+    name). For rows read as values; a ``Participant`` has ``display_name``."""
+    if anonymised:
+        return str(_("Anonymised file"))
+    return f"{last_name.upper()} {first_name}"
+
+
 class ParticipantQuerySet(models.QuerySet):
     def with_status(self):
         """Annotate ``status``: active with an open enrolment, exited when every
@@ -285,9 +294,20 @@ class Participant(OrganisationOwned, Versioned):
         ]
 
     def __str__(self):
-        if self.anonymised_on:
-            return str(_("Anonymised file"))
-        return f"{self.last_name.upper()} {self.first_name}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the person's name is shown everywhere staff read it: lists, headings,
+        registers, reports (``display_name``)."""
+        return display_name(self.last_name, self.first_name, anonymised=bool(self.anonymised_on))
+
+    @property
+    def postal_address(self) -> str:
+        """The address on one line, with whatever parts are known: "Rue Haute 12, 1000
+        Bruxelles", "1000 Bruxelles", or nothing."""
+        town = " ".join(part for part in (self.postal_code, self.city) if part)
+        return ", ".join(part for part in (self.address, town) if part)
 
     def age_on(self, day) -> int:
         """Age in whole years on ``day``."""

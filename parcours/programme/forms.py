@@ -20,6 +20,7 @@ from parcours.programme.enums import (
     YesNo,
 )
 from parcours.programme.models import ExitFollowUp, Group
+from parcours.programme.selectors import groups_to_join
 from parcours.programme.services import add_months
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -171,7 +172,21 @@ class WarningsConfirmationMixin:
         )
 
 
+def _check_start(start: datetime.date, group) -> None:
+    """An enrolment starts within its group's dates."""
+    if start < group.start_date:
+        raise forms.ValidationError(
+            _("The group only starts on %(date)s.") % {"date": _short(group.start_date)}
+        )
+    if start > group.end_date:
+        raise forms.ValidationError(
+            _("The group ends on %(date)s.") % {"date": _short(group.end_date)}
+        )
+
+
 class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
+    """Enrolling from the group's page: the person is searched for."""
+
     participant = ParticipantSearchField(
         label=_("Participant"),
         queryset=Participant.objects.none(),
@@ -197,15 +212,45 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
 
     def clean_start_date(self):
         start = self.cleaned_data["start_date"]
-        if start < self.group.start_date:
-            raise forms.ValidationError(
-                _("The group only starts on %(date)s.") % {"date": _short(self.group.start_date)}
-            )
-        if start > self.group.end_date:
-            raise forms.ValidationError(
-                _("The group ends on %(date)s.") % {"date": _short(self.group.end_date)}
-            )
+        _check_start(start, self.group)
         return start
+
+
+class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
+    """Enrolling from the person's file: the group is searched for among those they can
+    join today (``selectors.groups_to_join``)."""
+
+    group = GroupSearchField(
+        label=_("Group"),
+        queryset=Group.objects.none(),
+        help_text=_("The groups not ended yet that the person has not been in."),
+    )
+    start_date = forms.DateField(
+        label=_("Start of the enrolment"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Left empty: today, or the start of the group when it starts later."),
+    )
+
+    def __init__(self, *args, participant, groups, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["group"].queryset = groups_to_join(groups, participant.pk, today=today)
+        self.fields["group"].widget.params = {"to_enrol": participant.pk}
+        self.add_confirmation_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("group")
+        if group is None or "start_date" not in cleaned:
+            return cleaned
+        if cleaned["start_date"] is None:
+            cleaned["start_date"] = max(self.today, group.start_date)
+        try:
+            _check_start(cleaned["start_date"], group)
+        except forms.ValidationError as error:
+            self.add_error("start_date", error)
+        return cleaned
 
 
 def _exit_after_start(exit_date, enrolment):

@@ -11,6 +11,10 @@ class GroupQuerySet(models.QuerySet):
     def running_on(self, day):
         return self.filter(start_date__lte=day, end_date__gte=day)
 
+    def open_for_enrolment(self, day):
+        """The groups a person can still join on ``day`` (``Group.open_for_enrolment``)."""
+        return self.filter(end_date__gte=day)
+
 
 class Group(OrganisationOwned, Versioned):
     """A cohort that goes through a process together."""
@@ -50,6 +54,12 @@ class Group(OrganisationOwned, Versioned):
 
     def __str__(self):
         return self.name
+
+    def open_for_enrolment(self, day) -> bool:
+        """Whether a person can still join the group on ``day``: until its last day.
+        The one rule the pages, the API and the workbook import apply
+        (``services.check_open_for_enrolment``)."""
+        return self.end_date >= day
 
     @property
     def mid_date(self):

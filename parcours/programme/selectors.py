@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
-from parcours.programme.models import ExitFollowUp, Group
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
 
 
 def visible_groups(user):
@@ -60,3 +60,11 @@ def groups_named(groups, text: str):
     if text:
         groups = groups.filter(name__icontains=text)
     return groups.order_by("-start_date", "name")
+
+
+def groups_to_join(groups, participant_id, *, today: datetime.date):
+    """Among ``groups``, those the person can be enrolled in today: not ended
+    (``Group.open_for_enrolment``), and not one they are or were in (one enrolment per
+    group)."""
+    already = Enrolment.objects.filter(group=OuterRef("pk"), participant_id=participant_id)
+    return groups.open_for_enrolment(today).exclude(Exists(already))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
@@ -88,10 +89,23 @@ def extension_warnings(*, enrolment, next_group, next_start_date) -> EnrolmentWa
     )
 
 
+def check_open_for_enrolment(group, *, on: datetime.date) -> None:
+    """Refuse to enrol anybody in ``group`` on ``on`` once the group has ended: the pages
+    ask on today, the service (and so the API) and the workbook import on the day the
+    enrolment starts, which lets a finished programme be recorded as it happened."""
+    if not group.open_for_enrolment(on):
+        raise ValidationError(
+            _("The group %(group)s ended on %(date)s: nobody can be enrolled in it any more.")
+            % {"group": group.name, "date": date_format(group.end_date, "SHORT_DATE_FORMAT")},
+            code="group_ended",
+        )
+
+
 @transaction.atomic
 def enrolment_create(*, participant, group, start_date, by) -> Enrolment:
     if participant.organisation_id != group.organisation_id:
         raise ValidationError(_("The group belongs to another organisation."))
+    check_open_for_enrolment(group, on=start_date)
     return create_record(
         obj=Enrolment(participant=participant, group=group, start_date=start_date), by=by
     )

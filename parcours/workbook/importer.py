@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
@@ -36,6 +37,7 @@ from parcours.participants.models import Participant
 from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.models import Enrolment, Group
+from parcours.programme.services import check_open_for_enrolment
 from parcours.workbook import writing
 from parcours.workbook.reading import Problem, Sheet, read_workbook
 from parcours.workbook.writing import ENROLMENT_FIELDS, GROUP_FIELDS
@@ -307,6 +309,8 @@ class _Planner:
         }
         self.db_groups = set(existing)
         self.file_groups = {}
+        # The groups' last days, which no enrolment may start after.
+        self.group_ends = {name: row["end_date"] for name, row in existing.items()}
         for row in self._rows("groups")[0]:
             v = row.values
             name = v["name"]
@@ -327,6 +331,7 @@ class _Planner:
                     % {"end": _day(v["end_date"]), "start": _day(v["start_date"])},
                 )
                 continue
+            self.group_ends[name] = v["end_date"]
             values = {name_: v[name_] for name_ in GROUP_FIELDS}
             before = existing.get(name)
             if before is None:
@@ -376,7 +381,7 @@ class _Planner:
             if not self.known_group(group):
                 self.problem("enrolments", row.number, "group", _unknown("group", group))
                 ok = False
-            if not ok:
+            if not ok or not self._open_for_enrolment(row.number, group, v["start_date"]):
                 continue
             values = {"start_date": v["start_date"]}
             if "exit_date" in columns or "outcome" in columns or "outcome_detail" in columns:
@@ -403,6 +408,18 @@ class _Planner:
             merged = {f: before[f] for f in ENROLMENT_FIELDS} | values
             self.plan.enrolments_changed.append(Enrolment(pk=before["pk"], **merged))
             self.plan.note_change("enrolments", row.number, f"{ref} · {group}", changed)
+
+    def _open_for_enrolment(self, number, group, start_date) -> bool:
+        """The rule of the pages and the API: no enrolment starts after its group ended."""
+        end = self.group_ends.get(group)
+        if end is None or start_date is None:
+            return True  # a problem of the group's row or of this one, reported already
+        try:
+            check_open_for_enrolment(Group(name=group, end_date=end), on=start_date)
+        except ValidationError as error:
+            self.problem("enrolments", number, "start_date", error.messages[0])
+            return False
+        return True
 
     def _check_exit(self, number, values) -> bool:
         exit_date, outcome, detail = (
@@ -806,8 +823,7 @@ def _audit(organisation, *, by, file_name, counts) -> AuditEvent:
     for sheet, numbers in counts.items():
         changes[sheet] = {
             "before": None,
-            "after": _("%(created)s created, %(updated)s changed, %(unchanged)s unchanged")
-            % numbers,
+            "after": counts_text(numbers),
         }
     return record_event(
         organisation=organisation,
@@ -820,11 +836,24 @@ def _audit(organisation, *, by, file_name, counts) -> AuditEvent:
     )
 
 
+def counts_text(numbers: dict) -> str:
+    """ "12 created, 1 changed, 40 unchanged", each number with its own plural."""
+    return ", ".join(
+        [
+            ngettext("%(count)s created", "%(count)s created", numbers["created"])
+            % {"count": numbers["created"]},
+            ngettext("%(count)s changed", "%(count)s changed", numbers["updated"])
+            % {"count": numbers["updated"]},
+            ngettext("%(count)s unchanged", "%(count)s unchanged", numbers["unchanged"])
+            % {"count": numbers["unchanged"]},
+        ]
+    )
+
+
 def describe_counts(counts: dict) -> list[str]:
     """One line a sheet: "participants: 12 created, 3 changed, 40 unchanged"."""
     return [
-        _("%(sheet)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged")
-        % {"sheet": sheet, **numbers}
+        _("%(sheet)s: %(counts)s") % {"sheet": sheet, "counts": counts_text(numbers)}
         for sheet, numbers in counts.items()
     ]
 

@@ -5,6 +5,7 @@ end, see the journey's star chart, and extend into another group
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 
@@ -55,15 +56,18 @@ def test_enrol_assess_and_extend(page, browser_errors, live_server, social_worke
     sign_in(page, social_worker.username, TEST_PASSWORD)
     page.wait_for_url(live_server.url + reverse("core:dashboard"))
 
-    # Enrol from the group page.
-    page.goto(live_server.url + reverse("programme:enrolment_create", args=[group.pk]))
-    form = page.locator("main form")
-    # The person is searched by name, then picked.
-    form.locator("#id_participant").fill(participant.last_name)
-    form.get_by_role("listbox").get_by_role("option", name=participant.last_name.upper()).click()
-    form.locator("[name=start_date]").fill("2026-01-05")
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+    # Enrol from the group page, while the group runs (nobody joins an ended group).
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)):
+        page.goto(live_server.url + reverse("programme:enrolment_create", args=[group.pk]))
+        form = page.locator("main form")
+        # The person is searched by name, then picked.
+        form.locator("#id_participant").fill(participant.last_name)
+        form.get_by_role("listbox").get_by_role(
+            "option", name=participant.last_name.upper()
+        ).click()
+        form.locator("[name=start_date]").fill("2026-01-05")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
     enrolment = Enrolment.objects.get(participant=participant, group=group)
     assert browser_errors == []
 

@@ -633,6 +633,7 @@ RULES = {
     "programme:group_detail": Rule(allowed=STAFF, kwargs=_group, scoped=True),
     "programme:group_update": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),
     "programme:enrolment_create": Rule(allowed=CASEWORK, kwargs=_group, scoped=True),
+    "programme:participant_enrol": Rule(allowed=CASEWORK, kwargs=_participant, scoped=True),
     "programme:enrolment_exit": Rule(allowed=CASEWORK, kwargs=_enrolment, scoped=True),
     "programme:enrolment_extend": Rule(allowed=CASEWORK, kwargs=_enrolment, scoped=True),
     "programme:follow_up_record": Rule(allowed=CASEWORK, kwargs=_follow_up, scoped=True),

@@ -31,13 +31,14 @@ def shown_to(participant, names):
 
 @register.filter
 def listed_name(participant, names):
-    """The person as a register or a sheet lists them ("Dupont Marie"): an anonymised
-    file as such, and a name ``names`` hides as its neutral label. The grant pack's
-    sheets list pseudonymous stand-ins, which have names but no anonymisation."""
+    """The person as a register or a sheet lists them ("DUPONT Marie", as everywhere):
+    an anonymised file as such, and a name ``names`` hides as its neutral label. The
+    grant pack's sheets list pseudonymous stand-ins, which have names but no
+    anonymisation."""
     if getattr(participant, "anonymised_on", None):
         return str(participant)
     if names.shows(participant):
-        return f"{participant.last_name} {participant.first_name}"
+        return getattr(participant, "display_name", None) or str(participant)
     return names.name(participant)
 
 

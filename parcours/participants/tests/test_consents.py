@@ -103,8 +103,8 @@ def test_the_partner_leaders_printed_sheet_hides_the_names_too(
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
-    assert "Sharing" in text
-    assert "Private" not in text
+    assert "SHARING Samira" in text
+    assert "PRIVATE" not in text
     assert "P. · CPAS-0042" in text
 
 
@@ -114,7 +114,7 @@ def test_the_teams_own_leader_sees_every_name(client, workshop_leader, partner_w
     html = client.get(
         reverse("attendance:register", args=[partner_world["session"].pk])
     ).content.decode()
-    assert "Private" in html
+    assert "PRIVATE Paul" in html
     assert NamesShown(workshop_leader).shows(partner_world["private"])
 
 

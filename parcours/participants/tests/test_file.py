@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -122,3 +124,47 @@ def test_the_open_actions_show_on_the_file(client, social_worker, followed):
 
     assert "Rendez-vous au CPAS pour la carte médicale" in content
     assert "Action terminée" not in content
+
+
+@pytest.mark.django_db
+def test_the_action_plan_card_adds_an_action_to_the_enrolment_under_way(
+    client, social_worker, workshop_leader, followed
+):
+    enrolment = followed.enrolments.get()
+    add = reverse("assessments:action_create", args=[enrolment.pk])
+    client.force_login(social_worker)
+    assert add in client.get(_file_url(followed)).content.decode()
+
+    client.force_login(workshop_leader)
+    assert add not in client.get(_file_url(followed)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("street", "postal_code", "city", "shown"),
+    [
+        ("Rue Haute 12", "1000", "Bruxelles", "Rue Haute 12, 1000 Bruxelles"),
+        ("", "1000", "Bruxelles", "1000 Bruxelles"),
+        ("", "", "Bruxelles", "Bruxelles"),
+        ("Rue Haute 12", "", "", "Rue Haute 12"),
+        ("", "", "", ""),
+    ],
+)
+def test_the_postal_address_shows_what_is_known(street, postal_code, city, shown):
+    person = ParticipantFactory.build(address=street, postal_code=postal_code, city=city)
+    assert person.postal_address == shown
+
+
+@pytest.mark.django_db
+def test_the_file_shows_the_town_without_a_street(client, social_worker):
+    person = ParticipantFactory(
+        organisation=social_worker.organisation, address="", postal_code="1080", city="Molenbeek"
+    )
+    client.force_login(social_worker)
+    assert "<dd>1080 Molenbeek</dd>" in client.get(_file_url(person)).content.decode()
+
+
+def test_one_rule_shows_a_name():
+    person = ParticipantFactory.build(last_name="Amrani", first_name="Fatima")
+    assert person.display_name == str(person) == "AMRANI Fatima"
+    person.anonymised_on = datetime.date(2026, 1, 1)
+    assert person.display_name == "Dossier anonymisé"

@@ -36,6 +36,13 @@ def participant_detail(request, pk):
             "casework": casework,
             "can_erase": participant.anonymised_on is None
             and user_can(request.user, Capability.MANAGE_RETENTION),
+            "can_enrol": participant.anonymised_on is None
+            and user_can(request.user, Capability.MANAGE_PROGRAMME),
+            # An action belongs to an enrolment's plan: the one the journey shows.
+            "plan_enrolment": enrolment
+            if participant.anonymised_on is None
+            and user_can(request.user, Capability.MANAGE_PARTICIPANTS)
+            else None,
             "age": participant.age_on(timezone.localdate()),
             "journey": journey_context(enrolment) if casework and enrolment else None,
             "today": timezone.localdate(),

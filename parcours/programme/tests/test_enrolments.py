@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +43,13 @@ def group(organisation):
     )
 
 
+@pytest.fixture
+def while_it_runs():
+    """A day the group of these tests runs: nobody joins a group that has ended."""
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)):
+        yield
+
+
 def enrol_url(group):
     return reverse("programme:enrolment_create", args=[group.pk])
 
@@ -69,7 +77,7 @@ def events(record_type):
 # Enrolling
 
 
-def test_enrol_a_participant(signed_in, social_worker, group, organisation):
+def test_enrol_a_participant(while_it_runs, signed_in, social_worker, group, organisation):
     participant = ParticipantFactory(organisation=organisation)
 
     response = signed_in.post(
@@ -107,7 +115,9 @@ def test_the_choice_lists_the_organisation_s_people_not_in_the_group(
     assert [participant.last_name for participant in choices] == ["Adam", "Zola"]
 
 
-def test_someone_of_another_organisation_cannot_be_enrolled(signed_in, group, other_organisation):
+def test_someone_of_another_organisation_cannot_be_enrolled(
+    while_it_runs, signed_in, group, other_organisation
+):
     stranger = ParticipantFactory(organisation=other_organisation)
 
     response = signed_in.post(
@@ -123,7 +133,7 @@ def test_someone_of_another_organisation_cannot_be_enrolled(signed_in, group, ot
     [("2026-01-04", "only starts on 05/01/2026"), ("2026-11-02", "ends on 30/10/2026")],
 )
 def test_enrolment_outside_the_group_s_dates_is_refused(
-    signed_in, group, organisation, start_date, message
+    while_it_runs, signed_in, group, organisation, start_date, message
 ):
     participant = ParticipantFactory(organisation=organisation)
 
@@ -135,7 +145,7 @@ def test_enrolment_outside_the_group_s_dates_is_refused(
     assert not Enrolment.objects.exists()
 
 
-def test_over_capacity_is_warned_then_confirmed(signed_in, group, organisation):
+def test_over_capacity_is_warned_then_confirmed(while_it_runs, signed_in, group, organisation):
     EnrolmentFactory(group=group)
     EnrolmentFactory(group=group)
     participant = ParticipantFactory(organisation=organisation)
@@ -158,7 +168,9 @@ def test_over_capacity_is_warned_then_confirmed(signed_in, group, organisation):
     assert group.enrolments.open().count() == 3
 
 
-def test_an_overlapping_enrolment_is_warned_then_confirmed(signed_in, group, organisation):
+def test_an_overlapping_enrolment_is_warned_then_confirmed(
+    while_it_runs, signed_in, group, organisation
+):
     elsewhere = EnrolmentFactory(group=GroupFactory(organisation=organisation, name="Immersion B"))
     data = {"participant": elsewhere.participant.pk, "start_date": "2026-02-02"}
 

@@ -3,18 +3,21 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires
 from parcours.core.versions import StaleVersion
+from parcours.participants.selectors import visible_participants
 from parcours.programme import services
 from parcours.programme.forms import (
     EnrolmentExitForm,
     EnrolmentExtendForm,
     EnrolmentForm,
     FollowUpForm,
+    ParticipantEnrolmentForm,
     add_service_error,
     outcome_detail_label,
 )
@@ -48,42 +51,108 @@ def _already_closed(request, enrolment):
     return redirect("programme:group_detail", pk=enrolment.group_id)
 
 
+def _enrol(request, form, *, participant, group, start_date, success_url):
+    """What both enrolment pages do with a valid form: warn once (over capacity, another
+    group at the same time), then enrol. The redirection on success, else the warnings
+    (the form carries the service's refusal, if any)."""
+    warnings = services.enrolment_warnings(
+        participant=participant, group=group, start_date=start_date
+    )
+    if warnings and not form.cleaned_data["confirm_warnings"]:
+        return None, warnings
+    try:
+        services.enrolment_create(
+            participant=participant, group=group, start_date=start_date, by=request.user
+        )
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None, warnings
+    messages.success(
+        request,
+        _("%(name)s is enrolled in %(group)s from %(date)s.")
+        % {"name": participant, "group": group, "date": _short(start_date)},
+    )
+    return redirect(success_url), warnings
+
+
+def _ended(group, today) -> str | None:
+    """Why nobody can be enrolled in ``group`` today, if so."""
+    try:
+        services.check_open_for_enrolment(group, on=today)
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
 @requires(Capability.MANAGE_PROGRAMME)
 def enrolment_create(request, pk):
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
     today = timezone.localdate()
+    ended = _ended(group, today)
     form = EnrolmentForm(
-        request.POST or None,
+        None if ended else request.POST or None,
         group=group,
         initial={"start_date": _clip(today, group.start_date, group.end_date)},
     )
     warnings = None
     if request.method == "POST" and form.is_valid():
         participant = form.cleaned_data["participant"]
-        start_date = form.cleaned_data["start_date"]
-        warnings = services.enrolment_warnings(
-            participant=participant, group=group, start_date=start_date
+        done, warnings = _enrol(
+            request,
+            form,
+            participant=participant,
+            group=group,
+            start_date=form.cleaned_data["start_date"],
+            success_url=reverse("programme:group_detail", args=[group.pk]),
         )
-        if not warnings or form.cleaned_data["confirm_warnings"]:
-            try:
-                services.enrolment_create(
-                    participant=participant, group=group, start_date=start_date, by=request.user
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is enrolled in %(group)s from %(date)s.")
-                    % {"name": participant, "group": group, "date": _short(start_date)},
-                )
-                return redirect("programme:group_detail", pk=group.pk)
+        if done:
+            return done
     return render(
         request,
         "programme/enrolment_form.html",
-        {"form": form, "group": group, "warnings": warnings},
+        {"form": form, "group": group, "warnings": warnings, "ended": ended},
+    )
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def participant_enrol(request, pk):
+    """Enrolling a person from their file: the group is searched for."""
+    participant = get_object_for(
+        request,
+        visible_participants(request.user).filter(anonymised_on__isnull=True),
+        capability=Capability.MANAGE_PROGRAMME,
+        pk=pk,
+    )
+    today = timezone.localdate()
+    form = ParticipantEnrolmentForm(
+        request.POST or None,
+        participant=participant,
+        groups=visible_groups(request.user),
+        today=today,
+    )
+    warnings = None
+    if request.method == "POST" and form.is_valid():
+        done, warnings = _enrol(
+            request,
+            form,
+            participant=participant,
+            group=form.cleaned_data["group"],
+            start_date=form.cleaned_data["start_date"],
+            success_url=reverse("participants:participant_detail", args=[participant.pk]),
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "programme/participant_enrol_form.html",
+        {
+            "form": form,
+            "participant": participant,
+            "warnings": warnings,
+            "group": form.cleaned_data.get("group") if warnings else None,
+        },
     )
 
 

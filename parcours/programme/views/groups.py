@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
+from parcours.core.forms import _is_possible_id
 from parcours.core.versions import StaleVersion
 from parcours.core.widgets import search_results, search_term
 from parcours.programme import services
@@ -23,7 +24,7 @@ from parcours.programme.forms import (
     outcome_detail_label,
 )
 from parcours.programme.models import ExitFollowUp
-from parcours.programme.selectors import groups_named, visible_groups
+from parcours.programme.selectors import groups_named, groups_to_join, visible_groups
 
 STAFF_IN_ORDER = Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name"))
 
@@ -187,6 +188,7 @@ def group_detail(request, pk):
         "status": _status(group, today),
         "casework": casework,
         "can_manage": user_can(user, Capability.MANAGE_PROGRAMME),
+        "open_for_enrolment": group.open_for_enrolment(today),
         "can_follow_up": user_can(user, Capability.MANAGE_PARTICIPANTS),
         "changes": changes,
         "any_change": any(row.rated for row in changes),
@@ -206,5 +208,11 @@ def _status(group, today) -> str:
 @requires(Capability.VIEW_PROGRAMME)
 def group_search(request):
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
-    groups = groups_named(visible_groups(request.user), search_term(request))
+    groups = visible_groups(request.user)
+    # Narrowing asked by the field (ParticipantEnrolmentForm): the groups that person
+    # can join today.
+    to_enrol = request.GET.get("to_enrol", "")
+    if _is_possible_id(to_enrol):
+        groups = groups_to_join(groups, to_enrol, today=timezone.localdate())
+    groups = groups_named(groups, search_term(request))
     return search_results(request, groups, label=group_label)

@@ -61,6 +61,7 @@ CELL_CASES = [
     ("enrolments", 0, "outcome", None, "An exit needs its outcome."),
     ("enrolments", 3, "outcome", "dropout", "An outcome needs its exit date."),
     ("enrolments", 0, "outcome_detail", "health", "is not a detail of the outcome"),
+    ("enrolments", 0, "start_date", datetime.date(2024, 11, 4), "nobody can be enrolled in it"),
     ("enrolments", 0, "participant", "P-999", "Unknown participant 'P-999'"),
     ("enrolments", 0, "group", "Groupe fantôme", "Unknown group 'Groupe fantôme'"),
     ("assessments", 0, "moment", "final", "not a code"),
