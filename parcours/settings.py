@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parcours.workbook",
     "parcours.privacy",
     "parcours.downloads",
+    "parcours.demo",
     "parcours.synthetic",
     "parcours.backups",
     "parcours.reminders",

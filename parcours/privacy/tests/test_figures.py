@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
 from parcours.participants.models import Participant
 from parcours.privacy.enums import ErasureReason
 from parcours.privacy.selectors import files_due

@@ -8,7 +8,7 @@ import pytest
 
 from parcours.attendance.hours import KEYS as HOURS_KEYS
 from parcours.attendance.hours import as_hours, minutes_by_domain, minutes_by_quarter
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
 from parcours.funding import summaries
 from parcours.funding.tests.worlds import half_year_grant_world
 from parcours.programme.factories import GroupFactory
