@@ -20,7 +20,7 @@ from parcours.assessments.models import Action, Assessment, SelfRating
 from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.charts import Series, radar_svg
-from parcours.core.dashboard import Lines
+from parcours.core.shortlists import Lines
 from parcours.programme.models import Enrolment
 
 ASSESSMENT_NAMES = {

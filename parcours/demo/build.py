@@ -20,6 +20,7 @@ from parcours.attendance.enums import Presence
 from parcours.attendance.selectors import expected_participants
 from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
+from parcours.core.domains import Domain
 from parcours.demo import esf as demo_esf
 from parcours.demo.catalogue import SEED_WORKSHOPS
 from parcours.demo.durations import (
@@ -29,7 +30,6 @@ from parcours.demo.durations import (
 )
 from parcours.demo.people import DEMO_PEOPLE
 from parcours.demo.projects import draw_up_projects
-from parcours.core.domains import Domain
 from parcours.funding.enums import FunderKind
 from parcours.funding.expenses import expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant

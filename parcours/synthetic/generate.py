@@ -37,10 +37,10 @@ from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.marks import refresh_marked
 from parcours.attendance.models import AbsenceRun, Attendance
+from parcours.core.domains import Domain
 from parcours.demo.catalogue import SEED_WORKSHOPS
 from parcours.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
 from parcours.demo.people import DEMO_PEOPLE
-from parcours.core.domains import Domain
 from parcours.funding.models import HoursSummary
 from parcours.participants.enums import (
     ConsentPurpose,

@@ -28,7 +28,7 @@ def app_code(key: bytes, *, later: int = 0) -> str:
 
 def test_set_up_then_sign_in_with_the_app(page, browser_errors, live_server, settings, viewer):
     settings.MFA_REQUIRED = True
-    dashboard_url = live_server.url + reverse("core:dashboard")
+    dashboard_url = live_server.url + reverse("dashboard:home")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, viewer.username, TEST_PASSWORD)
 

@@ -53,7 +53,7 @@ def test_enrol_assess_and_extend(page, browser_errors, live_server, social_worke
     )
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Enrol from the group page.
     page.goto(live_server.url + reverse("programme:enrolment_create", args=[group.pk]))

@@ -50,7 +50,7 @@ def test_self_assessment_on_the_tablet(page, browser_errors, live_server, social
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     assessment_url = live_server.url + reverse(
         "assessments:assessment_edit", args=[enrolment.pk, "entry"]
     )
@@ -96,7 +96,7 @@ def test_self_assessment_on_the_tablet(page, browser_errors, live_server, social
     _shot(page, "done")
 
     # Another address leads back to the kiosk.
-    page.goto(live_server.url + reverse("core:dashboard"))
+    page.goto(live_server.url + reverse("dashboard:home"))
     expect(page).to_have_url(live_server.url + reverse("assessments:kiosk_done"))
 
     # The social worker's password, after a wrong one, brings the staff page back.

@@ -60,7 +60,7 @@ def _kiosk_view(capability, *, remembered=True):
         def wrapped(request, *args, **kwargs):
             kiosk = kiosk_mode.kiosk_of(request)
             if kiosk is None:
-                return redirect("core:dashboard")
+                return redirect("dashboard:home")
             enrolment = (
                 Enrolment.objects.select_related("participant", "group")
                 .filter(pk=kiosk.enrolment_id, group__organisation_id=request.user.organisation_id)
@@ -68,7 +68,7 @@ def _kiosk_view(capability, *, remembered=True):
             )
             if enrolment is None:
                 kiosk_mode.kiosk_end(request)
-                return redirect("core:dashboard")
+                return redirect("dashboard:home")
             if remembered and request.method == "GET":
                 kiosk_mode.kiosk_remember_screen(request, kiosk)
             return view(request, kiosk, enrolment, *args, **kwargs)

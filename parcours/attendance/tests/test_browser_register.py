@@ -34,7 +34,7 @@ def test_taps_are_saved_and_offline_marks_wait(page, browser_errors, live_server
     )
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, workshop_leader.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     page.goto(live_server.url + reverse("attendance:register", args=[session.pk]))
     expect(page.locator("script[src$='js/attendance.js']")).to_have_count(1)
     row = page.locator(f"#register-row-{person.pk}")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_sign_in_then_switch_to_dutch(page, browser_errors, live_server, coordinator):
-    dashboard_url = live_server.url + reverse("core:dashboard")
+    dashboard_url = live_server.url + reverse("dashboard:home")
     page.goto(live_server.url + reverse("accounts:login"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("main form input[name=username]")).to_be_visible()

@@ -90,14 +90,14 @@ def _pages(role, data):
     group = [data.group.pk]
     session = [data.session.pk]
     signed_in = {
-        "dashboard": reverse("core:dashboard"),
+        "dashboard": reverse("dashboard:home"),
         "report": f"{reverse('reporting:report')}?year={YEAR}",
         "workshop hours": reverse("attendance:hours"),
         "funding": reverse("funding:grant_list"),
         "profile": reverse("accounts:profile"),
         "password change": reverse("accounts:password_change"),
         "downloads": reverse("downloads:list"),
-        "accessibility statement": reverse("core:accessibility"),
+        "accessibility statement": reverse("dashboard:accessibility"),
     }
     programme = {
         "participants": reverse("participants:participant_list"),
@@ -165,12 +165,12 @@ def _pages(role, data):
         return {
             "federation figures": reverse("reporting:federation"),
             "password change": reverse("accounts:password_change"),
-            "accessibility statement": reverse("core:accessibility"),
+            "accessibility statement": reverse("dashboard:accessibility"),
         }
     return {
         "sign-in": reverse("accounts:login"),
         "password reset": reverse("accounts:password_reset"),
-        "accessibility statement": reverse("core:accessibility"),
+        "accessibility statement": reverse("dashboard:accessibility"),
     }
 
 

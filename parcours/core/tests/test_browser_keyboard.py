@@ -30,7 +30,7 @@ from parcours.workshops.models import Session
 
 pytestmark = pytest.mark.browser
 
-LAST_LINK = f"footer a[href='{reverse('core:accessibility')}']"
+LAST_LINK = f"footer a[href='{reverse('dashboard:accessibility')}']"
 
 
 def _press_and_wait(page, key):
@@ -45,7 +45,7 @@ def _sign_in(page, live_server, user):
     tab_to(page, "input[name=password]")
     page.keyboard.type(TEST_PASSWORD)
     _press_and_wait(page, "Enter")
-    expect(page).to_have_url(live_server.url + reverse("core:dashboard"))
+    expect(page).to_have_url(live_server.url + reverse("dashboard:home"))
 
 
 def _open_from_menu(page, url_name):

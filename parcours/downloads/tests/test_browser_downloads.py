@@ -47,7 +47,7 @@ def test_prepare_and_download_the_grant_pack(
 
     page.goto(reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     page.goto(reverse("funding:grant_detail", args=[grant.pk]))
     page.get_by_role("button", name="Télécharger le dossier de justification").click()
 

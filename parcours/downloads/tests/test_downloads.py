@@ -375,7 +375,7 @@ def test_my_downloads_is_paginated_with_few_queries(
     assert "Page 1 sur 2" in page
     page = client.get(reverse("downloads:list"), {"page": 2}).content.decode()
     assert page.count("fichier-") == 10
-    assert reverse("downloads:list") in client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("downloads:list") in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_a_closed_years_report_is_traced_as_its_closing(

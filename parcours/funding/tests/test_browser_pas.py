@@ -53,7 +53,7 @@ def test_expense_ledger_staff_cap_and_justification(
     ledger_url = reverse("funding:expense_list", args=[grant.pk])
     page.goto(reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # From the list of grants to the grant's page, and on to its ledger.
     page.goto(reverse("funding:grant_list"))

@@ -26,7 +26,7 @@ def test_typing_in_the_group_filter_and_picking_a_result(
     EnrolmentFactory(participant=speaker, group=french, start_date=french.start_date)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     page.goto(live_server.url + reverse("participants:participant_list"))
     field = page.get_by_role("combobox", name="Groupe")

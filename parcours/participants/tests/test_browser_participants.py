@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_take_in_find_and_follow_up(page, browser_errors, live_server, social_worker):
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Intake.
     page.goto(live_server.url + reverse("participants:participant_create"))

@@ -33,7 +33,7 @@ def test_print_a_sheet_in_dutch(page, browser_errors, live_server, social_worker
     ActionFactory(enrolment=enrolment, own_words="Ik zoek een woning.")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     page.goto(
         live_server.url

@@ -25,7 +25,7 @@ def test_draw_up_print_sign_amend_and_evaluate(page, browser_errors, live_server
     social_worker = enrolment.participant.social_worker
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # From the participant's file to the enrolment's project, not drawn up yet.
     page.goto(

@@ -18,7 +18,7 @@ def test_report_drill_down_and_closing(page, browser_errors, live_server, coordi
     build_year(coordinator.organisation, people=6)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # The menu leads to the report of the current year; the form chooses the past one.
     menu_link = page.locator(f"#main-menu a[href='{reverse('reporting:report')}']")

@@ -20,7 +20,7 @@ def test_upload_preview_confirm(page, browser_errors, live_server, coordinator, 
 
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     home = reverse("workbook:home")
     expect(page.locator(f"nav a[href='{home}']")).to_have_count(1)  # in the menu
     page.goto(live_server.url + home)

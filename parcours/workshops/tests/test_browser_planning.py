@@ -26,7 +26,7 @@ def test_plan_a_term_for_two_groups_and_print_a_sheet(
     workshop = WorkshopFactory(organisation=organisation, name="Atelier citoyen")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Every Monday of April and May 2026, 13:30-16:30, for both groups.
     page.goto(live_server.url + reverse("workshops:series_plan"))
