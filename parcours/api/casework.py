@@ -41,8 +41,8 @@ from parcours.assessments.models import Action, Assessment
 from parcours.assessments.views.assessments import enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.audit.versions import StaleVersion
 from parcours.core.domains import Domain
-from parcours.core.versions import StaleVersion
 from parcours.participants import services as participant_services
 from parcours.participants.forms import InterventionForm
 from parcours.participants.models import Intervention

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
+from parcours.core.dates import add_months
 from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values
 from parcours.core.widgets import SearchChoiceField
 from parcours.participants.forms import ParticipantSearchField
@@ -20,7 +21,6 @@ from parcours.programme.enums import (
     YesNo,
 )
 from parcours.programme.models import ExitFollowUp, Group
-from parcours.programme.services import add_months
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK_CHOICE = ("", "---------")

@@ -1,6 +1,5 @@
 """Writes on groups and enrolments: enrolling, exiting, extending, following up."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -8,23 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
+from parcours.core.dates import add_months
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.models import Enrolment, ExitFollowUp, Group
 
 FOLLOW_UP_AFTER_MONTHS = 6
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _set_staff(group, staff, *, by) -> None:

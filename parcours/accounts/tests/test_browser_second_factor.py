@@ -1,5 +1,5 @@
 """Two-step sign-in in a real browser: set-up with the QR code's key, the recovery codes,
-then a new sign-in asking for the app's code (fixtures in parcours/core/browser_fixtures.py).
+then a new sign-in asking for the app's code (fixtures in parcours/testing/browser.py).
 
 The phone's app is played by django-otp's TOTP, fed with the key the page shows.
 """
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """A social worker runs the cycle in a real browser: enrol, assess at entry, middle and
 end, see the journey's star chart, and extend into another group
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -9,11 +9,11 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
 from parcours.programme.models import Enrolment
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

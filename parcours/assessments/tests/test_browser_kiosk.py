@@ -2,7 +2,7 @@
 over from the assessment page, the participant answers the seven domains (one skipped)
 and sees their star chart, the kiosk holds when another address is typed, and the
 social worker's password brings the staff page back (fixtures in
-parcours/core/browser_fixtures.py). The screens are saved in test-artifacts/, with the
+parcours/testing/browser.py). The screens are saved in test-artifacts/, with the
 words each one holds and how long the flow took the browser (docs/self-assessment.md)."""
 
 import json
@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.models import SelfRating
-from parcours.core.browser_fixtures import ARTIFACTS, TABLET, expect, sign_in
 from parcours.core.domains import Domain
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing.browser import ARTIFACTS, TABLET, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

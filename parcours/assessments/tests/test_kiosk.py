@@ -11,9 +11,9 @@ from parcours.assessments.kiosk import SESSION_KEY, UNLOCK_TRIES
 from parcours.assessments.models import SelfAssessment, SelfRating
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import assert_bounded_queries, speaking
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing import assert_bounded_queries, speaking
 
 WELCOME = reverse("assessments:kiosk_welcome")
 DONE = reverse("assessments:kiosk_done")

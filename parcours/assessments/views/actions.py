@@ -16,8 +16,8 @@ from parcours.assessments.forms import ActionForm
 from parcours.assessments.models import Action, Assessment
 from parcours.assessments.selectors import ASSESSMENT_NAMES
 from parcours.assessments.views.assessments import enrolment_for
+from parcours.audit.versions import StaleVersion
 from parcours.core.domains import Domain
-from parcours.core.versions import StaleVersion
 
 
 def _moment_from(request):

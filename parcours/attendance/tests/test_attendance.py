@@ -17,7 +17,7 @@ from parcours.attendance.selectors import (
     missed_in_a_row,
     registers_not_taken,
 )
-from parcours.attendance.views.grid import month_grid
+from parcours.attendance.grids import month_grid
 from parcours.audit.models import AuditEvent
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.enums import Axis, ProviderKind

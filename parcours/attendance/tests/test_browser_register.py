@@ -1,6 +1,6 @@
 """A workshop leader takes a register on a tablet: each tap is saved at once, and a mark
 made without a connection waits in the browser and is sent when it comes back
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.attendance.models import Attendance
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import expect, sign_in
 from parcours.workshops.factories import SessionFactory
 
 pytestmark = pytest.mark.browser

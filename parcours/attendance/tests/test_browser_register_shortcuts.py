@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.attendance.models import Attendance
-from parcours.core.browser_fixtures import ARTIFACTS, TABLET, expect, sign_in
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import ARTIFACTS, TABLET, expect, sign_in
 from parcours.workshops.factories import SessionFactory
 from parcours.workshops.models import Session
 

@@ -1,4 +1,4 @@
-"""The sign-in flow in a real browser (fixtures in parcours/core/browser_fixtures.py).
+"""The sign-in flow in a real browser (fixtures in parcours/testing/browser.py).
 
 Every step also checks that the browser reported no error: the pages run under a
 strict Content-Security-Policy, and a violation only shows in the console.
@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from parcours.core.testing import assert_bounded_queries
 from parcours.dashboard.overview import programme_overview
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
+from parcours.testing import assert_bounded_queries
 from parcours.workshops.factories import WorkshopFactory
 
 

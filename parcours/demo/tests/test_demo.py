@@ -11,10 +11,10 @@ from parcours.demo.build import DEMO_PASSWORD
 from parcours.funding import summaries
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder
+from parcours.funding.scope import Scope
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
 from parcours.reporting.figures import yearly_report
-from parcours.reporting.scope import Scope
 from parcours.workshops.models import Workshop
 
 

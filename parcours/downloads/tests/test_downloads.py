@@ -20,8 +20,8 @@ from parcours.background.models import WorkerHeartbeat
 from parcours.downloads import kinds, services
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.models import STALLED_AFTER, Download
-from parcours.funding.pack import grant_pack
 from parcours.reporting.closing import close_year
+from parcours.reporting.grant_pack import grant_pack
 from parcours.workbook.export import export_workbook
 from parcours.workbook.tests.helpers import read_back
 

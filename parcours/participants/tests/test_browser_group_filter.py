@@ -1,14 +1,14 @@
 """The group filter of the participant list is searched, not listed: typing, then
 picking a result with the keyboard or the mouse, in a real browser (fixtures in
-parcours/core/browser_fixtures.py)."""
+parcours/testing/browser.py)."""
 
 import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,13 +1,13 @@
 """A social worker takes a new person in, finds them again and records an intervention,
-in a real browser on a tablet-sized screen (fixtures in parcours/core/browser_fixtures.py)."""
+in a real browser on a tablet-sized screen (fixtures in parcours/testing/browser.py)."""
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.participants.models import Participant
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 

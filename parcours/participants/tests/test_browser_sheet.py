@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.factories import ActionFactory
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 
 pytestmark = pytest.mark.browser

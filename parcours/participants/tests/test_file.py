@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from parcours.assessments.factories import ActionFactory
 from parcours.audit.models import AuditAction, AuditEvent
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import (
     ConsentFactory,
     InterventionFactory,
@@ -11,6 +10,7 @@ from parcours.participants.factories import (
     ParticipantFactory,
 )
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import assert_bounded_queries
 
 
 def _file_url(participant):

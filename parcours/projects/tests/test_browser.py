@@ -1,6 +1,6 @@
 """The social worker draws up a participant's individual project from their file, prints
 it, records its signature, amends it and evaluates it, in a real browser on a tablet
-(fixtures in parcours/core/browser_fixtures.py; the enrolment in conftest.py)."""
+(fixtures in parcours/testing/browser.py; the enrolment in conftest.py)."""
 
 import re
 
@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
-from parcours.core.testing import pdf_text
 from parcours.projects.models import Evaluation, Project
 from parcours.projects.tests.conftest import D
+from parcours.testing import pdf_text
+from parcours.testing.browser import expect, sign_in
 
 pytestmark = pytest.mark.browser
 

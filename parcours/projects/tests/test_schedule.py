@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import UserFactory
-from parcours.core.testing import assert_bounded_queries, count_queries
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.projects import services
 from parcours.projects.factories import EvaluationFactory, ProjectFactory
 from parcours.projects.selectors import due_evaluations, evaluation_months, next_evaluation_due
 from parcours.projects.tests.conftest import TODAY, D
+from parcours.testing import assert_bounded_queries, count_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The coordinator opens the yearly report on a tablet, follows a count to the people
-behind it, and closes a past year (fixtures in parcours/core/browser_fixtures.py)."""
+behind it, and closes a past year (fixtures in parcours/testing/browser.py)."""
 
 import re
 
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.reporting.models import YearClosing
 from parcours.reporting.tests.test_views import YEAR, build_year
+from parcours.testing.browser import expect, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,12 +1,12 @@
 """A coordinator imports a workbook in the browser: upload, preview, confirm, done
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.participants.models import Participant
+from parcours.testing.browser import expect, sign_in
 from parcours.workbook.tests.helpers import sample_sheets, workbook_bytes
 
 pytestmark = pytest.mark.browser

@@ -230,7 +230,7 @@ def test_template_download(client, coordinator):
 
 
 def test_pages_do_a_bounded_number_of_queries(client, coordinator):
-    from parcours.core.testing import assert_bounded_queries
+    from parcours.testing import assert_bounded_queries
 
     client.force_login(coordinator)
     job = ImportJobFactory(

@@ -1,5 +1,5 @@
 """The coordinator plans a weekly workshop for two groups in a real browser, then
-prints a session's attendance sheet (fixtures in parcours/core/browser_fixtures.py)."""
+prints a session's attendance sheet (fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.programme.factories import GroupFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 from parcours.workshops.factories import WorkshopFactory
 from parcours.workshops.models import Session
 
