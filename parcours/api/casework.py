@@ -38,7 +38,7 @@ from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.forms import NOT_CONCERNED, ActionForm, AssessmentForm
 from parcours.assessments.models import Action, Assessment
-from parcours.assessments.views.assessments import enrolment_for
+from parcours.assessments.selectors import enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion

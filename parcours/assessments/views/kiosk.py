@@ -25,8 +25,7 @@ from parcours.assessments import services
 from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import SelfRating
-from parcours.assessments.selectors import own_answers_chart
-from parcours.assessments.views.assessments import enrolment_for
+from parcours.assessments.selectors import enrolment_for, own_answers_chart
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.domains import Domain
