@@ -1,7 +1,5 @@
 """The monthly attendance grid of a group."""
 
-import datetime
-
 from django.shortcuts import render
 
 from parcours.accounts.access import Capability, get_object_for, requires
@@ -9,7 +7,7 @@ from parcours.attendance.forms import month_asked
 from parcours.attendance.grids import month_grid
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.core.dates import month_end
+from parcours.core.dates import add_months, next_month
 from parcours.programme.selectors import visible_groups
 
 
@@ -23,8 +21,8 @@ def group_for(request, pk):
 def group_month(request, pk):
     group = group_for(request, pk)
     first = month_asked(request)
-    previous = (first.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    following = month_end(first) + datetime.timedelta(days=1)
+    previous = add_months(first, -1)
+    following = next_month(first)
     record_opened(obj=group, by=request.user, purpose=AuditPurpose.CONSULTATION)
     context = {
         "group": group,
