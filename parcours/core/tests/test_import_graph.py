@@ -28,12 +28,14 @@ OUTSIDE = re.compile(
     r"|\.tests(\.|$)|\.factories$|\.migrations(\.|$)"
 )
 # The web: what answers a request or a command, and what only they use. The REST API is
-# web but for its tokens (the accounts' page lists them) and their models.
+# web but for its tokens (the accounts' page lists them) and their models; the dashboard
+# app (the home page, the menu, the accessibility statement) is web whole.
 WEB = re.compile(
     r"\.(views|urls|forms|filters|widgets|templatetags|context_processors|middleware"
     r"|management)(\.|$)"
     r"|_(views|forms)$"
     r"|^parcours\.api\.(?!models$|enums$|tokens$)"
+    r"|^parcours\.dashboard\."
 )
 VIEWS = re.compile(r"\.views(\.|$)|_views$")
 URLS = re.compile(r"\.urls$")
@@ -207,6 +209,7 @@ def test_views_are_imported_by_urls_only():
         ("parcours.participants.templatetags.participants", True),
         ("parcours.attendance.grids", False),
         ("parcours.programme.exits", False),
+        ("parcours.dashboard.overview", True),
     ],
 )
 def test_the_rooms_are_told_apart_by_name(module, web):
