@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
-from parcours.core.browser_fixtures import _allow_async_unsafe, browser_errors, page  # noqa: F401
+from parcours.testing.browser import _allow_async_unsafe, browser_errors, page  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.audit",
     "parcours.core",
+    "parcours.dashboard",
     "parcours.participants",
     "parcours.programme",
     "parcours.workshops",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "parcours.workbook",
     "parcours.privacy",
     "parcours.downloads",
+    "parcours.demo",
     "parcours.synthetic",
     "parcours.backups",
     "parcours.reminders",
@@ -112,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parcours.core.context_processors.navigation",
+                "parcours.dashboard.context_processors.navigation",
                 "parcours.participants.context_processors.names",
             ],
         },
@@ -180,7 +182,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # Reset links asked for in an hour, per requesting address and per e-mail address.
@@ -314,7 +316,7 @@ del EMAIL_HOST, _mailer
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "parcours@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The accessibility statement (/accessibility/, parcours/core/accessibility.py): the address
+# The accessibility statement (/accessibility/, parcours/dashboard/accessibility.py): the address
 # that receives reports of accessibility problems, and the region of the CPAS (wallonia,
 # brussels or flanders), whose ombudsman handles the complaints.
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)

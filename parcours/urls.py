@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("parcours.core.urls")),
+    path("", include("parcours.dashboard.urls")),
     path("", include("parcours.background.urls")),
     path("accounts/", include("parcours.accounts.urls")),
     path("audit/", include("parcours.audit.urls")),

@@ -38,12 +38,11 @@ from parcours.assessments import services as assessment_services
 from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.forms import NOT_CONCERNED, ActionForm, AssessmentForm
 from parcours.assessments.models import Action, Assessment
-from parcours.assessments.selectors import action_reviews
-from parcours.assessments.views.assessments import enrolment_for
+from parcours.assessments.selectors import action_reviews, enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.audit.versions import StaleVersion
 from parcours.core.domains import Domain
-from parcours.core.versions import StaleVersion
 from parcours.participants import services as participant_services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
 from parcours.participants.models import Intervention, LiteracyTest

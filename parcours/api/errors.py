@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 
 logger = logging.getLogger("parcours.api")
 

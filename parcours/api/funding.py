@@ -3,7 +3,7 @@ the funders for the coordinator (as their list page), the grants, their hours an
 ESF+ indicators for every role (figures only, as the grant and report pages), a grant's
 report figures for the coordinator (as its report pack) and a PAS grant's justification
 for casework (as its expense ledger). Every figure comes from the code the pages and
-files use (``funding.selectors``, ``funding.pack``, ``funding.pas_report``,
+files use (``funding.selectors``, ``reporting.grant_pack``, ``reporting.pas_report``,
 ``reporting.esf_files``)."""
 
 from typing import Annotated
@@ -21,14 +21,14 @@ from parcours.api.reports import valid_report_form
 from parcours.api.resources import MAX_ID, Cursor, DateFrom, DateTo, Id, IsoDate, Limit, reads
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.funding import pack
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder, Grant
-from parcours.funding.pas_report import grant_pas_report
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
+from parcours.reporting import grant_pack
 from parcours.reporting.disclosure import Masked, export_tables
 from parcours.reporting.esf_files import esf_report_of_year
 from parcours.reporting.forms import FIRST_YEAR
+from parcours.reporting.pas_report import grant_pas_report
 
 funding = Router(tags=["funding"])
 
@@ -193,7 +193,7 @@ def grant_report(request, pk: Id, as_of: AsOf = None):
     the hours charged by month. Reading it is traced as the pack's download is."""
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     as_of = _as_of(grant, as_of)
-    report = pack.grant_report(grant, as_of=as_of)
+    report = grant_pack.grant_report(grant, as_of=as_of)
     answer = {
         "grant_id": grant.pk,
         "first": report.figures["first"],

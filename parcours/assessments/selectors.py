@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Greatest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,8 +22,18 @@ from parcours.assessments.progress import MOMENTS, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.sealing import open_events
 from parcours.core.charts import Series, radar_svg
-from parcours.core.dashboard import Lines
+from parcours.core.shortlists import Lines
 from parcours.programme.models import Enrolment
+
+
+def enrolment_for(request, enrolment_pk):
+    """The enrolment, if it belongs to the user's organisation; 404 otherwise."""
+    return get_object_or_404(
+        Enrolment.objects.select_related("participant", "group"),
+        pk=enrolment_pk,
+        group__organisation_id=request.user.organisation_id,
+    )
+
 
 ASSESSMENT_NAMES = {
     Moment.ENTRY: gettext_lazy("Entry assessment"),

@@ -14,8 +14,8 @@ from parcours.assessments.models import (
     SelfRating,
 )
 from parcours.audit.services import create_record, update_record
+from parcours.audit.versions import claim_version
 from parcours.core.domains import Domain
-from parcours.core.versions import claim_version
 
 
 class StaleAssessment(Exception):

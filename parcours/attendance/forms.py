@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.attendance.enums import Presence, RegisterState
@@ -23,6 +24,12 @@ class CorrectionForm(forms.Form):
     )
 
 
+def month_asked(request) -> datetime.date:
+    """The first day of the month the address asks for (``?month=YYYY-MM``), or of this
+    month."""
+    return month_from(request.GET.get("month"), default=timezone.localdate())
+
+
 def month_from(value: str | None, *, default: datetime.date) -> datetime.date:
     """The first day of the month named ``YYYY-MM``, or of ``default``'s month."""
     try:
@@ -30,11 +37,6 @@ def month_from(value: str | None, *, default: datetime.date) -> datetime.date:
         return datetime.date(year, month, 1)
     except (TypeError, ValueError):
         return default.replace(day=1)
-
-
-def month_end(first: datetime.date) -> datetime.date:
-    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
 
 
 class PeriodForm(forms.Form):

@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import F, FloatField, IntegerField, Q, Sum
 
+from parcours.core.dates import month_of
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.models import Session
 
@@ -94,10 +95,6 @@ def minutes_by_quarter(sessions, *, weight=None) -> dict:
 
 def quarter_of(day: datetime.date) -> datetime.date:
     return day.replace(month=day.month - (day.month - 1) % 3, day=1)
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 def _fold(rows, field, period_of) -> dict:

@@ -20,7 +20,7 @@ from parcours.accounts.enums import Role
 from parcours.attendance.enums import ATTENDED, Presence, RegisterState
 from parcours.attendance.models import AbsenceRun, Attendance
 from parcours.attendance.runs import moment
-from parcours.core.dashboard import Shortlist, shortlist
+from parcours.core.shortlists import Shortlist, shortlist
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Session

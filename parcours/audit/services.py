@@ -16,7 +16,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.accounts.models import Organisation
 from parcours.audit import chain, sealing
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose, SubjectKey
 
@@ -46,7 +45,8 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def _organisation_id(obj) -> int:
-    if isinstance(obj, Organisation):
+    # Told by its label: the audit trail sits below accounts, whose services write to it.
+    if obj._meta.label == "accounts.Organisation":
         return obj.pk
     return obj.organisation_id
 

@@ -17,9 +17,7 @@ def create_cache_table(sender, *, using, verbosity=1, **kwargs):
 class CoreConfig(AppConfig):
     name = "parcours.core"
     label = "core"
-    verbose_name = _("Layout and dashboard")
+    verbose_name = _("Kernel")
 
     def ready(self):
-        from parcours.core import accessibility  # noqa: F401 (its system check)
-
         post_migrate.connect(create_cache_table, sender=self)

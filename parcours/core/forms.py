@@ -1,7 +1,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
-from parcours.core.versions import stale_message
+from parcours.audit.versions import stale_message
 
 # The ids the databases can hold (64-bit signed integers): a larger number typed into a
 # form or a link matches no record, but SQLite's driver fails on it before the query.
@@ -55,7 +55,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 class VersionedForm:
     """A mixin for the form that edits a record: it carries the record's version as it
     was when the form was opened, and when the update service finds that version gone
-    (``parcours.core.versions.StaleVersion``) the form is given back with what the other
+    (``parcours.audit.versions.StaleVersion``) the form is given back with what the other
     person saved, the person's own input kept and the current version, so that saving
     again on purpose goes through."""
 

@@ -19,7 +19,7 @@ class OrganisationOwned(models.Model):
 class Versioned(models.Model):
     """A record edited through forms: its version moves at each edit, so that a form
     opened before a colleague's save is refused instead of overwriting it
-    (``parcours.core.versions``)."""
+    (``parcours.audit.versions``)."""
 
     # db_default as well: the bulk tools insert rows without naming this column.
     version = models.PositiveIntegerField(

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from parcours.accounts.access import Capability, check
 from parcours.audit.models import AuditPurpose
 from parcours.funding.models import Grant
-from parcours.funding.pack import grant_pack, pack_filename
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_xlsx
 from parcours.reporting.forms import ReportForm
+from parcours.reporting.grant_pack import grant_pack, pack_filename
 from parcours.reporting.pdf import report_pdf
 from parcours.workbook.export import XLSX_CONTENT_TYPE, export_file_name, export_workbook
 from parcours.workbook.forms import PeriodForm

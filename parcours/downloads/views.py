@@ -49,7 +49,7 @@ def prepare(request, kind):
         try:
             back = the_kind.back(data.dict())
         except (KeyError, ValueError, NoReverseMatch):  # not even where it came from
-            back = reverse("core:dashboard")
+            back = reverse("dashboard:home")
         return redirect(back)
     download = services.request_download(
         user=request.user, kind=kind, parameters=parameters, language=get_language()

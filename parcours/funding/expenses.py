@@ -23,7 +23,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.funding.enums import STAFF_CAPPED_PARTS, ExpenseCategory, FunderKind, PasPart
 from parcours.funding.models import STAFF_CAP, Expense, PasBudget
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from parcours.attendance.hours import as_hours, held_sessions
 from parcours.funding.allocation import session_share
 from parcours.funding.models import Funder, GroupCharge, SessionCharge
-from parcours.reporting.scope import Scope
+from parcours.funding.scope import Scope
 from parcours.workshops.models import Session
 
 

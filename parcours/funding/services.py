@@ -10,7 +10,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.funding.expenses import subsidy_year
 from parcours.funding.models import Expense, Funder, GroupCharge, SessionCharge
 

@@ -23,10 +23,10 @@ from parcours.attendance.hours import (
     held_sessions,
     minutes_by_domain,
     minutes_by_quarter,
-    month_of,
     summary_by_domain,
     summary_by_quarter,
 )
+from parcours.core.dates import month_of, next_month
 from parcours.funding.allocation import charged_to, session_share
 from parcours.funding.models import Grant, GroupCharge, HoursSummary, SessionCharge
 from parcours.workshops import signals as workshop_signals
@@ -35,10 +35,6 @@ from parcours.workshops.models import Session
 DAY = datetime.timedelta(days=1)
 # Fractions of minutes (a grant's part) summed in another order differ in the last bits.
 TOLERANCE = 1e-6
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + 4 * DAY).replace(day=1)
 
 
 # -- Computing and keeping -----------------------------------------------------------------

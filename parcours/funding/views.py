@@ -23,8 +23,8 @@ from parcours.accounts.access import (
 )
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.audit.versions import StaleVersion
 from parcours.core.forms import _is_possible_id, model_values
-from parcours.core.versions import StaleVersion
 from parcours.core.widgets import search_results, search_term
 from parcours.funding import services
 from parcours.funding.enums import FunderKind, PasPart
@@ -42,14 +42,14 @@ from parcours.funding.forms import (
     session_label,
 )
 from parcours.funding.models import Expense, Funder, Grant, GroupCharge, PasBudget, SessionCharge
-from parcours.funding.pack import grant_pack, pack_filename
-from parcours.funding.pas_report import grant_pas_report
 from parcours.funding.selectors import (
     charged_hours_by_grant,
     charged_hours_by_month,
     sessions_named,
 )
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
+from parcours.reporting.grant_pack import grant_pack, pack_filename
+from parcours.reporting.pas_report import grant_pas_report
 
 
 def _form_page(request, form, *, title, submit, back, back_args=(), status=200):

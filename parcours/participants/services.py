@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.models import (
     Consent,

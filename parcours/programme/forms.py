@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
+from parcours.core.dates import add_months
 from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values
 from parcours.core.widgets import SearchChoiceField
 from parcours.participants.forms import ParticipantSearchField
@@ -19,9 +20,9 @@ from parcours.programme.enums import (
     ProcessType,
     YesNo,
 )
+from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import ExitFollowUp, Group
 from parcours.programme.selectors import groups_to_join
-from parcours.programme.services import add_months
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK_CHOICE = ("", "---------")
@@ -254,7 +255,7 @@ class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
 
 
 def _exit_after_start(exit_date, enrolment):
-    if exit_date < enrolment.start_date:
+    if exit_problems(start_date=enrolment.start_date, exit_date=exit_date):
         raise forms.ValidationError(
             _("The exit cannot come before the start of the enrolment (%(date)s).")
             % {"date": _short(enrolment.start_date)}
@@ -316,10 +317,16 @@ class EnrolmentExitForm(VersionedForm, forms.Form):
         if not outcome:
             return cleaned
         outcome = ExitOutcome(outcome)
-        details = OUTCOME_DETAILS[outcome]
-        if details is None or detail in details.values:
+        # The dates are the exit date field's (clean_exit_date): only the detail here.
+        problems = exit_problems(
+            start_date=self.enrolment.start_date,
+            exit_date=cleaned.get("exit_date") or self.enrolment.start_date,
+            outcome=outcome,
+            detail=detail,
+        )
+        if not problems:
             return cleaned
-        if not detail:
+        if problems[0] is ExitProblem.DETAIL_MISSING:
             message = (
                 _("Say why the person dropped out.")
                 if outcome == ExitOutcome.DROPOUT

@@ -10,23 +10,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
+from parcours.core.dates import add_months
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
+from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, ExitFollowUp, Group
 
 FOLLOW_UP_AFTER_MONTHS = 6
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _set_staff(group, staff, *, by) -> None:
@@ -111,13 +101,26 @@ def enrolment_create(*, participant, group, start_date, by) -> Enrolment:
     )
 
 
-def _check_outcome(outcome: str, detail: str) -> None:
-    details = OUTCOME_DETAILS[ExitOutcome(outcome)]
-    if details is None:
-        if detail:
-            raise ValidationError({"outcome_detail": _("This outcome takes no detail.")})
-    elif detail not in details.values:
-        raise ValidationError({"outcome_detail": _("Choose the detail of this outcome.")})
+def _check_exit(enrolment, exit_date, outcome: str, detail: str) -> None:
+    problems = exit_problems(
+        start_date=enrolment.start_date, exit_date=exit_date, outcome=outcome, detail=detail
+    )
+    if not problems:
+        return
+    problem = problems[0]
+    if problem is ExitProblem.EXIT_BEFORE_START:
+        message = _("The exit cannot come before the start of the enrolment (%(date)s).") % {
+            "date": date_format(enrolment.start_date, "SHORT_DATE_FORMAT")
+        }
+    elif problem is ExitProblem.EXIT_WITHOUT_OUTCOME:
+        message = _("An exit needs its outcome.")
+    elif problem is ExitProblem.OUTCOME_WITHOUT_EXIT:
+        message = _("An outcome needs its exit date.")
+    elif OUTCOME_DETAILS[ExitOutcome(outcome)] is None:
+        message = _("This outcome takes no detail.")
+    else:
+        message = _("Choose the detail of this outcome.")
+    raise ValidationError({problem.field: message})
 
 
 @transaction.atomic
@@ -129,7 +132,7 @@ def enrolment_exit(
         raise ValidationError(_("This enrolment is already closed."))
     if outcome == ExitOutcome.EXTENSION:
         raise ValidationError(_("An extension goes on in another group: use the extension."))
-    _check_outcome(outcome, detail)
+    _check_exit(enrolment, exit_date, outcome, detail)
     claim_version(enrolment, version)
     update_record(
         obj=enrolment,

@@ -19,10 +19,10 @@ from parcours.accounts.access import Capability, check, get_object_for, user_can
 from parcours.accounts.enums import Role
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.models import Action, DomainRating
-from parcours.core.dashboard import Lines
+from parcours.core.dates import add_months
 from parcours.core.domains import Domain
+from parcours.core.shortlists import Lines
 from parcours.programme.models import Enrolment
-from parcours.programme.services import add_months
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.models import (
     DEFAULT_EVALUATION_MONTHS,

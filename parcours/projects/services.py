@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, delete_record, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.models import (
     Evaluation,

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from parcours.accounts.access import Capability, requires, user_can
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.audit.versions import StaleVersion
 from parcours.core.pdf import render_pdf
-from parcours.core.versions import StaleVersion
 from parcours.projects import services
 from parcours.projects.forms import (
     EvaluationForm,

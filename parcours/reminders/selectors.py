@@ -71,13 +71,13 @@ def digest_lines(user, *, today: datetime.date) -> list[DigestLine]:
     registers_page = (
         "attendance:register_list"
         if user_can(user, Capability.TAKE_ATTENDANCE)
-        else "core:dashboard"
+        else "dashboard:home"
     )
     return [
         DigestLine(
             kind,
             count,
-            registers_page if kind == "untaken_registers" else "core:dashboard",
+            registers_page if kind == "untaken_registers" else "dashboard:home",
         )
         for kind, count in counts.items()
         if count

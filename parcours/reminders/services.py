@@ -136,7 +136,7 @@ def digest_message(user, *, today: datetime.date, lines) -> dict:
             "lines": [
                 {"label": line.label, "url": absolute_url(reverse(line.url_name))} for line in lines
             ],
-            "dashboard_url": absolute_url(reverse("core:dashboard")),
+            "dashboard_url": absolute_url(reverse("dashboard:home")),
             "preferences_url": absolute_url(reverse("reminders:preferences")),
             "unsubscribe_url": unsubscribe_url(user),
             "weekly": getattr(user, "digest_frequency", "") == Frequency.WEEKLY,

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy
 
+from parcours.funding.scope import Scope
 from parcours.participants.enums import (
     ISCED_LEVELS,
     Answer,
@@ -49,7 +50,6 @@ from parcours.programme.enums import (
 )
 from parcours.programme.models import Enrolment
 from parcours.reporting.figures import WHOLE_PROGRAMME, Period, eu_members, exits_of
-from parcours.reporting.scope import Scope
 
 GENDER_CODES = {"women": Gender.FEMALE, "men": Gender.MALE, "non_binary": Gender.OTHER}
 BREAKDOWN = ("total", *GENDER_CODES)

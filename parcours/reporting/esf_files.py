@@ -5,7 +5,7 @@ the period, under the grant's pseudonym, with their gender, age on entering and 
 each output indicator (docs/statistics.md). No names, national numbers or addresses; small
 counts are not hidden there (each line is one pseudonymised person). People who withdrew
 their consent to reporting are left out of that file, as from the grant pack
-(``funding.pack``), and the file says how many."""
+(``reporting.grant_pack``), and the file says how many."""
 
 import io
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from parcours.core.exports import spreadsheet_csv, xlsx_row
 from parcours.core.pdf import render_pdf
 from parcours.funding.pseudonyms import pseudonymiser
+from parcours.funding.scope import Scope
 from parcours.participants.enums import ConsentPurpose
 from parcours.reporting.esf import (
     BREAKDOWN,
@@ -37,7 +38,6 @@ from parcours.reporting.esf import (
 from parcours.reporting.figures import WHOLE_PROGRAMME, Period
 from parcours.reporting.pdf import css_string
 from parcours.reporting.people import left_out_message
-from parcours.reporting.scope import Scope
 from parcours.reporting.tables import Column, Row, Table
 
 PART_OF_GENDER = {gender: part for part, gender in GENDER_CODES.items()}

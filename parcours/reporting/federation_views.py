@@ -17,10 +17,10 @@ from parcours.accounts.access import Capability, requires
 from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
 from parcours.core.exports import spreadsheet_csv
+from parcours.reporting.display import XLSX_TYPE, display_table, format_cell
 from parcours.reporting.federation import federation_report, record_federation_read
 from parcours.reporting.federation_exports import federation_xlsx
 from parcours.reporting.federation_forms import FederationReportForm
-from parcours.reporting.views import XLSX_TYPE, display_table, format_cell
 
 
 def _form(request):

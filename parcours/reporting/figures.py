@@ -39,6 +39,7 @@ from parcours.attendance.hours import (
 )
 from parcours.core.domains import Domain
 from parcours.funding import summaries
+from parcours.funding.scope import Scope
 from parcours.participants.enums import (
     FrenchLevel,
     Gender,
@@ -50,7 +51,6 @@ from parcours.participants.models import Intervention, LiteracyTest, Participant
 from parcours.programme.enums import DropoutReason, ExitOutcome
 from parcours.programme.models import Enrolment
 from parcours.projects.counts import project_counts
-from parcours.reporting.scope import Scope
 from parcours.workshops.models import Session
 
 # Bumped whenever a definition of docs/statistics.md changes: a closed year keeps the version

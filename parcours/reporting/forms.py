@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import IdChoiceField
 from parcours.funding.models import Funder, Grant
+from parcours.funding.scope import Scope
 from parcours.programme.enums import ProcessType
 from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Group
-from parcours.reporting.scope import Scope
 
 FIRST_YEAR = 2000
 

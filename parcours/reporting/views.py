@@ -37,7 +37,7 @@ from parcours.reporting.closing import (
 from parcours.reporting.closing import (
     reopen_year as reopen_year_service,
 )
-from parcours.reporting.disclosure import Masked
+from parcours.reporting.display import XLSX_TYPE, display_table, format_cell
 from parcours.reporting.esf_files import (
     EsfReport,
     esf_report_of_year,
@@ -102,55 +102,6 @@ def _report(request, form: ReportForm):
         as_of=form.effective_as_of(),
         scope=form.scope(),
     )
-
-
-# -- Cells as shown ---------------------------------------------------------------------------
-
-
-def format_cell(value, kind: str) -> str:
-    """A cell as the page shows it: French formats, a dash for none."""
-    if kind == "label":
-        return "" if value is None else str(value)
-    if isinstance(value, Masked):
-        return str(value)
-    if kind == "pct":
-        return charts.format_pct(value)
-    if kind == "hours":
-        return charts.format_number(value, 2)
-    if isinstance(value, float):  # the average age
-        return charts.format_number(value, 1)
-    return charts.format_number(value)
-
-
-def display_table(table, *, people_url: str | None, params: dict) -> dict:
-    rows = []
-    for row in table.rows:
-        cells = []
-        for column in table.columns:
-            value = row.cells.get(column.key)
-            key = row.drilldown.get(column.key)
-            href = None
-            if people_url and key and value:
-                href = f"{people_url}?{urlencode({'key': key, **params})}"
-            cells.append(
-                {
-                    "ref": f"{table.key}:{row.key}:{column.key}",
-                    "text": format_cell(value, column.kind),
-                    "header": column.kind == "label",
-                    "numeric": column.kind != "label",
-                    "href": href,
-                }
-            )
-        rows.append({"key": row.key, "cells": cells})
-    return {
-        "key": table.key,
-        "title": table.title,
-        "definition": table.definition,
-        "columns": [
-            {"key": c.key, "label": c.label, "numeric": c.kind != "label"} for c in table.columns
-        ],
-        "rows": rows,
-    }
 
 
 def _denominators(report) -> dict:
@@ -338,9 +289,6 @@ def _esf_download(request, extension: str, content_type: str, write):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @requires(Capability.VIEW_FIGURES)

@@ -37,10 +37,11 @@ from parcours.assessments.enums import ActionStatus, Moment
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.attendance.marks import refresh_marked
 from parcours.attendance.models import AbsenceRun, Attendance
-from parcours.core.demo.catalogue import SEED_WORKSHOPS
-from parcours.core.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
-from parcours.core.demo.people import DEMO_PEOPLE
+from parcours.core.dates import add_months
 from parcours.core.domains import Domain
+from parcours.demo.catalogue import SEED_WORKSHOPS
+from parcours.demo.durations import ASSESSMENT_MINUTES, LITERACY_TEST_MINUTES
+from parcours.demo.people import DEMO_PEOPLE
 from parcours.funding.models import HoursSummary
 from parcours.participants.enums import (
     ConsentPurpose,
@@ -230,9 +231,8 @@ def _weighted(rng, pairs):
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the 28th at most, to stay in every month)."""
-    index = day.month - 1 + months
-    return datetime.date(day.year + index // 12, index % 12 + 1, min(day.day, 28))
+    """The same day ``months`` later, the 28th at most (the same day in every month)."""
+    return add_months(day.replace(day=min(day.day, 28)), months)
 
 
 def _monday(day: datetime.date) -> datetime.date:

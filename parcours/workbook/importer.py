@@ -36,6 +36,7 @@ from parcours.core.domains import Domain
 from parcours.participants.models import Participant
 from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
+from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, Group
 from parcours.programme.services import check_open_for_enrolment
 from parcours.workbook import writing
@@ -427,37 +428,36 @@ class _Planner:
             values["outcome"],
             values["outcome_detail"],
         )
-        if exit_date and exit_date < values["start_date"]:
-            self.problem(
-                "enrolments",
-                number,
-                "exit_date",
-                _("The exit (%(exit)s) comes before the start (%(start)s).")
-                % {"exit": _day(exit_date), "start": _day(values["start_date"])},
-            )
-            return False
-        if exit_date and not outcome:
-            self.problem("enrolments", number, "outcome", _("An exit needs its outcome."))
-            return False
-        if outcome and not exit_date:
-            self.problem("enrolments", number, "exit_date", _("An outcome needs its exit date."))
-            return False
-        if detail and not outcome:
-            self.problem("enrolments", number, "outcome_detail", _("A detail needs its outcome."))
-            return False
-        if detail:
+        # A workbook may leave an outcome's detail empty (the allowance for imports).
+        problems = exit_problems(
+            start_date=values["start_date"],
+            exit_date=exit_date,
+            outcome=outcome,
+            detail=detail,
+            imported=True,
+        )
+        if not problems:
+            return True
+        problem = problems[0]
+        if problem is ExitProblem.EXIT_BEFORE_START:
+            message = _("The exit (%(exit)s) comes before the start (%(start)s).") % {
+                "exit": _day(exit_date),
+                "start": _day(values["start_date"]),
+            }
+        elif problem is ExitProblem.EXIT_WITHOUT_OUTCOME:
+            message = _("An exit needs its outcome.")
+        elif problem is ExitProblem.OUTCOME_WITHOUT_EXIT:
+            message = _("An outcome needs its exit date.")
+        elif problem is ExitProblem.DETAIL_WITHOUT_OUTCOME:
+            message = _("A detail needs its outcome.")
+        else:
             details = OUTCOME_DETAILS[ExitOutcome(outcome)]
-            if details is None or detail not in details.values:
-                allowed = ", ".join(details.values) if details else "—"
-                self.problem(
-                    "enrolments",
-                    number,
-                    "outcome_detail",
-                    _("'%(detail)s' is not a detail of the outcome %(outcome)s (use: %(allowed)s).")
-                    % {"detail": detail, "outcome": outcome, "allowed": allowed},
-                )
-                return False
-        return True
+            allowed = ", ".join(details.values) if details else "—"
+            message = _(
+                "'%(detail)s' is not a detail of the outcome %(outcome)s (use: %(allowed)s)."
+            ) % {"detail": detail, "outcome": outcome, "allowed": allowed}
+        self.problem("enrolments", number, problem.field, message)
+        return False
 
     # -- assessments -----------------------------------------------------------------------
 

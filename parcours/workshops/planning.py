@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parcours.audit.services import create_record, record_children, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import (
     ClosingPeriod,

@@ -4,7 +4,7 @@ transaction with its audit row. Planning sessions is in ``planning``."""
 from django.db import transaction
 
 from parcours.audit.services import create_record, delete_record, record_children, update_record
-from parcours.core.versions import claim_version
+from parcours.audit.versions import claim_version
 from parcours.workshops.models import ClosingPeriod, Provider, Workshop, WorkshopDomain
 
 

@@ -1,5 +1,5 @@
 """Two-step sign-in in a real browser: set-up with the QR code's key, the recovery codes,
-then a new sign-in asking for the app's code (fixtures in parcours/core/browser_fixtures.py).
+then a new sign-in asking for the app's code (fixtures in parcours/testing/browser.py).
 
 The phone's app is played by django-otp's TOTP, fed with the key the page shows.
 """
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def app_code(key: bytes, *, later: int = 0) -> str:
 
 def test_set_up_then_sign_in_with_the_app(page, browser_errors, live_server, settings, viewer):
     settings.MFA_REQUIRED = True
-    dashboard_url = live_server.url + reverse("core:dashboard")
+    dashboard_url = live_server.url + reverse("dashboard:home")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, viewer.username, TEST_PASSWORD)
 

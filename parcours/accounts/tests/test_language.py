@@ -5,7 +5,7 @@ from django.urls import reverse
 @pytest.mark.django_db
 def test_french_by_default_whatever_the_browser_says(client, social_worker):
     client.force_login(social_worker)
-    response = client.get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    response = client.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert response["Content-Language"] == "fr"
     assert '<html lang="fr">' in response.content.decode()
 
@@ -23,7 +23,7 @@ def test_switching_language_is_kept_on_the_account(client, social_worker):
     # The choice follows the person to another browser (a new session without the cookie).
     client.cookies.clear()
     client.force_login(social_worker)
-    assert client.get(reverse("core:dashboard"))["Content-Language"] == "nl"
+    assert client.get(reverse("dashboard:home"))["Content-Language"] == "nl"
 
 
 @pytest.mark.django_db
@@ -46,4 +46,4 @@ def test_next_must_stay_on_the_site(client, social_worker):
     response = client.post(
         reverse("accounts:set_language"), {"language": "nl", "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("dashboard:home")

@@ -30,7 +30,7 @@ LOGIN_URL = reverse("accounts:login")
 SECOND_FACTOR_URL = reverse("accounts:second_factor")
 SETUP_URL = reverse("accounts:second_factor_setup")
 RECOVERY_CODES_URL = reverse("accounts:recovery_codes")
-DASHBOARD_URL = reverse("core:dashboard")
+DASHBOARD_URL = reverse("dashboard:home")
 REPORT_CSV_URL = reverse("reporting:report_csv")
 
 FIRST_ADDRESS = "203.0.113.10"

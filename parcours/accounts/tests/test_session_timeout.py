@@ -20,7 +20,7 @@ from parcours.accounts import middleware
 from parcours.accounts.factories import TEST_PASSWORD
 
 LOGIN_URL = reverse("accounts:login")
-DASHBOARD_URL = reverse("core:dashboard")
+DASHBOARD_URL = reverse("dashboard:home")
 MINUTE = 60
 HOUR = 60 * MINUTE
 SIGN_IN_TIME = 1_750_000_000.0

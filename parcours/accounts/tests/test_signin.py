@@ -15,7 +15,7 @@ from django.urls import reverse
 from parcours.accounts.factories import TEST_PASSWORD, UserFactory
 
 LOGIN_URL = reverse("accounts:login")
-DASHBOARD_URL = reverse("core:dashboard")
+DASHBOARD_URL = reverse("dashboard:home")
 NEW_PASSWORD = "Velo-rouge-le-long-de-la-Meuse-7"
 
 # Documentation addresses (RFC 5737): two different machines.

@@ -5,7 +5,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.factories import UserFactory
 from parcours.accounts.models import User
 from parcours.audit.models import AuditAction, AuditEvent
-from parcours.core.testing import assert_bounded_queries
+from parcours.testing import assert_bounded_queries
 
 GOOD_PASSWORD = "une-phrase-de-passe-solide"
 

@@ -3,7 +3,7 @@ the project's Content Security Policy, reading the live schema."""
 
 import pytest
 
-from parcours.core.browser_fixtures import expect
+from parcours.testing.browser import expect
 
 pytestmark = pytest.mark.browser
 

@@ -14,10 +14,10 @@ from django.utils import translation
 
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
 from parcours.core.exports import local_number
-from parcours.core.testing import report_csv_values
-from parcours.funding.pack import grant_pack
 from parcours.programme.factories import EnrolmentFactory
 from parcours.reporting.esf import SPECIAL_CATEGORY_CODES
+from parcours.reporting.grant_pack import grant_pack
+from parcours.testing import report_csv_values
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from parcours.assessments.factories import ActionFactory
 from parcours.assessments.models import Action, Assessment
 from parcours.audit.models import AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import assert_bounded_queries
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing import assert_bounded_queries
 
 RATINGS = {
     "administrative": "2",

@@ -1,6 +1,6 @@
 """A social worker runs the cycle in a real browser: enrol, assess at entry, middle and
 end, see the journey's star chart, and extend into another group
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -10,11 +10,11 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
 from parcours.programme.models import Enrolment
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_enrol_assess_and_extend(page, browser_errors, live_server, social_worke
     )
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Enrol from the group page, while the group runs (nobody joins an ended group).
     with time_machine.travel(datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)):

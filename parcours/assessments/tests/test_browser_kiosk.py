@@ -2,7 +2,7 @@
 over from the assessment page, the participant answers the seven domains (one skipped)
 and sees their star chart, the kiosk holds when another address is typed, and the
 social worker's password brings the staff page back (fixtures in
-parcours/core/browser_fixtures.py). The screens are saved in test-artifacts/, with the
+parcours/testing/browser.py). The screens are saved in test-artifacts/, with the
 words each one holds and how long the flow took the browser (docs/self-assessment.md)."""
 
 import json
@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.models import SelfRating
-from parcours.core.browser_fixtures import ARTIFACTS, TABLET, expect, sign_in
 from parcours.core.domains import Domain
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing.browser import ARTIFACTS, TABLET, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_self_assessment_on_the_tablet(page, browser_errors, live_server, social
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     assessment_url = live_server.url + reverse(
         "assessments:assessment_edit", args=[enrolment.pk, "entry"]
     )
@@ -96,7 +96,7 @@ def test_self_assessment_on_the_tablet(page, browser_errors, live_server, social
     _shot(page, "done")
 
     # Another address leads back to the kiosk.
-    page.goto(live_server.url + reverse("core:dashboard"))
+    page.goto(live_server.url + reverse("dashboard:home"))
     expect(page).to_have_url(live_server.url + reverse("assessments:kiosk_done"))
 
     # The social worker's password, after a wrong one, brings the staff page back.

@@ -7,8 +7,8 @@ from django.utils import translation
 from parcours.assessments.factories import AssessmentFactory, DomainRatingFactory
 from parcours.assessments.models import Assessment
 from parcours.assessments.tests.test_assessment_form import edit_url, payload
-from parcours.core.testing import speaking
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing import speaking
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from parcours.assessments.kiosk import SESSION_KEY, UNLOCK_TRIES
 from parcours.assessments.models import SelfAssessment, SelfRating
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import assert_bounded_queries, speaking
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing import assert_bounded_queries, speaking
 
 WELCOME = reverse("assessments:kiosk_welcome")
 DONE = reverse("assessments:kiosk_done")
@@ -104,7 +104,7 @@ def test_every_other_page_leads_back_to_the_kiosk(kiosk, social_worker, enrolmen
     other = ParticipantFactory(organisation=social_worker.organisation)
     kiosk.get(question("housing"))
     pages = [
-        reverse("core:dashboard"),
+        reverse("dashboard:home"),
         reverse("participants:participant_detail", args=[enrolment.participant_id]),
         reverse("participants:participant_detail", args=[other.pk]),
         edit_url(enrolment),
@@ -118,13 +118,13 @@ def test_every_other_page_leads_back_to_the_kiosk(kiosk, social_worker, enrolmen
     # Signing out, changing the language of the staff screens, starting another kiosk.
     for url in [reverse("accounts:logout"), start_url(EnrolmentFactory())]:
         assert kiosk.post(url)["Location"] == question("housing")
-    assert kiosk.get(reverse("core:dashboard"), headers={"HX-Request": "true"})[
+    assert kiosk.get(reverse("dashboard:home"), headers={"HX-Request": "true"})[
         "HX-Redirect"
     ] == question("housing")
     assert kiosk.session[SESSION_KEY]["enrolment_id"] == enrolment.pk
     # A made-up kiosk address starts the questions again, and is not remembered.
     assert kiosk.get("/assessments/kiosk/no-such-domain/")["Location"] == WELCOME
-    assert kiosk.get(reverse("core:dashboard"))["Location"] == question("housing")
+    assert kiosk.get(reverse("dashboard:home"))["Location"] == question("housing")
 
 
 @pytest.mark.django_db
@@ -245,9 +245,9 @@ def test_the_staff_members_password_unlocks(kiosk, enrolment):
 
     assert response["Location"] == edit_url(enrolment)
     assert SESSION_KEY not in kiosk.session
-    assert kiosk.get(reverse("core:dashboard")).status_code == 200
+    assert kiosk.get(reverse("dashboard:home")).status_code == 200
     # Without a kiosk, its screens are closed.
-    assert kiosk.get(WELCOME)["Location"] == reverse("core:dashboard")
+    assert kiosk.get(WELCOME)["Location"] == reverse("dashboard:home")
 
 
 @pytest.mark.django_db
@@ -257,7 +257,7 @@ def test_a_wrong_password_is_refused_and_the_kiosk_stays(kiosk):
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
     assert f"{UNLOCK_TRIES - 1} more tries" in response.content.decode()
-    assert kiosk.get(reverse("core:dashboard"))["Location"] == WELCOME
+    assert kiosk.get(reverse("dashboard:home"))["Location"] == WELCOME
     assert kiosk.session[SESSION_KEY]["failures"] == 1
 
 
@@ -272,7 +272,7 @@ def test_too_many_wrong_passwords_sign_the_session_out(kiosk, enrolment):
     assert response["Location"] == reverse("accounts:login")
     assert "_auth_user_id" not in kiosk.session
     assert SESSION_KEY not in kiosk.session
-    dashboard = kiosk.get(reverse("core:dashboard"))
+    dashboard = kiosk.get(reverse("dashboard:home"))
     assert dashboard.status_code == 302
     assert dashboard["Location"].startswith(reverse("accounts:login"))
     assert SelfRating.objects.get().rating == 3  # the answers given are kept
@@ -282,7 +282,7 @@ def test_too_many_wrong_passwords_sign_the_session_out(kiosk, enrolment):
 def test_a_session_signed_in_as_someone_else_is_not_locked(kiosk, coordinator):
     kiosk.force_login(coordinator)
 
-    assert kiosk.get(reverse("core:dashboard")).status_code == 200
+    assert kiosk.get(reverse("dashboard:home")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from parcours.assessments.selectors import (
     due_assessments,
     overdue_actions,
 )
-from parcours.core.dashboard import shortlist
+from parcours.core.shortlists import shortlist
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
 START = datetime.date(2026, 1, 5)

@@ -18,7 +18,7 @@ from parcours.assessments.selectors import (
 )
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.participants.export import participant_data, render_html
+from parcours.privacy.right_of_access import participant_data, render_html
 from parcours.programme.enums import ExitOutcome
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_figures

@@ -14,10 +14,9 @@ from parcours.assessments import services
 from parcours.assessments.enums import Moment
 from parcours.assessments.forms import ActionForm
 from parcours.assessments.models import Action, Assessment
-from parcours.assessments.selectors import ASSESSMENT_NAMES
-from parcours.assessments.views.assessments import enrolment_for
+from parcours.assessments.selectors import ASSESSMENT_NAMES, enrolment_for
+from parcours.audit.versions import StaleVersion
 from parcours.core.domains import Domain
-from parcours.core.versions import StaleVersion
 
 
 def _moment_from(request):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -28,21 +28,12 @@ from parcours.assessments.models import Action, Assessment
 from parcours.assessments.selectors import (
     ASSESSMENT_NAMES,
     due_date_of,
+    enrolment_for,
     journey_context,
     last_saved_by,
 )
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.programme.models import Enrolment
-
-
-def enrolment_for(request, enrolment_pk):
-    """The enrolment, if it belongs to the user's organisation; 404 otherwise."""
-    return get_object_or_404(
-        Enrolment.objects.select_related("participant", "group"),
-        pk=enrolment_pk,
-        group__organisation_id=request.user.organisation_id,
-    )
 
 
 def _assessments_of(enrolment) -> dict:

@@ -25,8 +25,7 @@ from parcours.assessments import services
 from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import SelfRating
-from parcours.assessments.selectors import own_answers_chart
-from parcours.assessments.views.assessments import enrolment_for
+from parcours.assessments.selectors import enrolment_for, own_answers_chart
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.domains import Domain
@@ -60,7 +59,7 @@ def _kiosk_view(capability, *, remembered=True):
         def wrapped(request, *args, **kwargs):
             kiosk = kiosk_mode.kiosk_of(request)
             if kiosk is None:
-                return redirect("core:dashboard")
+                return redirect("dashboard:home")
             enrolment = (
                 Enrolment.objects.select_related("participant", "group")
                 .filter(pk=kiosk.enrolment_id, group__organisation_id=request.user.organisation_id)
@@ -68,7 +67,7 @@ def _kiosk_view(capability, *, remembered=True):
             )
             if enrolment is None:
                 kiosk_mode.kiosk_end(request)
-                return redirect("core:dashboard")
+                return redirect("dashboard:home")
             if remembered and request.method == "GET":
                 kiosk_mode.kiosk_remember_screen(request, kiosk)
             return view(request, kiosk, enrolment, *args, **kwargs)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parcours.attendance import services
+from parcours.attendance.grids import month_grid
 from parcours.attendance.hours import workshop_hours
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import (
@@ -17,7 +18,6 @@ from parcours.attendance.selectors import (
     missed_in_a_row,
     registers_not_taken,
 )
-from parcours.attendance.views.grid import month_grid
 from parcours.audit.models import AuditEvent
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.enums import Axis, ProviderKind

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import expect, sign_in
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def test_the_leader_opens_todays_register_from_the_dashboard(
 
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, workshop_leader.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     main = page.locator("main")
     expect(main.locator("h2").first).to_have_text(

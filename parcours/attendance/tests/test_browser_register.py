@@ -1,6 +1,6 @@
 """A workshop leader takes a register on a tablet: each tap is saved at once, and a mark
 made without a connection waits in the browser and is sent when it comes back
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.attendance.models import Attendance
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import expect, sign_in
 from parcours.workshops.factories import SessionFactory
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_taps_are_saved_and_offline_marks_wait(page, browser_errors, live_server
     )
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, workshop_leader.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     page.goto(live_server.url + reverse("attendance:register", args=[session.pk]))
     expect(page.locator("script[src$='js/attendance.js']")).to_have_count(1)
     row = page.locator(f"#register-row-{person.pk}")

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.attendance.models import Attendance
-from parcours.core.browser_fixtures import ARTIFACTS, TABLET, expect, sign_in
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import ARTIFACTS, TABLET, expect, sign_in
 from parcours.workshops.factories import SessionFactory
 from parcours.workshops.models import Session
 
@@ -40,7 +40,7 @@ def test_a_register_of_thirteen_all_present_in_three_taps(
     )
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, workshop_leader.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     page.goto(live_server.url + reverse("attendance:register", args=[session.pk]))
     count = page.locator("[data-register-unmarked]")
     expect(count).to_contain_text("13 personnes")

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from parcours.attendance.hours import workshop_hours_by_month
-from parcours.core.testing import assert_bounded_queries
 from parcours.programme.factories import GroupFactory
+from parcours.testing import assert_bounded_queries
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
 

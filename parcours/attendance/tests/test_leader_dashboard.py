@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.attendance.selectors import OPEN_REGISTERS_SHOWN, leader_day
-from parcours.core.testing import assert_bounded_queries
 from parcours.programme.factories import GroupFactory
+from parcours.testing import assert_bounded_queries
 from parcours.workshops.factories import SessionFactory
 
 TODAY = datetime.date(2026, 3, 11)  # a Wednesday
@@ -99,7 +99,7 @@ def test_the_dashboard_shows_the_day_before_the_counters(client, workshop_leader
     session = _session(workshop_leader, group, TODAY)
     client.force_login(workshop_leader)
 
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
 
     register = reverse("attendance:register", args=[session.pk])
     assert html.index("today-title") < html.index(register) < html.index("overview-title")
@@ -124,13 +124,13 @@ def test_the_leaders_dashboard_does_as_many_queries_with_more_sessions(
                 end_time=datetime.time(15, 0),
             )
 
-    assert_bounded_queries(client, reverse("core:dashboard"), grow=grow, expected=9)
+    assert_bounded_queries(client, reverse("dashboard:home"), grow=grow, expected=9)
 
 
 def test_casework_keeps_the_registers_not_taken(client, coordinator):
     client.force_login(coordinator)
 
-    context = client.get(reverse("core:dashboard")).context
+    context = client.get(reverse("dashboard:home")).context
 
     assert "leader_day" not in context
     assert "untaken_registers" in context

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from parcours.attendance.views.register import REGISTERS_PER_PAGE
-from parcours.core.testing import assert_bounded_queries
 from parcours.programme.factories import GroupFactory
+from parcours.testing import assert_bounded_queries
 from parcours.workshops.factories import SessionFactory
 
 TODAY = datetime.date(2026, 3, 11)

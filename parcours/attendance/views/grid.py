@@ -1,25 +1,14 @@
 """The monthly attendance grid of a group."""
 
-import datetime
-
-from django.db.models import Q
 from django.shortcuts import render
-from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.attendance.enums import Presence
-from parcours.attendance.forms import month_end, month_from
-from parcours.attendance.models import Attendance
+from parcours.attendance.forms import month_asked
+from parcours.attendance.grids import month_grid
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.core.dates import add_months, next_month
 from parcours.programme.selectors import visible_groups
-
-LETTERS = {
-    Presence.PRESENT: "P",
-    Presence.LATE: "L",
-    Presence.EXCUSED: "E",
-    Presence.ABSENT: "A",
-}
 
 
 def group_for(request, pk):
@@ -28,64 +17,12 @@ def group_for(request, pk):
     )
 
 
-def month_grid(group, first):
-    """Rows: the people enrolled at some point of the month; columns: the group's held
-    sessions of the month; cells: P/L/E/A, "" when not marked, None when the person
-    was not enrolled that day. Three queries, whatever the size of the group."""
-    last = month_end(first)
-    sessions = list(
-        group.sessions.held()
-        .between(first, last)
-        .select_related("workshop")
-        .order_by("date", "start_time")
-    )
-    enrolments = list(
-        group.enrolments.filter(
-            Q(start_date__lte=last), Q(exit_date__isnull=True) | Q(exit_date__gte=first)
-        )
-        .select_related("participant")
-        .order_by(
-            "participant__last_name", "participant__first_name", "participant_id", "start_date"
-        )
-    )
-    marks = {
-        (a.session_id, a.participant_id): a.status
-        for a in Attendance.objects.filter(
-            session__in=[s.pk for s in sessions],
-            participant__in={e.participant_id for e in enrolments},
-        ).only("session_id", "participant_id", "status")
-    }
-    rows = []
-    for enrolment in enrolments:
-        person = enrolment.participant
-        if rows and rows[-1]["participant"].pk == person.pk:
-            continue  # one row per person (an enrolment ending and starting again)
-        spans = [e for e in enrolments if e.participant_id == person.pk]
-        cells = []
-        for session in sessions:
-            enrolled = any(
-                e.start_date <= session.date
-                and (e.exit_date is None or e.exit_date >= session.date)
-                for e in spans
-            )
-            status = marks.get((session.pk, person.pk))
-            cells.append(LETTERS.get(status, "") if enrolled else None)
-        attended = sum(1 for c in cells if c in ("P", "L"))
-        marked = sum(1 for c in cells if c)
-        rows.append({"participant": person, "cells": cells, "attended": attended, "marked": marked})
-    return {"first": first, "last": last, "sessions": sessions, "rows": rows}
-
-
-def _month(request):
-    return month_from(request.GET.get("month"), default=timezone.localdate())
-
-
 @requires(Capability.VIEW_PROGRAMME)
 def group_month(request, pk):
     group = group_for(request, pk)
-    first = _month(request)
-    previous = (first.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    following = month_end(first) + datetime.timedelta(days=1)
+    first = month_asked(request)
+    previous = add_months(first, -1)
+    following = next_month(first)
     record_opened(obj=group, by=request.user, purpose=AuditPurpose.CONSULTATION)
     context = {
         "group": group,

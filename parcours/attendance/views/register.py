@@ -16,6 +16,7 @@ from parcours.accounts.access import Capability, get_object_for, requires, user_
 from parcours.attendance import services
 from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm, RegisterFilterForm, searchable_workshops
+from parcours.attendance.grids import register_rows
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import (
     expected_participants,
@@ -43,22 +44,6 @@ def _session_for(request, pk, capability=Capability.TAKE_ATTENDANCE):
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def register_rows(session):
-    """One row per expected person, with their mark (or None). Two queries."""
-    marks = {a.participant_id: a for a in Attendance.objects.filter(session=session)}
-    rows = []
-    for person in expected_participants(session):
-        attendance = marks.get(person.pk)
-        rows.append(
-            {
-                "participant": person,
-                "attendance": attendance,
-                "status": attendance.status if attendance else "",
-            }
-        )
-    return rows
 
 
 def _row_context(request, session, row, error=""):

@@ -5,15 +5,16 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.attendance.forms import month_asked
+from parcours.attendance.grids import month_grid, register_rows
 from parcours.attendance.selectors import visible_sessions
-from parcours.attendance.views.grid import _month, group_for, month_grid
-from parcours.attendance.views.register import register_rows
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.pdf import render_pdf
 from parcours.funding.logos import printed_logos
 from parcours.funding.selectors import funders_with_logo
 from parcours.participants.selectors import NamesShown
+from parcours.programme.selectors import visible_groups
 from parcours.workshops.models import Session
 
 
@@ -46,8 +47,10 @@ def session_sheet(request, pk):
 
 @requires(Capability.VIEW_PROGRAMME)
 def group_month_sheet(request, pk):
-    group = group_for(request, pk)
-    first = _month(request)
+    group = get_object_for(
+        request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
+    )
+    first = month_asked(request)
     grid = month_grid(group, first)
     sessions = Session.objects.filter(pk__in=[session.pk for session in grid["sessions"]])
     context = {

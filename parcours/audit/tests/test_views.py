@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from parcours.audit.models import AuditAction, AuditPurpose
 from parcours.audit.services import record_event, record_opened, update_record
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import ParticipantFactory
+from parcours.testing import assert_bounded_queries
 
 URL = reverse("audit:event_list")
 

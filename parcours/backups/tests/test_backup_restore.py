@@ -31,7 +31,7 @@ from PIL import Image
 from parcours.accounts.factories import OrganisationFactory, UserFactory
 from parcours.audit.models import IMMUTABLE_MESSAGE, AuditEvent, ChainHead
 from parcours.backups import archive
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
 from parcours.participants import services
 from parcours.participants.enums import ConsentPurpose, Gender
 from parcours.participants.models import Participant

@@ -432,8 +432,8 @@ def _api_rules():
 
 
 RULES = {
-    "core:dashboard": Rule(),
-    "core:accessibility": Rule(public=True),
+    "dashboard:home": Rule(),
+    "dashboard:accessibility": Rule(public=True),
     "background:health": Rule(public=True),
     "accounts:login": Rule(
         public=True, signed_in_status=dict.fromkeys(ROLES, 302)
@@ -826,4 +826,4 @@ def test_user_without_organisation_is_refused(client, db):
     from parcours.accounts.factories import UserFactory
 
     client.force_login(UserFactory(organisation=None))
-    assert client.get(reverse("core:dashboard")).status_code == 403
+    assert client.get(reverse("dashboard:home")).status_code == 403

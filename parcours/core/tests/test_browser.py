@@ -1,4 +1,4 @@
-"""The sign-in flow in a real browser (fixtures in parcours/core/browser_fixtures.py).
+"""The sign-in flow in a real browser (fixtures in parcours/testing/browser.py).
 
 Every step also checks that the browser reported no error: the pages run under a
 strict Content-Security-Policy, and a violation only shows in the console.
@@ -11,13 +11,13 @@ from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_sign_in_then_switch_to_dutch(page, browser_errors, live_server, coordinator):
-    dashboard_url = live_server.url + reverse("core:dashboard")
+    dashboard_url = live_server.url + reverse("dashboard:home")
     page.goto(live_server.url + reverse("accounts:login"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("main form input[name=username]")).to_be_visible()

@@ -1,5 +1,5 @@
 """axe-core on the main pages, as each role sees them: no critical nor serious violation of
-WCAG 2.1 A and AA (axe and the browser in parcours/core/browser_fixtures.py).
+WCAG 2.1 A and AA (axe and the browser in parcours/testing/browser.py).
 
 Each role's pages are visited in one browser, the folded menu opened. What axe finds on
 every page, whatever its impact, its best practices and what it leaves to review by hand
@@ -22,18 +22,18 @@ from parcours.accounts.factories import TEST_PASSWORD, UserFactory
 from parcours.accounts.models import Federation
 from parcours.assessments.factories import ActionFactory, AssessmentFactory, DomainRatingFactory
 from parcours.attendance.services import attendance_mark
-from parcours.core.browser_fixtures import (
+from parcours.core.domains import Domain
+from parcours.participants.factories import InterventionFactory, ParticipantFactory
+from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.projects.factories import ProjectFactory
+from parcours.reporting.tests.test_views import YEAR, build_year
+from parcours.testing.browser import (
     ARTIFACTS,
     axe_results,
     expect,
     load_axe,
     sign_in,
 )
-from parcours.core.domains import Domain
-from parcours.participants.factories import InterventionFactory, ParticipantFactory
-from parcours.programme.factories import EnrolmentFactory, GroupFactory
-from parcours.projects.factories import ProjectFactory
-from parcours.reporting.tests.test_views import YEAR, build_year
 from parcours.workshops.factories import SessionFactory
 
 pytestmark = pytest.mark.browser
@@ -90,14 +90,14 @@ def _pages(role, data):
     group = [data.group.pk]
     session = [data.session.pk]
     signed_in = {
-        "dashboard": reverse("core:dashboard"),
+        "dashboard": reverse("dashboard:home"),
         "report": f"{reverse('reporting:report')}?year={YEAR}",
         "workshop hours": reverse("attendance:hours"),
         "funding": reverse("funding:grant_list"),
         "profile": reverse("accounts:profile"),
         "password change": reverse("accounts:password_change"),
         "downloads": reverse("downloads:list"),
-        "accessibility statement": reverse("core:accessibility"),
+        "accessibility statement": reverse("dashboard:accessibility"),
     }
     programme = {
         "participants": reverse("participants:participant_list"),
@@ -165,12 +165,12 @@ def _pages(role, data):
         return {
             "federation figures": reverse("reporting:federation"),
             "password change": reverse("accounts:password_change"),
-            "accessibility statement": reverse("core:accessibility"),
+            "accessibility statement": reverse("dashboard:accessibility"),
         }
     return {
         "sign-in": reverse("accounts:login"),
         "password reset": reverse("accounts:password_reset"),
-        "accessibility statement": reverse("core:accessibility"),
+        "accessibility statement": reverse("dashboard:accessibility"),
     }
 
 

@@ -1,6 +1,6 @@
 """The main tasks done with the keyboard only, on a tablet-sized screen: taking a person
 in, an assessment, the self-assessment on the tablet, taking attendance, the yearly report
-(fixtures in parcours/core/browser_fixtures.py).
+(fixtures in parcours/testing/browser.py).
 
 Tab moves the focus, Enter and Space act, the fields are typed in; inside a group of radio
 buttons the arrow keys move the choice, as browsers make every radio group work. Every stop
@@ -19,18 +19,18 @@ from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Assessment, SelfRating
 from parcours.attendance.models import Attendance
-from parcours.core.browser_fixtures import expect, tab_to
 from parcours.core.domains import Domain
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.tests.test_views import YEAR, build_year
+from parcours.testing.browser import expect, tab_to
 from parcours.workshops.factories import SessionFactory
 from parcours.workshops.models import Session
 
 pytestmark = pytest.mark.browser
 
-LAST_LINK = f"footer a[href='{reverse('core:accessibility')}']"
+LAST_LINK = f"footer a[href='{reverse('dashboard:accessibility')}']"
 
 
 def _press_and_wait(page, key):
@@ -45,7 +45,7 @@ def _sign_in(page, live_server, user):
     tab_to(page, "input[name=password]")
     page.keyboard.type(TEST_PASSWORD)
     _press_and_wait(page, "Enter")
-    expect(page).to_have_url(live_server.url + reverse("core:dashboard"))
+    expect(page).to_have_url(live_server.url + reverse("dashboard:home"))
 
 
 def _open_from_menu(page, url_name):

@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import override
 
 from parcours.core.charts import STYLES, Series, radar_svg
-from parcours.core.testing import pdf_fonts, pdf_text
+from parcours.testing import pdf_fonts, pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 AXES = [

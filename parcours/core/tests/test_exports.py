@@ -11,10 +11,10 @@ from openpyxl import Workbook, load_workbook
 
 from parcours.core.exports import is_formula_like, safe_cell, xlsx_row
 from parcours.funding.models import Funder, Grant, GroupCharge
-from parcours.funding.pack import grant_pack
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.reporting.grant_pack import grant_pack
 from parcours.workbook.export import export_workbook
 from parcours.workbook.importer import import_workbook
 

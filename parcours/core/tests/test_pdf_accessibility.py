@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from parcours.core.pdf import merge_documents, render_document
-from parcours.core.testing import pdf_accessibility, speaking
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_report
 from parcours.reporting.pdf import report_context, report_pdf
+from parcours.testing import pdf_accessibility, speaking
 from parcours.workshops.factories import SessionFactory
 
 pytest.importorskip("weasyprint")

@@ -46,7 +46,7 @@ def assert_hardened(response):
 
 def test_the_pages_are_read_from_the_url_configuration():
     assert URL_NAMES
-    assert "core:dashboard" in URL_NAMES
+    assert "dashboard:home" in URL_NAMES
     assert "accounts:login" in URL_NAMES
 
 
@@ -66,7 +66,7 @@ def test_every_page_is_hardened_for_an_anonymous_visitor(client, name):
 @pytest.mark.django_db
 def test_dashboard_of_a_signed_in_user_is_hardened(client, social_worker):
     client.force_login(social_worker)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert_hardened(response)
 
@@ -142,7 +142,7 @@ def test_the_template_scan_lets_external_scripts_through(text):
 
 def test_the_project_has_templates_to_scan():
     names = {path.name for path in project_templates()}
-    assert {"base.html", "login.html", "dashboard.html"} <= names
+    assert {"base.html", "login.html", "home.html"} <= names
 
 
 def test_no_template_contains_inline_script_or_event_handler():

@@ -1,5 +1,5 @@
 """What collectstatic gathers: the application's files, not axe-core, which only the
-browser tests use (parcours/core/browser_fixtures.py)."""
+browser tests use (parcours/testing/browser.py)."""
 
 from django.apps import apps
 from django.contrib.staticfiles.finders import get_finders

@@ -1,6 +1,6 @@
 """The coordinator prepares the grant's report pack from the grant's page, follows it to
 its page, downloads it, and finds it in "My downloads" (fixtures in
-parcours/core/browser_fixtures.py)."""
+parcours/testing/browser.py)."""
 
 import datetime
 import io
@@ -15,10 +15,10 @@ from django.urls import reverse
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.downloads.models import Download
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import expect, sign_in
 from parcours.workshops.factories import SessionFactory
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_prepare_and_download_the_grant_pack(
 
     page.goto(reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     page.goto(reverse("funding:grant_detail", args=[grant.pk]))
     page.get_by_role("button", name="Télécharger le dossier de justification").click()
 

@@ -20,8 +20,8 @@ from parcours.background.models import WorkerHeartbeat
 from parcours.downloads import kinds, services
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.models import STALLED_AFTER, Download
-from parcours.funding.pack import grant_pack
 from parcours.reporting.closing import close_year
+from parcours.reporting.grant_pack import grant_pack
 from parcours.workbook.export import export_workbook
 from parcours.workbook.tests.helpers import read_back
 
@@ -375,7 +375,7 @@ def test_my_downloads_is_paginated_with_few_queries(
     assert "Page 1 sur 2" in page
     page = client.get(reverse("downloads:list"), {"page": 2}).content.decode()
     assert page.count("fichier-") == 10
-    assert reverse("downloads:list") in client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("downloads:list") in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_a_closed_years_report_is_traced_as_its_closing(

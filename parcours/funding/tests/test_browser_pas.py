@@ -1,7 +1,7 @@
 """The coordinator keeps a PAS grant's expense ledger on a tablet: a beneficiary's
 expense, a staff cost refused over the 10 % cap then corrected, the totals per part and
 category, and the XLSX justification holding the same figures (fixtures in
-parcours/core/browser_fixtures.py)."""
+parcours/testing/browser.py)."""
 
 import io
 import re
@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.funding.models import Expense
-from parcours.funding.pas_report import columns_of
 from parcours.funding.tests.test_pas import _pas_grant, _supported
+from parcours.reporting.pas_report import columns_of
+from parcours.testing.browser import expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_expense_ledger_staff_cap_and_justification(
     ledger_url = reverse("funding:expense_list", args=[grant.pk])
     page.goto(reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # From the list of grants to the grant's page, and on to its ledger.
     page.goto(reverse("funding:grant_list"))

@@ -12,15 +12,15 @@ from openpyxl import load_workbook
 
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
-from parcours.core.testing import pdf_text, report_csv_values, sheet_by_code
 from parcours.funding.models import Funder, Grant, GroupCharge, PseudonymKey, SessionCharge
-from parcours.funding.pack import grant_pack
 from parcours.funding.pseudonyms import pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
 from parcours.funding.services import charge_group, charge_session, save_grant
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.factories import ConsentFactory, InterventionFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.reporting.grant_pack import grant_pack
+from parcours.testing import pdf_text, report_csv_values, sheet_by_code
 from parcours.workshops.factories import SessionFactory
 
 AS_OF = datetime.date(2026, 12, 31)
@@ -331,7 +331,7 @@ def test_the_grant_detail_shows_the_hours_and_refuses_too_much(client, coordinat
 
 
 def test_the_grant_list_sums_in_bounded_queries(client, viewer, organisation, shared):
-    from parcours.core.testing import assert_bounded_queries
+    from parcours.testing import assert_bounded_queries
 
     client.force_login(viewer)
 

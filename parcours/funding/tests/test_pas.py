@@ -17,14 +17,14 @@ from openpyxl import load_workbook
 
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent
-from parcours.core.testing import assert_bounded_queries, pdf_text
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 from parcours.funding.expenses import expense_delete, expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant, GroupCharge
-from parcours.funding.pas_report import COLUMNS, build_pas_report, columns_of
 from parcours.funding.services import save_grant
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
+from parcours.reporting.pas_report import COLUMNS, build_pas_report, columns_of
+from parcours.testing import assert_bounded_queries, pdf_text
 from parcours.workshops.factories import SessionFactory
 
 AS_OF = datetime.date(2026, 12, 31)

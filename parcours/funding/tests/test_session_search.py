@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from parcours.core.testing import count_queries
 from parcours.funding.models import Funder, Grant
 from parcours.programme.factories import GroupFactory
+from parcours.testing import count_queries
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 
 SEARCH = reverse("funding:session_search")

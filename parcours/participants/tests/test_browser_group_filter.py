@@ -1,14 +1,14 @@
 """The group filter of the participant list is searched, not listed: typing, then
 picking a result with the keyboard or the mouse, in a real browser (fixtures in
-parcours/core/browser_fixtures.py)."""
+parcours/testing/browser.py)."""
 
 import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_typing_in_the_group_filter_and_picking_a_result(
     EnrolmentFactory(participant=speaker, group=french, start_date=french.start_date)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     page.goto(live_server.url + reverse("participants:participant_list"))
     field = page.get_by_role("combobox", name="Groupe")

@@ -1,13 +1,13 @@
 """A social worker takes a new person in, finds them again and records an intervention,
-in a real browser on a tablet-sized screen (fixtures in parcours/core/browser_fixtures.py)."""
+in a real browser on a tablet-sized screen (fixtures in parcours/testing/browser.py)."""
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.participants.models import Participant
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_take_in_find_and_follow_up(page, browser_errors, live_server, social_worker):
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Intake.
     page.goto(live_server.url + reverse("participants:participant_create"))

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
 from parcours.assessments.factories import ActionFactory
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.programme.factories import EnrolmentFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_print_a_sheet_in_dutch(page, browser_errors, live_server, social_worker
     ActionFactory(enrolment=enrolment, own_words="Ik zoek een woning.")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     page.goto(
         live_server.url

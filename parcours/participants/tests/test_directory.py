@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import UserFactory
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import InterventionFactory, ParticipantFactory
 from parcours.participants.models import Participant, status_of
 from parcours.programme.enums import ExitOutcome, ProcessType
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import assert_bounded_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from parcours.assessments.factories import ActionFactory
 from parcours.audit.models import AuditAction, AuditEvent
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import (
     ConsentFactory,
     InterventionFactory,
@@ -13,6 +12,7 @@ from parcours.participants.factories import (
     ParticipantFactory,
 )
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import assert_bounded_queries
 
 
 def _file_url(participant):

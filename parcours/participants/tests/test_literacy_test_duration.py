@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from parcours.core.testing import speaking
 from parcours.participants.factories import LiteracyTestFactory, ParticipantFactory
+from parcours.testing import speaking
 
 BOUNDS = "A duration goes from 1 minute to 720 minutes (12 hours)."
 

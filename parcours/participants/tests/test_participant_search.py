@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from parcours.core.testing import count_queries
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import count_queries
 
 
 def search(client, term="", **params):

@@ -11,10 +11,10 @@ from parcours.accounts.factories import UserFactory
 from parcours.assessments.enums import ActionStatus
 from parcours.assessments.factories import ActionFactory
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
-from parcours.core.testing import assert_bounded_queries, pdf_language, pdf_text, pdf_title
 from parcours.participants.factories import ParticipantFactory
 from parcours.participants.sheet import coming_week, participant_sheet
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import assert_bounded_queries, pdf_language, pdf_text, pdf_title
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
 

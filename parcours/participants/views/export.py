@@ -12,8 +12,8 @@ from django.utils.http import content_disposition_header
 from parcours.accounts.access import Capability, get_object_for, requires
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.participants.export import export_filename, participant_data, render_pdf
 from parcours.participants.selectors import visible_participants
+from parcours.privacy.right_of_access import export_filename, participant_data, render_pdf
 
 
 def _participant(request, pk):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, requires
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import InterventionForm, LiteracyTestForm
 from parcours.participants.selectors import participant_for

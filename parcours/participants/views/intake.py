@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.enums import Role
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import ConsentForm, ParticipantForm, WithdrawForm
 from parcours.participants.selectors import likely_duplicates, participant_for

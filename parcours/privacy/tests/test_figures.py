@@ -7,7 +7,8 @@ import datetime
 import pytest
 import time_machine
 
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
+from parcours.funding.scope import Scope
 from parcours.participants.models import Participant
 from parcours.privacy.enums import ErasureReason
 from parcours.privacy.selectors import files_due
@@ -18,7 +19,6 @@ from parcours.programme.factories import GroupFactory
 from parcours.programme.models import Enrolment
 from parcours.reporting.closing import close_year, differences, report_for_year
 from parcours.reporting.figures import yearly_report
-from parcours.reporting.scope import Scope
 
 D = datetime.date
 YEARS = range(2012, 2018)

@@ -6,12 +6,12 @@ from django.test import TestCase
 from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.models import Participant
 from parcours.privacy.enums import ErasureReason
 from parcours.privacy.models import Processing, RetentionPolicy
 from parcours.privacy.tests.files import full_file, secrets_of
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import assert_bounded_queries
 
 D = datetime.date
 QUEUE = reverse("privacy:queue")

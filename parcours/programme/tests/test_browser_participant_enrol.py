@@ -1,5 +1,5 @@
 """From a candidate's file, a social worker enrols them in a group found by typing its
-name, in a real browser (fixtures in parcours/core/browser_fixtures.py)."""
+name, in a real browser (fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
 from parcours.programme.models import Enrolment
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_enrolling_from_the_file_by_searching_the_group(
     person = ParticipantFactory(organisation=organisation, last_name="Amrani", first_name="Fatima")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     page.goto(live_server.url + reverse("participants:participant_detail", args=[person.pk]))
     with page.expect_navigation():

@@ -4,9 +4,9 @@ groups the user may see, a bounded answer, and no menu of every group on the pag
 import pytest
 from django.urls import reverse
 
-from parcours.core.testing import count_queries
 from parcours.core.widgets import SEARCH_LIMIT
 from parcours.programme.factories import GroupFactory
+from parcours.testing import count_queries
 
 
 def search(client, term="", **params):

@@ -11,11 +11,11 @@ from parcours.assessments.enums import Moment
 from parcours.assessments.factories import AssessmentFactory, DomainRatingFactory
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
-from parcours.core.testing import assert_bounded_queries
 from parcours.programme.enums import ExitOutcome, ProcessType
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.programme.models import ExitFollowUp, Group
 from parcours.programme.views.groups import tenths
+from parcours.testing import assert_bounded_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from parcours.audit.models import AuditAction, AuditEvent
-from parcours.core.testing import assert_bounded_queries, count_queries
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme import services
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.programme.models import Enrolment
+from parcours.testing import assert_bounded_queries, count_queries
 
 pytestmark = pytest.mark.django_db
 

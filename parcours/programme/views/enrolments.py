@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 from parcours.participants.selectors import visible_participants
 from parcours.programme import services
 from parcours.programme.forms import (

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
+from parcours.audit.versions import StaleVersion
 from parcours.core.forms import _is_possible_id
-from parcours.core.versions import StaleVersion
 from parcours.core.widgets import search_results, search_term
 from parcours.programme import services
 from parcours.programme.enums import PROCESS_RHYTHMS, ExitOutcome, ProcessType

@@ -1,6 +1,6 @@
 """The social worker draws up a participant's individual project from their file, prints
 it, records its signature, amends it and evaluates it, in a real browser on a tablet
-(fixtures in parcours/core/browser_fixtures.py; the enrolment in conftest.py)."""
+(fixtures in parcours/testing/browser.py; the enrolment in conftest.py)."""
 
 import re
 
@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
-from parcours.core.testing import pdf_text
 from parcours.projects.models import Evaluation, Project
 from parcours.projects.tests.conftest import D
+from parcours.testing import pdf_text
+from parcours.testing.browser import expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_draw_up_print_sign_amend_and_evaluate(page, browser_errors, live_server
     social_worker = enrolment.participant.social_worker
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, social_worker.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # From the participant's file to the enrolment's project, not drawn up yet.
     page.goto(

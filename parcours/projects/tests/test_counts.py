@@ -2,15 +2,15 @@ import copy
 
 import pytest
 
-from parcours.core.testing import report_csv_values
+from parcours.funding.scope import Scope
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.projects.factories import EvaluationFactory, ProjectFactory, ProjectVersionFactory
 from parcours.projects.tests.conftest import D
 from parcours.reporting.closing import differences
 from parcours.reporting.exports import report_csv
 from parcours.reporting.figures import Report, yearly_figures, yearly_report
-from parcours.reporting.scope import Scope
 from parcours.reporting.tables import report_tables
+from parcours.testing import report_csv_values
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parcours.participants.export import participant_data
+from parcours.privacy.right_of_access import participant_data
 from parcours.projects.factories import EvaluationFactory, ProjectFactory, ProjectVersionFactory
 from parcours.projects.tests.conftest import D
 

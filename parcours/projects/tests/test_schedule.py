@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import UserFactory
-from parcours.core.testing import assert_bounded_queries, count_queries
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.projects import services
 from parcours.projects.factories import EvaluationFactory, ProjectFactory
 from parcours.projects.selectors import due_evaluations, evaluation_months, next_evaluation_due
 from parcours.projects.tests.conftest import TODAY, D
+from parcours.testing import assert_bounded_queries, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_a_social_worker_sees_their_people_the_coordinator_everyone(
 def test_the_dashboard_lists_the_evaluations_due_in_bounded_queries(client, group, social_worker):
     signed_project(group, social_worker, D(2026, 2, 2))
     client.force_login(social_worker)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert "Évaluations de projet à tenir" in response.content.decode()
     assert response.context["due_evaluations"].items[0].overdue
 
@@ -109,7 +109,7 @@ def test_the_dashboard_lists_the_evaluations_due_in_bounded_queries(client, grou
             project = signed_project(group, social_worker, D(2026, 1, 26))
             EvaluationFactory(project=project, date=D(2026, 3, 2), author=social_worker)
 
-    url = reverse("core:dashboard")
+    url = reverse("dashboard:home")
     client.get(url)
     # However many projects: the same queries as with one (two of them for this list).
     assert_bounded_queries(client, url, grow=grow, expected=count_queries(client, url))

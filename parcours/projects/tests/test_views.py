@@ -3,11 +3,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from parcours.core.testing import assert_bounded_queries, count_queries, pdf_text
 from parcours.participants.models import Participant
 from parcours.projects.factories import EvaluationFactory, ProjectFactory, ProjectVersionFactory
 from parcours.projects.models import EvaluationInterval, Project
 from parcours.projects.tests.conftest import D
+from parcours.testing import assert_bounded_queries, count_queries, pdf_text
 
 pytestmark = pytest.mark.django_db
 

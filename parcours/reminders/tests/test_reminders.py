@@ -272,7 +272,7 @@ def test_the_task_and_the_command_send_both(sms_dir, group, settings):
 
 
 def test_the_right_of_access_lists_the_reminders_sent(sms_dir, group):
-    from parcours.participants.export import participant_data
+    from parcours.privacy.right_of_access import participant_data
 
     person = _person(group, purposes=[ConsentPurpose.REMINDERS_SMS])
     send_session_reminders(group.organisation, TODAY)

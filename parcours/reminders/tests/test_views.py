@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from parcours.audit.models import AuditEvent
-from parcours.core.testing import assert_bounded_queries
 from parcours.participants.factories import ParticipantFactory
 from parcours.reminders.enums import Channel, Frequency, MessageKind, MessageStatus
 from parcours.reminders.models import DigestPreference, MessageLog
+from parcours.testing import assert_bounded_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The coordinator opens the yearly report on a tablet, follows a count to the people
-behind it, and closes a past year (fixtures in parcours/core/browser_fixtures.py)."""
+behind it, and closes a past year (fixtures in parcours/testing/browser.py)."""
 
 import re
 
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.reporting.models import YearClosing
 from parcours.reporting.tests.test_views import YEAR, build_year
+from parcours.testing.browser import expect, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_report_drill_down_and_closing(page, browser_errors, live_server, coordi
     build_year(coordinator.organisation, people=6)
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # The menu leads to the report of the current year; the form chooses the past one.
     menu_link = page.locator(f"#main-menu a[href='{reverse('reporting:report')}']")

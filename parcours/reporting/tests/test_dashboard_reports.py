@@ -11,7 +11,7 @@ from django.urls import reverse
 def test_the_viewers_dashboard_links_to_the_reports(client, viewer):
     client.force_login(viewer)
 
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
 
     assert 'id="reports-title"' in html
     for url in (
@@ -30,6 +30,6 @@ def test_the_viewers_dashboard_links_to_the_reports(client, viewer):
 def test_programme_staff_find_the_reports_in_the_menu_not_in_a_card(client, workshop_leader):
     client.force_login(workshop_leader)
 
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
 
     assert 'id="reports-title"' not in html

@@ -9,7 +9,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from parcours.core.domains import Domain
-from parcours.core.testing import report_csv_values, sheet_by_code
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.factories import ConsentFactory
@@ -19,6 +18,7 @@ from parcours.reporting.disclosure import Masked, _lines, suppress_small_cells
 from parcours.reporting.figures import yearly_report
 from parcours.reporting.tables import report_tables
 from parcours.reporting.tests.test_views import PEOPLE, YEAR, _query, build_year
+from parcours.testing import report_csv_values, sheet_by_code
 
 pytestmark = pytest.mark.django_db
 

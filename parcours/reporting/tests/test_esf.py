@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from parcours.core.testing import assert_bounded_queries, count_queries, pdf_text
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.funding.pseudonyms import pseudonymiser
+from parcours.funding.scope import Scope
 from parcours.participants.enums import (
     Answer,
     ConsentPurpose,
@@ -40,7 +40,7 @@ from parcours.reporting.esf import BREAKDOWN, INDICATOR_CODES, esf_figures
 from parcours.reporting.esf_files import esf_builder, participants_csv
 from parcours.reporting.figures import Period
 from parcours.reporting.people import drilldown_keys, people_behind
-from parcours.reporting.scope import Scope
+from parcours.testing import assert_bounded_queries, count_queries, pdf_text
 
 D = datetime.date
 YEAR = 2024

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.core.testing import count_queries
 from parcours.programme.factories import GroupFactory
+from parcours.testing import count_queries
 
 YEAR = timezone.localdate().year - 1
 SEARCH = reverse("reporting:group_search")

@@ -8,12 +8,12 @@ import pytest
 
 from parcours.attendance.hours import KEYS as HOURS_KEYS
 from parcours.attendance.hours import as_hours, minutes_by_domain, minutes_by_quarter
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
 from parcours.funding import summaries
+from parcours.funding.scope import Scope
 from parcours.funding.tests.worlds import half_year_grant_world
 from parcours.programme.factories import GroupFactory
 from parcours.reporting.figures import DOMAINS, Period, _domain_hours, _quarter_minutes, sessions_of
-from parcours.reporting.scope import Scope
 from parcours.workshops import planning
 from parcours.workshops.factories import SessionFactory
 

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import translation
 
-from parcours.core.testing import pdf_text
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import DEFINITIONS_VERSION, yearly_report
 from parcours.reporting.pdf import format_cell, report_pdf
+from parcours.testing import pdf_text
 from parcours.workshops.factories import SessionFactory
 
 pytest.importorskip("weasyprint")

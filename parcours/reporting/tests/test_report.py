@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
 from parcours.audit.models import AuditEvent
-from parcours.core.testing import csv_rows, local_float, report_csv_values, sheet_by_code
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
+from parcours.funding.scope import Scope
 from parcours.participants.factories import InterventionFactory
 from parcours.programme.enums import ExitOutcome, ProcessType
 from parcours.reporting.closing import (
@@ -35,9 +35,9 @@ from parcours.reporting.figures import (
     yearly_report,
 )
 from parcours.reporting.people import drilldown_keys, people_behind
-from parcours.reporting.scope import Scope
 from parcours.reporting.tables import report_tables
 from parcours.reporting.tests.test_figures import _rate, enrol, group
+from parcours.testing import csv_rows, local_float, report_csv_values, sheet_by_code
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 from parcours.workshops.models import WorkshopDomain
 

@@ -1,4 +1,4 @@
-"""The seed's 2016 slides computed from the rows of the history (core/demo/seed_history)."""
+"""The seed's 2016 slides computed from the rows of the history (demo/seed_history)."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from parcours.accounts.models import Organisation
 from parcours.assessments.models import Assessment, DomainRating
-from parcours.core.demo.seed_history import build_seed_history
+from parcours.demo.seed_history import build_seed_history
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
 from parcours.reporting.figures import yearly_figures

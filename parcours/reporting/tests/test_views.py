@@ -17,12 +17,6 @@ from parcours.assessments.factories import AssessmentFactory, DomainRatingFactor
 from parcours.audit.models import AuditEvent
 from parcours.audit.services import create_record
 from parcours.core.domains import Domain
-from parcours.core.testing import (
-    assert_bounded_queries,
-    local_float,
-    report_csv_values,
-    sheet_by_code,
-)
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder
 from parcours.participants.factories import ParticipantFactory
@@ -32,6 +26,12 @@ from parcours.programme.models import Enrolment
 from parcours.reporting.closing import close_year, report_for_year
 from parcours.reporting.models import YearClosing
 from parcours.reporting.tables import report_tables
+from parcours.testing import (
+    assert_bounded_queries,
+    local_float,
+    report_csv_values,
+    sheet_by_code,
+)
 from parcours.workshops.factories import SessionFactory
 
 D = datetime.date
@@ -376,7 +376,7 @@ def test_report_page_does_a_fixed_number_of_queries(client, coordinator, organis
 
     url = REPORT + _query(year=YEAR)
     client.get(url)
-    from parcours.core.testing import count_queries
+    from parcours.testing import count_queries
 
     expected = count_queries(client, url)
     assert_bounded_queries(client, url, grow=grow, expected=expected)

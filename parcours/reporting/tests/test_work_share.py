@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.factories import AssessmentFactory
-from parcours.core.testing import pdf_text, report_csv_values, sheet_by_code, speaking
+from parcours.funding.scope import Scope
 from parcours.participants.factories import InterventionFactory, LiteracyTestFactory
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_csv, report_xlsx
@@ -25,10 +25,10 @@ from parcours.reporting.figures import (
 )
 from parcours.reporting.models import YearClosing
 from parcours.reporting.pdf import report_pdf
-from parcours.reporting.scope import Scope
 from parcours.reporting.tables import report_tables
 from parcours.reporting.tests.test_figures import enrol, group
 from parcours.reporting.tests.test_report import two_hour_session
+from parcours.testing import pdf_text, report_csv_values, sheet_by_code, speaking
 
 D = datetime.date
 FIRST, LAST = D(2024, 1, 1), D(2024, 6, 30)

@@ -14,9 +14,9 @@ from django.db.models import Count
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
-from parcours.core.testing import count_queries
 from parcours.programme.models import Enrolment, Group
 from parcours.synthetic.generate import generate_programme
+from parcours.testing import count_queries
 from parcours.workshops.models import Session
 
 

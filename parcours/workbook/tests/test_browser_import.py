@@ -1,12 +1,12 @@
 """A coordinator imports a workbook in the browser: upload, preview, confirm, done
-(fixtures in parcours/core/browser_fixtures.py)."""
+(fixtures in parcours/testing/browser.py)."""
 
 import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import expect, sign_in
 from parcours.participants.models import Participant
+from parcours.testing.browser import expect, sign_in
 from parcours.workbook.tests.helpers import sample_sheets, workbook_bytes
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ def test_upload_preview_confirm(page, browser_errors, live_server, coordinator, 
 
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
     home = reverse("workbook:home")
     expect(page.locator(f"nav a[href='{home}']")).to_have_count(1)  # in the menu
     page.goto(live_server.url + home)

@@ -230,7 +230,7 @@ def test_template_download(client, coordinator):
 
 
 def test_pages_do_a_bounded_number_of_queries(client, coordinator):
-    from parcours.core.testing import assert_bounded_queries
+    from parcours.testing import assert_bounded_queries
 
     client.force_login(coordinator)
     job = ImportJobFactory(
@@ -259,9 +259,9 @@ def test_pages_do_a_bounded_number_of_queries(client, coordinator):
 
 def test_the_menu_shows_the_page_to_the_coordinator_only(client, coordinator, social_worker):
     client.force_login(coordinator)
-    assert f'href="{HOME}"' in client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{HOME}"' in client.get(reverse("dashboard:home")).content.decode()
     client.force_login(social_worker)
-    assert f'href="{HOME}"' not in client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{HOME}"' not in client.get(reverse("dashboard:home")).content.decode()
 
 
 def test_an_unconfirmed_file_is_discarded_after_a_day(client, coordinator):

@@ -1,5 +1,5 @@
 """The coordinator plans a weekly workshop for two groups in a real browser, then
-prints a session's attendance sheet (fixtures in parcours/core/browser_fixtures.py)."""
+prints a session's attendance sheet (fixtures in parcours/testing/browser.py)."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.factories import TEST_PASSWORD
-from parcours.core.browser_fixtures import ARTIFACTS, expect, sign_in
 from parcours.programme.factories import GroupFactory
+from parcours.testing.browser import ARTIFACTS, expect, sign_in
 from parcours.workshops.factories import WorkshopFactory
 from parcours.workshops.models import Session
 
@@ -26,7 +26,7 @@ def test_plan_a_term_for_two_groups_and_print_a_sheet(
     workshop = WorkshopFactory(organisation=organisation, name="Atelier citoyen")
     page.goto(live_server.url + reverse("accounts:login"))
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    page.wait_for_url(live_server.url + reverse("core:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboard:home"))
 
     # Every Monday of April and May 2026, 13:30-16:30, for both groups.
     page.goto(live_server.url + reverse("workshops:series_plan"))

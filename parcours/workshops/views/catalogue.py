@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped, user_can
+from parcours.audit.versions import StaleVersion
 from parcours.core.forms import model_values
-from parcours.core.versions import StaleVersion
 from parcours.workshops import services
 from parcours.workshops.enums import Axis
 from parcours.workshops.forms import ClosingPeriodForm, ProviderForm, WorkshopForm

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.core.versions import StaleVersion
+from parcours.audit.versions import StaleVersion
 from parcours.programme.forms import add_service_error
 from parcours.workshops import planning
 from parcours.workshops.forms import CancelForm, ChangeForm, SeriesForm, SessionForm

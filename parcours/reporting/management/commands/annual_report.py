@@ -10,12 +10,12 @@ from django.utils import translation
 
 from parcours.accounts.models import Organisation
 from parcours.funding.models import Funder
+from parcours.funding.scope import Scope
 from parcours.programme.enums import ProcessType
 from parcours.programme.models import Group
 from parcours.reporting.closing import report_for_year
 from parcours.reporting.exports import report_csv, report_xlsx
 from parcours.reporting.pdf import report_pdf
-from parcours.reporting.scope import Scope
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
 

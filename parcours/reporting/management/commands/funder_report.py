@@ -15,9 +15,9 @@ from django.utils import timezone, translation
 from parcours.accounts.models import Organisation
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Grant
-from parcours.funding.pas_report import build_pas_report
 from parcours.reporting.esf_files import esf_builder
 from parcours.reporting.forms import FIRST_YEAR
+from parcours.reporting.pas_report import build_pas_report
 
 REPORT_KINDS = {"esf": esf_builder, "pas": build_pas_report}
 # The ESF+ indicators can be read for any grant's people; the PAS justification only

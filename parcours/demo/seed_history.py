@@ -18,10 +18,10 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import User
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Assessment, DomainRating
-from parcours.core.demo.build import create_catalogue
-from parcours.core.demo.catalogue import SEED_WORKSHOPS
-from parcours.core.demo.people import DEMO_PEOPLE
 from parcours.core.domains import Domain
+from parcours.demo.build import create_catalogue
+from parcours.demo.catalogue import SEED_WORKSHOPS
+from parcours.demo.people import DEMO_PEOPLE
 from parcours.participants.enums import (
     FrenchLevel,
     LanguageCourse,

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from parcours.core.navigation import menu_for
+from parcours.dashboard.navigation import menu_for
 
 
 def navigation(request):

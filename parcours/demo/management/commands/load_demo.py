@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from parcours.core.demo.build import (
+from parcours.demo.build import (
     DEMO_ANALYST,
     DEMO_LOGINS,
     DEMO_PASSWORD,

@@ -19,7 +19,6 @@ from parcours.assessments.models import Assessment, DomainRating, SelfAssessment
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.core.domains import Domain
 from parcours.core.pdf import refusing_fetcher
-from parcours.core.testing import count_queries, pdf_page_count, pdf_text
 from parcours.funding.expenses import expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant
 from parcours.participants.enums import (
@@ -30,7 +29,6 @@ from parcours.participants.enums import (
     Orientation,
     QualificationLevel,
 )
-from parcours.participants.export import participant_data, render_html, render_pdf
 from parcours.participants.factories import (
     ConsentFactory,
     InterventionFactory,
@@ -38,6 +36,7 @@ from parcours.participants.factories import (
     ParticipantFactory,
 )
 from parcours.participants.models import InterventionDomain, Participant
+from parcours.privacy.right_of_access import participant_data, render_html, render_pdf
 from parcours.programme.enums import (
     ExitOutcome,
     FollowUpSituation,
@@ -46,6 +45,7 @@ from parcours.programme.enums import (
 )
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.programme.models import Enrolment, ExitFollowUp
+from parcours.testing import count_queries, pdf_page_count, pdf_text
 
 NOTE = "Visite au service logement : dossier de prime complété, à revoir en avril."
 HOUSING_COMMENT = "Logement insalubre, demande à l'AIS en cours."
@@ -755,12 +755,12 @@ def test_the_export_knows_every_part_of_the_file():
         "privacy.ProcessedFile",  # see PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
         "projects.Project",
         "reminders.MessageLog",
-    }, "Records about participants changed: update parcours/participants/export.py"
+    }, "Records about participants changed: update parcours/privacy/right_of_access.py"
     assert fields == (
         PARTICIPANT_FIELDS_IN_THE_EXPORT
         | PARTICIPANT_FIELDS_LEFT_OUT
         | PARTICIPANT_FIELDS_OF_ANONYMISED_FILES
-    ), "The participant's fields changed: update parcours/participants/export.py"
+    ), "The participant's fields changed: update parcours/privacy/right_of_access.py"
     # The records of an enrolment, and those of its records, are part of the file too.
     enrolment_records = {
         model._meta.label
@@ -774,7 +774,7 @@ def test_the_export_knows_every_part_of_the_file():
         "assessments.SelfAssessment",
         "programme.ExitFollowUp",
         "projects.Project",
-    }, "Records about enrolments changed: update parcours/participants/export.py"
+    }, "Records about enrolments changed: update parcours/privacy/right_of_access.py"
     assessment_records = {
         model._meta.label
         for model in apps.get_models()
@@ -782,7 +782,7 @@ def test_the_export_knows_every_part_of_the_file():
         if field.is_relation and field.related_model is Assessment
     }
     assert assessment_records == {"assessments.Action", "assessments.DomainRating"}, (
-        "Records about assessments changed: update parcours/participants/export.py"
+        "Records about assessments changed: update parcours/privacy/right_of_access.py"
     )
     self_assessment_records = {
         model._meta.label
@@ -791,7 +791,7 @@ def test_the_export_knows_every_part_of_the_file():
         if field.is_relation and field.related_model is SelfAssessment
     }
     assert self_assessment_records == {"assessments.SelfRating"}, (
-        "Records about self-assessments changed: update parcours/participants/export.py"
+        "Records about self-assessments changed: update parcours/privacy/right_of_access.py"
     )
 
 

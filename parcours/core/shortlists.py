@@ -1,31 +1,12 @@
-"""The figures of the dashboard, computed with one aggregate query each."""
+"""The dashboard's lists, cut short: the first lines of a queryset and how many more there
+are, counted by the database in the same pass. Every app's selectors build their lines
+with these; the dashboard app shows them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from django.db import connections
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value, Window
-
-from parcours.participants.models import Participant
-from parcours.programme.models import Group
-from parcours.workshops.models import Workshop
-
-
-@dataclass(frozen=True)
-class ProgrammeOverview:
-    participants: int
-    groups_running: int
-    workshops: int
-
-
-def programme_overview(organisation, *, today: date) -> ProgrammeOverview:
-    return ProgrammeOverview(
-        participants=Participant.objects.filter(organisation=organisation).count(),
-        groups_running=Group.objects.filter(organisation=organisation).running_on(today).count(),
-        workshops=Workshop.objects.filter(organisation=organisation).count(),
-    )
-
 
 # A dashboard list shows the most urgent lines only: a federation's coordinator would
 # otherwise get thousands of them (docs/performance.md).

@@ -21,14 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.attendance.enums import ATTENDED
-from parcours.attendance.forms import month_end
+from parcours.attendance.grids import month_grid
 from parcours.attendance.hours import as_hours
 from parcours.attendance.models import Attendance
-from parcours.attendance.views.grid import month_grid
+from parcours.core import dates
 from parcours.core.exports import local_number, spreadsheet_csv
 from parcours.core.pdf import render_pdf
 from parcours.funding.logos import printed_logos
 from parcours.funding.pseudonyms import pseudonymiser
+from parcours.funding.scope import Scope
 from parcours.funding.selectors import (
     charged_hours_by_month,
     charged_sessions,
@@ -43,7 +44,6 @@ from parcours.reporting.figures import Period, active_enrolments, characterised_
 from parcours.reporting.figures import period_report as compute_period_report
 from parcours.reporting.pdf import report_pdf
 from parcours.reporting.people import left_out_message
-from parcours.reporting.scope import Scope
 
 AGE_BANDS = ((0, 25), (25, 35), (35, 45), (45, 55), (55, None))
 
@@ -200,13 +200,6 @@ def participants_csv(grant, period, scope, session_minutes) -> bytes:
     return _csv(header, rows)
 
 
-def _months(first, last):
-    month = first.replace(day=1)
-    while month <= last:
-        yield month
-        month = month_end(month) + datetime.timedelta(days=1)
-
-
 def grant_groups(grant):
     """The groups whose work is charged to the grant, by themselves or by a session."""
     return (
@@ -237,7 +230,7 @@ def attendance_sheets(grant, until, *, with_names, progress=None) -> bytes | Non
         .values_list("pk", flat=True)
     )
     groups = list(grant_groups(grant))
-    months = list(_months(grant.start_date, until))
+    months = list(dates.months(grant.start_date, until))
     logos = printed_logos([grant.funder])
     # The drawing of the PDF counts as much as reading the grids.
     total = 2 * len(groups) * len(months)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from parcours.core.navigation import menu_for
+from parcours.dashboard.navigation import menu_for
 
 
 def _urls(menu):

@@ -4,14 +4,15 @@ from django.utils import timezone
 from parcours.accounts.access import Capability, public, requires, user_can
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import leader_day, missed_in_a_row, registers_not_taken
-from parcours.core.accessibility import statement
-from parcours.core.dashboard import programme_overview, shortlist
+from parcours.core.shortlists import shortlist
+from parcours.dashboard.accessibility import statement
+from parcours.dashboard.overview import programme_overview
 from parcours.programme.selectors import follow_ups_due
 from parcours.projects.selectors import due_evaluations
 
 
 @requires(Capability.VIEW_DASHBOARD)
-def dashboard(request):
+def home(request):
     today = timezone.localdate()
     user = request.user
     casework = user_can(user, Capability.MANAGE_PARTICIPANTS)
@@ -47,10 +48,10 @@ def dashboard(request):
     context["reports_card"] = not context["programme_staff"] and user_can(
         user, Capability.VIEW_FIGURES
     )
-    return render(request, "core/dashboard.html", context)
+    return render(request, "dashboard/home.html", context)
 
 
 @public
 def accessibility(request):
     """The accessibility statement, open to everyone, signed in or not."""
-    return render(request, "core/accessibility.html", statement())
+    return render(request, "dashboard/accessibility.html", statement())

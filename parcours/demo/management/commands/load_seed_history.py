@@ -4,7 +4,7 @@ from django.db import transaction
 
 from parcours.accounts.models import Organisation
 from parcours.audit.services import create_record
-from parcours.core.demo.seed_history import SeedHistoryError, build_seed_history
+from parcours.demo.seed_history import SeedHistoryError, build_seed_history
 from parcours.participants.models import Participant
 
 

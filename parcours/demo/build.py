@@ -20,16 +20,17 @@ from parcours.attendance.enums import Presence
 from parcours.attendance.selectors import expected_participants
 from parcours.attendance.services import attendance_mark, register_validate
 from parcours.audit.services import create_record
-from parcours.core.demo import esf as demo_esf
-from parcours.core.demo.catalogue import SEED_WORKSHOPS
-from parcours.core.demo.durations import (
+from parcours.core.dates import add_months, month_of
+from parcours.core.domains import Domain
+from parcours.demo import esf as demo_esf
+from parcours.demo.catalogue import SEED_WORKSHOPS
+from parcours.demo.durations import (
     ASSESSMENT_MINUTES,
     LITERACY_TEST_MINUTES,
     REGULAR_INTERVIEW_MINUTES,
 )
-from parcours.core.demo.people import DEMO_PEOPLE
-from parcours.core.demo.projects import draw_up_projects
-from parcours.core.domains import Domain
+from parcours.demo.people import DEMO_PEOPLE
+from parcours.demo.projects import draw_up_projects
 from parcours.funding.enums import FunderKind
 from parcours.funding.expenses import expense_save, pas_budget_save
 from parcours.funding.models import Expense, Funder, Grant
@@ -277,7 +278,7 @@ def _cohort_dates(today: date) -> list[tuple[str, str, date, date]]:
                 f"Remobilisation {start_year}-{letter}",
                 ProcessType.REMOBILISATION,
                 start,
-                _add_months(start, 10) - timedelta(days=1),
+                month_of(add_months(start, 10)) - timedelta(days=1),
             )
         )
         if month == 9:
@@ -286,15 +287,10 @@ def _cohort_dates(today: date) -> list[tuple[str, str, date, date]]:
                     f"Immersion {start_year}",
                     ProcessType.IMMERSION,
                     start,
-                    _add_months(start, 12) - timedelta(days=1),
+                    month_of(add_months(start, 12)) - timedelta(days=1),
                 )
             )
     return cohorts
-
-
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
 
 
 def _create_groups(organisation, staff, *, today: date) -> list[Group]:

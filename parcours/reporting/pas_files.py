@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font
 
 from parcours.core.exports import xlsx_row
 from parcours.core.pdf import render_pdf
-from parcours.funding.pas_report import as_number, columns_of
 from parcours.reporting.charts import format_number
+from parcours.reporting.pas_report import as_number, columns_of
 from parcours.reporting.pdf import css_string
 
 MONEY_FORMAT = "#,##0.00"

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from parcours.core.dashboard import programme_overview
-from parcours.core.testing import assert_bounded_queries
+from parcours.dashboard.overview import programme_overview
 from parcours.participants.factories import ParticipantFactory
 from parcours.programme.factories import GroupFactory
+from parcours.testing import assert_bounded_queries
 from parcours.workshops.factories import WorkshopFactory
 
 
@@ -56,14 +56,14 @@ def test_dashboard_query_count_is_bounded(client, viewer):
         WorkshopFactory.create_batch(10, organisation=viewer.organisation)
 
     # Session, user with organisation, three counts.
-    assert_bounded_queries(client, reverse("core:dashboard"), grow=grow, expected=5)
+    assert_bounded_queries(client, reverse("dashboard:home"), grow=grow, expected=5)
 
 
 @pytest.mark.django_db
 def test_shortlist_keeps_the_first_lines_and_counts_the_others(
     organisation, django_assert_num_queries
 ):
-    from parcours.core.dashboard import shortlist
+    from parcours.core.shortlists import shortlist
     from parcours.participants.models import Participant
 
     listed = shortlist(list(range(25)), length=20)
@@ -97,7 +97,7 @@ def test_a_long_dashboard_list_shows_twenty_lines_and_says_how_many_more(client,
     )
     ActionFactory.create_batch(23, enrolment=enrolment, due_date=datetime.date(2026, 1, 5))
     client.force_login(coordinator)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert html.count("/assessments/actions/") == 20
     assert "Et 3 autres, moins urgentes." in html
 
@@ -160,7 +160,7 @@ def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, 
     today = timezone.localdate()
     _casework(user.organisation, user, today, people=2)
     client.force_login(user)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert len(response.context["missed_runs"]) == 2
     assert len(response.context["due_assessments"]) == 2
 
@@ -169,11 +169,11 @@ def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, 
     # list sliced and counted at once (5).
     assert_bounded_queries(
         client,
-        reverse("core:dashboard"),
+        reverse("dashboard:home"),
         grow=lambda: _casework(user.organisation, user, today, people=23),
         expected=13,
     )
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     for name in ("due_assessments", "overdue_actions", "follow_ups", "due_evaluations"):
         assert response.context[name].left_out > 0, name
     assert response.context["missed_runs"].left_out == 5

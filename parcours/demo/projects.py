@@ -10,8 +10,8 @@ an evaluation must be able to be late."""
 from datetime import date, timedelta
 
 from parcours.assessments.enums import Moment
+from parcours.core.dates import add_months
 from parcours.programme.models import Enrolment
-from parcours.programme.services import add_months
 from parcours.projects import services
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.selectors import objectives_from_plan

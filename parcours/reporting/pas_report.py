@@ -237,12 +237,12 @@ class PasReport:
 
     # The files module reads this one's COLUMNS: imported when a file is asked for.
     def as_xlsx(self) -> bytes:
-        from parcours.funding.pas_files import pas_xlsx
+        from parcours.reporting.pas_files import pas_xlsx
 
         return pas_xlsx(self)
 
     def as_pdf(self) -> bytes:
-        from parcours.funding.pas_files import pas_pdf
+        from parcours.reporting.pas_files import pas_pdf
 
         return pas_pdf(self)
 

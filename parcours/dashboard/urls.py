@@ -1,10 +1,10 @@
 from django.urls import path
 
-from parcours.core import views
+from parcours.dashboard import views
 
-app_name = "core"
+app_name = "dashboard"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
 ]

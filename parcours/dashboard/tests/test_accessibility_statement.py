@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
-from parcours.core.accessibility import PREPARED_ON
+from parcours.dashboard.accessibility import PREPARED_ON
 
-STATEMENT = reverse("core:accessibility")
+STATEMENT = reverse("dashboard:accessibility")
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_the_complaint_goes_to_the_ombudsman_of_the_region(client, settings):
 def test_every_page_links_to_it_from_its_foot(client, social_worker, signed_in):
     if signed_in:
         client.force_login(social_worker)
-        url = reverse("core:dashboard")
+        url = reverse("dashboard:home")
     else:
         url = reverse("accounts:login")
 

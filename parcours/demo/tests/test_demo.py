@@ -7,14 +7,14 @@ from django.core.management.base import CommandError
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.audit.models import AuditEvent
-from parcours.core.demo.build import DEMO_PASSWORD
+from parcours.demo.build import DEMO_PASSWORD
 from parcours.funding import summaries
 from parcours.funding.enums import FunderKind
 from parcours.funding.models import Funder
+from parcours.funding.scope import Scope
 from parcours.participants.models import Participant
 from parcours.programme.models import Group
 from parcours.reporting.figures import yearly_report
-from parcours.reporting.scope import Scope
 from parcours.workshops.models import Workshop
 
 

@@ -17,7 +17,7 @@ class MenuEntry:
 
 
 MENU = [
-    MenuEntry("core:dashboard", _("Dashboard"), Capability.VIEW_DASHBOARD),
+    MenuEntry("dashboard:home", _("Dashboard"), Capability.VIEW_DASHBOARD),
     MenuEntry("participants:participant_list", _("Participants"), Capability.VIEW_PARTICIPANTS),
     MenuEntry("programme:group_list", _("Groups"), Capability.VIEW_PROGRAMME),
     MenuEntry("workshops:week", _("Programme"), Capability.VIEW_PROGRAMME),
