@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from parcours.core.durations import DURATION_BOUNDS, MAX_MINUTES, MIN_MINUTES
-from parcours.workbook.format import CODES_SHEET, REQUIRED_SHEETS, SHEETS, Column
+from parcours.workbook.format import (
+    REQUIRED_SHEETS,
+    SHEETS,
+    Column,
+    column_names,
+    normalised,
+    sheet_names,
+    skipped_sheet_names,
+)
 from parcours.workbook.xlsx import NotAWorkbook, XlsxReader
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -222,8 +230,8 @@ def parse_time(raw, column: Column):
     raise CellError(_("'%(value)s' is not a time (write it as 14:00).") % {"value": _shown(raw)})
 
 
-_YES = {"yes", "oui", "true", "1", "y"}
-_NO = {"no", "non", "false", "0", "n"}
+_YES = {"yes", "oui", "ja", "true", "1", "y"}
+_NO = {"no", "non", "nee", "false", "0", "n"}
 
 
 def parse_bool(raw, column: Column):
@@ -382,10 +390,17 @@ def check_file(source) -> Problem | None:
     return None
 
 
-def _header_names(header_row) -> list[str | None]:
+def _header_names(sheet: str, header_row) -> list[str | None]:
+    """Each header as its column's code name, whichever language it was written in; an
+    unknown header stays as written (in small letters) for the message."""
+    aliases = column_names(sheet)
     names = []
     for cell in header_row:
-        names.append(None if _blank(cell) else _text(cell).lower())
+        if _blank(cell):
+            names.append(None)
+            continue
+        header = normalised(_text(cell))
+        names.append(aliases.get(header, header))
     return names
 
 
@@ -406,7 +421,7 @@ def _too_many_rows(name, limit) -> Problem:
 def _read_sheet(name, rows, problems) -> Sheet | None:
     spec = {column.name: column for column in SHEETS[name]}
     header = next(rows, None)
-    names = _header_names(header or ())
+    names = _header_names(name, header or ())
     present = [n for n in names if n]
     if not present:
         problems.append(Problem(sheet=name, message=_("The sheet has no header row.")))
@@ -504,11 +519,12 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
     try:
         book = XlsxReader(handle)
         by_name = {}
+        titles = sheet_names()
         for title in book.sheets:
-            key = title.strip().lower()
-            if key == CODES_SHEET:
-                continue  # the explanation of the codes in the empty template
-            if key not in SHEETS:
+            if normalised(title) in skipped_sheet_names():
+                continue  # the drop-down lists or the explanation of the codes of a template
+            key = titles.get(normalised(title))
+            if key is None:
                 problems.append(
                     Problem(
                         sheet=title,

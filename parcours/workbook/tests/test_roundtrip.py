@@ -18,8 +18,8 @@ from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_figures, yearly_report
-from parcours.workbook.export import export_workbook, template_workbook
-from parcours.workbook.format import CODES_SHEET, SHEETS
+from parcours.workbook.export import export_workbook
+from parcours.workbook.format import SHEETS
 from parcours.workbook.importer import analyse_workbook, import_workbook
 from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
@@ -159,19 +159,6 @@ def test_period_export_is_the_subset_of_the_period(programme, coordinator):
     copied = yearly_figures(copy, year=2023, as_of=AS_OF)
     for key in ("participants", "characteristics", "results", "hours"):
         assert copied[key] == original[key]
-
-
-def test_the_empty_template(organisation):
-    content = template_workbook()
-    book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == [*SHEETS, CODES_SHEET]
-    codes = list(book[CODES_SHEET].values)
-    assert codes[0] == ("feuille", "colonne", "code", "signification")
-    assert ("attendance", "status", "excused", "absent excusé") in codes
-    # The template imports (the codes sheet is skipped) and creates nothing.
-    plan = analyse_workbook(organisation, content)
-    assert plan.ok
-    assert plan.counts == {}
 
 
 def test_an_import_updates_what_changed(organisation, coordinator):
