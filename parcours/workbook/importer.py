@@ -37,7 +37,8 @@ from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook import writing
-from parcours.workbook.reading import Problem, Sheet, read_workbook
+from parcours.workbook.problems import Problem
+from parcours.workbook.reading import Sheet, read_workbook
 from parcours.workbook.writing import ENROLMENT_FIELDS, GROUP_FIELDS
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import Provider, Session, Workshop
@@ -131,24 +132,12 @@ class Plan:
         return {sheet: self.counts[sheet] for sheet in SHEET_ORDER if sheet in self.counts}
 
 
-def _unknown(kind, value):
-    messages = {
-        "participant": _(
-            "Unknown participant '%(value)s': the reference is neither in the participants "
-            "sheet nor in the application."
-        ),
-        "group": _(
-            "Unknown group '%(value)s': it is neither in the groups sheet nor in the application."
-        ),
-        "session": _(
-            "Unknown session %(value)s: it is neither in the sessions sheet nor in the application."
-        ),
-    }
-    return messages[kind] % {"value": value}
+def _unknown(kind, value) -> tuple[str, dict]:
+    return f"unknown_{kind}", {"value": value}
 
 
-def _duplicate(first_row):
-    return _("This row repeats the key of row %(row)s.") % {"row": first_row}
+def _duplicate(first_row) -> tuple[str, dict]:
+    return "duplicate_key", {"row": first_row}
 
 
 def _day(value) -> str:
@@ -162,8 +151,12 @@ class _Planner:
         self.plan = plan
         self.today = timezone.localdate()
 
-    def problem(self, sheet, row, column, message):
-        self.plan.problems.append(Problem(sheet, row, column, message))
+    def problem(self, sheet, row, column, code, params=None):
+        """Note a problem by its code (``problems.MESSAGES``) and parameters; a pair from
+        ``_unknown`` or ``_duplicate`` stands for both."""
+        if isinstance(code, tuple):
+            code, params = code
+        self.plan.problems.append(Problem(sheet, row, column, code, params or {}))
 
     def _rows(self, name):
         sheet = self.sheets.get(name)
@@ -215,20 +208,21 @@ class _Planner:
                     "participants",
                     row.number,
                     "birth_date",
-                    _("'%(value)s' is in the future.") % {"value": _day(v["birth_date"])},
+                    "birth_in_future",
+                    {"value": _day(v["birth_date"])},
                 )
                 ok = False
             niss = ""
             if v.get("niss"):
                 try:
                     niss = checked_niss(v["niss"], birth_date=v["birth_date"])
-                except ValidationError as error:
+                except ValidationError:
                     self.problem(
                         "participants",
                         row.number,
                         "niss",
-                        _("'%(value)s': %(reason)s")
-                        % {"value": v["niss"], "reason": " ".join(error.messages)},
+                        "niss_invalid",
+                        {"value": v["niss"], "birth_date": _day(v["birth_date"])},
                     )
                     ok = False
                 else:
@@ -237,8 +231,8 @@ class _Planner:
                             "participants",
                             row.number,
                             "niss",
-                            _("This national register number is already on row %(row)s.")
-                            % {"row": niss_rows[niss][0]},
+                            "niss_twice",
+                            {"row": niss_rows[niss][0]},
                         )
                         ok = False
                     else:
@@ -288,8 +282,8 @@ class _Planner:
                     "participants",
                     number,
                     "niss",
-                    _("The participant %(reference)s already has this national register number.")
-                    % {"reference": owner},
+                    "niss_taken",
+                    {"reference": owner},
                 )
 
     def known_participant(self, ref) -> bool:
@@ -323,8 +317,8 @@ class _Planner:
                     "groups",
                     row.number,
                     "end_date",
-                    _("The end (%(end)s) comes before the start (%(start)s).")
-                    % {"end": _day(v["end_date"]), "start": _day(v["start_date"])},
+                    "end_before_start",
+                    {"end": _day(v["end_date"]), "start": _day(v["start_date"])},
                 )
                 continue
             values = {name_: v[name_] for name_ in GROUP_FIELDS}
@@ -415,18 +409,18 @@ class _Planner:
                 "enrolments",
                 number,
                 "exit_date",
-                _("The exit (%(exit)s) comes before the start (%(start)s).")
-                % {"exit": _day(exit_date), "start": _day(values["start_date"])},
+                "exit_before_start",
+                {"exit": _day(exit_date), "start": _day(values["start_date"])},
             )
             return False
         if exit_date and not outcome:
-            self.problem("enrolments", number, "outcome", _("An exit needs its outcome."))
+            self.problem("enrolments", number, "outcome", "exit_without_outcome")
             return False
         if outcome and not exit_date:
-            self.problem("enrolments", number, "exit_date", _("An outcome needs its exit date."))
+            self.problem("enrolments", number, "exit_date", "outcome_without_exit")
             return False
         if detail and not outcome:
-            self.problem("enrolments", number, "outcome_detail", _("A detail needs its outcome."))
+            self.problem("enrolments", number, "outcome_detail", "detail_without_outcome")
             return False
         if detail:
             details = OUTCOME_DETAILS[ExitOutcome(outcome)]
@@ -436,8 +430,8 @@ class _Planner:
                     "enrolments",
                     number,
                     "outcome_detail",
-                    _("'%(detail)s' is not a detail of the outcome %(outcome)s (use: %(allowed)s).")
-                    % {"detail": detail, "outcome": outcome, "allowed": allowed},
+                    "detail_not_of_outcome",
+                    {"detail": detail, "outcome": outcome, "allowed": allowed},
                 )
                 return False
         return True
@@ -495,11 +489,8 @@ class _Planner:
                     "assessments",
                     row.number,
                     "group",
-                    _(
-                        "Unknown enrolment: %(participant)s is not enrolled in the group "
-                        "'%(group)s', neither in the enrolments sheet nor in the application."
-                    )
-                    % {"participant": ref, "group": group},
+                    "unknown_enrolment",
+                    {"participant": ref, "group": group},
                 )
                 continue
             ratings = {domain: v.get(domain) for domain in domains}
@@ -586,8 +577,8 @@ class _Planner:
                     "sessions",
                     row.number,
                     "end_time",
-                    _("The end (%(end)s) is not after the start (%(start)s).")
-                    % {"end": v["end_time"].strftime("%H:%M"), "start": start.strftime("%H:%M")},
+                    "end_not_after_start",
+                    {"end": v["end_time"].strftime("%H:%M"), "start": start.strftime("%H:%M")},
                 )
                 ok = False
             kind, provider = v["provider_kind"], v.get("provider") or ""
@@ -596,7 +587,7 @@ class _Planner:
                     "sessions",
                     row.number,
                     "provider",
-                    _("A session led by the team names no provider (provider_kind is team)."),
+                    "team_names_provider",
                 )
                 ok = False
             if kind != ProviderKind.TEAM and not provider:
@@ -604,7 +595,7 @@ class _Planner:
                     "sessions",
                     row.number,
                     "provider",
-                    _("Name the subcontractor or partner who leads this session."),
+                    "provider_missing",
                 )
                 ok = False
             for group in v["groups"]:
@@ -617,8 +608,8 @@ class _Planner:
                     "sessions",
                     row.number,
                     "axis",
-                    _("The workshop '%(workshop)s' has the axis %(axis)s on row %(row)s.")
-                    % {
+                    "workshop_two_axes",
+                    {
                         "workshop": workshop,
                         "axis": axis_rows[workshop][0],
                         "row": axis_rows[workshop][1],

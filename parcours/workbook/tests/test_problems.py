@@ -1,0 +1,151 @@
+"""An import's problems are kept as a code and its parameters and worded when read, in
+the reader's language (issue 20): a Dutch colleague reads in Dutch the errors of a file a
+French one sent. Problems kept before the codes are still shown as they were written."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from parcours.workbook.enums import JobStatus
+from parcours.workbook.factories import ImportJobFactory
+from parcours.workbook.jobs import job_submit
+from parcours.workbook.problems import MESSAGES, Problem, stored_message
+from parcours.workbook.tests.helpers import sample_sheets, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _bad_workbook() -> bytes:
+    sheets = sample_sheets()
+    sheets["participants"][1][4] = "1980-02-31"
+    sheets["participants"][0][7] = "85073003329"  # a wrong check number
+    sheets["enrolments"][0][0] = "P-099"
+    return workbook_bytes(sheets)
+
+
+def test_a_job_keeps_codes_and_parameters_never_words(organisation, coordinator):
+    job = job_submit(
+        organisation=organisation,
+        by=coordinator,
+        file_name="bad.xlsx",
+        content=_bad_workbook(),
+        language="fr",
+    )
+    job.refresh_from_db()
+    assert job.status == JobStatus.INVALID
+    assert [error["code"] for error in job.errors[3:]] == ["unknown_enrolment"] * 2
+    assert job.errors[:3] == [
+        {
+            "sheet": "participants",
+            "row": 2,
+            "column": "niss",
+            "code": "niss_invalid",
+            "params": {"value": "85073003329", "birth_date": "1985-07-30"},
+        },
+        {
+            "sheet": "participants",
+            "row": 3,
+            "column": "birth_date",
+            "code": "not_a_date",
+            "params": {"value": "1980-02-31"},
+        },
+        {
+            "sheet": "enrolments",
+            "row": 2,
+            "column": "participant",
+            "code": "unknown_participant",
+            "params": {"value": "P-099"},
+        },
+    ]
+
+
+def _page_as(client, user, language, job) -> str:
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
+    return _spaced(page)
+
+
+def _spaced(text: str) -> str:
+    """French puts a no-break space inside « »: compare with plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_the_same_stored_problems_read_in_french_and_in_dutch(client, organisation, coordinator):
+    job = job_submit(
+        organisation=organisation,
+        by=coordinator,
+        file_name="bad.xlsx",
+        content=_bad_workbook(),
+        language="fr",
+    )
+    job.refresh_from_db()
+    french = _page_as(client, coordinator, "fr", job)
+    assert "« 1980-02-31 » n\u2019est pas une date (écrivez-la sous la forme 2016-09-05)." in french
+    assert "Participant inconnu « P-099 »" in french
+    dutch = _page_as(client, coordinator, "nl", job)
+    assert "“1980-02-31” is geen datum (schrijf ze als 2016-09-05)." in dutch
+    assert "Onbekende deelnemer “P-099”" in dutch
+    assert "n\u2019est pas une date" not in dutch
+    # The reason a national number is refused is found again in the reader's language.
+    with translation.override("nl"):
+        dutch_reason = stored_message(job.errors[0])
+    with translation.override("fr"):
+        french_reason = _spaced(stored_message(job.errors[0]))
+    assert dutch_reason.startswith("“85073003329”: ")
+    assert french_reason.startswith("« 85073003329 » : ")
+    assert dutch_reason[len("“85073003329”: ") :] in dutch
+    assert french_reason[len("« 85073003329 » : ") :] in french
+
+
+def test_a_problem_kept_before_the_codes_is_shown_as_written(client, organisation, coordinator):
+    job = ImportJobFactory(
+        organisation=organisation,
+        status=JobStatus.INVALID,
+        counts={},
+        error_count=2,
+        errors=[
+            {
+                "sheet": "groups",
+                "row": 4,
+                "column": "end_date",
+                "message": "La fin (2016-01-01) précède le début (2016-09-05).",
+            },
+            {"sheet": "", "row": None, "column": "", "code": "retired_code", "message": "Ancien"},
+        ],
+    )
+    page = _page_as(client, coordinator, "nl", job)
+    assert "La fin (2016-01-01) précède le début (2016-09-05)." in page
+    assert "Ancien" in page
+
+
+def test_every_code_is_worded_in_every_language():
+    samples = {
+        "value": "x",
+        "max": 40,
+        "codes": "a, b",
+        "size": 60,
+        "limit": 50,
+        "sheets": "participants",
+        "columns": "name",
+        "row": 2,
+        "reference": "P-1",
+        "participant": "P-1",
+        "group": "A",
+        "end": "1",
+        "start": "2",
+        "exit": "3",
+        "detail": "health",
+        "outcome": "extension",
+        "allowed": "—",
+        "workshop": "W",
+        "axis": "cultural",
+        "birth_date": "",
+    }
+    for language in ("fr", "nl", "en"):
+        with translation.override(language):
+            for code in MESSAGES:
+                message = Problem(code=code, params=samples).message
+                assert message, (language, code)
+                assert "%(" not in message, (language, code)
