@@ -26,9 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
+from parcours.audit.labels import message as audit_message
+from parcours.audit.labels import register as register_label
+from parcours.audit.labels import worded
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.services import record_event
 from parcours.core.domains import Domain
@@ -792,21 +796,27 @@ def import_workbook(
     )
 
 
+# The words of the import's row of the trail, kept as codes (parcours.audit.labels).
+register_label("workbook_import", gettext_lazy("Workbook import: %(file)s"))
+register_label(
+    "workbook_counts",
+    gettext_lazy("%(created)s created, %(updated)s changed, %(unchanged)s unchanged"),
+)
+
+
 def _audit(organisation, *, by, file_name, counts) -> AuditEvent:
     changes = {"file": {"before": None, "after": file_name}}
     for sheet, numbers in counts.items():
-        changes[sheet] = {
-            "before": None,
-            "after": _("%(created)s created, %(updated)s changed, %(unchanged)s unchanged")
-            % numbers,
-        }
+        changes[sheet] = {"before": None, "after": audit_message("workbook_counts", **numbers)}
+    label = audit_message("workbook_import", file=file_name)
     return record_event(
         organisation=organisation,
         by=by,
         action=AuditAction.CREATE,
         record_type="workbook.import",
         record_id=timezone.now().strftime("%Y%m%d%H%M%S"),
-        label=_("Workbook import: %(file)s") % {"file": file_name},
+        label=worded(label),
+        label_message=label,
         changes=changes,
     )
 

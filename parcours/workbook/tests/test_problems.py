@@ -8,6 +8,7 @@ from django.utils import translation
 
 from parcours.workbook.enums import JobStatus
 from parcours.workbook.factories import ImportJobFactory
+from parcours.workbook.importer import import_workbook
 from parcours.workbook.jobs import job_submit
 from parcours.workbook.problems import MESSAGES, Problem, stored_message
 from parcours.workbook.tests.helpers import sample_sheets, workbook_bytes
@@ -60,11 +61,14 @@ def test_a_job_keeps_codes_and_parameters_never_words(organisation, coordinator)
 
 
 def _page_as(client, user, language, job) -> str:
+    return _page_as_url(client, user, language, reverse("workbook:job", args=[job.pk]))
+
+
+def _page_as_url(client, user, language, url) -> str:
     user.language = language
     user.save(update_fields=["language"])
     client.force_login(user)
-    page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
-    return _spaced(page)
+    return _spaced(client.get(url).content.decode())
 
 
 def _spaced(text: str) -> str:
@@ -149,3 +153,33 @@ def test_every_code_is_worded_in_every_language():
                 message = Problem(code=code, params=samples).message
                 assert message, (language, code)
                 assert "%(" not in message, (language, code)
+
+
+def test_the_import_row_of_the_trail_reads_in_the_language_of_the_reader(
+    client, organisation, coordinator
+):
+    from parcours.audit.models import AuditEvent
+
+    with translation.override("fr"):
+        import_workbook(
+            workbook_bytes(sample_sheets()),
+            organisation=organisation,
+            by=coordinator,
+            file_name="programme.xlsx",
+        )
+    event = AuditEvent.objects.get(record_type="workbook.import")
+    assert _spaced(event.record_label) == "Import de classeur : programme.xlsx"
+    assert event.label_message == {
+        "message": "workbook_import",
+        "params": {"file": "programme.xlsx"},
+    }
+    assert event.changes["participants"]["after"] == {
+        "message": "workbook_counts",
+        "params": {"created": 3, "updated": 0, "unchanged": 0},
+    }
+    dutch = _page_as_url(client, coordinator, "nl", reverse("audit:event_list"))
+    assert "Import van werkmap: programme.xlsx" in dutch
+    assert "3 aangemaakt, 0 gewijzigd, 0 ongewijzigd" in dutch
+    french = _page_as_url(client, coordinator, "fr", reverse("audit:event_list"))
+    assert "Import de classeur : programme.xlsx" in french
+    assert "3 créé(s), 0 modifié(s), 0 inchangé(s)" in french
