@@ -325,6 +325,7 @@ def _kind_help(column) -> str:
         "rating": _("A rating from 1 to 5; empty means not concerned."),
         "minutes": _("A whole number of minutes, from 1 to 720; empty when not recorded."),
         "niss": _("11 digits, with or without dots and dashes; checked."),
+        "email": _("An e-mail address, such as name@example.be."),
         "country": _("A two-letter country code, such as BE or MA."),
         "groups": _("Group names separated by ;"),
     }

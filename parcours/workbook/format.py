@@ -46,7 +46,8 @@ def normalised(text) -> str:
 @dataclass(frozen=True)
 class Column:
     name: str
-    # text, code, date, month_or_date, time, bool, rating, minutes, niss, country, groups
+    # text, email, code, date, month_or_date, time, bool, rating, minutes, niss, country,
+    # groups
     kind: str
     required: bool = False
     codes: tuple = ()
@@ -192,6 +193,20 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column(
             "minority", "code", label=pgettext_lazy("workbook column", "Minority"), **_coded(Answer)
         ),
+        # The contact details (issue 20: "every record" left them out); a workbook without
+        # them keeps what is stored.
+        Column("phone", "text", max_length=30, label=pgettext_lazy("workbook column", "Phone")),
+        Column("email", "email", max_length=254, label=pgettext_lazy("workbook column", "E-mail")),
+        Column(
+            "address", "text", max_length=200, label=pgettext_lazy("workbook column", "Address")
+        ),
+        Column(
+            "postal_code",
+            "text",
+            max_length=10,
+            label=pgettext_lazy("workbook column", "Postal code"),
+        ),
+        Column("city", "text", max_length=100, label=pgettext_lazy("workbook column", "Town")),
     ),
     "groups": (
         Column(

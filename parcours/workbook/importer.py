@@ -81,6 +81,11 @@ PARTICIPANT_FIELDS = (
     "disability",
     "foreign_background",
     "minority",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "city",
 )
 SESSION_FIELDS = ("provider_kind", "provider", "end_time", "cancelled", "cancel_reason")
 

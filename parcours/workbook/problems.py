@@ -59,6 +59,7 @@ MESSAGES = {
     # a cell
     "required_cell": gettext_lazy("This cell is required."),
     "too_long": gettext_lazy("'%(value)s…' is too long: at most %(max)s characters."),
+    "not_an_email": gettext_lazy("'%(value)s' is not an e-mail address."),
     "not_a_code": gettext_lazy("'%(value)s' is not a code of this column; use one of: %(codes)s."),
     "implausible_date": gettext_lazy("'%(value)s' is not a plausible date."),
     "month_not_date": gettext_lazy(

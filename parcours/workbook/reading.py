@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django_countries import countries
 
 from parcours.core.durations import MAX_MINUTES, MIN_MINUTES
@@ -255,8 +257,18 @@ def parse_groups(raw, column: Column):
     return tuple(names)
 
 
+def parse_email(raw, column: Column):
+    value = parse_text(raw, column)
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise CellError("not_an_email", value=value[:60]) from None
+    return value
+
+
 PARSERS: dict[str, Callable] = {
     "text": parse_text,
+    "email": parse_email,
     "code": parse_code,
     "date": parse_date,
     "month_or_date": parse_month_or_date,

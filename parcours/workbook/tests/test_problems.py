@@ -183,3 +183,19 @@ def test_the_import_row_of_the_trail_reads_in_the_language_of_the_reader(
     french = _page_as_url(client, coordinator, "fr", reverse("audit:event_list"))
     assert "Import de classeur : programme.xlsx" in french
     assert "3 créé(s), 0 modifié(s), 0 inchangé(s)" in french
+
+
+def test_contact_details_are_read_and_a_wrong_e_mail_is_refused(organisation):
+    from parcours.workbook.format import SHEETS
+    from parcours.workbook.importer import analyse_workbook
+
+    headers = [column.name for column in SHEETS["participants"]]
+    rows = [row + [None] * (len(headers) - len(row)) for row in sample_sheets()["participants"]]
+    rows[0][headers.index("email")] = "amina@example.be"
+    rows[1][headers.index("email")] = "jean.example.be"
+    plan = analyse_workbook(organisation, workbook_bytes({"participants": rows}))
+    assert [(p.row, p.column, p.code) for p in plan.problems] == [(3, "email", "not_an_email")]
+    rows[1][headers.index("email")] = None
+    plan = analyse_workbook(organisation, workbook_bytes({"participants": rows}))
+    assert plan.ok
+    assert plan.participants_new[0].email == "amina@example.be"
