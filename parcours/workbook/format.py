@@ -386,3 +386,18 @@ def column_names(sheet: str) -> dict[str, str]:
         for name in _in_every_language(column.label):
             names.setdefault(name, column.name)
     return names
+
+
+def sheet_label(sheet: str) -> str:
+    """A sheet's name in the active language, as the template names it (the code name for
+    a sheet the template has not, or an unknown one as it was written)."""
+    label = SHEET_LABELS.get(sheet)
+    return str(label) if label else sheet
+
+
+def column_label(sheet: str, column: str) -> str:
+    """A column's header in the active language, as the template writes it."""
+    for known in SHEETS.get(sheet, ()):
+        if known.name == column:
+            return str(known.label)
+    return column

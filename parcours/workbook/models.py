@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned
 from parcours.workbook.enums import RUNNING, JobStatus, JobStep
+from parcours.workbook.format import column_label, sheet_label
 from parcours.workbook.problems import stored_message
 
 # A job run in a request (no task to ask about) that has not moved for this long was cut
@@ -100,8 +101,17 @@ class ImportJob(OrganisationOwned):
 
     def error_rows(self) -> list[dict]:
         """The kept errors, each with its ``message`` worded in the reader's language
-        (from its code; an error kept before the codes, as it was written)."""
-        return [{**error, "message": stored_message(error)} for error in self.errors]
+        (from its code; an error kept before the codes, as it was written), and its sheet
+        and column named as the template of that language names them."""
+        return [
+            {
+                **error,
+                "message": stored_message(error),
+                "sheet_label": sheet_label(error.get("sheet") or ""),
+                "column_label": column_label(error.get("sheet") or "", error.get("column") or ""),
+            }
+            for error in self.errors
+        ]
 
     @property
     def stalled(self) -> bool:

@@ -91,6 +91,10 @@ def test_the_same_stored_problems_read_in_french_and_in_dutch(client, organisati
     dutch = _page_as(client, coordinator, "nl", job)
     assert "“1980-02-31” is geen datum (schrijf ze als 2016-09-05)." in dutch
     assert "Onbekende deelnemer “P-099”" in dutch
+    # The sheet and the column are named as the reader's template names them.
+    assert "<td>Deelnemers</td>" in dutch
+    assert "Geboortedatum <small" in dutch
+    assert "Date de naissance <small" in french
     assert "n\u2019est pas une date" not in dutch
     # The reason a national number is refused is found again in the reader's language.
     with translation.override("nl"):
