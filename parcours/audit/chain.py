@@ -38,6 +38,11 @@ def canonical(event) -> bytes:
         "subject": event.subject_id,
         "sealed": event.sealed,
     }
+    # Only rows written since it exists carry it: the older rows' hashes stay as they were
+    # (and the migrations that chain rows see models without the field).
+    label_message = getattr(event, "label_message", None)
+    if label_message is not None:
+        fields["label_message"] = label_message
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.audit.labels import worded
+
 # The error every attempt at rewriting the trail gets, from the model or the database.
 IMMUTABLE_MESSAGE = "The audit trail cannot be changed: its rows can only be added."
 
@@ -99,6 +101,16 @@ class AuditEvent(models.Model):
     )
     record_id = models.CharField(_("record id"), max_length=64)
     record_label = models.CharField(_("record"), max_length=255)
+    # Empty on the rows written before issue 20, whose hash does not cover it.
+    label_message = models.JSONField(
+        _("record, as a code"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The label as a code and its parameters, worded in the reader's language "
+            "(parcours.audit.labels); the record field keeps the words of the time."
+        ),
+    )
     changes = models.JSONField(
         _("changes"),
         default=dict,
@@ -166,7 +178,7 @@ class AuditEvent(models.Model):
         A sealed row must have been opened first (``parcours.audit.sealing.open_events``).
         """
         return [
-            (self._field_label(name), change["before"], change["after"])
+            (self._field_label(name), worded(change["before"]), worded(change["after"]))
             for name, change in self.plain_changes.items()
         ]
 
@@ -176,7 +188,9 @@ class AuditEvent(models.Model):
 
     @property
     def plain_label(self) -> str:
-        return self.opened["label"] if self.is_sealed else self.record_label
+        if self.is_sealed:
+            return self.opened["label"]
+        return worded(self.label_message, fallback=self.record_label)
 
     @property
     def opened(self) -> dict:

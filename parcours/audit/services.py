@@ -64,6 +64,7 @@ def _write(
     changes,
     subject_id=None,
     purpose="",
+    label_message=None,
 ) -> AuditEvent:
     head = chain.lock_head(organisation_id)
     event = AuditEvent(
@@ -78,6 +79,7 @@ def _write(
     )
     if subject_id is None:
         event.record_label, event.changes = label[:255], changes
+        event.label_message = label_message
     else:
         # In clear only what names no one: the kind of record and its number.
         event.record_label, event.changes = f"{record_type} #{record_id}", {}
@@ -156,11 +158,22 @@ def record_change(*, obj, by, changes: dict) -> AuditEvent:
 
 
 def record_event(
-    *, organisation, by, action: AuditAction, record_type: str, record_id, label: str, changes
+    *,
+    organisation,
+    by,
+    action: AuditAction,
+    record_type: str,
+    record_id,
+    label: str,
+    changes,
+    label_message: dict | None = None,
 ) -> AuditEvent:
     """Write a row about something that is not one record (a whole workbook import). It
-    is about no participant in particular: keep names out of ``label`` and ``changes``."""
+    is about no participant in particular: keep names out of ``label`` and ``changes``.
+    ``label_message`` (``labels.message``) is the label as a code, worded in the reader's
+    language; ``label`` then keeps the words of the writer's."""
     return _write(
+        label_message=label_message,
         organisation_id=organisation.pk,
         by=by,
         action=action,

@@ -20,4 +20,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kernel")
 
     def ready(self):
+        from django.db.models import fields
+
+        # Django's own label for the empty choice of a menu is missing from its Dutch
+        # catalogue, so Dutch pages fell back to the French one; ours is in every language
+        # and, being lazy, is translated each time a menu is drawn.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
+
         post_migrate.connect(create_cache_table, sender=self)

@@ -16,11 +16,14 @@ import io
 from collections import defaultdict
 
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
@@ -28,7 +31,14 @@ from parcours.core.domains import Domain
 from parcours.core.exports import is_formula_like, xlsx_text
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
-from parcours.workbook.format import CODE_EXPLANATIONS_FR, CODES_HEADER_FR, CODES_SHEET, SHEETS
+from parcours.workbook.format import (
+    LISTS_SHEET,
+    NO_WORD,
+    RATING_CHOICES,
+    SHEET_LABELS,
+    SHEETS,
+    YES_WORD,
+)
 from parcours.workbook.importer import PARTICIPANT_FIELDS
 from parcours.workshops.models import Session
 
@@ -296,24 +306,148 @@ def export_workbook(
     return buffer.getvalue()
 
 
-def template_workbook() -> bytes:
-    """The empty workbook: every sheet with its headers, and a `codes` sheet that
-    explains the codes in French."""
-    book = Workbook(write_only=True)
-    for name in SHEETS:
-        _Writer(book, name)
-    codes = book.create_sheet(CODES_SHEET)
-    for letter, width in zip("ABCD", (14, 34, 22, 48), strict=True):
-        codes.column_dimensions[letter].width = width
+# Rows of the template given a drop-down list and a line of help.
+TEMPLATE_ROWS = 5000
+TEMPLATE_DATE_FORMAT = "dd/mm/yyyy"
+TEMPLATE_TIME_FORMAT = "hh:mm"
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+
+def _kind_help(column) -> str:
+    helps = {
+        "text": _("Text, up to %(max)s characters.") % {"max": column.max_length},
+        "code": _("Pick a value of the list; its meaning is in the sheet %(sheet)s.")
+        % {"sheet": LISTS_SHEET},
+        "date": _("A date, such as 05/09/2016."),
+        "month_or_date": _("A date, or a month such as 2014-03."),
+        "time": _("A time, such as 14:00."),
+        "bool": _("Yes or no; empty means no."),
+        "rating": _("A rating from 1 to 5; empty means not concerned."),
+        "minutes": _("A whole number of minutes, from 1 to 720; empty when not recorded."),
+        "niss": _("11 digits, with or without dots and dashes; checked."),
+        "email": _("An e-mail address, such as name@example.be."),
+        "country": _("A two-letter country code, such as BE or MA."),
+        "groups": _("Group names separated by ;"),
+    }
+    if column.kind == "text" and not column.max_length:
+        return _("Text.")
+    return helps[column.kind]
+
+
+def column_help(column) -> str:
+    """The line of help of a template column, in the active language."""
+    parts = [_("Required.") if column.required else _("Optional."), _kind_help(column)]
+    if column.note:
+        parts.append(str(column.note))
+    return " ".join(parts)
+
+
+LISTED_KINDS = ("code", "bool", "rating")
+
+
+def _values_of(column) -> tuple:
+    """The values of a drop-down: the codes, yes and no in the reader's language, 1 to 5."""
+    if column.kind == "bool":
+        return (str(YES_WORD), str(NO_WORD))
+    if column.kind == "rating":
+        return tuple(str(code) for code in RATING_CHOICES["codes"])
+    return column.codes
+
+
+def _meanings_of(column) -> list[str]:
+    if column.kind == "bool":
+        return [_("Yes"), _("No")]
+    if column.kind == "rating":
+        return [str(meaning) for meaning in RATING_CHOICES["meanings"]]
+    return [str(meaning) for meaning in column.meanings]
+
+
+def _template_lists(book):
+    """The sheet of the drop-down lists: for each list its values and their meaning side
+    by side. Returns, per list of values, the range the drop-downs read."""
+    sheet = book.create_sheet(str(LISTS_SHEET))
+    title = quote_sheetname(str(LISTS_SHEET))
+    ranges = {}
     bold = Font(bold=True)
-    header = []
-    for title in CODES_HEADER_FR:
-        cell = WriteOnlyCell(codes, value=title)
-        cell.font = bold
-        header.append(cell)
-    codes.append(header)
-    for row in CODE_EXPLANATIONS_FR:
-        codes.append(list(row))
+    column_index = 1
+    for columns in SHEETS.values():
+        for column in columns:
+            if column.kind not in LISTED_KINDS:
+                continue
+            values, meanings = _values_of(column), _meanings_of(column)
+            if values in ranges:
+                continue
+            code_letter = get_column_letter(column_index)
+            meaning_letter = get_column_letter(column_index + 1)
+            sheet.cell(1, column_index, str(column.label)).font = bold
+            sheet.cell(1, column_index + 1, _("Meaning")).font = bold
+            for row, (value, meaning) in enumerate(zip(values, meanings, strict=True), start=2):
+                sheet.cell(row, column_index, value)
+                sheet.cell(row, column_index + 1, meaning)
+            sheet.column_dimensions[code_letter].width = max(14, len(str(column.label)) + 2)
+            sheet.column_dimensions[meaning_letter].width = max([len(m) for m in meanings] + [12])
+            last = len(values) + 1
+            ranges[values] = f"{title}!${code_letter}$2:${code_letter}${last}"
+            column_index += 3  # a blank column between two lists
+    sheet.freeze_panes = "A2"
+    return ranges
+
+
+def template_workbook(language: str | None = None) -> bytes:
+    """The empty workbook in ``language`` (the active one by default): each sheet with
+    its headers in that language, a line of help on each header (a comment, and the
+    message shown when a cell is chosen), a drop-down on every coded column reading the
+    sheet of lists, and the date and time cells formatted as such. The importer accepts
+    it in any language, filled in as it is."""
+    with translation.override(language or translation.get_language()):
+        return _template()
+
+
+def _template() -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    sheets = [(name, book.create_sheet(str(SHEET_LABELS[name]))) for name in SHEETS]
+    ranges = _template_lists(book)
+    bold = Font(bold=True)
+    last_row = TEMPLATE_ROWS + 1
+    for name, sheet in sheets:
+        for index, column in enumerate(SHEETS[name], start=1):
+            letter = get_column_letter(index)
+            label = str(column.label)
+            help_text = column_help(column)
+            cell = sheet.cell(1, index, label)
+            cell.font = bold
+            cell.fill = HEADER_FILL
+            cell.comment = Comment(help_text, "Parcours", width=260, height=110)
+            sheet.column_dimensions[letter].width = max(WIDTHS.get(column.kind, 16), len(label) + 3)
+            cells = f"{letter}2:{letter}{last_row}"
+            if column.kind in LISTED_KINDS:
+                check = DataValidation(
+                    type="list",
+                    formula1=ranges[_values_of(column)],
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="stop",
+                    errorTitle=label[:32],
+                    error=_("Pick a value of the list."),
+                )
+            else:
+                check = DataValidation(allow_blank=True)
+            check.showInputMessage = True
+            check.promptTitle = label[:32]
+            check.prompt = help_text[:255]
+            check.add(cells)
+            sheet.add_data_validation(check)
+            number_format = {
+                "date": TEMPLATE_DATE_FORMAT,
+                "month_or_date": TEMPLATE_DATE_FORMAT,
+                "time": TEMPLATE_TIME_FORMAT,
+            }.get(column.kind, "@" if column.kind in ("text", "niss", "groups") else None)
+            if number_format:
+                # The column's own style: what Excel and LibreOffice give every cell typed
+                # in it, on any row.
+                sheet.column_dimensions[letter].number_format = number_format
+        sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -2,9 +2,15 @@
 (docs/import-format.md). Import, export and the empty template all read this
 one description, so they cannot drift apart."""
 
+import functools
+import unicodedata
 from dataclasses import dataclass
 
-from parcours.assessments.enums import Moment
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
+from parcours.assessments.enums import Moment, Rating
 from parcours.attendance.enums import Presence
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
@@ -17,220 +23,381 @@ from parcours.participants.enums import (
     Recognition,
     UnemploymentDuration,
 )
-from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome, ProcessType, YesNo
+from parcours.programme.enums import (
+    OUTCOME_DETAILS,
+    ExitOutcome,
+    ProcessType,
+    YesNo,
+)
 from parcours.workshops.enums import Axis, ProviderKind
 
-# The sheet of the empty template that explains the codes: the importer skips it.
+# The explanation sheet of the templates made before issue 20: the importer skips it.
 CODES_SHEET = "codes"
+# The template's sheet of the drop-down lists (in the reader's language): skipped too.
+LISTS_SHEET = pgettext_lazy("workbook sheet", "Lists")
 
-YES_NO = ("yes", "no")
+
+def normalised(text) -> str:
+    """A sheet or column name as the importer compares it: trimmed, in small letters,
+    inner spaces single, accents kept (``Début`` is not ``debut``)."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).lower()
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    # text, code, date, month_or_date, time, bool, rating, minutes, niss, country, groups
+    # text, email, code, date, month_or_date, time, bool, rating, minutes, niss, country,
+    # groups
     kind: str
     required: bool = False
     codes: tuple = ()
     max_length: int | None = None
+    # The header of the template in the reader's language (lazy), and what the codes
+    # mean (lazy, in the order of ``codes``).
+    label: str = ""
+    meanings: tuple = ()
+    note: str = ""
 
 
-def _codes(choices) -> tuple:
-    return tuple(choices.values)
+def _coded(*choices) -> dict:
+    """``codes`` and ``meanings`` of a code column, from its enums."""
+    pairs = [pair for enum in choices for pair in enum.choices]
+    return {
+        "codes": tuple(code for code, _meaning in pairs),
+        "meanings": tuple(meaning for _code, meaning in pairs),
+    }
 
+
+FILE_NUMBER = pgettext_lazy("workbook column", "File number")
+GROUP = pgettext_lazy("workbook column", "Group")
+WORKSHOP = pgettext_lazy("workbook column", "Workshop")
+DATE = pgettext_lazy("workbook column", "Date")
+START_TIME = pgettext_lazy("workbook column", "Start time")
+START = pgettext_lazy("workbook column", "Start")
+YES_NO_CHOICES = _coded(YesNo)
 
 SHEETS: dict[str, tuple[Column, ...]] = {
     "participants": (
-        Column("reference", "text", required=True, max_length=40),
-        Column("last_name", "text", required=True, max_length=150),
-        Column("first_name", "text", required=True, max_length=150),
-        Column("gender", "code", required=True, codes=_codes(Gender)),
-        Column("birth_date", "date", required=True),
-        Column("birth_country", "country"),
-        Column("nationality", "country"),
-        Column("niss", "niss"),
-        Column("qualification_level", "code", codes=_codes(QualificationLevel)),
-        Column("qualification_recognised", "code", codes=_codes(Recognition)),
-        Column("never_worked", "bool"),
-        Column("inactive_since", "month_or_date"),
-        Column("french_level", "code", codes=_codes(FrenchLevel)),
-        Column("language_course", "code", codes=_codes(LanguageCourse)),
+        Column(
+            "reference",
+            "text",
+            required=True,
+            max_length=40,
+            label=FILE_NUMBER,
+            note=pgettext_lazy(
+                "workbook column", "The CPAS's file number, unique: the key of the row."
+            ),
+        ),
+        Column(
+            "last_name",
+            "text",
+            required=True,
+            max_length=150,
+            label=pgettext_lazy("workbook column", "Last name"),
+        ),
+        Column(
+            "first_name",
+            "text",
+            required=True,
+            max_length=150,
+            label=pgettext_lazy("workbook column", "First name"),
+        ),
+        Column(
+            "gender",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Gender"),
+            **_coded(Gender),
+        ),
+        Column(
+            "birth_date",
+            "date",
+            required=True,
+            label=pgettext_lazy("workbook column", "Date of birth"),
+        ),
+        Column(
+            "birth_country", "country", label=pgettext_lazy("workbook column", "Country of birth")
+        ),
+        Column("nationality", "country", label=pgettext_lazy("workbook column", "Nationality")),
+        Column("niss", "niss", label=pgettext_lazy("workbook column", "National register number")),
+        Column(
+            "qualification_level",
+            "code",
+            label=pgettext_lazy("workbook column", "Qualification level"),
+            **_coded(QualificationLevel),
+        ),
+        Column(
+            "qualification_recognised",
+            "code",
+            label=pgettext_lazy("workbook column", "Qualification recognised"),
+            **_coded(Recognition),
+        ),
+        Column("never_worked", "bool", label=pgettext_lazy("workbook column", "Never worked")),
+        Column(
+            "inactive_since",
+            "month_or_date",
+            label=pgettext_lazy("workbook column", "Without work since"),
+            note=pgettext_lazy("workbook column", "When the last job ended."),
+        ),
+        Column(
+            "french_level",
+            "code",
+            label=pgettext_lazy("workbook column", "Level of French"),
+            **_coded(FrenchLevel),
+        ),
+        Column(
+            "language_course",
+            "code",
+            label=pgettext_lazy("workbook column", "Language course"),
+            **_coded(LanguageCourse),
+        ),
         # On entering, for the ESF+ indicators; a workbook without them keeps what is stored.
-        Column("labour_market_status", "code", codes=_codes(LabourMarketStatus)),
-        Column("unemployment_duration", "code", codes=_codes(UnemploymentDuration)),
-        Column("housing_exclusion", "code", codes=_codes(Answer)),
-        Column("rural_area", "code", codes=_codes(Answer)),
-        Column("disability", "code", codes=_codes(Answer)),
-        Column("foreign_background", "code", codes=_codes(Answer)),
-        Column("minority", "code", codes=_codes(Answer)),
+        Column(
+            "labour_market_status",
+            "code",
+            label=pgettext_lazy("workbook column", "Labour market status"),
+            note=pgettext_lazy("workbook column", "On entering the programme."),
+            **_coded(LabourMarketStatus),
+        ),
+        Column(
+            "unemployment_duration",
+            "code",
+            label=pgettext_lazy("workbook column", "Unemployment duration"),
+            note=pgettext_lazy("workbook column", "On entering the programme."),
+            **_coded(UnemploymentDuration),
+        ),
+        Column(
+            "housing_exclusion",
+            "code",
+            label=pgettext_lazy("workbook column", "Housing exclusion"),
+            **_coded(Answer),
+        ),
+        Column(
+            "rural_area",
+            "code",
+            label=pgettext_lazy("workbook column", "Rural area"),
+            **_coded(Answer),
+        ),
+        Column(
+            "disability",
+            "code",
+            label=pgettext_lazy("workbook column", "Disability"),
+            **_coded(Answer),
+        ),
+        Column(
+            "foreign_background",
+            "code",
+            label=pgettext_lazy("workbook column", "Foreign background"),
+            **_coded(Answer),
+        ),
+        Column(
+            "minority", "code", label=pgettext_lazy("workbook column", "Minority"), **_coded(Answer)
+        ),
+        # The contact details (issue 20: "every record" left them out); a workbook without
+        # them keeps what is stored.
+        Column("phone", "text", max_length=30, label=pgettext_lazy("workbook column", "Phone")),
+        Column("email", "email", max_length=254, label=pgettext_lazy("workbook column", "E-mail")),
+        Column(
+            "address", "text", max_length=200, label=pgettext_lazy("workbook column", "Address")
+        ),
+        Column(
+            "postal_code",
+            "text",
+            max_length=10,
+            label=pgettext_lazy("workbook column", "Postal code"),
+        ),
+        Column("city", "text", max_length=100, label=pgettext_lazy("workbook column", "Town")),
     ),
     "groups": (
-        Column("name", "text", required=True, max_length=100),
-        Column("process_type", "code", required=True, codes=_codes(ProcessType)),
-        Column("start_date", "date", required=True),
-        Column("end_date", "date", required=True),
+        Column(
+            "name",
+            "text",
+            required=True,
+            max_length=100,
+            label=pgettext_lazy("workbook column", "Group name"),
+            note=pgettext_lazy("workbook column", "Unique: the key of the row."),
+        ),
+        Column(
+            "process_type",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Process"),
+            **_coded(ProcessType),
+        ),
+        Column("start_date", "date", required=True, label=START),
+        Column("end_date", "date", required=True, label=pgettext_lazy("workbook column", "End")),
     ),
     "enrolments": (
-        Column("participant", "text", required=True, max_length=40),
-        Column("group", "text", required=True, max_length=100),
-        Column("start_date", "date", required=True),
-        Column("exit_date", "date"),
-        Column("outcome", "code", codes=_codes(ExitOutcome)),
+        Column("participant", "text", required=True, max_length=40, label=FILE_NUMBER),
+        Column("group", "text", required=True, max_length=100, label=GROUP),
+        Column("start_date", "date", required=True, label=START),
+        Column(
+            "exit_date",
+            "date",
+            label=pgettext_lazy("workbook column", "Exit date"),
+            note=pgettext_lazy("workbook column", "Empty while the enrolment runs."),
+        ),
+        Column(
+            "outcome",
+            "code",
+            label=pgettext_lazy("workbook column", "Outcome"),
+            note=pgettext_lazy("workbook column", "Required with an exit date."),
+            **_coded(ExitOutcome),
+        ),
         Column(
             "outcome_detail",
             "code",
-            codes=tuple(
-                code for details in OUTCOME_DETAILS.values() if details for code in details.values
-            ),
+            label=pgettext_lazy("workbook column", "Outcome detail"),
+            note=pgettext_lazy("workbook column", "It must belong to the outcome."),
+            **_coded(*(details for details in OUTCOME_DETAILS.values() if details)),
         ),
-        Column("qualification_gained", "code", codes=_codes(YesNo)),
+        Column(
+            "qualification_gained",
+            "code",
+            label=pgettext_lazy("workbook column", "Qualification gained"),
+            **YES_NO_CHOICES,
+        ),
     ),
     "assessments": (
-        Column("participant", "text", required=True, max_length=40),
-        Column("group", "text", required=True, max_length=100),
-        Column("moment", "code", required=True, codes=_codes(Moment)),
-        Column("date", "date", required=True),
+        Column("participant", "text", required=True, max_length=40, label=FILE_NUMBER),
+        Column("group", "text", required=True, max_length=100, label=GROUP),
+        Column(
+            "moment",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Moment"),
+            **_coded(Moment),
+        ),
+        Column("date", "date", required=True, label=DATE),
         # Optional: older workbooks have no duration, and an assessment without one is
         # counted as such in the report.
-        Column("duration_minutes", "minutes"),
-        *(Column(domain, "rating") for domain in Domain.values),
+        Column(
+            "duration_minutes",
+            "minutes",
+            label=pgettext_lazy("workbook column", "Duration (minutes)"),
+        ),
+        *(Column(domain.value, "rating", label=domain.label) for domain in Domain),
     ),
     "sessions": (
-        Column("workshop", "text", required=True, max_length=150),
-        Column("axis", "code", required=True, codes=_codes(Axis)),
-        Column("provider_kind", "code", required=True, codes=_codes(ProviderKind)),
-        Column("provider", "text", max_length=150),
-        Column("groups", "groups", required=True),
-        Column("date", "date", required=True),
-        Column("start_time", "time", required=True),
-        Column("end_time", "time", required=True),
-        Column("cancelled", "bool"),
+        Column("workshop", "text", required=True, max_length=150, label=WORKSHOP),
+        Column(
+            "axis",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Axis"),
+            **_coded(Axis),
+        ),
+        Column(
+            "provider_kind",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Led by"),
+            **_coded(ProviderKind),
+        ),
+        Column(
+            "provider",
+            "text",
+            max_length=150,
+            label=pgettext_lazy("workbook column", "Provider"),
+            note=pgettext_lazy(
+                "workbook column", "Required for a subcontractor or a partner, empty for the team."
+            ),
+        ),
+        Column("groups", "groups", required=True, label=pgettext_lazy("workbook column", "Groups")),
+        Column("date", "date", required=True, label=DATE),
+        Column("start_time", "time", required=True, label=START_TIME),
+        Column(
+            "end_time", "time", required=True, label=pgettext_lazy("workbook column", "End time")
+        ),
+        Column("cancelled", "bool", label=pgettext_lazy("workbook column", "Cancelled")),
     ),
     "attendance": (
-        Column("participant", "text", required=True, max_length=40),
-        Column("workshop", "text", required=True, max_length=150),
-        Column("date", "date", required=True),
-        Column("start_time", "time", required=True),
+        Column("participant", "text", required=True, max_length=40, label=FILE_NUMBER),
+        Column("workshop", "text", required=True, max_length=150, label=WORKSHOP),
+        Column("date", "date", required=True, label=DATE),
+        Column("start_time", "time", required=True, label=START_TIME),
         # The format lists present, absent and excused; `late` (a late arrival, who
         # attended) is the application's fourth mark, accepted so that an export of
         # registers taken in Parcours imports back unchanged.
-        Column("status", "code", required=True, codes=_codes(Presence)),
+        Column(
+            "status",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Mark"),
+            **_coded(Presence),
+        ),
     ),
+}
+
+SHEET_LABELS = {
+    "participants": pgettext_lazy("workbook sheet", "Participants"),
+    "groups": pgettext_lazy("workbook sheet", "Groups"),
+    "enrolments": pgettext_lazy("workbook sheet", "Enrolments"),
+    "assessments": pgettext_lazy("workbook sheet", "Assessments"),
+    "sessions": pgettext_lazy("workbook sheet", "Sessions"),
+    "attendance": pgettext_lazy("workbook sheet", "Attendance"),
 }
 
 REQUIRED_SHEETS = ("participants",)
 
-# What the template's `codes` sheet says, in French as the programme's users read it.
-# Fixed text on purpose: the sheet documents the file format, whatever the interface
-# language of the person who downloads it.
-CODE_EXPLANATIONS_FR: list[tuple[str, str, str, str]] = [
-    ("participants", "gender", "F", "femme"),
-    ("participants", "gender", "M", "homme"),
-    ("participants", "gender", "X", "autre / non précisé"),
-    ("participants", "birth_country, nationality", "BE, MA, CD…", "code pays ISO à 2 lettres"),
-    ("participants", "niss", "85073003328", "numéro de registre national (vérifié)"),
-    ("participants", "qualification_level", "none", "aucun diplôme"),
-    ("participants", "qualification_level", "primary", "primaire"),
-    ("participants", "qualification_level", "lower_secondary", "secondaire inférieur"),
-    ("participants", "qualification_level", "upper_secondary", "secondaire supérieur"),
-    ("participants", "qualification_level", "higher", "enseignement supérieur"),
-    ("participants", "qualification_recognised", "yes", "diplôme reconnu en Belgique"),
-    ("participants", "qualification_recognised", "no", "diplôme non reconnu"),
-    ("participants", "qualification_recognised", "pending", "équivalence en cours"),
-    ("participants", "never_worked", "yes / no", "n'a jamais travaillé"),
-    ("participants", "inactive_since", "2014-03", "fin du dernier emploi (date ou mois)"),
-    ("participants", "french_level", "very_weak", "très faible"),
-    ("participants", "french_level", "weak", "faible"),
-    ("participants", "french_level", "medium", "moyen"),
-    ("participants", "french_level", "good", "bon"),
-    ("participants", "french_level", "very_good", "très bon"),
-    ("participants", "french_level", "native", "langue maternelle"),
-    ("participants", "language_course", "none", "aucun cours de langue"),
-    ("participants", "language_course", "fle", "français langue étrangère (FLE)"),
-    ("participants", "language_course", "literacy", "alphabétisation"),
-    ("groups", "process_type", "remobilisation", "remobilisation (10 mois)"),
-    ("groups", "process_type", "immersion", "immersion en français (12 mois)"),
-    ("enrolments", "outcome", "dropout", "abandon"),
-    ("enrolments", "outcome", "extension", "prolongation dans un autre groupe"),
-    ("enrolments", "outcome", "social_project", "projet d'insertion sociale"),
-    ("enrolments", "outcome", "professional_project", "projet d'insertion professionnelle"),
-    ("participants", "labour_market_status", "unemployed", "chômeur (sans emploi, en recherche)"),
-    ("participants", "labour_market_status", "inactive", "inactif (sans emploi, sans recherche)"),
-    ("participants", "labour_market_status", "employed", "salarié"),
-    ("participants", "labour_market_status", "self_employed", "indépendant"),
-    ("participants", "labour_market_status", "refused", "ne souhaite pas répondre"),
-    ("participants", "unemployment_duration", "up_to_6", "6 mois ou moins"),
-    ("participants", "unemployment_duration", "up_to_12", "plus de 6 mois, jusqu'à 12 mois"),
-    ("participants", "unemployment_duration", "over_12", "plus de 12 mois"),
-    ("participants", "unemployment_duration", "refused", "ne souhaite pas répondre"),
-    (
-        "participants",
-        "housing_exclusion, rural_area, disability, foreign_background, minority",
-        "yes, no, refused",
-        "oui, non, ne souhaite pas répondre",
-    ),
-    ("enrolments", "qualification_gained", "yes, no", "qualification obtenue à la sortie"),
-    ("enrolments", "outcome_detail (dropout)", "health", "santé"),
-    ("enrolments", "outcome_detail (dropout)", "moving", "déménagement"),
-    ("enrolments", "outcome_detail (dropout)", "other", "autre raison"),
-    ("enrolments", "outcome_detail (social_project)", "volunteering", "bénévolat"),
-    (
-        "enrolments",
-        "outcome_detail (social_project)",
-        "language_training",
-        "préformation en langue",
-    ),
-    ("enrolments", "outcome_detail (social_project)", "digital_training", "préformation numérique"),
-    ("enrolments", "outcome_detail (social_project)", "arts_culture", "activités artistiques"),
-    ("enrolments", "outcome_detail (social_project)", "personal_project", "projet personnel"),
-    ("enrolments", "outcome_detail (professional_project)", "pre_training", "préformation"),
-    (
-        "enrolments",
-        "outcome_detail (professional_project)",
-        "qualifying_training",
-        "formation qualifiante",
-    ),
-    ("enrolments", "outcome_detail (professional_project)", "job_search", "recherche d'emploi"),
-    ("enrolments", "outcome_detail (professional_project)", "employment", "emploi"),
-    ("assessments", "moment", "entry", "bilan d'entrée"),
-    ("assessments", "moment", "middle", "bilan intermédiaire"),
-    ("assessments", "moment", "end", "bilan de fin"),
-    (
-        "assessments",
-        "duration_minutes",
-        "75",
-        "durée du bilan en minutes (1 à 720) ; vide = non relevée",
-    ),
-    ("assessments", "administrative", "1-5", "situation administrative"),
-    ("assessments", "family", "1-5", "vie familiale"),
-    ("assessments", "social_cultural", "1-5", "vie sociale et culturelle"),
-    ("assessments", "housing", "1-5", "logement"),
-    ("assessments", "financial", "1-5", "situation financière"),
-    ("assessments", "health", "1-5", "santé psychologique et physique"),
-    ("assessments", "employment_training", "1-5", "emploi et formation"),
-    ("assessments", "(cote)", "1", "situation critique"),
-    ("assessments", "(cote)", "2", "difficultés importantes"),
-    ("assessments", "(cote)", "3", "fragile"),
-    ("assessments", "(cote)", "4", "stabilisé"),
-    ("assessments", "(cote)", "5", "autonome ; vide = non concerné"),
-    ("sessions", "axis", "educational", "axe éducatif"),
-    ("sessions", "axis", "cultural", "axe artistique et culturel"),
-    ("sessions", "provider_kind", "team", "animé par l'équipe"),
-    (
-        "sessions",
-        "provider_kind",
-        "subcontractor",
-        "animé par un sous-traitant (provider obligatoire)",
-    ),
-    ("sessions", "provider_kind", "partner", "animé par un partenaire (provider obligatoire)"),
-    ("sessions", "groups", "Groupe A;Groupe B", "noms des groupes séparés par ;"),
-    ("sessions", "start_time, end_time", "14:00", "heure (HH:MM)"),
-    ("sessions", "cancelled", "yes / no", "séance annulée"),
-    ("attendance", "status", "present", "présent"),
-    ("attendance", "status", "late", "arrivé en retard (présent)"),
-    ("attendance", "status", "absent", "absent"),
-    ("attendance", "status", "excused", "absent excusé"),
-    ("(toutes)", "dates", "2016-09-05", "date ISO ou vraie date Excel"),
-]
-CODES_HEADER_FR = ("feuille", "colonne", "code", "signification")
+# The words of a yes/no cell, as the template's drop-down offers them.
+YES_WORD = pgettext_lazy("workbook yes/no", "yes")
+NO_WORD = pgettext_lazy("workbook yes/no", "no")
+RATING_CHOICES = _coded(Rating)
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _in_every_language(text) -> set[str]:
+    names = set()
+    for language in _languages():
+        with translation.override(language):
+            names.add(normalised(text))
+    return names
+
+
+@functools.cache
+def sheet_names() -> dict[str, str]:
+    """Every accepted sheet title (normalised) → the sheet: its code name, and its label
+    in each of the interface's languages (a template filled in Dutch imports anywhere)."""
+    names = {}
+    for sheet, label in SHEET_LABELS.items():
+        names[sheet] = sheet
+        for name in _in_every_language(label):
+            names.setdefault(name, sheet)
+    return names
+
+
+@functools.cache
+def skipped_sheet_names() -> frozenset[str]:
+    """The template's explanation sheets, in every language: never imported."""
+    return frozenset({CODES_SHEET, *_in_every_language(LISTS_SHEET)})
+
+
+@functools.cache
+def column_names(sheet: str) -> dict[str, str]:
+    """Every accepted header of ``sheet`` (normalised) → the column's code name: the code
+    name (the headers of every workbook made before issue 20, and of the export) and the
+    label in each language."""
+    names = {column.name: column.name for column in SHEETS[sheet]}
+    for column in SHEETS[sheet]:
+        for name in _in_every_language(column.label):
+            names.setdefault(name, column.name)
+    return names
+
+
+def sheet_label(sheet: str) -> str:
+    """A sheet's name in the active language, as the template names it (the code name for
+    a sheet the template has not, or an unknown one as it was written)."""
+    label = SHEET_LABELS.get(sheet)
+    return str(label) if label else sheet
+
+
+def column_label(sheet: str, column: str) -> str:
+    """A column's header in the active language, as the template writes it."""
+    for known in SHEETS.get(sheet, ()):
+        if known.name == column:
+            return str(known.label)
+    return column

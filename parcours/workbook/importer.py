@@ -26,10 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from parcours.assessments.models import Assessment, DomainRating
 from parcours.attendance.models import Attendance
+from parcours.audit.labels import message as audit_message
+from parcours.audit.labels import register as register_label
+from parcours.audit.labels import worded
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.services import record_event
 from parcours.core.domains import Domain
@@ -40,7 +43,8 @@ from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, Group
 from parcours.programme.services import check_open_for_enrolment
 from parcours.workbook import writing
-from parcours.workbook.reading import Problem, Sheet, read_workbook
+from parcours.workbook.problems import Problem
+from parcours.workbook.reading import Sheet, read_workbook
 from parcours.workbook.writing import ENROLMENT_FIELDS, GROUP_FIELDS
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.models import Provider, Session, Workshop
@@ -79,6 +83,11 @@ PARTICIPANT_FIELDS = (
     "disability",
     "foreign_background",
     "minority",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "city",
 )
 SESSION_FIELDS = ("provider_kind", "provider", "end_time", "cancelled", "cancel_reason")
 
@@ -134,24 +143,12 @@ class Plan:
         return {sheet: self.counts[sheet] for sheet in SHEET_ORDER if sheet in self.counts}
 
 
-def _unknown(kind, value):
-    messages = {
-        "participant": _(
-            "Unknown participant '%(value)s': the reference is neither in the participants "
-            "sheet nor in the application."
-        ),
-        "group": _(
-            "Unknown group '%(value)s': it is neither in the groups sheet nor in the application."
-        ),
-        "session": _(
-            "Unknown session %(value)s: it is neither in the sessions sheet nor in the application."
-        ),
-    }
-    return messages[kind] % {"value": value}
+def _unknown(kind, value) -> tuple[str, dict]:
+    return f"unknown_{kind}", {"value": value}
 
 
-def _duplicate(first_row):
-    return _("This row repeats the key of row %(row)s.") % {"row": first_row}
+def _duplicate(first_row) -> tuple[str, dict]:
+    return "duplicate_key", {"row": first_row}
 
 
 def _day(value) -> str:
@@ -165,8 +162,12 @@ class _Planner:
         self.plan = plan
         self.today = timezone.localdate()
 
-    def problem(self, sheet, row, column, message):
-        self.plan.problems.append(Problem(sheet, row, column, message))
+    def problem(self, sheet, row, column, code, params=None):
+        """Note a problem by its code (``problems.MESSAGES``) and parameters; a pair from
+        ``_unknown`` or ``_duplicate`` stands for both."""
+        if isinstance(code, tuple):
+            code, params = code
+        self.plan.problems.append(Problem(sheet, row, column, code, params or {}))
 
     def _rows(self, name):
         sheet = self.sheets.get(name)
@@ -218,20 +219,21 @@ class _Planner:
                     "participants",
                     row.number,
                     "birth_date",
-                    _("'%(value)s' is in the future.") % {"value": _day(v["birth_date"])},
+                    "birth_in_future",
+                    {"value": _day(v["birth_date"])},
                 )
                 ok = False
             niss = ""
             if v.get("niss"):
                 try:
                     niss = checked_niss(v["niss"], birth_date=v["birth_date"])
-                except ValidationError as error:
+                except ValidationError:
                     self.problem(
                         "participants",
                         row.number,
                         "niss",
-                        _("'%(value)s': %(reason)s")
-                        % {"value": v["niss"], "reason": " ".join(error.messages)},
+                        "niss_invalid",
+                        {"value": v["niss"], "birth_date": _day(v["birth_date"])},
                     )
                     ok = False
                 else:
@@ -240,8 +242,8 @@ class _Planner:
                             "participants",
                             row.number,
                             "niss",
-                            _("This national register number is already on row %(row)s.")
-                            % {"row": niss_rows[niss][0]},
+                            "niss_twice",
+                            {"row": niss_rows[niss][0]},
                         )
                         ok = False
                     else:
@@ -291,8 +293,8 @@ class _Planner:
                     "participants",
                     number,
                     "niss",
-                    _("The participant %(reference)s already has this national register number.")
-                    % {"reference": owner},
+                    "niss_taken",
+                    {"reference": owner},
                 )
 
     def known_participant(self, ref) -> bool:
@@ -328,8 +330,8 @@ class _Planner:
                     "groups",
                     row.number,
                     "end_date",
-                    _("The end (%(end)s) comes before the start (%(start)s).")
-                    % {"end": _day(v["end_date"]), "start": _day(v["start_date"])},
+                    "end_before_start",
+                    {"end": _day(v["end_date"]), "start": _day(v["start_date"])},
                 )
                 continue
             self.group_ends[name] = v["end_date"]
@@ -439,24 +441,14 @@ class _Planner:
         if not problems:
             return True
         problem = problems[0]
+        params = {}
         if problem is ExitProblem.EXIT_BEFORE_START:
-            message = _("The exit (%(exit)s) comes before the start (%(start)s).") % {
-                "exit": _day(exit_date),
-                "start": _day(values["start_date"]),
-            }
-        elif problem is ExitProblem.EXIT_WITHOUT_OUTCOME:
-            message = _("An exit needs its outcome.")
-        elif problem is ExitProblem.OUTCOME_WITHOUT_EXIT:
-            message = _("An outcome needs its exit date.")
-        elif problem is ExitProblem.DETAIL_WITHOUT_OUTCOME:
-            message = _("A detail needs its outcome.")
-        else:
+            params = {"exit": _day(exit_date), "start": _day(values["start_date"])}
+        elif problem is ExitProblem.DETAIL_NOT_OF_OUTCOME:
             details = OUTCOME_DETAILS[ExitOutcome(outcome)]
             allowed = ", ".join(details.values) if details else "—"
-            message = _(
-                "'%(detail)s' is not a detail of the outcome %(outcome)s (use: %(allowed)s)."
-            ) % {"detail": detail, "outcome": outcome, "allowed": allowed}
-        self.problem("enrolments", number, problem.field, message)
+            params = {"detail": detail, "outcome": outcome, "allowed": allowed}
+        self.problem("enrolments", number, problem.field, problem.code, params)
         return False
 
     # -- assessments -----------------------------------------------------------------------
@@ -512,11 +504,8 @@ class _Planner:
                     "assessments",
                     row.number,
                     "group",
-                    _(
-                        "Unknown enrolment: %(participant)s is not enrolled in the group "
-                        "'%(group)s', neither in the enrolments sheet nor in the application."
-                    )
-                    % {"participant": ref, "group": group},
+                    "unknown_enrolment",
+                    {"participant": ref, "group": group},
                 )
                 continue
             ratings = {domain: v.get(domain) for domain in domains}
@@ -603,8 +592,8 @@ class _Planner:
                     "sessions",
                     row.number,
                     "end_time",
-                    _("The end (%(end)s) is not after the start (%(start)s).")
-                    % {"end": v["end_time"].strftime("%H:%M"), "start": start.strftime("%H:%M")},
+                    "end_not_after_start",
+                    {"end": v["end_time"].strftime("%H:%M"), "start": start.strftime("%H:%M")},
                 )
                 ok = False
             kind, provider = v["provider_kind"], v.get("provider") or ""
@@ -613,7 +602,7 @@ class _Planner:
                     "sessions",
                     row.number,
                     "provider",
-                    _("A session led by the team names no provider (provider_kind is team)."),
+                    "team_names_provider",
                 )
                 ok = False
             if kind != ProviderKind.TEAM and not provider:
@@ -621,7 +610,7 @@ class _Planner:
                     "sessions",
                     row.number,
                     "provider",
-                    _("Name the subcontractor or partner who leads this session."),
+                    "provider_missing",
                 )
                 ok = False
             for group in v["groups"]:
@@ -634,8 +623,8 @@ class _Planner:
                     "sessions",
                     row.number,
                     "axis",
-                    _("The workshop '%(workshop)s' has the axis %(axis)s on row %(row)s.")
-                    % {
+                    "workshop_two_axes",
+                    {
                         "workshop": workshop,
                         "axis": axis_rows[workshop][0],
                         "row": axis_rows[workshop][1],
@@ -818,20 +807,24 @@ def import_workbook(
     )
 
 
+# The words of the import's row of the trail, kept as codes (parcours.audit.labels).
+register_label("workbook_import", gettext_lazy("Workbook import: %(file)s"))
+register_label("workbook_counts", lambda **numbers: counts_text(numbers))
+
+
 def _audit(organisation, *, by, file_name, counts) -> AuditEvent:
     changes = {"file": {"before": None, "after": file_name}}
     for sheet, numbers in counts.items():
-        changes[sheet] = {
-            "before": None,
-            "after": counts_text(numbers),
-        }
+        changes[sheet] = {"before": None, "after": audit_message("workbook_counts", **numbers)}
+    label = audit_message("workbook_import", file=file_name)
     return record_event(
         organisation=organisation,
         by=by,
         action=AuditAction.CREATE,
         record_type="workbook.import",
         record_id=timezone.now().strftime("%Y%m%d%H%M%S"),
-        label=_("Workbook import: %(file)s") % {"file": file_name},
+        label=worded(label),
+        label_message=label,
         changes=changes,
     )
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import OrganisationOwned
 from parcours.workbook.enums import RUNNING, JobStatus, JobStep
+from parcours.workbook.format import column_label, sheet_label
+from parcours.workbook.problems import stored_message
 
 # A job run in a request (no task to ask about) that has not moved for this long was cut
 # off (the server restarted). A job run by the worker is watched through its task.
@@ -63,7 +65,10 @@ class ImportJob(OrganisationOwned):
         _("changes"), default=list, blank=True, help_text=_("Examples of the changes to come.")
     )
     errors = models.JSONField(
-        _("errors"), default=list, blank=True, help_text=_("Sheet, row, column and message.")
+        _("errors"),
+        default=list,
+        blank=True,
+        help_text=_("Sheet, row, column, and the code of the problem with its parameters."),
     )
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
     failure = models.TextField(_("reason of the failure"), blank=True)
@@ -93,6 +98,20 @@ class ImportJob(OrganisationOwned):
     @property
     def running(self) -> bool:
         return self.status in RUNNING
+
+    def error_rows(self) -> list[dict]:
+        """The kept errors, each with its ``message`` worded in the reader's language
+        (from its code; an error kept before the codes, as it was written), and its sheet
+        and column named as the template of that language names them."""
+        return [
+            {
+                **error,
+                "message": stored_message(error),
+                "sheet_label": sheet_label(error.get("sheet") or ""),
+                "column_label": column_label(error.get("sheet") or "", error.get("column") or ""),
+            }
+            for error in self.errors
+        ]
 
     @property
     def stalled(self) -> bool:

@@ -15,12 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django_countries import countries
 
-from parcours.core.durations import DURATION_BOUNDS, MAX_MINUTES, MIN_MINUTES
-from parcours.workbook.format import CODES_SHEET, REQUIRED_SHEETS, SHEETS, Column
+from parcours.core.durations import MAX_MINUTES, MIN_MINUTES
+from parcours.workbook.format import (
+    REQUIRED_SHEETS,
+    SHEETS,
+    Column,
+    column_names,
+    normalised,
+    sheet_names,
+    skipped_sheet_names,
+)
+from parcours.workbook.problems import Problem
 from parcours.workbook.xlsx import NotAWorkbook, XlsxReader
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -30,47 +39,14 @@ DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file, where it is and what to do about it."""
-
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    message: str = ""
-
-    def __str__(self):
-        if self.sheet and self.row and self.column:
-            return _("Sheet %(sheet)s, row %(row)s, column %(column)s: %(message)s") % {
-                "sheet": self.sheet,
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.sheet and self.row:
-            return _("Sheet %(sheet)s, row %(row)s: %(message)s") % {
-                "sheet": self.sheet,
-                "row": self.row,
-                "message": self.message,
-            }
-        if self.sheet:
-            return _("Sheet %(sheet)s: %(message)s") % {
-                "sheet": self.sheet,
-                "message": self.message,
-            }
-        return self.message
-
-    def as_dict(self) -> dict:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
 class CellError(ValueError):
-    """A cell that cannot be read; the message is for the person who filled it."""
+    """A cell that cannot be read: the code of the problem (``problems.MESSAGES``) and its
+    parameters, worded for the person who filled it when they read it."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -128,10 +104,7 @@ def _text(raw) -> str:
 def parse_text(raw, column: Column):
     value = _text(raw)
     if column.max_length and len(value) > column.max_length:
-        raise CellError(
-            _("'%(value)s…' is too long: at most %(max)s characters.")
-            % {"value": value[:30], "max": column.max_length}
-        )
+        raise CellError("too_long", value=value[:30], max=column.max_length)
     return value
 
 
@@ -139,10 +112,7 @@ def parse_code(raw, column: Column):
     text = _text(raw)
     value = text.upper() if column.name == "gender" else text.lower()
     if value not in column.codes:
-        raise CellError(
-            _("'%(value)s' is not a code of this column; use one of: %(codes)s.")
-            % {"value": text, "codes": ", ".join(column.codes)}
-        )
+        raise CellError("not_a_code", value=text, codes=", ".join(column.codes))
     return value
 
 
@@ -153,7 +123,7 @@ _TIME = re.compile(r"^(\d{1,2})[:hH.](\d{2})(?::(\d{2}))?$")
 
 def _check_year(day: datetime.date, raw) -> datetime.date:
     if not 1900 <= day.year <= 2100:
-        raise CellError(_("'%(value)s' is not a plausible date.") % {"value": _shown(raw)})
+        raise CellError("implausible_date", value=_shown(raw))
     return day
 
 
@@ -175,13 +145,8 @@ def parse_date(raw, column: Column):
         except ValueError:
             pass
     if column.kind == "date" and isinstance(raw, str) and _MONTH.match(raw.strip()):
-        raise CellError(
-            _("'%(value)s' is a month: this column needs a full date (2016-09-05).")
-            % {"value": _shown(raw)}
-        )
-    raise CellError(
-        _("'%(value)s' is not a date (write it as 2016-09-05).") % {"value": _shown(raw)}
-    )
+        raise CellError("month_not_date", value=_shown(raw))
+    raise CellError("not_a_date", value=_shown(raw))
 
 
 def parse_month_or_date(raw, column: Column):
@@ -195,10 +160,7 @@ def parse_month_or_date(raw, column: Column):
     try:
         return parse_date(raw, column), False
     except CellError:
-        raise CellError(
-            _("'%(value)s' is neither a date (2016-09-05) nor a month (2014-03).")
-            % {"value": _shown(raw)}
-        ) from None
+        raise CellError("not_date_or_month", value=_shown(raw)) from None
 
 
 def parse_time(raw, column: Column):
@@ -219,11 +181,11 @@ def parse_time(raw, column: Column):
                 return datetime.time(int(hours), int(minutes), int(seconds or 0))
             except ValueError:
                 pass
-    raise CellError(_("'%(value)s' is not a time (write it as 14:00).") % {"value": _shown(raw)})
+    raise CellError("not_a_time", value=_shown(raw))
 
 
-_YES = {"yes", "oui", "true", "1", "y"}
-_NO = {"no", "non", "false", "0", "n"}
+_YES = {"yes", "oui", "ja", "true", "1", "y"}
+_NO = {"no", "non", "nee", "false", "0", "n"}
 
 
 def parse_bool(raw, column: Column):
@@ -234,16 +196,16 @@ def parse_bool(raw, column: Column):
         return True
     if text in _NO:
         return False
-    raise CellError(_("'%(value)s' is neither yes nor no.") % {"value": _shown(raw)})
+    raise CellError("not_yes_no", value=_shown(raw))
 
 
 def parse_rating(raw, column: Column):
     if isinstance(raw, bool):
-        raise CellError(_("'%(value)s' is not a rating from 1 to 5.") % {"value": _shown(raw)})
+        raise CellError("not_a_rating", value=_shown(raw))
     text = _text(raw)
     if text in {"1", "2", "3", "4", "5"}:
         return int(text)
-    raise CellError(_("'%(value)s' is not a rating from 1 to 5.") % {"value": _shown(raw)})
+    raise CellError("not_a_rating", value=_shown(raw))
 
 
 _WHOLE = re.compile(r"^-?\d+$")
@@ -253,22 +215,17 @@ def parse_minutes(raw, column: Column):
     """A whole number of minutes within the bounds every form applies."""
     text = _text(raw)
     if isinstance(raw, bool) or not _WHOLE.match(text):
-        raise CellError(
-            _("'%(value)s' is not a duration: write a whole number of minutes, such as 75.")
-            % {"value": _shown(raw)}
-        )
+        raise CellError("not_minutes", value=_shown(raw))
     minutes = int(text)
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise CellError(DURATION_BOUNDS)
+        raise CellError("minutes_out_of_bounds")
     return minutes
 
 
 def parse_niss(raw, column: Column):
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if isinstance(raw, float) and not raw.is_integer():
-            raise CellError(
-                _("'%(value)s' is not a national register number.") % {"value": _shown(raw)}
-            )
+            raise CellError("not_a_niss", value=_shown(raw))
         # A number typed in a number cell loses its leading zero (people born in 200x).
         return str(int(raw)).zfill(11)
     return _text(raw)
@@ -283,10 +240,7 @@ def parse_country(raw, column: Column):
         _COUNTRY_CODES = {code for code, _name in countries}
     value = _text(raw).upper()
     if value not in _COUNTRY_CODES:
-        raise CellError(
-            _("'%(value)s' is not a country code (two letters, such as BE or MA).")
-            % {"value": _shown(raw)}
-        )
+        raise CellError("not_a_country", value=_shown(raw))
     return value
 
 
@@ -295,16 +249,26 @@ def parse_groups(raw, column: Column):
     for part in _text(raw).split(";"):
         name = part.strip()
         if len(name) > 100:
-            raise CellError(_("'%(value)s…' is too long for a group name.") % {"value": name[:30]})
+            raise CellError("group_name_too_long", value=name[:30])
         if name and name not in names:
             names.append(name)
     if not names:
-        raise CellError(_("Give at least one group name."))
+        raise CellError("no_group")
     return tuple(names)
+
+
+def parse_email(raw, column: Column):
+    value = parse_text(raw, column)
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise CellError("not_an_email", value=value[:60]) from None
+    return value
 
 
 PARSERS: dict[str, Callable] = {
     "text": parse_text,
+    "email": parse_email,
     "code": parse_code,
     "date": parse_date,
     "month_or_date": parse_month_or_date,
@@ -343,12 +307,7 @@ def _as_file(source):
 
 
 def _not_a_workbook() -> Problem:
-    return Problem(
-        message=_(
-            "This file is not an Excel workbook (.xlsx). Save it in the .xlsx format "
-            "(Excel, or LibreOffice: “Excel 2007-365”) and send it again."
-        )
-    )
+    return Problem(code="not_a_workbook")
 
 
 def check_file(source) -> Problem | None:
@@ -357,8 +316,8 @@ def check_file(source) -> Problem | None:
     limit = max_bytes()
     if size > limit:
         return Problem(
-            message=_("The file is too large (%(size)s MB): the limit is %(limit)s MB.")
-            % {"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024)}
+            code="file_too_large",
+            params={"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024)},
         )
     handle = _as_file(source)
     try:
@@ -373,7 +332,7 @@ def check_file(source) -> Problem | None:
         if unpacked > getattr(
             settings, "WORKBOOK_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED_BYTES
         ):
-            return Problem(message=_("The workbook is too large once unpacked."))
+            return Problem(code="unpacked_too_large")
     except (zipfile.BadZipFile, OSError, EOFError):
         return _not_a_workbook()
     finally:
@@ -382,10 +341,17 @@ def check_file(source) -> Problem | None:
     return None
 
 
-def _header_names(header_row) -> list[str | None]:
+def _header_names(sheet: str, header_row) -> list[str | None]:
+    """Each header as its column's code name, whichever language it was written in; an
+    unknown header stays as written (in small letters) for the message."""
+    aliases = column_names(sheet)
     names = []
     for cell in header_row:
-        names.append(None if _blank(cell) else _text(cell).lower())
+        if _blank(cell):
+            names.append(None)
+            continue
+        header = normalised(_text(cell))
+        names.append(aliases.get(header, header))
     return names
 
 
@@ -394,35 +360,22 @@ def max_rows() -> int:
 
 
 def _too_many_rows(name, limit) -> Problem:
-    return Problem(
-        sheet=name,
-        message=_(
-            "The sheet has more than %(limit)s rows: split the workbook, nothing has been imported."
-        )
-        % {"limit": number_format(limit, force_grouping=True)},
-    )
+    return Problem(sheet=name, code="too_many_rows", params={"limit": limit})
 
 
 def _read_sheet(name, rows, problems) -> Sheet | None:
     spec = {column.name: column for column in SHEETS[name]}
     header = next(rows, None)
-    names = _header_names(header or ())
+    names = _header_names(name, header or ())
     present = [n for n in names if n]
     if not present:
-        problems.append(Problem(sheet=name, message=_("The sheet has no header row.")))
+        problems.append(Problem(sheet=name, code="no_header"))
         return None
     sheet_ok = True
     seen = set()
     for header_name in present:
         if header_name in seen:
-            problems.append(
-                Problem(
-                    sheet=name,
-                    row=1,
-                    column=header_name,
-                    message=_("This column appears twice."),
-                )
-            )
+            problems.append(Problem(sheet=name, row=1, column=header_name, code="column_twice"))
             sheet_ok = False
         seen.add(header_name)
         if header_name not in spec:
@@ -431,20 +384,15 @@ def _read_sheet(name, rows, problems) -> Sheet | None:
                     sheet=name,
                     row=1,
                     column=header_name,
-                    message=_("Unknown column; the columns of this sheet are: %(columns)s.")
-                    % {"columns": ", ".join(spec)},
+                    code="unknown_column",
+                    params={"columns": ", ".join(spec)},
                 )
             )
             sheet_ok = False
     for column in spec.values():
         if column.required and column.name not in seen:
             problems.append(
-                Problem(
-                    sheet=name,
-                    row=1,
-                    column=column.name,
-                    message=_("This required column is missing."),
-                )
+                Problem(sheet=name, row=1, column=column.name, code="required_column_missing")
             )
             sheet_ok = False
     if not sheet_ok:
@@ -473,7 +421,7 @@ def _read_sheet(name, rows, problems) -> Sheet | None:
             try:
                 values[column.name] = parse(raw, column)
             except CellError as error:
-                problems.append(Problem(name, number, column.name, str(error)))
+                problems.append(Problem(name, number, column.name, error.code, error.params))
                 values[column.name] = None
                 failed = failed or set()
                 failed.add(column.name)
@@ -481,7 +429,7 @@ def _read_sheet(name, rows, problems) -> Sheet | None:
             continue  # an empty line
         for column_name in required:
             if values[column_name] is None and not (failed and column_name in failed):
-                problems.append(Problem(name, number, column_name, _("This cell is required.")))
+                problems.append(Problem(name, number, column_name, "required_cell"))
                 failed = failed or set()
                 failed.add(column_name)
         ok = failed is None
@@ -504,28 +452,23 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
     try:
         book = XlsxReader(handle)
         by_name = {}
+        titles = sheet_names()
         for title in book.sheets:
-            key = title.strip().lower()
-            if key == CODES_SHEET:
-                continue  # the explanation of the codes in the empty template
-            if key not in SHEETS:
+            if normalised(title) in skipped_sheet_names():
+                continue  # the drop-down lists or the explanation of the codes of a template
+            key = titles.get(normalised(title))
+            if key is None:
                 problems.append(
-                    Problem(
-                        sheet=title,
-                        message=_("Unknown sheet; the sheets of the workbook are: %(sheets)s.")
-                        % {"sheets": ", ".join(SHEETS)},
-                    )
+                    Problem(sheet=title, code="unknown_sheet", params={"sheets": ", ".join(SHEETS)})
                 )
                 continue
             if key in by_name:
-                problems.append(Problem(sheet=title, message=_("This sheet appears twice.")))
+                problems.append(Problem(sheet=title, code="sheet_twice"))
                 continue
             by_name[key] = title
         for name in REQUIRED_SHEETS:
             if name not in by_name:
-                problems.append(
-                    Problem(sheet=name, message=_("This sheet is missing: it is required."))
-                )
+                problems.append(Problem(sheet=name, code="sheet_missing"))
         total = sum(book.sheet_size(title) for title in by_name.values()) or 1
         done = 0
         last_reported = -1

@@ -4,7 +4,7 @@ progress), export of everything or of a period, and the empty template."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -81,7 +81,9 @@ def export(request):
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
 def template(request):
-    return _download(template_workbook(), "parcours-modele.xlsx")
+    # In the language of the page: its sheets, headers, help and lists.
+    name = pgettext("file name of the empty workbook", "parcours-template")
+    return _download(template_workbook(get_language()), f"{name}.xlsx")
 
 
 @requires(Capability.MANAGE_ORGANISATION)

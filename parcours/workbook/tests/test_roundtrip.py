@@ -18,9 +18,9 @@ from parcours.participants.factories import ParticipantFactory
 from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_figures, yearly_report
-from parcours.workbook.export import export_workbook, template_workbook
-from parcours.workbook.format import CODES_SHEET, SHEETS
-from parcours.workbook.importer import analyse_workbook, import_workbook
+from parcours.workbook.export import export_workbook
+from parcours.workbook.format import SHEETS
+from parcours.workbook.importer import PARTICIPANT_FIELDS, analyse_workbook, import_workbook
 from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
 from parcours.workshops.models import Session
@@ -58,6 +58,11 @@ def programme(organisation, coordinator):
         disability="yes",
         foreign_background="no",
         minority="refused",
+        phone="0470 12 34 56",
+        email="p100@example.be",
+        address="Rue Haute 12",
+        postal_code="1000",
+        city="Bruxelles",
     )
     enrolment = EnrolmentFactory(
         participant=person,
@@ -109,6 +114,14 @@ def test_round_trip(programme, coordinator):
     assert stale_runs(copy.pk) == []  # the marks imported in bulk have their runs
     second_export = export_workbook(copy)
     assert read_back(second_export) == read_back(first_export)
+    # Every field the workbook carries, contact details included, compared one by one.
+    fields = ("reference", *PARTICIPANT_FIELDS)
+    assert list(
+        Participant.objects.filter(organisation=copy).order_by("reference").values(*fields)
+    ) == list(
+        Participant.objects.filter(organisation=programme).order_by("reference").values(*fields)
+    )
+    assert Participant.objects.get(organisation=copy, reference="P-100").email == "p100@example.be"
     for year in (2023, 2024, 2025):
         original = yearly_figures(programme, year=year, as_of=AS_OF)
         copied = yearly_figures(copy, year=year, as_of=AS_OF)
@@ -159,19 +172,6 @@ def test_period_export_is_the_subset_of_the_period(programme, coordinator):
     copied = yearly_figures(copy, year=2023, as_of=AS_OF)
     for key in ("participants", "characteristics", "results", "hours"):
         assert copied[key] == original[key]
-
-
-def test_the_empty_template(organisation):
-    content = template_workbook()
-    book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == [*SHEETS, CODES_SHEET]
-    codes = list(book[CODES_SHEET].values)
-    assert codes[0] == ("feuille", "colonne", "code", "signification")
-    assert ("attendance", "status", "excused", "absent excusé") in codes
-    # The template imports (the codes sheet is skipped) and creates nothing.
-    plan = analyse_workbook(organisation, content)
-    assert plan.ok
-    assert plan.counts == {}
 
 
 def test_an_import_updates_what_changed(organisation, coordinator):

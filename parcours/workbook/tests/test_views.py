@@ -226,7 +226,19 @@ def test_template_download(client, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("workbook:template"))
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    assert "codes" in read_back(response.content)
+    assert response["Content-Disposition"] == 'attachment; filename="parcours-template.xlsx"'
+    assert list(read_back(response.content))[-1] == "Lists"
+
+
+def test_the_template_is_in_the_language_of_the_coordinator(client, coordinator):
+    coordinator.language = "nl"
+    coordinator.save(update_fields=["language"])
+    client.force_login(coordinator)
+    response = client.get(reverse("workbook:template"))
+    assert response["Content-Disposition"] == 'attachment; filename="parcours-sjabloon.xlsx"'
+    sheets = read_back(response.content)
+    assert next(iter(sheets)) == "Deelnemers"
+    assert sheets["Deelnemers"][0][:3] == ("Dossiernummer", "Achternaam", "Voornaam")
 
 
 def test_pages_do_a_bounded_number_of_queries(client, coordinator):
