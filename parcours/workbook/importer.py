@@ -41,7 +41,6 @@ from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, Group
-from parcours.programme.services import check_open_for_enrolment
 from parcours.workbook import writing
 from parcours.workbook.problems import Problem
 from parcours.workbook.reading import Sheet, read_workbook
@@ -417,12 +416,12 @@ class _Planner:
         end = self.group_ends.get(group)
         if end is None or start_date is None:
             return True  # a problem of the group's row or of this one, reported already
-        try:
-            check_open_for_enrolment(Group(name=group, end_date=end), on=start_date)
-        except ValidationError as error:
-            self.problem("enrolments", number, "start_date", error.messages[0])
-            return False
-        return True
+        if Group(name=group, end_date=end).open_for_enrolment(start_date):
+            return True
+        self.problem(
+            "enrolments", number, "start_date", "group_ended", {"group": group, "date": _day(end)}
+        )
+        return False
 
     def _check_exit(self, number, values) -> bool:
         exit_date, outcome, detail = (

@@ -105,6 +105,9 @@ MESSAGES = {
         "'%(group)s', neither in the enrolments sheet nor in the application."
     ),
     "end_before_start": gettext_lazy("The end (%(end)s) comes before the start (%(start)s)."),
+    "group_ended": gettext_lazy(
+        "The group %(group)s ended on %(date)s: nobody can be enrolled in it any more."
+    ),
     "exit_before_start": gettext_lazy("The exit (%(exit)s) comes before the start (%(start)s)."),
     "exit_without_outcome": gettext_lazy("An exit needs its outcome."),
     "outcome_without_exit": gettext_lazy("An outcome needs its exit date."),

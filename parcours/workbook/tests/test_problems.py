@@ -150,6 +150,7 @@ def test_every_code_is_worded_in_every_language():
         "workshop": "W",
         "axis": "cultural",
         "birth_date": "",
+        "date": "31/10/2024",
     }
     for language in ("fr", "nl", "en"):
         with translation.override(language):
@@ -186,7 +187,7 @@ def test_the_import_row_of_the_trail_reads_in_the_language_of_the_reader(
     assert "3 aangemaakt, 0 gewijzigd, 0 ongewijzigd" in dutch
     french = _page_as_url(client, coordinator, "fr", reverse("audit:event_list"))
     assert "Import de classeur : programme.xlsx" in french
-    assert "3 créé(s), 0 modifié(s), 0 inchangé(s)" in french
+    assert "3 créés, 0 modifié, 0 inchangé" in french
 
 
 def test_contact_details_are_read_and_a_wrong_e_mail_is_refused(organisation):
