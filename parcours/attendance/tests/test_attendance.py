@@ -251,8 +251,8 @@ def test_monthly_grid_in_bounded_queries(organisation, group, workshop_leader):
     rows = {row["participant"].last_name: row["cells"] for row in grid["rows"]}
     assert "Gone" not in rows
     assert len(rows) == 7
-    assert rows["N0"] == ["P", "E", ""]
-    assert rows["Z"] == [None, "L", ""]
+    assert rows["N0"] == ["present", "excused", ""]
+    assert rows["Z"] == [None, "late", ""]
 
 
 def test_monthly_grid_page(client, organisation, group, social_worker):

@@ -7,19 +7,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.attendance.enums import Presence
+from parcours.attendance.enums import ATTENDED
 from parcours.attendance.forms import month_end, month_from
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.programme.selectors import visible_groups
-
-LETTERS = {
-    Presence.PRESENT: "P",
-    Presence.LATE: "L",
-    Presence.EXCUSED: "E",
-    Presence.ABSENT: "A",
-}
 
 
 def group_for(request, pk):
@@ -30,8 +23,9 @@ def group_for(request, pk):
 
 def month_grid(group, first):
     """Rows: the people enrolled at some point of the month; columns: the group's held
-    sessions of the month; cells: P/L/E/A, "" when not marked, None when the person
-    was not enrolled that day. Three queries, whatever the size of the group."""
+    sessions of the month; cells: the mark (a ``Presence``, shown with the reader's code,
+    ``MARK_CODES``), "" when not marked, None when the person was not enrolled that day.
+    Three queries, whatever the size of the group."""
     last = month_end(first)
     sessions = list(
         group.sessions.held()
@@ -69,8 +63,8 @@ def month_grid(group, first):
                 for e in spans
             )
             status = marks.get((session.pk, person.pk))
-            cells.append(LETTERS.get(status, "") if enrolled else None)
-        attended = sum(1 for c in cells if c in ("P", "L"))
+            cells.append((status or "") if enrolled else None)
+        attended = sum(1 for c in cells if c in ATTENDED)
         marked = sum(1 for c in cells if c)
         rows.append({"participant": person, "cells": cells, "attended": attended, "marked": marked})
     return {"first": first, "last": last, "sessions": sessions, "rows": rows}

@@ -32,7 +32,12 @@ def test_plan_a_term_for_two_groups_and_print_a_sheet(
     page.goto(live_server.url + reverse("workshops:series_plan"))
     form = page.locator("main form")
     form.locator("[name=workshop]").select_option(str(workshop.pk))
-    # The groups are searched for and added one after another.
+    form.locator("[name=weekday]").select_option("0")
+    form.locator("[name=start_time]").fill("13:30")
+    form.locator("[name=end_time]").fill("16:30")
+    form.locator("[name=first_date]").fill("2026-04-01")
+    form.locator("[name=last_date]").fill("2026-05-31")
+    # The groups running in the period are searched for and added one after another.
     search = form.get_by_role("combobox", name="Groupes")
     for group in groups:
         search.fill(group.name[-1])
@@ -40,15 +45,10 @@ def test_plan_a_term_for_two_groups_and_print_a_sheet(
         expect(form.locator(f"[name=groups][value='{group.pk}']")).to_be_checked()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / "series-form-groups.png", full_page=True)
-    form.locator("[name=weekday]").select_option("0")
-    form.locator("[name=start_time]").fill("13:30")
-    form.locator("[name=end_time]").fill("16:30")
-    form.locator("[name=first_date]").fill("2026-04-01")
-    form.locator("[name=last_date]").fill("2026-05-31")
     form.locator("[name=provider_kind]").select_option("team")
     form.locator("[name=leader]").select_option(str(workshop_leader.pk))
     with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+        form.get_by_role("button", name="Planifier les séances").click()
 
     # Easter Monday (6 April) and Whit Monday (25 May) are public holidays: skipped.
     dates = sorted(Session.objects.values_list("date", flat=True))
