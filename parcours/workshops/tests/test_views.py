@@ -486,3 +486,14 @@ def test_the_session_form_lists_the_workshops_as_a_reader_expects(client, coordi
         "Expression",
         "Zumba",
     ]
+
+
+def test_the_week_gives_an_empty_weekend_day_a_narrow_column(client, coordinator):
+    # The week of 2 March 2026: a session on Saturday 7, none on Sunday 8.
+    SessionFactory(organisation=coordinator.organisation, date=D(2026, 3, 7))
+    client.force_login(coordinator)
+    response = client.get(reverse("workshops:week"), {"date": "2026-03-04"})
+    assert [day["quiet"] for day in response.context["days"]] == [False] * 6 + [True]
+    page = response.content.decode()
+    assert "week-grid--quiet-sunday" in page
+    assert "week-grid--quiet-saturday" not in page
