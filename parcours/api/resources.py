@@ -1051,7 +1051,11 @@ def session_create(request, body: schemas.SessionCreate, idempotency_key: Idempo
     organisation = request.user.organisation
 
     def create():
-        form = _valid(SessionForm(_form_data(body.model_dump()), organisation=organisation))
+        values = body.model_dump(exclude={"confirm_clashes"})
+        form = _valid(SessionForm(_form_data(values), organisation=organisation))
+        if not body.confirm_clashes:
+            clashes = planning.session_clashes(organisation=organisation, **form.cleaned_data)
+            _confirm(_clash_messages(clashes), field="confirm_clashes")
         with _rules_apply():
             session = planning.create_session(
                 organisation=organisation, by=request.user, **form.cleaned_data
@@ -1093,8 +1097,19 @@ def series_create(request, body: schemas.SeriesCreate, idempotency_key: Idempote
     return _created(request, idempotency_key, schemas.Series, create)
 
 
-def _change_session(request, session, changes: dict, *, version: int, following: bool):
-    """The page's change form, filled with the session's values and the changes sent."""
+def _clash_messages(clashes) -> list[str]:
+    """The clashes the page shows before saving, one message each."""
+    return [
+        _("This would overlap %(other)s (%(why)s).") % {"other": clash.other, "why": clash.label}
+        for clash in clashes
+    ]
+
+
+def _change_session(
+    request, session, changes: dict, *, version: int, following: bool, confirm_clashes: bool
+):
+    """The page's change form, filled with the session's values and the changes sent;
+    the clashes it would make are refused until ``confirm_clashes``."""
     scope = ChangeForm.FOLLOWING if following else ChangeForm.ONE
     values = {name: getattr(session, name) for name in ("date", "start_time", "end_time", "room")}
     values["leader_id"] = session.leader_id
@@ -1106,6 +1121,9 @@ def _change_session(request, session, changes: dict, *, version: int, following:
     )
     values = dict(form.cleaned_data)
     following = values.pop("scope", ChangeForm.ONE) == ChangeForm.FOLLOWING
+    if not confirm_clashes:
+        clashes = planning.change_clashes(session=session, following=following, **values)
+        _confirm(_clash_messages(clashes), field="confirm_clashes")
     with _rules_apply():
         planning.change_session(session=session, by=request.user, following=following, **values)
 
@@ -1121,12 +1139,19 @@ def session_update(request, pk: Id, body: schemas.SessionChange):
         capability=Capability.MANAGE_PROGRAMME,
         pk=pk,
     )
-    sent = body.model_dump(exclude_unset=True, exclude={"version", "following"})
+    sent = body.model_dump(exclude_unset=True, exclude={"version", "following", "confirm_clashes"})
     cancelling = sent.pop("cancelled", None) and not session.cancelled
     cancel_reason = sent.pop("cancel_reason", None)
     with transaction.atomic():
         if sent:
-            _change_session(request, session, sent, version=body.version, following=body.following)
+            _change_session(
+                request,
+                session,
+                sent,
+                version=body.version,
+                following=body.following,
+                confirm_clashes=body.confirm_clashes,
+            )
         if cancelling:
             # After a change in the same request, the version it moved to.
             version = session.version if sent else body.version

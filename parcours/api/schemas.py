@@ -419,7 +419,9 @@ class WorkshopChange(Schema):
 
 class SessionCreate(Schema):
     """One session, checked by the page's session form: a team session names its leader,
-    another its provider of that kind; it ends after it starts."""
+    another its provider of that kind; it ends after it starts; its groups run on its
+    date. A clash with another session (the same leader, room or group at the same time)
+    is refused until ``confirm_clashes`` says to plan it anyway."""
 
     workshop_id: RecordId
     group_ids: list[RecordId] = Field(min_length=1, max_length=100)
@@ -430,6 +432,7 @@ class SessionCreate(Schema):
     provider_id: RecordId | None = None
     leader_id: RecordId | None = None
     room: str = Field("", max_length=100)
+    confirm_clashes: bool = False
 
 
 class ProviderCreate(Schema):
@@ -480,7 +483,7 @@ class SeriesCreate(Schema):
 class SessionChange(Schema):
     """What the page changes of a session (its date, times, room and leader; with
     ``following``, of every later session of its series too), or its cancellation with
-    its reason."""
+    its reason. A change that makes a clash is refused until ``confirm_clashes``."""
 
     version: Version
     date: Day | None = None
@@ -491,6 +494,7 @@ class SessionChange(Schema):
     following: bool = False
     cancelled: Literal[True] | None = None
     cancel_reason: str | None = Field(None, max_length=200)
+    confirm_clashes: bool = False
 
 
 class MarkSet(Schema):

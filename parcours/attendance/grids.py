@@ -4,17 +4,10 @@ in a fixed number of queries; the views, the sheets and a grant's pack read them
 
 from django.db.models import Q
 
-from parcours.attendance.enums import Presence
+from parcours.attendance.enums import ATTENDED
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants
 from parcours.core.dates import month_end
-
-LETTERS = {
-    Presence.PRESENT: "P",
-    Presence.LATE: "L",
-    Presence.EXCUSED: "E",
-    Presence.ABSENT: "A",
-}
 
 
 def register_rows(session):
@@ -35,8 +28,9 @@ def register_rows(session):
 
 def month_grid(group, first):
     """Rows: the people enrolled at some point of the month; columns: the group's held
-    sessions of the month; cells: P/L/E/A, "" when not marked, None when the person
-    was not enrolled that day. Three queries, whatever the size of the group."""
+    sessions of the month; cells: the mark (a ``Presence``, shown with the reader's code,
+    ``MARK_CODES``), "" when not marked, None when the person was not enrolled that day.
+    Three queries, whatever the size of the group."""
     last = month_end(first)
     sessions = list(
         group.sessions.held()
@@ -74,8 +68,8 @@ def month_grid(group, first):
                 for e in spans
             )
             status = marks.get((session.pk, person.pk))
-            cells.append(LETTERS.get(status, "") if enrolled else None)
-        attended = sum(1 for c in cells if c in ("P", "L"))
+            cells.append((status or "") if enrolled else None)
+        attended = sum(1 for c in cells if c in ATTENDED)
         marked = sum(1 for c in cells if c)
         rows.append({"participant": person, "cells": cells, "attended": attended, "marked": marked})
     return {"first": first, "last": last, "sessions": sessions, "rows": rows}

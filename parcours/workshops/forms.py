@@ -1,8 +1,15 @@
+import datetime
+import json
+
 from django import forms
+from django.db import models
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import User
+from parcours.core.collation import sorted_by_name
 from parcours.core.domains import Domain
 from parcours.core.forms import IdChoiceField, VersionedForm
 from parcours.core.widgets import SearchMultipleChoiceField
@@ -103,7 +110,13 @@ class _LedByMixin:
     """Team sessions name no provider; subcontracted or partner ones name theirs."""
 
     def _setup_led_by(self, organisation):
-        self.fields["workshop"].queryset = Workshop.objects.filter(organisation=organisation)
+        workshop = self.fields["workshop"]
+        workshop.queryset = Workshop.objects.filter(organisation=organisation)
+        # The menu in the order a reader looks for a name; the queryset still checks.
+        workshop.choices = [
+            ("", workshop.empty_label),
+            *((each.pk, each.name) for each in sorted_by_name(workshop.queryset, name=str)),
+        ]
         self.fields["groups"].queryset = Group.objects.filter(organisation=organisation).order_by(
             "-start_date", "name"
         )
@@ -126,24 +139,76 @@ class _LedByMixin:
             self.add_error("end_time", _("A session ends after it starts."))
         return data
 
+    def _clean_groups_running(self, data, first, last, message):
+        """Only the groups running at the session's date (the series' period) take part."""
+        if not (first and last and data.get("groups")):
+            return
+        for group in data["groups"]:
+            if group.start_date > last or group.end_date < first:
+                self.add_error(
+                    "groups",
+                    message
+                    % {
+                        "name": group.name,
+                        "start": date_format(group.start_date, "SHORT_DATE_FORMAT"),
+                        "end": date_format(group.end_date, "SHORT_DATE_FORMAT"),
+                    },
+                )
+
+
+def _canonical(value):
+    """A cleaned value as plain JSON: records by id, sets of records sorted."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return sorted(_canonical(each) for each in value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+class ClashConfirmation:
+    """Saving despite clashes: the "save anyway" button sends a key bound to the user, to
+    exactly the values checked and to the clashes shown, so that any change (of a value,
+    or a new clash) asks again."""
+
+    CONFIRM = "confirm_clashes"
+
+    def clash_key(self, clashes, *, user) -> str:
+        values = {
+            name: _canonical(value)
+            for name, value in self.cleaned_data.items()
+            if name != self.CONFIRM
+        }
+        shown = sorted((clash.other.pk, clash.kind, clash.label) for clash in clashes)
+        payload = json.dumps([user.pk, values, shown], sort_keys=True, default=str)
+        return salted_hmac("parcours.workshops.clashes", payload, algorithm="sha256").hexdigest()
+
+    def clashes_confirmed(self, clashes, *, user) -> bool:
+        sent = self.data.get(self.CONFIRM) or ""
+        return bool(sent) and constant_time_compare(sent, self.clash_key(clashes, user=user))
+
 
 class GroupsSearchField(SearchMultipleChoiceField):
     """The groups of a session, searched one after another (programme:group_search)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(url_name="programme:group_search", **kwargs)
+    def __init__(self, *, dates: str, **kwargs):
+        super().__init__(url_name="workshops:group_search", **kwargs)
+        # The search hears of the date fields as they are filled (the id of each).
+        self.widget.attrs["hx-include"] = dates
 
     def label_from_instance(self, group):
         return group_label(group)
 
 
-def _led_by_fields():
+def _led_by_fields(*, dates: str, groups_help):
     return {
         "workshop": IdChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
         "groups": GroupsSearchField(
             label=_("Groups"),
             queryset=Group.objects.none(),
-            help_text=_("The groups that take part; one or more."),
+            help_text=groups_help,
+            dates=dates,
         ),
         "start_time": forms.TimeField(label=_("Start"), widget=TIME_INPUT),
         "end_time": forms.TimeField(label=_("End"), widget=TIME_INPUT),
@@ -166,13 +231,15 @@ def _led_by_fields():
     }
 
 
-class SeriesForm(_LedByMixin, forms.Form):
+class SeriesForm(ClashConfirmation, _LedByMixin, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = _led_by_fields()
+        fields = _led_by_fields(
+            dates="#id_first_date, #id_last_date",
+            groups_help=_("The groups that take part, among those running in the period."),
+        )
         self.fields = {
             "workshop": fields["workshop"],
-            "groups": fields["groups"],
             "weekday": forms.TypedChoiceField(
                 label=_("Day of the week"), choices=WEEKDAYS, coerce=int
             ),
@@ -184,6 +251,8 @@ class SeriesForm(_LedByMixin, forms.Form):
                 widget=DATE_INPUT,
                 help_text=_("Public holidays and closing periods are skipped."),
             ),
+            # After the period: the search offers the groups running in it.
+            "groups": fields["groups"],
             "provider_kind": fields["provider_kind"],
             "provider": fields["provider"],
             "leader": fields["leader"],
@@ -199,24 +268,43 @@ class SeriesForm(_LedByMixin, forms.Form):
                 self.add_error("last_date", _("The series cannot end before it starts."))
             elif (last - first).days > 366:
                 self.add_error("last_date", _("Plan a series over one year at most."))
+            else:
+                self._clean_groups_running(
+                    data,
+                    first,
+                    last,
+                    _("The group %(name)s does not run in this period (%(start)s to %(end)s)."),
+                )
         return data
 
 
-class SessionForm(_LedByMixin, forms.Form):
+class SessionForm(ClashConfirmation, _LedByMixin, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = _led_by_fields()
+        fields = _led_by_fields(
+            dates="#id_date",
+            groups_help=_("The groups that take part, among those running on that day."),
+        )
         self.fields = {
             "workshop": fields["workshop"],
-            "groups": fields["groups"],
             "date": forms.DateField(label=_("Date"), widget=DATE_INPUT),
             **{name: fields[name] for name in ("start_time", "end_time")},
+            # After the date: the search offers the groups running on it.
+            "groups": fields["groups"],
             **{name: fields[name] for name in ("provider_kind", "provider", "leader", "room")},
         }
         self._setup_led_by(organisation)
 
     def clean(self):
-        return self._clean_led_by(super().clean())
+        data = self._clean_led_by(super().clean())
+        day = data.get("date")
+        self._clean_groups_running(
+            data,
+            day,
+            day,
+            _("The group %(name)s does not run on that day (%(start)s to %(end)s)."),
+        )
+        return data
 
 
 class CancelForm(VersionedForm, forms.Form):
@@ -231,7 +319,7 @@ class CancelForm(VersionedForm, forms.Form):
         self.add_version(session)
 
 
-class ChangeForm(VersionedForm, forms.Form):
+class ChangeForm(ClashConfirmation, VersionedForm, forms.Form):
     ONE, FOLLOWING = "one", "following"
 
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)

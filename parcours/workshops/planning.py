@@ -61,6 +61,22 @@ def weekly_dates(weekday: int, first: datetime.date, last: datetime.date):
         day += WEEK
 
 
+def series_days(organisation, weekday, first_date, last_date):
+    """The days a weekly series has a session, and the ``(date, reason)`` of the days it
+    skips (public holidays, closing periods), both in date order."""
+    public = public_holidays(first_date, last_date)
+    closed = closing_days(organisation, first_date, last_date)
+    days, skipped = [], []
+    for day in weekly_dates(weekday, first_date, last_date):
+        if day in public:
+            skipped.append((day, _("public holiday: %(name)s") % {"name": public[day]}))
+        elif day in closed:
+            skipped.append((day, _("closing period: %(label)s") % {"label": closed[day]}))
+        else:
+            days.append(day)
+    return days, skipped
+
+
 @transaction.atomic
 @batch()  # the hours summary hears of the sessions once
 def plan_series(
@@ -97,17 +113,10 @@ def plan_series(
         ),
         by=by,
     )
-    public = public_holidays(first_date, last_date)
-    closed = closing_days(organisation, first_date, last_date)
-    created, skipped = [], []
+    days, skipped = series_days(organisation, weekday, first_date, last_date)
+    created = []
     groups = list(groups)
-    for day in weekly_dates(weekday, first_date, last_date):
-        if day in public:
-            skipped.append((day, _("public holiday: %(name)s") % {"name": public[day]}))
-            continue
-        if day in closed:
-            skipped.append((day, _("closing period: %(label)s") % {"label": closed[day]}))
-            continue
+    for day in days:
         session = create_record(
             obj=Session(
                 organisation=organisation,
@@ -206,43 +215,161 @@ def conflicts_for(session, *, groups=None) -> list[Conflict]:
     """Non-cancelled sessions of the organisation on the same day whose times overlap
     ``session``'s (touching times do not overlap) and that share its leader, its room or
     one of its groups. ``session`` may be unsaved: then pass its ``groups``."""
-    if getattr(session, "cancelled", False):
-        return []
     if groups is None:
         groups = list(session.groups.all()) if session.pk else []
+    return _clashes(
+        session.organisation_id,
+        [(session, {group.pk for group in groups})],
+        exclude=[session.pk] if session.pk else [],
+    )
+
+
+def session_clashes(
+    *, organisation, groups, date, start_time, end_time, leader=None, room="", **_other
+) -> list[Conflict]:
+    """What a one-off session with these values would clash with, before it is planned:
+    the rule of ``conflicts_for``. Takes the session form's values as they are."""
+    session = Session(
+        organisation=organisation,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        leader=leader,
+        room=room,
+    )
+    return conflicts_for(session, groups=groups)
+
+
+def series_clashes(
+    *,
+    organisation,
+    groups,
+    weekday,
+    first_date,
+    last_date,
+    start_time,
+    end_time,
+    leader=None,
+    room="",
+    **_other,
+) -> list[Conflict]:
+    """What the sessions ``plan_series`` would create with these values would clash with,
+    before anything is planned (each clash's ``other`` is on the new session's day)."""
+    days, _skipped = series_days(organisation, weekday, first_date, last_date)
     group_ids = {group.pk for group in groups}
-    room = (session.room or "").strip().casefold()
+    proposals = [
+        (
+            Session(
+                organisation=organisation,
+                date=day,
+                start_time=start_time,
+                end_time=end_time,
+                leader=leader,
+                room=room,
+            ),
+            group_ids,
+        )
+        for day in days
+    ]
+    return _clashes(organisation.pk, proposals)
+
+
+def change_clashes(*, session, following: bool = False, **values) -> list[Conflict]:
+    """What ``change_session`` with the same arguments would make the changed sessions
+    clash with, before anything is written; the sessions that move together do not clash
+    with each other's former places."""
+    changes = {
+        name: value
+        for name, value in values.items()
+        if name in CHANGEABLE and getattr(session, name) != value
+    }
+    if not changes:
+        return []  # nothing moves: nothing to confirm
+    moving = [session]
+    if following and session.series_id is not None:
+        moving = list(
+            Session.objects.filter(series_id=session.series_id, date__gte=session.date)
+            .prefetch_related("groups")
+            .order_by("date")
+        )
+    shift = changes.pop("date", session.date) - session.date
+    proposals = []
+    for other in moving:
+        if other.pk == session.pk:
+            other = session  # the one the form was opened on, whose groups may be prefetched
+        moved = Session(
+            organisation_id=other.organisation_id,
+            date=other.date + shift,
+            start_time=changes.get("start_time", other.start_time),
+            end_time=changes.get("end_time", other.end_time),
+            leader=changes.get("leader", other.leader),
+            room=changes.get("room", other.room),
+            cancelled=other.cancelled,
+        )
+        proposals.append((moved, {group.pk for group in other.groups.all()}))
+    return _clashes(session.organisation_id, proposals, exclude=[s.pk for s in moving])
+
+
+def _clashes(organisation_id, proposals, *, exclude=()) -> list[Conflict]:
+    """The clashes of ``(session, group_ids)`` proposals (unsaved sessions, or saved ones
+    as they would become) with the held sessions of the organisation, ``exclude`` apart:
+    one query (and its groups) per set of times, leader, room and groups, however many
+    days they are on."""
+    days = {}
+    for session, group_ids in proposals:
+        if session.cancelled:
+            continue
+        key = (
+            session.start_time,
+            session.end_time,
+            session.leader_id,
+            (session.room or "").strip(),
+            frozenset(group_ids),
+        )
+        days.setdefault(key, []).append(session.date)
+    found = []
+    for (start, end, leader_id, room, group_ids), dates in days.items():
+        found += _clashes_on(
+            organisation_id, dates, start, end, leader_id, room, group_ids, exclude
+        )
+    found.sort(
+        key=lambda conflict: (conflict.other.date, conflict.other.start_time, conflict.other.pk)
+    )
+    return found
+
+
+def _clashes_on(organisation_id, dates, start, end, leader_id, room, group_ids, exclude):
     # Only the overlapping sessions that can conflict: a large programme has hundreds
     # of sessions a day that share nothing with this one.
     related = Q(groups__in=group_ids)
-    if session.leader_id:
-        related |= Q(leader_id=session.leader_id)
+    if leader_id:
+        related |= Q(leader_id=leader_id)
     if room:
-        related |= Q(room__iexact=session.room.strip())
+        related |= Q(room__iexact=room)
     candidates = (
         Session.objects.held()
         .filter(
-            organisation_id=session.organisation_id,
-            date=session.date,
-            start_time__lt=session.end_time,
-            end_time__gt=session.start_time,
+            organisation_id=organisation_id,
+            date__in=dates,
+            start_time__lt=end,
+            end_time__gt=start,
         )
         .filter(related)
-        .exclude(pk=session.pk)
+        .exclude(pk__in=[pk for pk in exclude if pk is not None])
     )
     others = (
         Session.objects.filter(pk__in=candidates.values("pk"))
         .select_related("workshop", "leader")
         .prefetch_related("groups")
-        .order_by("start_time", "pk")
+        .order_by("date", "start_time", "pk")
     )
     found = []
     for other in others:
-        if session.leader_id and other.leader_id == session.leader_id:
+        if leader_id and other.leader_id == leader_id:
             found.append(
                 Conflict("leader", _("same leader: %(name)s") % {"name": other.leader}, other)
             )
-        if room and other.room.strip().casefold() == room:
+        if room and other.room.strip().casefold() == room.casefold():
             found.append(Conflict("room", _("same room: %(room)s") % {"room": other.room}, other))
         shared = [group for group in other.groups.all() if group.pk in group_ids]
         for group in shared:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("programme/", calendar.week, name="week"),
     path("programme/plan/", sessions.series_plan, name="series_plan"),
     path("sessions/new/", sessions.session_create, name="session_create"),
+    path("sessions/groups/", sessions.group_search, name="group_search"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<int:pk>/change/", sessions.session_change, name="session_change"),

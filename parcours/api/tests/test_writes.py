@@ -389,6 +389,34 @@ def test_a_session_is_planned_with_the_session_forms_checks(
     assert write(workshop_leader, "post", "/api/v1/sessions", body).status_code == 403
 
 
+def test_a_clash_needs_confirming_as_on_the_page(write, coordinator, programme):
+    # The programme's session: 3 March 2026, 13:30-16:30, with the programme's group.
+    body = _new_session(
+        programme, coordinator, date="2026-03-03", start_time="14:00", end_time="15:00"
+    )
+    refused = write(coordinator, "post", "/api/v1/sessions", body)
+    assert refused.status_code == 422
+    assert refused.json()["type"] == "urn:parcours:problem:needs-confirmation"
+    [(location, message)] = _errors(refused)
+    assert location == "body.confirm_clashes"
+    assert message.startswith(f"Cela chevaucherait {programme.session}")
+    assert programme.group.name in message
+    assert Session.objects.filter(date=datetime.date(2026, 3, 3)).count() == 1
+    created = write(coordinator, "post", "/api/v1/sessions", {**body, "confirm_clashes": True})
+    assert created.status_code == 201
+
+    # Moved onto the programme's session's room: asked again, then changed.
+    programme.session.room = "B12"
+    programme.session.save()
+    path = f"/api/v1/sessions/{created.json()['id']}"
+    change = {"version": created.json()["version"], "room": "b12"}
+    moved = write(coordinator, "patch", path, change)
+    assert [kind for kind, _message in _errors(moved)] == ["body.confirm_clashes"] * 2
+    assert Session.objects.get(pk=created.json()["id"]).room == ""
+    confirmed = write(coordinator, "patch", path, {**change, "confirm_clashes": True})
+    assert (confirmed.status_code, confirmed.json()["room"]) == (200, "b12")
+
+
 def test_a_session_is_changed_then_cancelled(write, coordinator, programme):
     session = programme.session
     path = f"/api/v1/sessions/{session.pk}"

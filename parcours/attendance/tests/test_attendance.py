@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from parcours.attendance import services
 from parcours.attendance.grids import month_grid
@@ -20,6 +21,7 @@ from parcours.attendance.selectors import (
 )
 from parcours.audit.models import AuditEvent
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import pdf_text
 from parcours.workshops.enums import Axis, ProviderKind
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
 
@@ -251,8 +253,8 @@ def test_monthly_grid_in_bounded_queries(organisation, group, workshop_leader):
     rows = {row["participant"].last_name: row["cells"] for row in grid["rows"]}
     assert "Gone" not in rows
     assert len(rows) == 7
-    assert rows["N0"] == ["P", "E", ""]
-    assert rows["Z"] == [None, "L", ""]
+    assert rows["N0"] == ["present", "excused", ""]
+    assert rows["Z"] == [None, "late", ""]
 
 
 def test_monthly_grid_page(client, organisation, group, social_worker):
@@ -412,3 +414,48 @@ def test_printable_sheets_are_pdfs(client, organisation, group, session, worksho
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
         assert len(response.content) > 2000
+
+
+@pytest.mark.parametrize(
+    ("language", "legend", "cell"),
+    [
+        ("fr", "R en retard", ">R</td>"),
+        ("nl", "L te laat", ">L</td>"),
+        ("en", "L late", ">L</td>"),
+    ],
+)
+def test_the_month_grid_reads_the_marks_in_the_readers_codes(
+    client, organisation, group, social_worker, workshop_leader, language, legend, cell
+):
+    person = enrol(group, last_name="Martin")
+    session = SessionFactory(organisation=organisation, groups=[group], date=D(2026, 3, 3))
+    services.attendance_mark(session=session, participant=person, status="late", by=workshop_leader)
+    social_worker.language = language
+    social_worker.save()
+    client.force_login(social_worker)
+    response = client.get(reverse("attendance:group_month", args=[group.pk]) + "?month=2026-03")
+    page = " ".join(strip_tags(response.content.decode()).split())
+    assert legend in page
+    assert "(late)" not in page
+    assert cell in response.content.decode()
+
+
+def test_the_month_sheet_reads_the_marks_in_dutch(
+    client, organisation, group, social_worker, workshop_leader
+):
+    person = enrol(group, last_name="Martin")
+    session = SessionFactory(organisation=organisation, groups=[group], date=D(2026, 3, 3))
+    services.attendance_mark(
+        session=session, participant=person, status="present", by=workshop_leader
+    )
+    social_worker.language = "nl"
+    social_worker.save()
+    client.force_login(social_worker)
+    response = client.get(
+        reverse("attendance:group_month_sheet", args=[group.pk]) + "?month=2026-03"
+    )
+    text = " ".join(pdf_text(response.content).split())
+    assert "Aw aanwezig · L te laat · V verontschuldigd · Af afwezig" in text
+    assert "(present)" not in text
+    # The day's head: its weekday and number.
+    assert "di 3" in text

@@ -509,6 +509,7 @@ RULES = {
     "workshops:week": Rule(allowed=STAFF),
     "workshops:series_plan": Rule(allowed=CASEWORK),
     "workshops:session_create": Rule(allowed=CASEWORK),
+    "workshops:group_search": Rule(allowed=CASEWORK),
     "workshops:session_detail": Rule(allowed=STAFF, kwargs=_session, scoped=True),
     "workshops:session_cancel": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),
     "workshops:session_change": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),

@@ -313,3 +313,187 @@ def test_another_organisation_gets_404(client, outsider, organisation, group):
     # A session of another organisation never shows in the outsider's week.
     week = client.get(reverse("workshops:week"), {"week": "2026-W10"})
     assert sum(len(day["sessions"]) for day in week.context["days"]) == 0
+
+
+def _one_session(workshop, group, leader, **values):
+    return {
+        "workshop": workshop.pk,
+        "groups": [group.pk],
+        "date": "2026-03-03",
+        "start_time": "14:00",
+        "end_time": "16:00",
+        "provider_kind": "team",
+        "leader": leader.pk,
+        "room": "Salle 1",
+        **values,
+    }
+
+
+def test_a_clash_is_shown_before_saving_then_saved_anyway(client, coordinator, group):
+    other = SessionFactory(
+        organisation=coordinator.organisation, groups=[group], leader=coordinator, room="salle 1"
+    )
+    workshop = WorkshopFactory(organisation=coordinator.organisation, name="Cuisine")
+    client.force_login(coordinator)
+    url = reverse("workshops:session_create")
+    data = _one_session(workshop, group, coordinator)
+
+    shown = client.post(url, data)
+    assert shown.status_code == 200
+    assert not Session.objects.filter(workshop=workshop).exists()
+    clashes = shown.context["confirm"]["clashes"]
+    assert [(clash.kind, clash.other) for clash in clashes] == [
+        ("leader", other),
+        ("room", other),
+        ("group", other),
+    ]
+    page = shown.content.decode()
+    assert "Enregistrer quand même" in page
+    assert clashes[1].label in page
+    assert clashes[1].label.startswith("même local")
+    assert reverse("workshops:session_detail", args=[other.pk]) in page
+    key = shown.context["confirm"]["key"]
+
+    # The key confirms these values only: another room asks again.
+    moved = client.post(url, {**data, "room": "Salle 2", "confirm_clashes": key})
+    assert [clash.kind for clash in moved.context["confirm"]["clashes"]] == ["leader", "group"]
+    assert not Session.objects.filter(workshop=workshop).exists()
+    forged = client.post(url, {**data, "confirm_clashes": "0" * 64})
+    assert forged.context["confirm"] is not None
+
+    saved = client.post(url, {**data, "confirm_clashes": key}, follow=True)
+    session = Session.objects.get(workshop=workshop)
+    assert saved.redirect_chain[-1][0] == reverse("workshops:session_detail", args=[session.pk])
+    # Said once before saving: no warning after it.
+    assert [str(m) for m in saved.context["messages"]] == ["La séance a été planifiée."]
+
+
+def test_a_session_without_clash_is_saved_at_once(client, coordinator, group):
+    SessionFactory(organisation=coordinator.organisation, room="Salle 1", start_time=T(9, 0))
+    workshop = WorkshopFactory(organisation=coordinator.organisation)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("workshops:session_create"),
+        _one_session(workshop, group, coordinator, start_time="16:30", end_time="18:00"),
+    )
+    assert response.status_code == 302
+    assert Session.objects.filter(workshop=workshop).count() == 1
+
+
+def test_a_series_is_checked_for_clashes_on_every_day(
+    client, coordinator, group, django_assert_max_num_queries
+):
+    tuesday = SessionFactory(
+        organisation=coordinator.organisation, date=D(2026, 4, 14), room="Atelier"
+    )
+    workshop = WorkshopFactory(organisation=coordinator.organisation)
+    client.force_login(coordinator)
+    data = {
+        "workshop": workshop.pk,
+        "groups": [group.pk],
+        "weekday": 1,
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "first_date": "2026-04-01",
+        "last_date": "2026-06-30",
+        "provider_kind": "team",
+        "leader": coordinator.pk,
+        "room": "ATELIER",
+    }
+    # However many Tuesdays: one query for the clashes and one for their groups.
+    with django_assert_max_num_queries(14):
+        shown = client.post(reverse("workshops:series_plan"), data)
+    clashes = shown.context["confirm"]["clashes"]
+    assert [(clash.kind, clash.other) for clash in clashes] == [("room", tuesday)]
+    assert "mardi 14 avril 2026" in shown.content.decode()
+    assert not Session.objects.filter(workshop=workshop).exists()
+    client.post(
+        reverse("workshops:series_plan"),
+        {**data, "confirm_clashes": shown.context["confirm"]["key"]},
+    )
+    assert Session.objects.filter(workshop=workshop).count() == 13
+
+
+def test_a_change_that_clashes_asks_first(client, coordinator, group):
+    SessionFactory(organisation=coordinator.organisation, room="B", start_time=T(9, 0))
+    session = SessionFactory(organisation=coordinator.organisation, room="A")
+    client.force_login(coordinator)
+    url = reverse("workshops:session_change", args=[session.pk])
+    data = {
+        "date": "2026-03-03",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "room": "B",
+        "leader": "",
+        "version": session.version,
+    }
+    shown = client.post(url, data)
+    assert [clash.kind for clash in shown.context["confirm"]["clashes"]] == ["room"]
+    session.refresh_from_db()
+    assert session.room == "A"
+    client.post(url, {**data, "confirm_clashes": shown.context["confirm"]["key"]})
+    session.refresh_from_db()
+    assert (session.room, session.start_time) == ("B", T(9, 0))
+
+
+def test_the_session_form_takes_only_the_groups_running_that_day(client, coordinator, group):
+    ended = GroupFactory(
+        organisation=coordinator.organisation,
+        name="Ancien groupe",
+        start_date=D(2025, 1, 6),
+        end_date=D(2025, 6, 27),
+    )
+    workshop = WorkshopFactory(organisation=coordinator.organisation)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("workshops:session_create"),
+        _one_session(workshop, group, coordinator, groups=[group.pk, ended.pk]),
+    )
+    assert response.context["form"].errors["groups"] == [
+        "Le groupe Ancien groupe n\u2019a pas lieu ce jour-là (du 06/01/2025 au 27/06/2025)."
+    ]
+    assert not Session.objects.exists()
+
+
+def test_the_group_search_offers_the_groups_running_at_the_date(client, coordinator, group):
+    GroupFactory(
+        organisation=coordinator.organisation,
+        name="Remob ancien",
+        start_date=D(2025, 1, 6),
+        end_date=D(2025, 6, 27),
+    )
+    client.force_login(coordinator)
+    url = reverse("workshops:group_search")
+
+    def offered(**params):
+        page = client.get(url, {"term": "remob", **params}).content.decode()
+        return [name for name in ("Remob A", "Remob ancien") if name in page]
+
+    assert offered(date="2026-03-03") == ["Remob A"]
+    assert offered(date="2025-03-03") == ["Remob ancien"]
+    assert offered(first_date="2025-06-01", last_date="2026-02-01") == ["Remob A", "Remob ancien"]
+
+
+def test_the_session_form_lists_the_workshops_as_a_reader_expects(client, coordinator):
+    for name in ("Zumba", "écriture", "Atelier vélo", "Expression", "atelier cuisine"):
+        WorkshopFactory(organisation=coordinator.organisation, name=name)
+    client.force_login(coordinator)
+    form = client.get(reverse("workshops:session_create")).context["form"]
+    assert [label for _value, label in form.fields["workshop"].choices][1:] == [
+        "atelier cuisine",
+        "Atelier vélo",
+        "écriture",
+        "Expression",
+        "Zumba",
+    ]
+
+
+def test_the_week_gives_an_empty_weekend_day_a_narrow_column(client, coordinator):
+    # The week of 2 March 2026: a session on Saturday 7, none on Sunday 8.
+    SessionFactory(organisation=coordinator.organisation, date=D(2026, 3, 7))
+    client.force_login(coordinator)
+    response = client.get(reverse("workshops:week"), {"date": "2026-03-04"})
+    assert [day["quiet"] for day in response.context["days"]] == [False] * 6 + [True]
+    page = response.content.decode()
+    assert "week-grid--quiet-sunday" in page
+    assert "week-grid--quiet-saturday" not in page

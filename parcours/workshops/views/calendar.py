@@ -56,13 +56,11 @@ def _week_page(request, sessions, *, title, subject=None, feed=None):
         .prefetch_related("groups")
         .order_by("date", "start_time", "pk")
     )
-    days = [
-        {
-            "date": monday + n * DAY,
-            "sessions": [s for s in sessions if s.date == monday + n * DAY],
-        }
-        for n in range(7)
-    ]
+    days = []
+    for n in range(7):
+        held = [s for s in sessions if s.date == monday + n * DAY]
+        # A Saturday or Sunday without sessions takes a narrow column, not a full one.
+        days.append({"date": monday + n * DAY, "sessions": held, "quiet": n >= 5 and not held})
     return render(
         request,
         "workshops/week.html",

@@ -1,16 +1,21 @@
 """Planning sessions: a weekly series, a one-off session, cancelling and changing."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.audit.versions import StaleVersion
-from parcours.programme.forms import add_service_error
+from parcours.core.widgets import search_results, search_term
+from parcours.programme.forms import add_service_error, group_label
+from parcours.programme.selectors import groups_named, visible_groups
 from parcours.workshops import planning
 from parcours.workshops.forms import CancelForm, ChangeForm, SeriesForm, SessionForm
 from parcours.workshops.models import Session
@@ -18,46 +23,69 @@ from parcours.workshops.models import Session
 SESSIONS = Session.objects.select_related("workshop", "provider", "leader", "series")
 
 
-def _warn_conflicts(request, sessions):
-    for session in sessions:
-        for conflict in planning.conflicts_for(session):
-            messages.warning(
-                request,
-                _("%(session)s overlaps %(other)s (%(why)s).")
-                % {"session": session, "other": conflict.other, "why": conflict.label},
-            )
+def _clashes_to_confirm(request, form, clashes) -> dict | None:
+    """The clashes to show before saving, and the key of the "save anyway" button; None
+    when there are none or the user confirmed exactly these values and clashes."""
+    if not clashes or form.clashes_confirmed(clashes, user=request.user):
+        return None
+    return {"clashes": clashes, "key": form.clash_key(clashes, user=request.user)}
+
+
+@requires(Capability.MANAGE_PROGRAMME)
+def group_search(request):
+    """The groups a session or a series may take: those the user sees that run on the
+    session's ``date`` (or overlap ``first_date``-``last_date``), not ended otherwise."""
+    # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
+    first = _day(request.GET.get("date")) or _day(request.GET.get("first_date"))
+    last = _day(request.GET.get("date")) or _day(request.GET.get("last_date")) or first
+    first = first or last or timezone.localdate()
+    groups = visible_groups(request.user).filter(end_date__gte=first)
+    if last:
+        groups = groups.filter(start_date__lte=last)
+    return search_results(request, groups_named(groups, search_term(request)), label=group_label)
+
+
+def _day(text):
+    try:
+        return datetime.date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 @requires(Capability.MANAGE_PROGRAMME)
 def series_plan(request):
     organisation = request.user.organisation
     form = SeriesForm(request.POST or None, organisation=organisation)
+    confirm = None
     if request.method == "POST" and form.is_valid():
-        try:
-            series, created, skipped = planning.plan_series(
-                organisation=organisation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d session has been planned.",
-                    "%(count)d sessions have been planned.",
-                    len(created),
+        confirm = _clashes_to_confirm(
+            request, form, planning.series_clashes(organisation=organisation, **form.cleaned_data)
+        )
+        if confirm is None:
+            try:
+                series, created, skipped = planning.plan_series(
+                    organisation=organisation, by=request.user, **form.cleaned_data
                 )
-                % {"count": len(created)},
-            )
-            for day, reason in skipped:
-                messages.info(
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
                     request,
-                    _("Skipped %(date)s: %(reason)s.")
-                    % {"date": date_format(day, "SHORT_DATE_FORMAT"), "reason": reason},
+                    ngettext(
+                        "%(count)d session has been planned.",
+                        "%(count)d sessions have been planned.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
                 )
-            _warn_conflicts(request, created)
-            week = created[0].date if created else series.first_date
-            return redirect(f"{reverse('workshops:week')}?date={week:%Y-%m-%d}")
+                for day, reason in skipped:
+                    messages.info(
+                        request,
+                        _("Skipped %(date)s: %(reason)s.")
+                        % {"date": date_format(day, "SHORT_DATE_FORMAT"), "reason": reason},
+                    )
+                week = created[0].date if created else series.first_date
+                return redirect(f"{reverse('workshops:week')}?date={week:%Y-%m-%d}")
     return render(
         request,
         "workshops/form.html",
@@ -66,6 +94,7 @@ def series_plan(request):
             "title": _("Plan a weekly series"),
             "submit": _("Plan the sessions"),
             "back": "workshops:week",
+            "confirm": confirm,
         },
     )
 
@@ -74,17 +103,21 @@ def series_plan(request):
 def session_create(request):
     organisation = request.user.organisation
     form = SessionForm(request.POST or None, organisation=organisation)
+    confirm = None
     if request.method == "POST" and form.is_valid():
-        try:
-            session = planning.create_session(
-                organisation=organisation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The session has been planned."))
-            _warn_conflicts(request, [session])
-            return redirect("workshops:session_detail", pk=session.pk)
+        confirm = _clashes_to_confirm(
+            request, form, planning.session_clashes(organisation=organisation, **form.cleaned_data)
+        )
+        if confirm is None:
+            try:
+                session = planning.create_session(
+                    organisation=organisation, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The session has been planned."))
+                return redirect("workshops:session_detail", pk=session.pk)
     return render(
         request,
         "workshops/form.html",
@@ -93,6 +126,7 @@ def session_create(request):
             "title": _("Plan one session"),
             "submit": _("Plan the session"),
             "back": "workshops:week",
+            "confirm": confirm,
         },
     )
 
@@ -155,30 +189,36 @@ def session_change(request, pk):
     session = get_object_for(request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk)
     form = ChangeForm(request.POST or None, session=session)
     status = 200
+    confirm = None
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         following = values.pop("scope", ChangeForm.ONE) == ChangeForm.FOLLOWING
-        try:
-            changed = planning.change_session(
-                session=session, by=request.user, following=following, **values
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except StaleVersion as stale:
-            form.refuse_stale(stale.current)
-            status = 409
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d session has been changed.",
-                    "%(count)d sessions have been changed.",
-                    len(changed),
+        confirm = _clashes_to_confirm(
+            request,
+            form,
+            planning.change_clashes(session=session, following=following, **values),
+        )
+        if confirm is None:
+            try:
+                changed = planning.change_session(
+                    session=session, by=request.user, following=following, **values
                 )
-                % {"count": len(changed)},
-            )
-            _warn_conflicts(request, changed)
-            return redirect("workshops:session_detail", pk=session.pk)
+            except ValidationError as error:
+                add_service_error(form, error)
+            except StaleVersion as stale:
+                form.refuse_stale(stale.current)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d session has been changed.",
+                        "%(count)d sessions have been changed.",
+                        len(changed),
+                    )
+                    % {"count": len(changed)},
+                )
+                return redirect("workshops:session_detail", pk=session.pk)
     return render(
         request,
         "workshops/session_form.html",
@@ -187,6 +227,7 @@ def session_change(request, pk):
             "session": session,
             "title": _("Change the session"),
             "submit": _("Save"),
+            "confirm": confirm,
         },
         status=status,
     )
