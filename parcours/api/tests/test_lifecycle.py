@@ -140,6 +140,9 @@ def test_an_extension_is_refused_as_the_page_refuses_it(write, coordinator, prog
 def test_a_weekly_series_skips_holidays_and_closing_periods(
     write, coordinator, workshop_leader, programme, organisation
 ):
+    # A series plans only for the groups running in its period.
+    programme.group.end_date = datetime.date(2026, 12, 18)
+    programme.group.save(update_fields=["end_date"])
     ClosingPeriod.objects.create(
         organisation=organisation,
         label="Congé d'automne",

@@ -72,6 +72,6 @@ def test_the_leader_opens_todays_register_from_the_dashboard(
     today_items.first.get_by_role("link", name="Prendre les présences").click()
 
     page.wait_for_url(live_server.url + reverse("attendance:register", args=[first.pk]))
-    expect(page.locator("main")).to_contain_text("Haddad")
+    expect(page.locator("main")).to_contain_text("HADDAD")
     assert later.pk != first.pk
     assert not browser_errors, browser_errors
