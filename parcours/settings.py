@@ -218,6 +218,8 @@ SESSION_ENGINE = (
 )
 del _cache_is_redis
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+# How long before the idle limit the page warns, with a way to stay signed in (WCAG 2.2.1).
+SESSION_IDLE_WARNING = timedelta(minutes=2)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

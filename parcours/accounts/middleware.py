@@ -55,6 +55,28 @@ class SessionTimeoutMiddleware:
         return False
 
 
+def session_touch(request) -> None:
+    """Count this request as activity now, whatever ``LAST_SEEN_WRITE_INTERVAL`` says: the
+    warning's "Stay signed in" must move the idle limit to a full period from now."""
+    request.session[SESSION_LAST_SEEN_KEY] = time.time()
+
+
+def session_time_left(request) -> tuple[float, float] | None:
+    """Seconds left before the idle limit and before the 12-hour one, as the middleware
+    will count them (None for a session it does not time: anonymous, or not seen yet).
+    The warning of the pages is timed from these."""
+    if not request.user.is_authenticated:
+        return None
+    started = request.session.get(SESSION_STARTED_KEY)
+    last_seen = request.session.get(SESSION_LAST_SEEN_KEY)
+    if started is None or last_seen is None:
+        return None
+    now = time.time()
+    idle_left = last_seen + settings.SESSION_IDLE_TIMEOUT.total_seconds() - now
+    absolute_left = started + settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() - now
+    return max(idle_left, 0.0), max(absolute_left, 0.0)
+
+
 def preferred_language(request) -> str:
     """The user's own language, else the sign-in page's choice, else French."""
     available = {code for code, _name in settings.LANGUAGES}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("second-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
     path("second-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("language/", views.set_language, name="set_language"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("profile/", views.profile, name="profile"),
     path("organisation/", views.organisation_settings, name="organisation_settings"),
     path("users/", views.user_list, name="user_list"),

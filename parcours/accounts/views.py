@@ -1,3 +1,4 @@
+import math
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,6 +38,7 @@ from parcours.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from parcours.accounts.middleware import session_time_left, session_touch
 from parcours.accounts.models import User
 from parcours.accounts.signin import (
     complete_sign_in,
@@ -229,6 +231,27 @@ def recovery_codes(request):
         "next": _next_of(request),
     }
     return render(request, "accounts/recovery_codes.html", context)
+
+
+@requires(Capability.OWN_ACCOUNT)
+@before_second_factor
+@require_POST
+def keep_alive(request):
+    """ "Stay signed in", in the warning the pages show before the idle limit (WCAG 2.2.1,
+    static/js/session_timeout.js): a request that counts as activity, answered with the
+    time left. A session already closed never gets here: the sign-in page's redirect
+    tells the script so."""
+    session_touch(request)
+    idle_left, absolute_left = session_time_left(request)
+    return JsonResponse(
+        {"idle_left": math.ceil(idle_left), "absolute_left": math.ceil(absolute_left)}
+    )
+
+
+# Open on the kiosk's screens too (KioskMiddleware lets through a view that says so): the
+# participant holding the tablet may ask for more time. It shows nothing and leaves the
+# session locked in the kiosk.
+keep_alive.kiosk_screen = True
 
 
 @public

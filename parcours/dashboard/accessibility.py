@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 # The self-assessment behind the statement (docs/accessibility.md); a new evaluation
 # moves both dates.
 PREPARED_ON = datetime.date(2026, 12, 3)
-REVIEWED_ON = datetime.date(2026, 12, 3)
+REVIEWED_ON = datetime.date(2026, 12, 7)
 AXE_VERSION = "4.14.1"  # static/vendor/axe-core/README.md
 
 KNOWN_GAPS = [
@@ -34,9 +34,10 @@ KNOWN_GAPS = [
         "only."
     ),
     _(
-        "A session closes after 30 minutes without activity, to protect the personal data, "
-        "without warning beforehand (success criterion 2.2.1, timing adjustable): what was "
-        "typed in a form and not yet saved is lost."
+        "A session closes 12 hours after sign-in whatever the activity, to protect the "
+        "personal data: the page warns 2 minutes before, but this limit cannot be extended "
+        "(success criterion 2.2.1, timing adjustable). The limit of 30 minutes without "
+        "activity is announced beforehand and can be extended."
     ),
     _(
         "The spreadsheets exported and imported (.xlsx, .csv) and the e-mails sent (digests, "

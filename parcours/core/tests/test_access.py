@@ -446,6 +446,7 @@ RULES = {
     "accounts:password_change": Rule(allowed=ANY_USER),
     "accounts:password_change_done": Rule(allowed=ANY_USER),
     "accounts:set_language": Rule(public=True, ok=405, anonymous_status=405),  # POST only
+    "accounts:keep_alive": Rule(allowed=ANY_USER, ok=405),  # POST only
     "accounts:profile": Rule(),
     "accounts:user_list": Rule(allowed=COORDINATOR),
     "accounts:organisation_settings": Rule(allowed=COORDINATOR),

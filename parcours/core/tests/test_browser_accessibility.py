@@ -17,6 +17,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.accounts import services
 from parcours.accounts.enums import Role
 from parcours.accounts.factories import TEST_PASSWORD, UserFactory
 from parcours.accounts.models import Federation
@@ -29,6 +30,7 @@ from parcours.projects.factories import ProjectFactory
 from parcours.reporting.tests.test_views import YEAR, build_year
 from parcours.testing.browser import (
     ARTIFACTS,
+    TABLET,
     axe_results,
     expect,
     load_axe,
@@ -102,6 +104,9 @@ def _pages(role, data):
     programme = {
         "participants": reverse("participants:participant_list"),
         "participant's sheet": reverse("participants:sheet", args=participant),
+        # In a language other than the page around it (<article lang>).
+        "participant's sheet in Dutch": reverse("participants:sheet", args=participant)
+        + "?language=nl",
         "groups": reverse("programme:group_list"),
         "group": reverse("programme:group_detail", args=group),
         "group of last year": reverse("programme:group_detail", args=[data.last_year.pk]),
@@ -196,16 +201,33 @@ def people(personas):
 
 
 def _open_menu(page):
-    """On a tablet the menu is folded: open it, so that axe checks it too."""
+    """On a tablet the menu is folded: open it, so that axe checks it too (a desktop
+    screen has no Menu button: the menu is always shown)."""
     toggle = page.locator("[data-menu-toggle]")
     if toggle.count() and toggle.is_visible():
         toggle.click()
 
 
-@pytest.mark.parametrize(
-    "role", ["coordinator", "social_worker", "workshop_leader", "viewer", "analyst", "anonymous"]
-)
+ROLES = ["coordinator", "social_worker", "workshop_leader", "viewer", "analyst", "anonymous"]
+DESKTOP = {"width": 1366, "height": 900}
+# The tablet on its side, as it often stands on a table for the self-assessment.
+LANDSCAPE = {"width": 1180, "height": 820}
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_no_serious_violation_on_the_main_pages(page, live_server, people, role):
+    _check_main_pages(page, live_server, people, role, report=role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_serious_violation_on_the_main_pages_at_desktop_width(page, live_server, people, role):
+    """The same pages on a desktop screen, where the menu is a bar, never folded: what
+    is checked is what a person at a desk sees, the menu not opened."""
+    page.set_viewport_size(DESKTOP)
+    _check_main_pages(page, live_server, people, role, report=f"desktop-{role}")
+
+
+def _check_main_pages(page, live_server, people, role, *, report):
     data = _programme(
         people["coordinator"].organisation, people["social_worker"], people["workshop_leader"]
     )
@@ -223,7 +245,7 @@ def test_no_serious_violation_on_the_main_pages(page, live_server, people, role)
         _open_menu(page)
         found[name] = (url, axe_results(page))
 
-    _axe_report(role, found)
+    _axe_report(report, found)
     assert _blocking(found) == [], "\n".join(_blocking(found))
 
 
@@ -260,10 +282,26 @@ def _blocking(found: dict) -> list[str]:
     ]
 
 
-def test_no_serious_violation_on_the_kiosk_screens(page, live_server, people):
+@pytest.mark.parametrize(
+    ("language", "viewport", "report"),
+    [
+        ("fr", TABLET, "kiosk"),
+        ("nl", TABLET, "kiosk-nl"),
+        ("en", TABLET, "kiosk-en"),
+        ("fr", LANDSCAPE, "kiosk-landscape"),
+        ("nl", LANDSCAPE, "kiosk-nl-landscape"),
+        ("en", LANDSCAPE, "kiosk-en-landscape"),
+    ],
+)
+def test_no_serious_violation_on_the_kiosk_screens(
+    page, live_server, people, language, viewport, report
+):
     """The self-assessment's screens, which only a session in kiosk mode reaches: the
-    social worker hands the tablet over from the assessment page, then every screen is
-    checked, a question answered and the unlock screen after a wrong password too."""
+    social worker hands the tablet over from the assessment page, the participant
+    chooses their language, then every screen is checked, a question answered and the
+    unlock screen (in the staff member's French) after a wrong password too; the tablet
+    upright and on its side."""
+    page.set_viewport_size(viewport)
     data = _programme(
         people["coordinator"].organisation, people["social_worker"], people["workshop_leader"]
     )
@@ -276,6 +314,10 @@ def test_no_serious_violation_on_the_kiosk_screens(page, live_server, people):
     )
     with page.expect_navigation():
         page.locator("form.kiosk-start button[type=submit]").click()
+    if language != "fr":
+        with page.expect_navigation():
+            page.locator(f".kiosk-language[value={language}]").click()
+        expect(page.locator("html")).to_have_attribute("lang", language)
 
     first, second = Domain.values[:2]
     found = {}
@@ -303,5 +345,49 @@ def test_no_serious_violation_on_the_kiosk_screens(page, live_server, people):
     expect(page.locator(".kiosk-unlock__error")).to_be_visible()
     check("kiosk: unlock, a wrong password")
 
-    _axe_report("kiosk", found)
+    _axe_report(report, found)
+    assert _blocking(found) == [], "\n".join(_blocking(found))
+
+
+def test_no_serious_violation_between_the_password_and_the_second_factor(
+    page, live_server, people, settings
+):
+    """The pages a person sees after their password and before their code: the set-up
+    of the authenticator app (no device yet) and the second step of the sign-in, each
+    also after a wrong code."""
+    settings.MFA_REQUIRED = True
+    load_axe(page)
+    found = {}
+
+    def check(name):
+        found[name] = (page.url.removeprefix(live_server.url), axe_results(page))
+
+    def wrong_code():
+        page.locator("main form input[name=code]").fill("000000")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        expect(page.locator("main .errorlist, main [aria-invalid=true]").first).to_be_visible()
+
+    page.goto(live_server.url + reverse("accounts:login"))
+    with page.expect_navigation():
+        sign_in(page, people["viewer"].username, TEST_PASSWORD)
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:second_factor_setup')}**")
+    check("second factor: set-up")
+    wrong_code()
+    check("second factor: set-up, a wrong code")
+
+    worker = people["social_worker"]
+    services.second_factor_setup_confirm(
+        user=worker, device=services.second_factor_setup_start(user=worker)
+    )
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("accounts:login"))
+    with page.expect_navigation():
+        sign_in(page, worker.username, TEST_PASSWORD)
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:second_factor')}**")
+    check("second factor: sign-in step")
+    wrong_code()
+    check("second factor: sign-in step, a wrong code")
+
+    _axe_report("second-factor", found)
     assert _blocking(found) == [], "\n".join(_blocking(found))
