@@ -6,6 +6,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from parcours.core.testing import FROZEN_TODAY
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.factories import ConsentFactory
 from parcours.participants.models import Participant
@@ -19,8 +20,9 @@ from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.factories import ProviderFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+# Who is on the register today: the consents in force and the sessions of the day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture
