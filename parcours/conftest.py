@@ -4,9 +4,11 @@ import os
 import uuid
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from parcours.accounts.factories import OrganisationFactory, UserFactory
+from parcours.testing import FROZEN_NOW
 from parcours.testing.browser import _allow_async_unsafe, browser_errors, page  # noqa: F401
 
 
@@ -137,6 +139,15 @@ def redis_cache(settings, redis_url, redis_key_prefix):
         "default": cache_from_url(redis_url, key_prefix=redis_key_prefix, production=False)
     }
     return redis_url
+
+
+@pytest.fixture
+def frozen_today():
+    """The clock stopped on Wednesday 11 March 2026, 11:00 in Brussels (``FROZEN_TODAY``):
+    for tests whose outcome depends on today (what is due, this week, a retention
+    period). Yields time-machine's traveller, whose ``move_to`` moves the day on."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

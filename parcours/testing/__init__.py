@@ -1,4 +1,6 @@
-"""Helpers for tests: counting the queries a page does, reading a PDF or a CSV back.
+"""Helpers for tests: counting the queries a page does, reading a PDF or a CSV back, the
+frozen clock's day, and the files a test compares its output with (golden figures, SQL
+snapshots; docs/testing.md).
 
 PDFs are read with Debian's poppler-utils (``pdftotext``, ``pdffonts``, ``pdfinfo``), which
 ``scripts/system-packages`` (run by ``make install``) installs: a missing tool is a broken
@@ -6,7 +8,10 @@ machine, not a reason to skip, so the functions fail and say what to run.
 """
 
 import csv
+import datetime
+import difflib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +22,42 @@ from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+# The day of the ``frozen_today`` fixture: a Wednesday in term, so that "this week",
+# "today's sessions" and "due by Friday" all have something on both sides.
+FROZEN_TODAY = datetime.date(2026, 3, 11)
+FROZEN_NOW = datetime.datetime(2026, 3, 11, 10, 0, tzinfo=datetime.UTC)
+
+
+def updating_snapshots() -> bool:
+    """``UPDATE_SNAPSHOTS=1``: the tests rewrite their golden and snapshot files."""
+    return os.environ.get("UPDATE_SNAPSHOTS") == "1"
+
+
+def assert_matches_file(path: Path, content: bytes) -> None:
+    """``content`` is byte for byte the committed file at ``path``; with
+    ``UPDATE_SNAPSHOTS=1`` the file is written instead. A difference fails with a diff
+    of the two texts, the committed file first."""
+    if updating_snapshots():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return
+    assert path.exists(), f"{path} is missing: run the test with UPDATE_SNAPSHOTS=1 to write it"
+    expected = path.read_bytes()
+    if content == expected:
+        return
+    diff = "".join(
+        difflib.unified_diff(
+            expected.decode(errors="replace").splitlines(keepends=True),
+            content.decode(errors="replace").splitlines(keepends=True),
+            fromfile=f"{path} (committed)",
+            tofile="this run",
+        )
+    )
+    raise AssertionError(
+        f"{path} differs from this run (UPDATE_SNAPSHOTS=1 rewrites it if the change is "
+        f"meant):\n{diff or 'the same text, different bytes (line ends, encoding)'}"
+    )
 
 
 def count_queries(client, url: str, *, expected_status: int = 200) -> int:

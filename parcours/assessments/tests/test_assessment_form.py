@@ -73,7 +73,9 @@ def enrolment(social_worker):
 
 
 @pytest.mark.django_db
-def test_one_page_with_the_seven_domains_and_six_choices_each(client, social_worker, enrolment):
+def test_one_page_with_the_seven_domains_and_six_choices_each(
+    client, social_worker, enrolment, frozen_today
+):
     client.force_login(social_worker)
 
     response = client.get(edit_url(enrolment))

@@ -89,12 +89,12 @@ def test_marking_refuses_outsiders_cancelled_sessions_and_bad_statuses(
     organisation, group, session, workshop_leader
 ):
     stranger = enrol(GroupFactory(organisation=organisation))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="dans un groupe de cette séance ce jour-là"):
         services.attendance_mark(
             session=session, participant=stranger, status="present", by=workshop_leader
         )
     person = enrol(group)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Choisissez présent, en retard, excusé ou absent"):
         services.attendance_mark(
             session=session, participant=person, status="maybe", by=workshop_leader
         )
@@ -105,7 +105,7 @@ def test_marking_refuses_outsiders_cancelled_sessions_and_bad_statuses(
         cancelled=True,
         cancel_reason="Grève",
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Cette séance a été annulée"):
         services.attendance_mark(
             session=cancelled, participant=person, status="present", by=workshop_leader
         )
@@ -120,7 +120,9 @@ def test_validation_locks_the_register_and_the_coordinator_corrects_with_a_reaso
     services.attendance_mark(
         session=session, participant=person, status="absent", by=workshop_leader
     )
-    with pytest.raises(ValidationError):  # `other` has no mark yet
+    with pytest.raises(
+        ValidationError, match="Encore aucun encodage pour 1 personne"
+    ):  # `other` has no mark yet
         services.register_validate(session=session, by=workshop_leader)
     services.attendance_mark(
         session=session, participant=other, status="present", by=workshop_leader
@@ -128,15 +130,15 @@ def test_validation_locks_the_register_and_the_coordinator_corrects_with_a_reaso
     services.register_validate(session=session, by=workshop_leader)
     session.refresh_from_db()
     assert session.register_validated_by == workshop_leader
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="seul le coordinateur peut encore la corriger"):
         services.attendance_mark(
             session=session, participant=person, status="present", by=workshop_leader
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^$"):
         services.attendance_correct(
             session=session, participant=person, status="excused", reason="x", by=workshop_leader
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="encodage est corrigé"):
         services.attendance_correct(
             session=session, participant=person, status="excused", reason="  ", by=coordinator
         )

@@ -60,7 +60,7 @@ def test_check_summaries_reports_and_fixes_a_stale_flag(session, workshop_leader
     slug = session.organisation.slug
     call_command("check_summaries", "--organisation", slug)
     Session.objects.filter(pk=session.pk).update(has_marks=False)  # past the model
-    with pytest.raises(SystemExit) as exit:
+    with pytest.raises(SystemExit, match=r"^1$") as exit:
         call_command("check_summaries", "--organisation", slug)
     assert exit.value.code == 1
     assert "1 has_marks flags differ from the marks" in capsys.readouterr().err

@@ -102,7 +102,7 @@ def test_bulk_marks_are_caught_up_and_check_summaries_fixes_a_stale_run(week, co
     )
     assert stale_runs(person.organisation_id) == [person.pk]
     slug = person.organisation.slug
-    with pytest.raises(SystemExit) as exit:
+    with pytest.raises(SystemExit, match=r"^1$") as exit:
         call_command("check_summaries", "--organisation", slug)
     assert exit.value.code == 1
     assert "1 runs of absences differ from the marks" in capsys.readouterr().err

@@ -87,7 +87,7 @@ def test_delete_keeps_the_last_values(organisation, coordinator):
 def test_invalid_record_writes_neither_record_nor_event(organisation, social_worker):
     ParticipantFactory(organisation=organisation, reference="ER-1")
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Un autre participant a déjà ce numéro de dossier"):
         create_record(obj=_new_participant(organisation, reference="ER-1"), by=social_worker)
 
     assert Participant.objects.count() == 1

@@ -48,7 +48,7 @@ def test_group_running_includes_its_first_and_last_day(organisation):
 
 
 @pytest.mark.django_db
-def test_dashboard_query_count_is_bounded(client, viewer):
+def test_dashboard_query_count_is_bounded(client, viewer, frozen_today):
     client.force_login(viewer)
 
     def grow():
@@ -87,7 +87,9 @@ def test_shortlist_keeps_the_first_lines_and_counts_the_others(
 
 
 @pytest.mark.django_db
-def test_a_long_dashboard_list_shows_twenty_lines_and_says_how_many_more(client, coordinator):
+def test_a_long_dashboard_list_shows_twenty_lines_and_says_how_many_more(
+    client, coordinator, frozen_today
+):
     from parcours.assessments.factories import ActionFactory
     from parcours.programme.factories import EnrolmentFactory
 
@@ -151,7 +153,9 @@ def _casework(organisation, worker, today, *, people):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["coordinator", "social_worker"])
-def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(client, request, role):
+def test_the_casework_dashboard_does_as_many_queries_whatever_the_lists(
+    client, request, role, frozen_today
+):
     """Every list is found, counted and sliced by the database: 25 people with something
     in every list make no more queries than 2."""
     from django.utils import timezone

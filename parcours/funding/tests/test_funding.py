@@ -94,7 +94,7 @@ def test_the_grants_never_count_more_than_the_session(shared, organisation, coor
     first, _second = shared["groups"]
     third = _grant(organisation, "C", start=datetime.date(2026, 3, 1))
     # 100 % of the first group is taken in March by A: C is refused.
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"il reste au plus 0\.00"):
         charge_group(group=first, grant=third, share=Decimal("1"), by=coordinator)
     charge_session(session=shared["session"], grant=third, share=Decimal("40"), by=coordinator)
     charge_session(
@@ -115,18 +115,20 @@ def test_shares_on_grants_that_overlap_stay_within_100(organisation, coordinator
     charge_group(group=group, grant=second_half, share=Decimal("60"), by=coordinator)
     # The two halves never run on the same day: 40 % is left for the yearly grant.
     charge_group(group=group, grant=year, share=Decimal("40"), by=coordinator)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match=r"il reste au plus 40\.00") as error:
         charge_group(group=group, grant=year, share=Decimal("41"), by=coordinator)
     assert "share" in error.value.message_dict
     other = GroupFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="appartiennent à des organisations différentes"):
         charge_group(group=other, grant=year, share=Decimal("10"), by=coordinator)
 
 
 def test_a_session_outside_the_grant_cannot_be_charged(organisation, coordinator):
     grant = _grant(organisation, "Spring", start=datetime.date(2026, 4, 1))
     session = SessionFactory(organisation=organisation, date=SESSION_DAY)
-    with pytest.raises(ValidationError):
+    with pytest.raises(
+        ValidationError, match="La subvention ne couvre pas la date de cette séance"
+    ):
         charge_session(session=session, grant=grant, share=Decimal("50"), by=coordinator)
 
 
@@ -135,7 +137,7 @@ def test_a_grant_period_cannot_leave_its_sessions_out(organisation, coordinator)
     session = SessionFactory(organisation=organisation, date=SESSION_DAY)
     charge_session(session=session, grant=grant, share=Decimal("50"), by=coordinator)
     grant.start_date = datetime.date(2026, 4, 1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="tombent en dehors de la nouvelle période"):
         save_grant(grant=grant, by=coordinator)
 
 

@@ -226,7 +226,7 @@ def test_edits_are_versioned_and_audited(grant, coordinator):
     expense_save(expense=expense, by=coordinator, version=opened)
     stale = Expense.objects.get(pk=expense.pk)
     stale.amount = Decimal("30")
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion, match="Someone else saved this record in the meantime"):
         expense_save(expense=stale, by=coordinator, version=opened)
     expense_delete(expense=Expense.objects.get(pk=expense.pk), by=coordinator)
     actions = list(

@@ -159,7 +159,7 @@ def test_check_summaries_reports_and_fixes_a_difference(organisation, coordinato
     HoursSummary.objects.filter(grant__isnull=True).first().delete()
     # A raw write, past the model: the length is stale too.
     Session.objects.filter(pk=created[0].pk).update(duration_minutes=1)
-    with pytest.raises(SystemExit) as exit:
+    with pytest.raises(SystemExit, match=r"^1$") as exit:
         call_command("check_summaries", "--organisation", organisation.slug)
     assert exit.value.code == 1
     assert "1 session lengths stale" in capsys.readouterr().err

@@ -16,11 +16,13 @@ from parcours.participants.selectors import (
     visible_participants,
 )
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
+from parcours.testing import FROZEN_TODAY
 from parcours.workshops.enums import ProviderKind
 from parcours.workshops.factories import ProviderFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+# Who is on the register today: the consents in force and the sessions of the day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+TODAY = FROZEN_TODAY
 
 
 @pytest.fixture

@@ -545,7 +545,11 @@ def _exit(client, enrolment, exit_date="2026-03-31"):
     return ExitFollowUp.objects.get(enrolment=enrolment)
 
 
-def test_follow_up_due_six_months_after_exit_is_recorded(signed_in, social_worker, group):
+def test_follow_up_due_six_months_after_exit_is_recorded(
+    signed_in, social_worker, group, frozen_today
+):
+    # A day after the follow-up recorded below: neither date may be in the future.
+    frozen_today.move_to(datetime.datetime(2026, 10, 5, 10, 0, tzinfo=datetime.UTC))
     enrolment = EnrolmentFactory(group=group)
     follow_up = _exit(signed_in, enrolment)
     assert follow_up.due_on == datetime.date(2026, 9, 30)

@@ -229,7 +229,7 @@ def _dated_groups(organisation, today):
 
 
 def test_list_splits_current_upcoming_and_past_with_member_counts(
-    as_social_worker, organisation, other_organisation
+    as_social_worker, organisation, other_organisation, frozen_today
 ):
     today = timezone.localdate()
     groups = _dated_groups(organisation, today)
@@ -259,7 +259,7 @@ def test_list_splits_current_upcoming_and_past_with_member_counts(
     assert "Elsewhere" not in content
 
 
-def test_list_does_a_bounded_number_of_queries(as_social_worker, organisation):
+def test_list_does_a_bounded_number_of_queries(as_social_worker, organisation, frozen_today):
     today = timezone.localdate()
     group = GroupFactory(
         organisation=organisation, start_date=today, end_date=today + datetime.timedelta(300)

@@ -339,7 +339,7 @@ def test_closing_rules_and_reopening(organisation, coordinator, past_year):
     closing = close_year(organisation, year=2024, by=coordinator)
     with pytest.raises(ValidationError, match="already closed"):
         close_year(organisation, year=2024, by=coordinator)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Say why the year is re-opened"):
         reopen_year(closing, by=coordinator, reason="")
     reopen_year(closing, by=coordinator, reason="Erreur de date de sortie corrigée")
     closing.refresh_from_db()

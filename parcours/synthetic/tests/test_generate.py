@@ -126,7 +126,7 @@ def test_same_seed_same_programme(db):
 
 
 def test_an_organisation_with_people_is_refused_without_replace(small):
-    with pytest.raises(SyntheticError):
+    with pytest.raises(SyntheticError, match="already has participants: use --replace"):
         generate_programme(slug="syn", participants=10, years=1, until=UNTIL)
     summary = generate_programme(slug="syn", participants=10, years=1, until=UNTIL, replace=True)
     assert Participant.objects.filter(organisation=summary.organisation).count() == 10

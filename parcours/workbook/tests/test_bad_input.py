@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def _problems(organisation, content):
     """Import ``content``; it must fail, write nothing, and give its problems."""
     before = record_counts()
-    with pytest.raises(WorkbookInvalid) as failure:
+    with pytest.raises(WorkbookInvalid, match=r"^\d+ problem\(s\) in the workbook$") as failure:
         import_workbook(content, organisation=organisation, file_name="bad.xlsx")
     assert record_counts() == before
     return [(p.sheet, p.row, p.column, p.message) for p in failure.value.problems]
@@ -254,6 +254,6 @@ def test_a_failure_while_writing_leaves_nothing(organisation, coordinator, monke
 
     monkeypatch.setattr(writing, "write_plan", write_then_fail)
     before = record_counts()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^disk full$"):
         import_workbook(workbook_bytes(sample_sheets()), organisation=organisation, by=coordinator)
     assert record_counts() == before

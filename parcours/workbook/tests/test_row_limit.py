@@ -45,7 +45,10 @@ def _rows_read(monkeypatch):
 
 def _refused(organisation, content):
     before = record_counts()
-    with translation.override("en"), pytest.raises(WorkbookInvalid) as failure:
+    with (
+        translation.override("en"),
+        pytest.raises(WorkbookInvalid, match=r"^\d+ problem\(s\) in the workbook$") as failure,
+    ):
         import_workbook(content, organisation=organisation, file_name="big.xlsx")
     assert record_counts() == before
     return [(p.sheet, p.message) for p in failure.value.problems]

@@ -86,14 +86,14 @@ def test_tuesdays_keep_may_first_off(organisation, coordinator, workshop, group)
 
 def test_plan_is_atomic(organisation, coordinator, workshop, group):
     SessionFactory(organisation=organisation, workshop=workshop, date=D(2026, 5, 4))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Cet atelier a déjà une séance à ce moment-là"):
         _plan(organisation, coordinator, workshop, [group])
     assert Session.objects.count() == 1
 
 
 def test_cancel_needs_a_reason(organisation, coordinator):
     session = SessionFactory(organisation=organisation)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indiquez pourquoi la séance est annulée"):
         planning.cancel_session(session=session, by=coordinator, reason="  ")
     planning.cancel_session(session=session, by=coordinator, reason="Animatrice malade")
     session.refresh_from_db()

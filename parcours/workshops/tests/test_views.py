@@ -221,7 +221,7 @@ def _feed_session(organisation, group, leader, **values):
     )
 
 
-def test_ical_feed_content(client, organisation, workshop_leader, group):
+def test_ical_feed_content(client, organisation, workshop_leader, group, frozen_today):
     participant = ParticipantFactory(organisation=organisation, last_name="Discrète")
     EnrolmentFactory(group=group, participant=participant)
     held = _feed_session(organisation, group, workshop_leader)
@@ -254,7 +254,7 @@ def test_ical_feed_content(client, organisation, workshop_leader, group):
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == set(events)
 
 
-def test_group_feed(client, organisation, coordinator, group):
+def test_group_feed(client, organisation, coordinator, group, frozen_today):
     _feed_session(organisation, group, coordinator)
     token = renew_feed_token(organisation, FeedKind.GROUP, group.pk)
     calendar = icalendar.Calendar.from_ical(
