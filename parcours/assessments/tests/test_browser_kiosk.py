@@ -70,7 +70,7 @@ def test_self_assessment_on_the_tablet(page, browser_errors, live_server, social
     # The participant answers, one domain a screen; one tap answers and goes on.
     started = time.monotonic()
     with page.expect_navigation():
-        page.locator("a.kiosk-button--go").click()
+        page.locator("main a.kiosk-button--go").click()
     for number, (domain, answer) in enumerate(ANSWERS.items(), start=1):
         expect(page).to_have_url(
             live_server.url + reverse("assessments:kiosk_question", args=[domain])

@@ -134,10 +134,6 @@ def _closing_period(world):
     return {"pk": period.pk}
 
 
-def _session(world):
-    return {"pk": world["session"].pk}
-
-
 def _leader(world):
     return {"pk": world["workshop_leader"].pk}
 
@@ -368,6 +364,12 @@ def _api_intervention(world):
     return {"pk": world["intervention"].pk}
 
 
+def _literacy_test(world):
+    from parcours.participants.factories import LiteracyTestFactory
+
+    return {"pk": LiteracyTestFactory(participant=world["participant"]).pk}
+
+
 def _api_rules():
     """The API authenticates itself: without a session or a token it answers 401, and
     a role without access gets 403 from the endpoint (the analyst's session too)."""
@@ -428,6 +430,28 @@ def _api_rules():
     rules["api:v1:grant_report"] = rule(COORDINATOR, _grant)
     rules["api:v1:grant_esf_indicators"] = rule(EVERY_ROLE, _grant)
     rules["api:v1:grant_pas_justification"] = rule(CASEWORK, _pas_grant_pk)
+    # Providers for the programme's staff, closing periods for the coordinator, the
+    # follow-ups after exit and literacy tests for casework, a register's summary for
+    # those who take it; GET at the create and change addresses reads the list or the
+    # record there.
+    rules["api:v1:provider_list"] = rules["api:v1:provider_create"] = rule(STAFF)
+    rules["api:v1:provider_detail"] = rules["api:v1:provider_update"] = rule(STAFF, _provider)
+    rules["api:v1:closing_period_list"] = rules["api:v1:closing_period_create"] = rule(COORDINATOR)
+    rules["api:v1:closing_period_detail"] = rules["api:v1:closing_period_delete"] = rule(
+        COORDINATOR, _closing_period
+    )
+    rules["api:v1:follow_up_list"] = rule(CASEWORK)
+    rules["api:v1:follow_up_detail"] = rules["api:v1:follow_up_record"] = rule(CASEWORK, _follow_up)
+    rules["api:v1:literacy_test_list"] = rules["api:v1:literacy_test_create"] = rule(CASEWORK)
+    rules["api:v1:literacy_test_detail"] = rule(CASEWORK, _literacy_test)
+    rules["api:v1:register_summary"] = rule(TAKERS, _session)
+    # Writes at addresses of their own (POST only): GET answers 405.
+    for name, kwargs in (
+        ("enrolment_extension", _enrolment),
+        ("register_validate", _session),
+        ("series_create", None),
+    ):
+        rules[f"api:v1:{name}"] = Rule(public=True, ok=405, anonymous_status=405, kwargs=kwargs)
     return rules
 
 
@@ -511,6 +535,7 @@ RULES = {
     "workshops:series_plan": Rule(allowed=CASEWORK),
     "workshops:session_create": Rule(allowed=CASEWORK),
     "workshops:group_search": Rule(allowed=CASEWORK),
+    "attendance:workshop_search": Rule(allowed=TAKERS),
     "workshops:session_detail": Rule(allowed=STAFF, kwargs=_session, scoped=True),
     "workshops:session_cancel": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),
     "workshops:session_change": Rule(allowed=CASEWORK, kwargs=_session, scoped=True),

@@ -204,7 +204,7 @@ def test_the_erasure_asks_for_a_reason_and_a_confirmation(
     page = response.content.decode()
     assert "Le dossier est effacé." in page
     assert "Dossier anonymisé" in page
-    assert secrets_of(1).last_name not in page
+    assert secrets_of(1).last_name.lower() not in page.lower()
     processing = Processing.objects.get()
     assert (processing.kind, processing.erasure_reason, processing.approved_by) == (
         "erasure",
@@ -239,7 +239,7 @@ def test_an_anonymised_person_shows_as_such_in_the_file_the_list_and_the_search(
         assert value not in file_page
     listing = coordinator_client.get(reverse("participants:participant_list")).content.decode()
     assert "Dossier anonymisé" in listing
-    assert secrets_of(1).last_name not in listing
+    assert secrets_of(1).last_name.lower() not in listing.lower()
     assert secrets_of(2).last_name.upper() in listing
     found = coordinator_client.get(
         reverse("participants:participant_list"), {"q": secrets_of(1).last_name}
@@ -255,5 +255,5 @@ def test_the_report_drill_down_shows_an_anonymised_person_without_a_name(
     for key in ("participants", "exits"):
         page = coordinator_client.get(url, {"year": 2018, "key": key}).content.decode()
         assert page.count("Dossier anonymisé") == 1
-        assert secrets_of(2).last_name in page
-        assert secrets_of(1).last_name not in page
+        assert secrets_of(2).last_name.upper() in page
+        assert secrets_of(1).last_name.lower() not in page.lower()
