@@ -3,6 +3,7 @@ analysts, for a coordinator of a member CPAS or a superuser. Only accounts and C
 shown: no figure and no person of any CPAS."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,10 +12,11 @@ from parcours.accounts import services
 from parcours.accounts.access import Capability, managed_federation, requires
 from parcours.accounts.enums import Role
 from parcours.accounts.forms import AnalystCreateForm
+from parcours.accounts.http import AuthenticatedRequest
 
 
 @requires(Capability.MANAGE_FEDERATION)
-def federation_manage(request, slug):
+def federation_manage(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     # Queries: the session and user, the federation, its members, its analysts.
     federation = managed_federation(request, slug)
     context = {
@@ -28,7 +30,7 @@ def federation_manage(request, slug):
 
 
 @requires(Capability.MANAGE_FEDERATION)
-def analyst_create(request, slug):
+def analyst_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     federation = managed_federation(request, slug)
     form = AnalystCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +54,7 @@ def analyst_create(request, slug):
 
 @requires(Capability.MANAGE_FEDERATION)
 @require_POST
-def analyst_revoke(request, slug, pk):
+def analyst_revoke(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     federation = managed_federation(request, slug)
     analyst = get_object_or_404(federation.analysts.filter(role=Role.FEDERATION_ANALYST), pk=pk)
     services.analyst_revoke(analyst=analyst, by=request.user)

@@ -1,14 +1,16 @@
 import math
 from base64 import b32encode
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts import services
 from parcours.accounts.access import (
@@ -38,6 +42,7 @@ from parcours.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.accounts.middleware import session_time_left, session_touch
 from parcours.accounts.models import User
 from parcours.accounts.signin import (
@@ -58,7 +63,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link; past the hourly limit no e-mail leaves, and the answer is
     the same page whether the address has an account or not."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         if password_reset_allowed(self.request, form.cleaned_data["email"]):
             return super().form_valid(form)
         messages.warning(
@@ -72,7 +77,7 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 
 
 class SignInView(auth_views.LoginView):
-    def get_default_redirect_url(self):
+    def get_default_redirect_url(self) -> str:
         # A federation analyst has no dashboard: their page is the federation's figures.
         if self.request.user.role == Role.FEDERATION_ANALYST:
             return reverse("reporting:federation")
@@ -116,7 +121,7 @@ password_change_done = requires(Capability.OWN_ACCOUNT)(
 )
 
 
-def _safe_next(request, candidate: str) -> str:
+def _safe_next(request: HttpRequest, candidate: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -128,11 +133,11 @@ def _with_next(url_name: str, next_url: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
 
-def _next_of(request) -> str:
+def _next_of(request: HttpRequest) -> str:
     return _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
-def _finish_second_factor(request, device) -> None:
+def _finish_second_factor(request: AuthenticatedRequest, device: Device) -> None:
     otp_login(request, device)
     # A new session key for the fully signed-in session: one seen before cannot be reused.
     request.session.cycle_key()
@@ -141,7 +146,7 @@ def _finish_second_factor(request, device) -> None:
 
 @requires(Capability.OWN_ACCOUNT)
 @before_second_factor
-def second_factor(request):
+def second_factor(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in: a code of the authenticator app or a recovery code."""
     user = request.user
     next_url = _next_of(request)
@@ -164,7 +169,7 @@ def second_factor(request):
     return render(request, "accounts/second_factor.html", context)
 
 
-def _warn_recovery_codes_left(request, left: int) -> None:
+def _warn_recovery_codes_left(request: HttpRequest, left: int) -> None:
     message = ngettext(
         "You signed in with a recovery code: %(count)d code left.",
         "You signed in with a recovery code: %(count)d codes left.",
@@ -173,7 +178,7 @@ def _warn_recovery_codes_left(request, left: int) -> None:
     messages.warning(request, message)
 
 
-def _qr_code_svg(device) -> str:
+def _qr_code_svg(device: TOTPDevice) -> str:
     svg = segno.make(device.config_url, error="m").svg_inline(
         border=4,
         omitsize=True,
@@ -190,7 +195,7 @@ def _grouped(secret: str) -> str:
 
 @requires(Capability.OWN_ACCOUNT)
 @before_second_factor
-def second_factor_setup(request):
+def second_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app; a first code from it confirms it."""
     user = request.user
     next_url = _next_of(request)
@@ -217,7 +222,7 @@ def second_factor_setup(request):
 
 
 @requires(Capability.OWN_ACCOUNT)
-def recovery_codes(request):
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     """Show the recovery codes just made (once), or make new ones."""
     user = request.user
     if not user.second_factor_enrolled:
@@ -236,7 +241,7 @@ def recovery_codes(request):
 @requires(Capability.OWN_ACCOUNT)
 @before_second_factor
 @require_POST
-def keep_alive(request):
+def keep_alive(request: AuthenticatedRequest) -> JsonResponse:
     """ "Stay signed in", in the warning the pages show before the idle limit (WCAG 2.2.1,
     static/js/session_timeout.js): a request that counts as activity, answered with the
     time left. A session already closed never gets here: the sign-in page's redirect
@@ -256,7 +261,7 @@ keep_alive.kiosk_screen = True
 
 @public
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Choose the language of the screens: kept on the account, and in a cookie for the
     sign-in page."""
     form = LanguageForm(request.POST)
@@ -278,7 +283,7 @@ def set_language(request):
 
 
 @requires(Capability.SIGNED_IN)
-def profile(request):
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -288,12 +293,12 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-def _profile_values(form):
+def _profile_values(form: ProfileForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def organisation_settings(request):
+def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
     # Always the coordinator's own organisation: there is no address naming another one.
     organisation = request.user.organisation
     # An unticked box posts nothing: an empty POST is still a submission.
@@ -313,7 +318,7 @@ def organisation_settings(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_list(request):
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the users of the page, and their count for the paginator.
     users = scoped(User.objects.all(), request.user).order_by(
         "-is_active", "last_name", "first_name"
@@ -323,7 +328,7 @@ def user_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_create(request):
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -346,7 +351,7 @@ def user_create(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_update(request, pk):
+def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -368,7 +373,7 @@ def user_update(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def user_second_factor_reset(request, pk):
+def user_second_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -386,7 +391,7 @@ def user_second_factor_reset(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def user_deactivate(request, pk):
+def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )

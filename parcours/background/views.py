@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from parcours.accounts.access import public
@@ -7,7 +7,7 @@ from parcours.background.health import health as health_report
 
 @public
 @never_cache
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """For a monitor or a load balancer: the database, the cache and the worker; no
     login, no data (parcours.background.health)."""
     report, status = health_report()

@@ -1,7 +1,9 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from parcours.accounts.access import Capability, public, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import leader_day, missed_in_a_row, registers_not_taken
 from parcours.core.shortlists import shortlist
@@ -12,7 +14,7 @@ from parcours.projects.selectors import due_evaluations
 
 
 @requires(Capability.VIEW_DASHBOARD)
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     casework = user_can(user, Capability.MANAGE_PARTICIPANTS)
@@ -52,6 +54,6 @@ def home(request):
 
 
 @public
-def accessibility(request):
+def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, open to everyone, signed in or not."""
     return render(request, "dashboard/accessibility.html", statement())

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import Capability, check, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.downloads import services
 from parcours.downloads.kinds import KINDS, kind_of
 from parcours.downloads.models import Download
@@ -25,7 +26,7 @@ from parcours.downloads.models import Download
 PER_PAGE = 20
 
 
-def _download_of(request, pk) -> Download:
+def _download_of(request: AuthenticatedRequest, pk: int) -> Download:
     """The user's own download, or 404; 403 when their role no longer allows its kind."""
     download = get_object_or_404(Download.objects.without_file().of(request.user), pk=pk)
     check(request.user, KINDS[download.kind].capability)
@@ -34,7 +35,7 @@ def _download_of(request, pk) -> Download:
 
 @requires(Capability.SIGNED_IN)
 @require_POST
-def prepare(request, kind):
+def prepare(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     the_kind = kind_of(kind)
     # What the button sends, in its form or in the address it posts to (the report's
     # query string).
@@ -59,7 +60,7 @@ def prepare(request, kind):
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def detail(request, pk):
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the download (without its file).
     download = _download_of(request, pk)
     task = services.download_watch(download)
@@ -72,7 +73,7 @@ def detail(request, pk):
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def file(request, pk):
+def file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     download = _download_of(request, pk)
     KINDS[download.kind].allows(request.user, download.parameters)
     if not download.available:
@@ -89,7 +90,7 @@ def file(request, pk):
 
 @requires(Capability.SIGNED_IN)
 @require_POST
-def retry(request, pk):
+def retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     download = _download_of(request, pk)
     KINDS[download.kind].allows(request.user, download.parameters)
     if not services.retry_download(download, language=get_language()):
@@ -99,7 +100,7 @@ def retry(request, pk):
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def download_list(request):
+def download_list(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; the count and one page of the user's downloads
     # (without their files).
     downloads = Download.objects.without_file().of(request.user).order_by("-created_at", "-id")

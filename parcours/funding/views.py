@@ -2,9 +2,13 @@
 grants' expense ledgers and yearly justifications."""
 
 import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, overload
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -21,6 +25,7 @@ from parcours.accounts.access import (
     scoped,
     user_can,
 )
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
@@ -52,7 +57,16 @@ from parcours.reporting.grant_pack import grant_pack, pack_filename
 from parcours.reporting.pas_report import grant_pas_report
 
 
-def _form_page(request, form, *, title, submit, back, back_args=(), status=200):
+def _form_page(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    submit: str,
+    back: str,
+    back_args: tuple[int, ...] = (),
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "funding/form.html",
@@ -67,12 +81,12 @@ def _messages_of(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _add_errors(form, error: ValidationError, field=None):
+def _add_errors(form: BaseForm, error: ValidationError, field: str | None = None) -> None:
     for message in _messages_of(error):
         form.add_error(field, message)
 
 
-def _add_field_errors(form, error: ValidationError):
+def _add_field_errors(form: BaseForm, error: ValidationError) -> None:
     """The service's messages on the form's fields they name, the others above it."""
     if not hasattr(error, "error_dict"):
         _add_errors(form, error)
@@ -86,7 +100,7 @@ def _add_field_errors(form, error: ValidationError):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_list(request):
+def funder_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "funding/funder_list.html",
@@ -95,7 +109,7 @@ def funder_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_create(request):
+def funder_create(request: AuthenticatedRequest) -> HttpResponse:
     form = FunderForm(
         request.POST or None, request.FILES or None, organisation=request.user.organisation
     )
@@ -111,7 +125,7 @@ def funder_create(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_update(request, pk):
+def funder_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     funder = get_object_for(
         request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -145,7 +159,7 @@ def funder_update(request, pk):
 
 
 @requires(Capability.VIEW_FIGURES)
-def grant_list(request):
+def grant_list(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the grants with their funders, then one sum per grant in a single query.
     grants = list(scoped(Grant.objects, request.user).select_related("funder"))
     hours = charged_hours_by_grant(request.user.organisation, grants)
@@ -163,7 +177,7 @@ def grant_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_create(request):
+def grant_create(request: AuthenticatedRequest) -> HttpResponse:
     form = GrantForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +193,7 @@ def grant_create(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_update(request, pk):
+def grant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = get_object_for(request, Grant.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk)
     title = _("Edit the grant %(name)s") % {"name": grant.name}
     form = GrantForm(request.POST or None, instance=grant, organisation=request.user.organisation)
@@ -206,7 +220,7 @@ def grant_update(request, pk):
     )
 
 
-def _grant_for(request, pk, capability):
+def _grant_for(request: AuthenticatedRequest, pk: int | str, capability: Capability) -> Grant:
     return get_object_for(
         request,
         Grant.objects.select_related("funder", "organisation"),
@@ -216,7 +230,7 @@ def _grant_for(request, pk, capability):
 
 
 @requires(Capability.VIEW_FIGURES)
-def grant_detail(request, pk):
+def grant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.VIEW_FIGURES)
     can_manage = user_can(request.user, Capability.MANAGE_ORGANISATION)
     months = charged_hours_by_month(grant)
@@ -243,7 +257,9 @@ def grant_detail(request, pk):
 # -- Charges ---------------------------------------------------------------------------------
 
 
-def _charge_page(request, grant, form, *, title, status=200):
+def _charge_page(
+    request: AuthenticatedRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "funding/charge_form.html",
@@ -253,7 +269,7 @@ def _charge_page(request, grant, form, *, title, status=200):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def group_charge_create(request, pk):
+def group_charge_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     form = GroupChargeForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +293,7 @@ def group_charge_create(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_charge_create(request, pk):
+def session_charge_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     form = SessionChargeForm(request.POST or None, grant=grant)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +313,7 @@ def session_charge_create(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_search(request):
+def session_search(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; the grant; at most SEARCH_LIMIT + 1 sessions and
     # their groups (one prefetch).
     grant_pk = request.GET.get("grant", "")
@@ -308,7 +324,17 @@ def session_search(request):
     return search_results(request, sessions, label=session_label)
 
 
-def _charge_for(request, model, pk):
+@overload
+def _charge_for(
+    request: AuthenticatedRequest, model: type[GroupCharge], pk: int
+) -> GroupCharge: ...
+@overload
+def _charge_for(
+    request: AuthenticatedRequest, model: type[SessionCharge], pk: int
+) -> SessionCharge: ...
+def _charge_for(
+    request: AuthenticatedRequest, model: type[GroupCharge] | type[SessionCharge], pk: int
+) -> GroupCharge | SessionCharge:
     """A group or session charge of the user's organisation (the charges have no
     organisation of their own: their grant's counts), or 404."""
     check(request.user, Capability.MANAGE_ORGANISATION)
@@ -319,7 +345,13 @@ def _charge_for(request, model, pk):
     return get_object_or_404(charges, pk=pk)
 
 
-def _share_update(request, charge, *, save, title):
+def _share_update(
+    request: AuthenticatedRequest,
+    charge: GroupCharge | SessionCharge,
+    *,
+    save: Callable[[Decimal, int | None], Any],
+    title: str,
+) -> HttpResponse:
     """The page that changes a charge's share; ``save(share, version)`` is the service
     call."""
     form = ShareForm(request.POST or None, charge=charge)
@@ -339,7 +371,7 @@ def _share_update(request, charge, *, save, title):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def group_charge_update(request, pk):
+def group_charge_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, GroupCharge, pk)
     return _share_update(
         request,
@@ -352,7 +384,7 @@ def group_charge_update(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_charge_update(request, pk):
+def session_charge_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, SessionCharge, pk)
     return _share_update(
         request,
@@ -371,7 +403,7 @@ def session_charge_update(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def group_charge_delete(request, pk):
+def group_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, GroupCharge, pk)
     remove_charge(charge=charge, by=request.user)
     messages.success(request, _("The group is no longer charged to this grant."))
@@ -380,7 +412,7 @@ def group_charge_delete(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def session_charge_delete(request, pk):
+def session_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, SessionCharge, pk)
     remove_charge(charge=charge, by=request.user)
     messages.success(request, _("The session is no longer charged to this grant."))
@@ -391,7 +423,7 @@ def session_charge_delete(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_pack_download(request, pk):
+def grant_pack_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     with translation.override(translation.get_language() or "fr"):
         content = grant_pack(grant)
@@ -410,7 +442,7 @@ PAS_FILES = {
 }
 
 
-def _pas_grant_for(request, pk, capability):
+def _pas_grant_for(request: AuthenticatedRequest, pk: int, capability: Capability) -> Grant:
     """A PAS grant of the user's organisation, or 404: other grants have no ledger."""
     return get_object_for(
         request,
@@ -423,7 +455,7 @@ def _pas_grant_for(request, pk, capability):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def expense_list(request, pk):
+def expense_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Queries: the grant, the report's aggregates, the ledger's lines in one query.
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
     report = grant_pas_report(grant)
@@ -451,7 +483,9 @@ def expense_list(request, pk):
     )
 
 
-def _expense_page(request, grant, form, *, title, status=200):
+def _expense_page(
+    request: AuthenticatedRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "funding/expense_form.html",
@@ -460,7 +494,9 @@ def _expense_page(request, grant, form, *, title, status=200):
     )
 
 
-def _save_expense(request, grant, form, *, version=None):
+def _save_expense(
+    request: AuthenticatedRequest, grant: Grant, form: ExpenseForm, *, version: int | None = None
+) -> bool:
     """Run the service on a valid form; the form gets the rule's message on refusal."""
     try:
         expense_save(
@@ -476,7 +512,7 @@ def _save_expense(request, grant, form, *, version=None):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def expense_create(request, pk):
+def expense_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _pas_grant_for(request, pk, Capability.MANAGE_PARTICIPANTS)
     form = ExpenseForm(request.POST or None, grant=grant)
     if request.method == "POST" and form.is_valid() and _save_expense(request, grant, form):
@@ -485,7 +521,7 @@ def expense_create(request, pk):
     return _expense_page(request, grant, form, title=_("New expense"))
 
 
-def _expense_for(request, pk):
+def _expense_for(request: AuthenticatedRequest, pk: int) -> Expense:
     """An expense of the user's organisation, or 404."""
     return get_object_for(
         request,
@@ -496,7 +532,7 @@ def _expense_for(request, pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def expense_update(request, pk):
+def expense_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expense = _expense_for(request, pk)
     grant = expense.grant
     form = ExpenseForm(request.POST or None, instance=expense, grant=grant)
@@ -516,7 +552,7 @@ def expense_update(request, pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def expense_delete(request, pk):
+def expense_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expense = _expense_for(request, pk)
     delete_expense(expense=expense, by=request.user)
     messages.success(request, _("The expense has been removed from the ledger."))
@@ -524,7 +560,7 @@ def expense_delete(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def pas_budget_update(request, pk):
+def pas_budget_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = _pas_grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     budget = PasBudget.objects.filter(grant=grant).first() or PasBudget(grant=grant)
     form = PasBudgetForm(request.POST or None, instance=budget)
@@ -546,14 +582,14 @@ def pas_budget_update(request, pk):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def pas_report_download(request, pk, file_format):
+def pas_report_download(request: AuthenticatedRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format not in PAS_FILES:
         raise Http404
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
     with translation.override(translation.get_language() or "fr"):
         report = grant_pas_report(grant)
         if file_format == "json":
-            content = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+            content: str | bytes = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
         elif file_format == "xlsx":
             content = report.as_xlsx()
         else:

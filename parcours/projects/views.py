@@ -4,8 +4,11 @@ Every version stays readable and printable; the page shows the latest one and th
 versions before it.
 """
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
 from parcours.core.pdf import render_pdf
+from parcours.programme.models import Enrolment
 from parcours.projects import services
 from parcours.projects.forms import (
     EvaluationForm,
@@ -27,7 +32,7 @@ from parcours.projects.forms import (
     SignatureForm,
     other_parties_of,
 )
-from parcours.projects.models import EvaluationInterval, Project
+from parcours.projects.models import EvaluationInterval, Project, ProjectVersion
 from parcours.projects.selectors import (
     enrolment_for,
     evaluation_months,
@@ -39,7 +44,7 @@ from parcours.projects.selectors import (
 )
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -47,7 +52,7 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _shown_version(versions, number):
+def _shown_version(versions: Sequence[ProjectVersion], number: int | None) -> ProjectVersion:
     if number is None:
         return versions[-1]
     for version in versions:
@@ -56,7 +61,15 @@ def _shown_version(versions, number):
     raise Http404
 
 
-def _detail(request, project, *, number=None, sign_form=None, evaluation_form=None, status=200):
+def _detail(
+    request: AuthenticatedRequest,
+    project: Project,
+    *,
+    number: int | None = None,
+    sign_form: SignatureForm | None = None,
+    evaluation_form: EvaluationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     data = project_page_data(project)
     versions, evaluations = data["versions"], data["evaluations"]
     shown = _shown_version(versions, number)
@@ -94,7 +107,7 @@ def _detail(request, project, *, number=None, sign_form=None, evaluation_form=No
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def project_detail(request, enrolment_pk):
+def project_detail(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     """The enrolment's project, or the invitation to draw it up."""
     enrolment = enrolment_for(request, enrolment_pk)
     project = Project.objects.filter(enrolment=enrolment).select_related("participant").first()
@@ -110,13 +123,22 @@ def project_detail(request, enrolment_pk):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def version_detail(request, pk, number):
+def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     project = project_for(request, pk)
     record_opened(obj=project, by=request.user, purpose=AuditPurpose.CONSULTATION)
     return _detail(request, project, number=number)
 
 
-def _form_page(request, *, enrolment, form, parties, project=None, amending=False, status=200):
+def _form_page(
+    request: AuthenticatedRequest,
+    *,
+    enrolment: Enrolment,
+    form: ProjectForm,
+    parties: BaseFormSet,
+    project: Project | None = None,
+    amending: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "projects/project_form.html",
@@ -133,7 +155,7 @@ def _form_page(request, *, enrolment, form, parties, project=None, amending=Fals
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def project_create(request, enrolment_pk):
+def project_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = enrolment_for(request, enrolment_pk, capability=Capability.MANAGE_PARTICIPANTS)
     existing = Project.objects.filter(enrolment=enrolment).first()
     if existing is not None:
@@ -185,7 +207,7 @@ def project_create(request, enrolment_pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def project_edit(request, pk):
+def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Change the draft, or, once the latest version is signed, write the amendment."""
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     current = services.latest_version(project)
@@ -259,7 +281,7 @@ def project_edit(request, pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def version_sign(request, pk, number):
+def version_sign(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     version = project.versions.filter(number=number).first()
     if version is None:
@@ -286,7 +308,7 @@ def version_sign(request, pk, number):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def evaluation_create(request, pk):
+def evaluation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     form = EvaluationForm(request.POST)
     if form.is_valid():
@@ -307,7 +329,7 @@ def evaluation_create(request, pk):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def version_pdf(request, pk, number):
+def version_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
     """The version as a document to sign (or as it was signed)."""
     project = project_for(request, pk)
     data = project_page_data(project)
@@ -332,7 +354,7 @@ def version_pdf(request, pk, number):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def interval_edit(request):
+def interval_edit(request: AuthenticatedRequest) -> HttpResponse:
     organisation = request.user.organisation
     interval = EvaluationInterval.objects.filter(organisation=organisation).first()
     form = EvaluationIntervalForm(

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from parcours.accounts.access import Capability, public, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.accounts.models import User
 from parcours.participants.models import Participant
 from parcours.reminders import services
@@ -18,7 +19,7 @@ from parcours.reminders.tokens import PARTICIPANT_SALT, USER_SALT, read_token
 
 
 @requires(Capability.SIGNED_IN)
-def preferences(request):
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     instance = DigestPreference.objects.filter(user=user).first() or DigestPreference(user=user)
     form = DigestPreferenceForm(request.POST or None, instance=instance)
@@ -29,11 +30,12 @@ def preferences(request):
     return render(request, "reminders/preferences.html", {"form": form})
 
 
-def _from_token(queryset, salt, token):
+def _pk_of(salt: str, token: str) -> int:
+    """The number of the record the token was made for; 404 for a token not made here."""
     pk = read_token(salt, token)
     if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=pk)
+    return pk
 
 
 # The token is the access: no sign-in, and no CSRF token, as mail clients post the
@@ -41,8 +43,8 @@ def _from_token(queryset, salt, token):
 # only shows the button: link checkers that open every link of an e-mail change nothing.
 @public
 @csrf_exempt
-def unsubscribe(request, token):
-    user = _from_token(User.objects.filter(is_active=True), USER_SALT, token)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user = get_object_or_404(User.objects.filter(is_active=True), pk=_pk_of(USER_SALT, token))
     done = False
     if request.method == "POST":
         services.unsubscribe(user)
@@ -52,8 +54,8 @@ def unsubscribe(request, token):
 
 @public
 @csrf_exempt
-def opt_out(request, token):
-    participant = _from_token(Participant.objects.all(), PARTICIPANT_SALT, token)
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    participant = get_object_or_404(Participant.objects.all(), pk=_pk_of(PARTICIPANT_SALT, token))
     done = False
     if request.method == "POST":
         services.opt_out(participant)
@@ -63,7 +65,7 @@ def opt_out(request, token):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def log(request):
+def log(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the page of messages with their recipients, and the count.
     page = Paginator(message_log(request.user.organisation), 50).get_page(request.GET.get("page"))
     return render(request, "reminders/message_log.html", {"page": page})

@@ -6,6 +6,8 @@ small cells suppressed, never a row nor a name. Every opening is written in the 
 each member CPAS whose figures it read, as a report read (by the worker, queued here).
 """
 
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,23 +16,29 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
 from parcours.core.exports import spreadsheet_csv
 from parcours.reporting.display import XLSX_TYPE, display_table, format_cell
-from parcours.reporting.federation import federation_report, record_federation_read
+from parcours.reporting.federation import (
+    FederationReport,
+    SideTable,
+    federation_report,
+    record_federation_read,
+)
 from parcours.reporting.federation_exports import federation_xlsx
 from parcours.reporting.federation_forms import FederationReportForm
 
 
-def _form(request):
+def _form(request: AuthenticatedRequest) -> FederationReportForm:
     members = list(request.user.federation.organisations.order_by("name"))
     form = FederationReportForm(request.GET, members=members, today=timezone.localdate())
     form.is_valid()
     return form
 
 
-def _report(request, form):
+def _report(request: AuthenticatedRequest, form: FederationReportForm) -> FederationReport:
     return federation_report(
         request.user.federation,
         year=form.cleaned_data["year"],
@@ -39,14 +47,16 @@ def _report(request, form):
     )
 
 
-def _record_read(request, report, purpose) -> None:
+def _record_read(
+    request: AuthenticatedRequest, report: FederationReport, purpose: AuditPurpose
+) -> None:
     # Each member's trail says who read its figures (the total reads every member),
     # written by the worker: one queued task, whatever the number of CPAS.
     members = [member.pk for member in report.members]
     enqueue_after_commit(record_federation_read, request.user.pk, members, str(purpose))
 
 
-def _side_table(table, sites) -> dict:
+def _side_table(table: SideTable, sites: list[str]) -> dict[str, object]:
     return {
         "key": table.key,
         "title": table.title,
@@ -64,7 +74,7 @@ def _side_table(table, sites) -> dict:
 
 
 @requires(Capability.VIEW_FEDERATION_FIGURES)
-def federation(request):
+def federation(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session and user, the federation and its members (twice: the form's
     # choices, then with their versions), the closings in force, one cache read for
     # every member's report (and the reports not kept yet), the task writing the trail
@@ -90,7 +100,12 @@ def federation(request):
     return render(request, "reporting/federation.html", context)
 
 
-def _download(request, extension, content_type, write):
+def _download(
+    request: AuthenticatedRequest,
+    extension: str,
+    content_type: str,
+    write: Callable[[FederationReport], str | bytes],
+) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return HttpResponse(
@@ -105,16 +120,16 @@ def _download(request, extension, content_type, write):
 
 
 @requires(Capability.VIEW_FEDERATION_FIGURES)
-def federation_csv(request):
+def federation_csv(request: AuthenticatedRequest) -> HttpResponse:
     return _download(request, "csv", "text/csv; charset=utf-8", _csv)
 
 
 @requires(Capability.VIEW_FEDERATION_FIGURES)
-def federation_xlsx_view(request):
+def federation_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
     return _download(request, "xlsx", XLSX_TYPE, federation_xlsx)
 
 
-def _csv(report) -> str:
+def _csv(report: FederationReport) -> str:
     """The tables side by side, one line per figure: the same suppressed cells as the
     page (``< 5``, masked), the figures in the page's format."""
     header = [_("Table"), _("Figure"), _("Measure"), _("Federation")] + [

@@ -7,6 +7,8 @@ from), so the page, the PDF, the workbook, the CSV and the JSON cannot disagree.
 
 import datetime
 import json
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,8 +24,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.funding.models import Grant
 from parcours.reporting import charts
 from parcours.reporting.closing import (
     close_year as close_year_service,
@@ -46,7 +50,7 @@ from parcours.reporting.esf_files import (
     participants_xlsx,
 )
 from parcours.reporting.exports import report_csv, report_xlsx
-from parcours.reporting.figures import Period
+from parcours.reporting.figures import Period, Report
 from parcours.reporting.forms import ReopenForm, ReportForm
 from parcours.reporting.models import YearClosing
 from parcours.reporting.pdf import report_pdf
@@ -77,10 +81,20 @@ FIGURE_LABELS = {
 }
 
 
+# A file of the ESF+ indicators, written from the request and its report form.
+EsfWriter = Callable[[AuthenticatedRequest, ReportForm], bytes]
+
+
+class ReportWriter(Protocol):
+    """A file of the report: its figures, small counts hidden when it goes to a funder."""
+
+    def __call__(self, report: Report, *, for_funder: bool) -> str | bytes: ...
+
+
 # -- The request: year, date and scope ------------------------------------------------------
 
 
-def _report_form(request) -> ReportForm:
+def _report_form(request: AuthenticatedRequest) -> ReportForm:
     today = timezone.localdate()
     data = request.GET.copy()
     if not data.get("year"):
@@ -90,12 +104,12 @@ def _report_form(request) -> ReportForm:
     return form
 
 
-def _params(form: ReportForm) -> dict:
+def _params(form: ReportForm) -> dict[str, Any]:
     """The query-string parameters that rebuild the report (for links and downloads)."""
     return form.params()
 
 
-def _report(request, form: ReportForm):
+def _report(request: AuthenticatedRequest, form: ReportForm) -> Report:
     return report_for_year(
         request.user.organisation,
         year=form.cleaned_data["year"],
@@ -104,7 +118,7 @@ def _report(request, form: ReportForm):
     )
 
 
-def _denominators(report) -> dict:
+def _denominators(report: Report) -> dict[str, str]:
     """The denominator and the cases left out of each table, in a sentence."""
     figures, counts = report.figures, report.counts
     notes = {
@@ -131,7 +145,7 @@ def _denominators(report) -> dict:
     return notes
 
 
-def _no_duration_note(total) -> str:
+def _no_duration_note(total: dict[str, Any]) -> str:
     """Says the individual hours are a floor when some records have no duration (a year
     closed before durations were counted has no such count: nothing to say)."""
     missing = total.get("individual_no_duration")
@@ -149,8 +163,8 @@ def _no_duration_note(total) -> str:
     }
 
 
-def _walk(figures, dotted):
-    value = figures
+def _walk(figures: dict[str, Any], dotted: str) -> object:
+    value: object = figures
     for part in dotted.split("."):
         if not isinstance(value, dict):
             return None
@@ -158,8 +172,8 @@ def _walk(figures, dotted):
     return value
 
 
-def _changes(frozen, live) -> list[dict]:
-    changes = []
+def _changes(frozen: Report, live: Report) -> list[dict[str, object]]:
+    changes: list[dict[str, object]] = []
     for dotted in differences(frozen, live):
         head, _sep, rest = dotted.partition(".")
         before, after = _walk(frozen.figures, dotted), _walk(live.figures, dotted)
@@ -179,13 +193,13 @@ def _changes(frozen, live) -> list[dict]:
 
 
 @requires(Capability.VIEW_FIGURES)
-def report(request):
+def report(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session and user; the group and funder asked for (when asked); the
     # closing in force; the report's aggregates (a fixed number, one per year of the
     # evolution); for a closed year whose records changed, the live report once more;
     # the group and funder choices of the form.
     form = _report_form(request)
-    context = {"form": form, "report": None, "year": None}
+    context: dict[str, Any] = {"form": form, "report": None, "year": None}
     if not form.is_valid():
         return render(request, "reporting/report.html", context, status=400)
     organisation = request.user.organisation
@@ -201,7 +215,7 @@ def report(request):
     closing = the_report.closing  # the frozen figures are shown
     # A closed year seen narrowed, or as of an earlier date, is still said to be closed.
     closing_of_year = closing or closing_in_force(organisation, year)
-    changes = []
+    changes: list[dict[str, object]] = []
     if closing is not None:
         live = live_report(organisation, year=year, as_of=datetime.date(year, 12, 31))
         changes = _changes(the_report, live)
@@ -252,7 +266,7 @@ def report(request):
 # -- The ESF+ common indicators -----------------------------------------------------------------
 
 
-def _esf(request, form: ReportForm) -> EsfReport:
+def _esf(request: AuthenticatedRequest, form: ReportForm) -> EsfReport:
     """The indicators of the year as of the report's date, in the report's scope; the
     special categories only for the roles that see social data."""
     return esf_report_of_year(
@@ -264,7 +278,7 @@ def _esf(request, form: ReportForm) -> EsfReport:
     )
 
 
-def _esf_downloads(query: str, *, with_participants: bool) -> list:
+def _esf_downloads(query: str, *, with_participants: bool) -> list[tuple[str, str]]:
     names = [("reporting:esf_pdf", "PDF"), ("reporting:esf_xlsx", "XLSX")]
     if with_participants:
         names += [
@@ -274,7 +288,9 @@ def _esf_downloads(query: str, *, with_participants: bool) -> list:
     return [(label, f"{reverse(name)}?{query}") for name, label in names]
 
 
-def _esf_download(request, extension: str, content_type: str, write):
+def _esf_download(
+    request: AuthenticatedRequest, extension: str, content_type: str, write: EsfWriter
+) -> HttpResponse:
     form = _report_form(request)
     if not form.is_valid() or not form.cleaned_data.get("grant"):
         return HttpResponse(
@@ -292,17 +308,17 @@ def _esf_download(request, extension: str, content_type: str, write):
 
 
 @requires(Capability.VIEW_FIGURES)
-def esf_xlsx_view(request):
+def esf_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
     return _esf_download(request, "xlsx", XLSX_TYPE, lambda r, f: _esf(r, f).as_xlsx())
 
 
 @requires(Capability.VIEW_FIGURES)
-def esf_pdf_view(request):
+def esf_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
     return _esf_download(request, "pdf", "application/pdf", lambda r, f: _esf(r, f).as_pdf())
 
 
-def _participant_file(write):
-    def content(request, form):
+def _participant_file(write: Callable[[Grant, Period], bytes]) -> EsfWriter:
+    def content(request: AuthenticatedRequest, form: ReportForm) -> bytes:
         year = form.cleaned_data["year"]
         return write(form.cleaned_data["grant"], Period.of_year(year, form.effective_as_of()))
 
@@ -310,12 +326,12 @@ def _participant_file(write):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def esf_participants_xlsx_view(request):
+def esf_participants_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
     return _esf_download(request, "xlsx", XLSX_TYPE, _participant_file(participants_xlsx))
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def esf_participants_csv_view(request):
+def esf_participants_csv_view(request: AuthenticatedRequest) -> HttpResponse:
     return _esf_download(
         request, "csv", "text/csv; charset=utf-8", _participant_file(participants_csv)
     )
@@ -328,7 +344,9 @@ def _filename(form: ReportForm, extension: str) -> str:
     return form.file_name(extension)
 
 
-def _download(request, extension: str, content_type: str, write):
+def _download(
+    request: AuthenticatedRequest, extension: str, content_type: str, write: ReportWriter
+) -> HttpResponse:
     form = _report_form(request)
     if not form.is_valid():
         return HttpResponse(
@@ -349,12 +367,12 @@ def _download(request, extension: str, content_type: str, write):
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_csv_view(request):
+def report_csv_view(request: AuthenticatedRequest) -> HttpResponse:
     return _download(request, "csv", "text/csv; charset=utf-8", report_csv)
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_xlsx_view(request):
+def report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
     return _download(
         request,
         "xlsx",
@@ -364,12 +382,12 @@ def report_xlsx_view(request):
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_pdf_view(request):
+def report_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
     return _download(request, "pdf", "application/pdf", report_pdf)
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_json_view(request):
+def report_json_view(request: AuthenticatedRequest) -> HttpResponse:
     return _download(
         request,
         "json",
@@ -378,7 +396,7 @@ def report_json_view(request):
     )
 
 
-def _figures_json(report, *, for_funder: bool):
+def _figures_json(report: Report, *, for_funder: bool) -> str:
     # The JSON is the figures' own shape (statistics.md) for the programme's tools and
     # checks, every count as it is, like the page: what goes to a funder is the PDF,
     # XLSX or CSV, or the grant's pack, which hide small counts.
@@ -389,7 +407,7 @@ def _figures_json(report, *, for_funder: bool):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def people(request):
+def people(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session and user; the group and funder asked for (when asked); the
     # count of the people left out for their withdrawn consent; the count of the list and
     # one page of it (participants, or exits with their participant and group).
@@ -450,13 +468,13 @@ def people(request):
 # -- Closing and re-opening a year -----------------------------------------------------------------
 
 
-def _report_url(year) -> str:
+def _report_url(year: int) -> str:
     return f"{reverse('reporting:report')}?{urlencode({'year': year})}"
 
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def close_year(request):
+def close_year(request: AuthenticatedRequest) -> HttpResponse:
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -476,7 +494,7 @@ def close_year(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def reopen_year(request, year: int):
+def reopen_year(request: AuthenticatedRequest, year: int) -> HttpResponse:
     closing = get_object_or_404(
         YearClosing.objects.in_force().select_related("closed_by"),
         organisation=request.user.organisation,

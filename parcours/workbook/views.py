@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.workbook import jobs
@@ -33,7 +34,7 @@ def _download(content: bytes, file_name: str) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; the recent imports with who sent them.
     upload = UploadForm()
     if request.method == "POST":
@@ -64,7 +65,7 @@ def home(request):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def export(request):
+def export(request: AuthenticatedRequest) -> HttpResponse:
     period = PeriodForm(request.GET or None)
     if request.GET and not period.is_valid():
         for error in period.errors.get("__all__", []) or [_("Check the dates of the period.")]:
@@ -80,7 +81,7 @@ def export(request):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def template(request):
+def template(request: AuthenticatedRequest) -> HttpResponse:
     # In the language of the page: its sheets, headers, help and lists.
     name = pgettext("file name of the empty workbook", "parcours-template")
     return _download(template_workbook(get_language()), f"{name}.xlsx")
@@ -88,7 +89,7 @@ def template(request):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def job_detail(request, pk):
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the job with its sender.
     job = get_object_for(
         request,
@@ -108,7 +109,7 @@ def job_detail(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def job_confirm(request, pk):
+def job_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_for(
         request,
         ImportJob.objects.without_file(),
@@ -122,7 +123,7 @@ def job_confirm(request, pk):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def job_retry(request, pk):
+def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_for(
         request,
         ImportJob.objects.without_file(),

@@ -5,11 +5,13 @@ new action is then noted as agreed at that assessment.
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.assessments import services
 from parcours.assessments.enums import Moment
 from parcours.assessments.forms import ActionForm
@@ -17,14 +19,15 @@ from parcours.assessments.models import Action, Assessment
 from parcours.assessments.selectors import ASSESSMENT_NAMES, enrolment_for
 from parcours.audit.versions import StaleVersion
 from parcours.core.domains import Domain
+from parcours.programme.models import Enrolment
 
 
-def _moment_from(request):
+def _moment_from(request: AuthenticatedRequest) -> str | None:
     moment = request.GET.get("moment")
     return moment if moment in Moment.values else None
 
 
-def _back_url(enrolment, moment):
+def _back_url(enrolment: Enrolment, moment: str | None) -> str:
     if moment:
         return reverse(
             "assessments:assessment_edit", kwargs={"enrolment_pk": enrolment.pk, "moment": moment}
@@ -32,7 +35,15 @@ def _back_url(enrolment, moment):
     return reverse("participants:participant_detail", kwargs={"pk": enrolment.participant_id})
 
 
-def _page(request, form, enrolment, *, action=None, moment=None, status=200):
+def _page(
+    request: AuthenticatedRequest,
+    form: ActionForm,
+    enrolment: Enrolment,
+    *,
+    action: Action | None = None,
+    moment: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "assessments/action_form.html",
@@ -49,7 +60,7 @@ def _page(request, form, enrolment, *, action=None, moment=None, status=200):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def action_create(request, enrolment_pk):
+def action_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = enrolment_for(request, enrolment_pk)
     moment = _moment_from(request)
     domain = request.GET.get("domain")
@@ -72,7 +83,7 @@ def action_create(request, enrolment_pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def action_update(request, pk):
+def action_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related("enrolment__participant", "enrolment__group"),
         pk=pk,

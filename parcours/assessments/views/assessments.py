@@ -8,7 +8,7 @@ other person's version beside the person's own input, which is kept.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.assessments import services
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.forms import (
@@ -34,11 +35,12 @@ from parcours.assessments.selectors import (
 )
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.programme.models import Enrolment
 
 
-def _assessments_of(enrolment) -> dict:
+def _assessments_of(enrolment: Enrolment) -> dict[str, Assessment]:
     """The enrolment's assessments by moment, with their ratings, in two queries."""
-    assessments = {}
+    assessments: dict[str, Assessment] = {}
     for assessment in (
         Assessment.objects.filter(enrolment=enrolment)
         .select_related("author")
@@ -50,7 +52,7 @@ def _assessments_of(enrolment) -> dict:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def assessment_edit(request, enrolment_pk, moment):
+def assessment_edit(request: AuthenticatedRequest, enrolment_pk: int, moment: str) -> HttpResponse:
     if moment not in Moment.values:
         raise Http404
     enrolment = enrolment_for(request, enrolment_pk)
@@ -103,7 +105,14 @@ def assessment_edit(request, enrolment_pk, moment):
     return redirect("assessments:assessment_edit", enrolment_pk=enrolment.pk, moment=moment)
 
 
-def _conflict(request, enrolment, moment, form, current, actions):
+def _conflict(
+    request: AuthenticatedRequest,
+    enrolment: Enrolment,
+    moment: str,
+    form: AssessmentForm,
+    current: Assessment,
+    actions: list[Action],
+) -> HttpResponse:
     """Someone else saved first: show their version beside the person's input, which is
     kept with the new version number so that a deliberate second save goes through."""
     data = form.data.copy()
@@ -120,13 +129,23 @@ def _conflict(request, enrolment, moment, form, current, actions):
     return _page(request, enrolment, moment, form, assessments, actions, theirs=current, status=409)
 
 
-def _rating_text(rating):
+def _rating_text(rating: int | None) -> str:
     if rating is None:
         return str(NOT_CONCERNED_LABEL)
     return f"{rating} · {RATING_MEANINGS[rating]}"
 
 
-def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None, status=200):
+def _page(
+    request: AuthenticatedRequest,
+    enrolment: Enrolment,
+    moment: str,
+    form: AssessmentForm,
+    assessments: dict[str, Assessment],
+    actions: list[Action],
+    *,
+    theirs: Assessment | None = None,
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
     context = journey_context(enrolment, moment=moment)
     journey = {row.domain: row for row in context["journey"]}

@@ -6,12 +6,14 @@ member's password to leave. The screens carry no menu and no link out, and the a
 of any other page sends back to them (``parcours.assessments.kiosk``).
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.assessments import kiosk as kiosk_mode
 from parcours.assessments import services
 from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
@@ -34,10 +37,14 @@ from parcours.programme.models import Enrolment
 SKIP = "skip"
 DOMAINS = Domain.values
 
+# A kiosk screen as written (given the kiosk and its enrolment after the request) and as
+# served (given the request and the address's parameters only).
+KioskScreen = Callable[..., HttpResponse]
+
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def kiosk_start(request, enrolment_pk, moment):
+def kiosk_start(request: AuthenticatedRequest, enrolment_pk: int, moment: str) -> HttpResponse:
     if moment not in Moment.values:
         raise Http404
     enrolment = enrolment_for(request, enrolment_pk)
@@ -46,17 +53,19 @@ def kiosk_start(request, enrolment_pk, moment):
     return redirect("assessments:kiosk_welcome")
 
 
-def _kiosk_view(capability, *, remembered=True):
+def _kiosk_view(
+    capability: Capability, *, remembered: bool = True
+) -> Callable[[KioskScreen], KioskScreen]:
     """A kiosk screen: open only while the session is in kiosk mode, given the kiosk
     and its enrolment. Without a kiosk (it ended, or never started) the screen sends to
     the dashboard; an enrolment gone meanwhile ends the kiosk. A ``remembered`` screen
     is where another address leads back to (the participant's, not the unlock one)."""
 
-    def decorator(view):
+    def decorator(view: KioskScreen) -> KioskScreen:
         @kiosk_mode.kiosk_screen
         @requires(capability)
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             kiosk = kiosk_mode.kiosk_of(request)
             if kiosk is None:
                 return redirect("dashboard:home")
@@ -77,7 +86,7 @@ def _kiosk_view(capability, *, remembered=True):
     return decorator
 
 
-def _answers(kiosk, enrolment) -> dict:
+def _answers(kiosk: kiosk_mode.Kiosk, enrolment: Enrolment) -> dict[str, int | None]:
     """The participant's answers so far at this moment: domain → rating (None: skipped)."""
     return dict(
         SelfRating.objects.filter(
@@ -86,7 +95,7 @@ def _answers(kiosk, enrolment) -> dict:
     )
 
 
-def _languages(current):
+def _languages(current: str) -> list[dict[str, Any]]:
     """Each language named in itself: "Nederlands" is found by who reads Dutch."""
     return [
         {
@@ -99,7 +108,9 @@ def _languages(current):
 
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS)
-def kiosk_welcome(request, kiosk, enrolment):
+def kiosk_welcome(
+    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+) -> HttpResponse:
     return render(
         request,
         "assessments/kiosk/welcome.html",
@@ -114,7 +125,9 @@ def kiosk_welcome(request, kiosk, enrolment):
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS, remembered=False)
 @require_POST
-def kiosk_language(request, kiosk, enrolment):
+def kiosk_language(
+    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+) -> HttpResponse:
     language = request.POST.get("language")
     if language in dict(settings.LANGUAGES):
         kiosk.language = language
@@ -123,7 +136,9 @@ def kiosk_language(request, kiosk, enrolment):
 
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS, remembered=False)
-def kiosk_question(request, kiosk, enrolment, domain):
+def kiosk_question(
+    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment, domain: str
+) -> HttpResponse:
     if domain not in DOMAINS:  # a made-up address: no 404 page, which carries the menu
         return redirect("assessments:kiosk_welcome")
     index = DOMAINS.index(domain)
@@ -179,7 +194,9 @@ def kiosk_question(request, kiosk, enrolment, domain):
 
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS)
-def kiosk_done(request, kiosk, enrolment):
+def kiosk_done(
+    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+) -> HttpResponse:
     answers = _answers(kiosk, enrolment)
     rows = [
         {
@@ -200,7 +217,9 @@ def kiosk_done(request, kiosk, enrolment):
 
 
 @_kiosk_view(Capability.SIGNED_IN, remembered=False)
-def kiosk_unlock(request, kiosk, enrolment):
+def kiosk_unlock(
+    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+) -> HttpResponse:
     # The staff member reads this screen: in their language, not the participant's.
     with translation.override(request.user.language or settings.LANGUAGE_CODE):
         error = ""

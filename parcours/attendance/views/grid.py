@@ -1,24 +1,27 @@
 """The monthly attendance grid of a group."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.attendance.forms import month_asked
 from parcours.attendance.grids import month_grid
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.dates import add_months, next_month
+from parcours.programme.models import Group
 from parcours.programme.selectors import visible_groups
 
 
-def group_for(request, pk):
+def group_for(request: AuthenticatedRequest, pk: int) -> Group:
     return get_object_for(
         request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
     )
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_month(request, pk):
+def group_month(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = group_for(request, pk)
     first = month_asked(request)
     previous = add_months(first, -1)

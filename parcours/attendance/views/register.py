@@ -1,5 +1,7 @@
 """The register of a session: marking on a tablet, validating, correcting."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.attendance import services
 from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm, RegisterFilterForm, searchable_workshops
@@ -29,9 +32,12 @@ from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.widgets import search_results, search_term
 from parcours.participants.selectors import NamesShown
+from parcours.workshops.models import Session
 
 
-def _session_for(request, pk, capability=Capability.TAKE_ATTENDANCE):
+def _session_for(
+    request: AuthenticatedRequest, pk: int, capability: Capability = Capability.TAKE_ATTENDANCE
+) -> Session:
     return get_object_for(
         request,
         visible_sessions(request.user).select_related(
@@ -46,7 +52,9 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _row_context(request, session, row, error=""):
+def _row_context(
+    request: AuthenticatedRequest, session: Session, row: dict[str, Any] | None, error: str = ""
+) -> dict[str, Any]:
     return {
         "session": session,
         "row": row,
@@ -61,7 +69,7 @@ REGISTERS_PER_PAGE = 50
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def register_list(request):
+def register_list(request: AuthenticatedRequest) -> HttpResponse:
     """The sessions the user takes registers of, filtered by period (by default the last
     two weeks and the next week), group, workshop and register's state, a page at a time
     (a coordinator of a large programme has thousands): by default the page where
@@ -74,7 +82,7 @@ def register_list(request):
     form = RegisterFilterForm(request.GET, user=request.user, today=today)
     sessions = registers_matching(request.user, **form.filters())
     paginator = Paginator(sessions, REGISTERS_PER_PAGE)
-    number = request.GET.get("page")
+    number: int | str | None = request.GET.get("page")
     if number is None:
         number = sessions.filter(date__gt=today).count() // REGISTERS_PER_PAGE + 1
     page = paginator.get_page(number)
@@ -99,7 +107,7 @@ def register_list(request):
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def workshop_search(request):
+def workshop_search(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 workshops.
     workshops = searchable_workshops(request.user)
     term = search_term(request)
@@ -108,7 +116,7 @@ def workshop_search(request):
     return search_results(request, workshops.order_by("name", "pk"))
 
 
-def _mark_everyone_present(request, session):
+def _mark_everyone_present(request: AuthenticatedRequest, session: Session) -> None:
     try:
         count = services.register_mark_unmarked_present(session=session, by=request.user)
     except ValidationError as error:
@@ -122,11 +130,11 @@ def _mark_everyone_present(request, session):
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def register(request, pk):
+def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if request.method == "POST":
         # Without JavaScript the whole register is posted at once.
-        errors = []
+        errors: list[str] = []
         saved = 0
         names = NamesShown(request.user)
         for row in register_rows(session):
@@ -165,7 +173,7 @@ def register(request, pk):
 
 @requires(Capability.TAKE_ATTENDANCE)
 @require_POST
-def mark(request, pk, participant_pk):
+def mark(request: AuthenticatedRequest, pk: int, participant_pk: int) -> HttpResponse:
     """One tap: save one mark, answer with the updated row (htmx) or go back."""
     session = _session_for(request, pk)
     participant = get_object_or_404(expected_participants(session), pk=participant_pk)
@@ -202,7 +210,7 @@ def mark(request, pk, participant_pk):
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def validate(request, pk):
+def validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The summary of the register (GET), then its validation once confirmed (POST)."""
     session = _session_for(request, pk)
     if request.method != "POST":
@@ -220,7 +228,7 @@ def validate(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def correct(request, pk, participant_pk):
+def correct(request: AuthenticatedRequest, pk: int, participant_pk: int) -> HttpResponse:
     session = _session_for(request, pk, capability=Capability.MANAGE_ORGANISATION)
     participant = get_object_or_404(expected_participants(session), pk=participant_pk)
     current = Attendance.objects.filter(session=session, participant=participant).first()

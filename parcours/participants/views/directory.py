@@ -2,11 +2,13 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from parcours.accounts.access import Capability, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.core.forms import _is_possible_id
 from parcours.core.widgets import search_results, search_term
 from parcours.participants.enums import ParticipantStatus
@@ -26,7 +28,7 @@ STATUS_BADGES = {
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def participant_list(request):
+def participant_list(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; the participant count, the page of participants
     # with their social worker, their enrolments with groups (their status, one
     # prefetch); the social workers offered by their filter (groups are searched for:
@@ -79,7 +81,7 @@ def participant_list(request):
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def participant_search(request):
+def participant_search(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user (a leader: whether they belong to a partner); at
     # most SEARCH_LIMIT + 1 people.
     people = visible_participants(request.user).filter(anonymised_on__isnull=True)

@@ -10,13 +10,15 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
+from parcours.participants.models import Participant
 from parcours.participants.selectors import visible_participants
 from parcours.privacy.right_of_access import export_filename, participant_data, render_pdf
 
 
-def _participant(request, pk):
+def _participant(request: AuthenticatedRequest, pk: int) -> Participant:
     return get_object_for(
         request,
         visible_participants(request.user).select_related("organisation", "social_worker"),
@@ -32,7 +34,7 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def export_json(request, pk):
+def export_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
@@ -45,7 +47,7 @@ def export_json(request, pk):
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def export_pdf(request, pk):
+def export_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = render_pdf(participant, data, request=request)

@@ -1,11 +1,13 @@
 """The individual follow-up: interventions and literacy positioning tests."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
@@ -15,7 +17,7 @@ from parcours.participants.selectors import participant_for
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def intervention_create(request, pk):
+def intervention_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = InterventionForm(
         request.POST or None,
@@ -33,7 +35,9 @@ def intervention_create(request, pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def intervention_update(request, pk, intervention_pk):
+def intervention_update(
+    request: AuthenticatedRequest, pk: int, intervention_pk: int
+) -> HttpResponse:
     participant = participant_for(request, pk)
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
     form = InterventionForm(request.POST or None, instance=intervention)
@@ -60,7 +64,7 @@ def intervention_update(request, pk, intervention_pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def literacy_test_create(request, pk):
+def literacy_test_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = LiteracyTestForm(
         request.POST or None,

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,13 +10,15 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.enums import Role
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import ConsentForm, ParticipantForm, WithdrawForm
+from parcours.participants.models import Participant
 from parcours.participants.selectors import likely_duplicates, participant_for
 
 
-def _duplicates_of(form, *, exclude_pk=None):
+def _duplicates_of(form: ParticipantForm, *, exclude_pk: int | None = None) -> list[Participant]:
     data = form.cleaned_data
     return likely_duplicates(
         form.organisation,
@@ -29,14 +31,14 @@ def _duplicates_of(form, *, exclude_pk=None):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def participant_create(request):
+def participant_create(request: AuthenticatedRequest) -> HttpResponse:
     organisation = request.user.organisation
     # A social worker taking someone in usually follows them.
     in_charge = request.user if request.user.role == Role.SOCIAL_WORKER else None
     form = ParticipantForm(
         request.POST or None, organisation=organisation, initial={"social_worker": in_charge}
     )
-    duplicates = []
+    duplicates: list[Participant] = []
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_of(form)
         if not duplicates or form.cleaned_data["confirm_duplicate"]:
@@ -59,12 +61,12 @@ def participant_create(request):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def participant_update(request, pk):
+def participant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = ParticipantForm(
         request.POST or None, instance=participant, organisation=request.user.organisation
     )
-    duplicates = []
+    duplicates: list[Participant] = []
     status = 200
     if request.method == "POST" and form.is_valid():
         duplicates = _duplicates_of(form, exclude_pk=participant.pk)
@@ -90,7 +92,7 @@ def participant_update(request, pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def consent_create(request, pk):
+def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -108,7 +110,7 @@ def consent_create(request, pk):
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def consent_withdraw(request, pk, consent_pk):
+def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     consent = get_object_or_404(participant.consents.in_force(), pk=consent_pk)
     form = WithdrawForm(request.POST)

@@ -12,17 +12,21 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.pdf import render_pdf
-from parcours.participants.forms import SheetForm
+from parcours.participants.forms import SheetChoice, SheetForm
+from parcours.participants.models import Participant
 from parcours.participants.selectors import visible_participants
-from parcours.participants.sheet import participant_sheet
+from parcours.participants.sheet import ParticipantSheet, participant_sheet
 
 WEEK = datetime.timedelta(days=7)
 
 
-def _sheet(request, pk):
+def _sheet(
+    request: AuthenticatedRequest, pk: int
+) -> tuple[Participant, SheetForm, SheetChoice, ParticipantSheet]:
     participant = get_object_for(
         request,
         visible_participants(request.user).select_related("organisation", "social_worker"),
@@ -43,7 +47,7 @@ def _sheet(request, pk):
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def sheet_page(request, pk):
+def sheet_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant, form, choice, sheet = _sheet(request, pk)
     record_opened(obj=participant, by=request.user, purpose=AuditPurpose.PRINTING)
     return render(
@@ -61,7 +65,7 @@ def sheet_page(request, pk):
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def sheet_pdf(request, pk):
+def sheet_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant, _form, choice, sheet = _sheet(request, pk)
     # The whole document in the person's language: its text, its dates and its <html lang>.
     with translation.override(choice.language):

@@ -1,7 +1,11 @@
 """Enrolling a person in a group, their exit or extension, the follow-up after exit."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.versions import StaleVersion
+from parcours.participants.models import Participant
 from parcours.participants.selectors import visible_participants
 from parcours.programme import services
 from parcours.programme.forms import (
@@ -21,19 +27,20 @@ from parcours.programme.forms import (
     add_service_error,
     outcome_detail_label,
 )
-from parcours.programme.models import Enrolment, ExitFollowUp
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
 from parcours.programme.selectors import visible_groups
+from parcours.programme.services import EnrolmentWarnings
 
 
-def _short(day):
+def _short(day: datetime.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def _clip(day, start, end):
+def _clip(day: datetime.date, start: datetime.date, end: datetime.date) -> datetime.date:
     return min(max(day, start), end)
 
 
-def _enrolment_for(request, pk):
+def _enrolment_for(request: AuthenticatedRequest, pk: int) -> Enrolment:
     """An enrolment of the user's organisation, or 404 (enrolments have no organisation
     column of their own: their group has)."""
     enrolments = Enrolment.objects.select_related("participant", "group").filter(
@@ -42,7 +49,7 @@ def _enrolment_for(request, pk):
     return get_object_or_404(enrolments, pk=pk)
 
 
-def _already_closed(request, enrolment):
+def _already_closed(request: AuthenticatedRequest, enrolment: Enrolment) -> HttpResponse:
     messages.warning(
         request,
         _("The enrolment of %(name)s in this group closed on %(date)s.")
@@ -51,7 +58,15 @@ def _already_closed(request, enrolment):
     return redirect("programme:group_detail", pk=enrolment.group_id)
 
 
-def _enrol(request, form, *, participant, group, start_date, success_url):
+def _enrol(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    *,
+    participant: Participant,
+    group: Group,
+    start_date: datetime.date,
+    success_url: str,
+) -> tuple[HttpResponse | None, EnrolmentWarnings]:
     """What both enrolment pages do with a valid form: warn once (over capacity, another
     group at the same time), then enrol. The redirection on success, else the warnings
     (the form carries the service's refusal, if any)."""
@@ -75,7 +90,7 @@ def _enrol(request, form, *, participant, group, start_date, success_url):
     return redirect(success_url), warnings
 
 
-def _ended(group, today) -> str | None:
+def _ended(group: Group, today: datetime.date) -> str | None:
     """Why nobody can be enrolled in ``group`` today, if so."""
     try:
         services.check_open_for_enrolment(group, on=today)
@@ -85,7 +100,7 @@ def _ended(group, today) -> str | None:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_create(request, pk):
+def enrolment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
@@ -96,7 +111,7 @@ def enrolment_create(request, pk):
         group=group,
         initial={"start_date": _clip(today, group.start_date, group.end_date)},
     )
-    warnings = None
+    warnings: EnrolmentWarnings | None = None
     if request.method == "POST" and form.is_valid():
         participant = form.cleaned_data["participant"]
         done, warnings = _enrol(
@@ -117,7 +132,7 @@ def enrolment_create(request, pk):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def participant_enrol(request, pk):
+def participant_enrol(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Enrolling a person from their file: the group is searched for."""
     participant = get_object_for(
         request,
@@ -132,7 +147,7 @@ def participant_enrol(request, pk):
         groups=visible_groups(request.user),
         today=today,
     )
-    warnings = None
+    warnings: EnrolmentWarnings | None = None
     if request.method == "POST" and form.is_valid():
         done, warnings = _enrol(
             request,
@@ -157,7 +172,7 @@ def participant_enrol(request, pk):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_exit(request, pk):
+def enrolment_exit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request, pk)
     if enrolment.exit_date is not None:
         return _already_closed(request, enrolment)
@@ -203,7 +218,7 @@ def enrolment_exit(request, pk):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_extend(request, pk):
+def enrolment_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request, pk)
     if enrolment.exit_date is not None:
         return _already_closed(request, enrolment)
@@ -214,7 +229,8 @@ def enrolment_extend(request, pk):
         groups=visible_groups(request.user),
         initial={"exit_date": _clip(today, enrolment.start_date, enrolment.group.end_date)},
     )
-    warnings, next_group = None, None
+    warnings: EnrolmentWarnings | None = None
+    next_group: Group | None = None
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -259,7 +275,7 @@ def enrolment_extend(request, pk):
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def follow_up_record(request, pk):
+def follow_up_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         ExitFollowUp.objects.select_related(
             "enrolment__participant", "enrolment__group", "recorded_by"

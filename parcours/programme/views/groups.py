@@ -1,15 +1,19 @@
 """Groups (cohorts): the list, planning one, and the page of a group."""
 
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
 from parcours.audit.versions import StaleVersion
@@ -23,14 +27,14 @@ from parcours.programme.forms import (
     group_label,
     outcome_detail_label,
 )
-from parcours.programme.models import ExitFollowUp
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
 from parcours.programme.selectors import groups_named, groups_to_join, visible_groups
 
 STAFF_IN_ORDER = Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name"))
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_list(request):
+def group_list(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; the groups with their counts; their staff.
     today = timezone.localdate()
     groups = list(
@@ -54,7 +58,7 @@ def group_list(request):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_create(request):
+def group_create(request: AuthenticatedRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = GroupForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +78,7 @@ def group_create(request):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_update(request, pk):
+def group_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
@@ -111,10 +115,10 @@ class ChangeRow:
     stable: int
     worse: int
     rated: int
-    widths: tuple  # improved, stable, worse, in steps of 10 (%) adding up to 100
+    widths: tuple[int, ...]  # improved, stable, worse, in steps of 10 (%) adding up to 100
 
 
-def tenths(counts) -> tuple:
+def tenths(counts: Sequence[int]) -> tuple[int, ...]:
     """Each count's share of the total in steps of 10%, adding up to 100 (largest
     remainders get the steps left over)."""
     total = sum(counts)
@@ -128,7 +132,7 @@ def tenths(counts) -> tuple:
     return tuple(step * 10 for step in steps)
 
 
-def change_rows(group) -> list[ChangeRow]:
+def change_rows(group: Group) -> list[ChangeRow]:
     return [
         ChangeRow(
             label=change.label,
@@ -142,7 +146,7 @@ def change_rows(group) -> list[ChangeRow]:
     ]
 
 
-def _follow_up_of(enrolment):
+def _follow_up_of(enrolment: Enrolment) -> ExitFollowUp | None:
     try:
         return enrolment.follow_up
     except ExitFollowUp.DoesNotExist:
@@ -150,7 +154,7 @@ def _follow_up_of(enrolment):
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_detail(request, pk):
+def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the group, its staff; its enrolments with the
     # participants (and, for casework, the follow-ups); the change per domain (casework).
     user = request.user
@@ -197,7 +201,7 @@ def group_detail(request, pk):
     return render(request, "programme/group_detail.html", context)
 
 
-def _status(group, today) -> str:
+def _status(group: Group, today: datetime.date) -> str:
     if group.start_date > today:
         return "upcoming"
     if group.end_date < today:
@@ -206,7 +210,7 @@ def _status(group, today) -> str:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_search(request):
+def group_search(request: AuthenticatedRequest) -> HttpResponse:
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
     groups = visible_groups(request.user)
     # Narrowing asked by the field (ParticipantEnrolmentForm): the groups that person

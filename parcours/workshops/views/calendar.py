@@ -7,7 +7,7 @@ import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +16,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from parcours.accounts.access import Capability, get_object_for, public, requires, user_can
 from parcours.accounts.enums import Role
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.accounts.models import User
+from parcours.programme.models import Group
 from parcours.programme.selectors import visible_groups
 from parcours.workshops import planning
-from parcours.workshops.models import FeedKind, Session
+from parcours.workshops.models import FeedKind, Session, SessionQuerySet
 
 DAY = datetime.timedelta(days=1)
 
 
-def week_start(request) -> datetime.date:
+def week_start(request: HttpRequest) -> datetime.date:
     """The Monday of the week asked for by ``?week=2026-W10`` or ``?date=2026-03-04``;
     this week otherwise."""
     week, day = request.GET.get("week", ""), request.GET.get("date", "")
@@ -33,24 +35,31 @@ def week_start(request) -> datetime.date:
             year, number = week.upper().split("-W")
             return datetime.date.fromisocalendar(int(year), int(number), 1)
         if day:
-            day = datetime.date.fromisoformat(day)
-            return day - datetime.timedelta(days=day.weekday())
+            asked = datetime.date.fromisoformat(day)
+            return asked - datetime.timedelta(days=asked.weekday())
     except ValueError:
         pass
     today = timezone.localdate()
     return today - datetime.timedelta(days=today.weekday())
 
 
-def _iso_week(day) -> str:
+def _iso_week(day: datetime.date) -> str:
     year, number, _weekday = day.isocalendar()
     return f"{year}-W{number:02d}"
 
 
-def _week_page(request, sessions, *, title, subject=None, feed=None):
+def _week_page(
+    request: AuthenticatedRequest,
+    sessions: SessionQuerySet,
+    *,
+    title: str,
+    subject: Group | User | None = None,
+    feed: dict[str, object] | None = None,
+) -> HttpResponse:
     # Queries: the sessions of the week with their workshop, provider and leader; groups.
     monday = week_start(request)
     sunday = monday + 6 * DAY
-    sessions = list(
+    of_the_week = list(
         sessions.between(monday, sunday)
         .select_related("workshop", "provider", "leader")
         .prefetch_related("groups")
@@ -58,7 +67,7 @@ def _week_page(request, sessions, *, title, subject=None, feed=None):
     )
     days = []
     for n in range(7):
-        held = [s for s in sessions if s.date == monday + n * DAY]
+        held = [s for s in of_the_week if s.date == monday + n * DAY]
         # A Saturday or Sunday without sessions takes a narrow column, not a full one.
         days.append({"date": monday + n * DAY, "sessions": held, "quiet": n >= 5 and not held})
     return render(
@@ -86,7 +95,9 @@ def _week_page(request, sessions, *, title, subject=None, feed=None):
 NEW_FEED_LINK = "new_feed_link"
 
 
-def _feed_context(request, kind, obj, *, may_renew):
+def _feed_context(
+    request: AuthenticatedRequest, kind: str, obj: Group | User, *, may_renew: bool
+) -> dict[str, object] | None:
     if not may_renew:
         return None
     renew = (
@@ -103,19 +114,19 @@ def _feed_context(request, kind, obj, *, may_renew):
     }
 
 
-def _show_once(request, token, renew_url):
+def _show_once(request: HttpRequest, token: str, renew_url: str) -> None:
     url = request.build_absolute_uri(reverse("workshops:feed", kwargs={"token": token}))
     request.session[NEW_FEED_LINK] = {"url": url, "renew": renew_url}
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def week(request):
+def week(request: AuthenticatedRequest) -> HttpResponse:
     sessions = Session.objects.filter(organisation_id=request.user.organisation_id)
     return _week_page(request, sessions, title=_("The programme"))
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_week(request, pk):
+def group_week(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
     )
@@ -134,12 +145,12 @@ def group_week(request, pk):
     )
 
 
-def _may_renew_leader_feed(user, leader) -> bool:
+def _may_renew_leader_feed(user: User, leader: User) -> bool:
     return user.pk == leader.pk or user.role == Role.COORDINATOR
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def leader_week(request, pk):
+def leader_week(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
     feed = _feed_context(
         request, FeedKind.LEADER, leader, may_renew=_may_renew_leader_feed(request.user, leader)
@@ -156,7 +167,7 @@ def leader_week(request, pk):
 
 @requires(Capability.VIEW_PROGRAMME)
 @require_POST
-def leader_feed_renew(request, pk):
+def leader_feed_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
     if not _may_renew_leader_feed(request.user, leader):
         raise PermissionDenied
@@ -168,7 +179,7 @@ def leader_feed_renew(request, pk):
 
 @requires(Capability.MANAGE_PROGRAMME)
 @require_POST
-def group_feed_renew(request, pk):
+def group_feed_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
@@ -178,7 +189,7 @@ def group_feed_renew(request, pk):
     return redirect("workshops:group_week", pk=group.pk)
 
 
-def _event(session, zone):
+def _event(session: Session, zone: datetime.tzinfo) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"session-{session.pk}@parcours")
     event.add("dtstamp", timezone.now())
@@ -201,7 +212,7 @@ def _event(session, zone):
 
 @public
 @require_safe
-def feed(request, token):
+def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A private calendar: the sessions of a leader or a group, a month back and six
     ahead. No participant is ever named in it. Read only: GET and HEAD."""
     found = planning.feed_for_token(token)

@@ -1,11 +1,14 @@
 """The workshop catalogue, the providers and the closing periods."""
 
 from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.versions import StaleVersion
 from parcours.core.forms import model_values
 from parcours.workshops import services
@@ -14,7 +17,15 @@ from parcours.workshops.forms import ClosingPeriodForm, ProviderForm, WorkshopFo
 from parcours.workshops.models import ClosingPeriod, Provider, Workshop
 
 
-def _form_page(request, form, *, title, submit, back, status=200):
+def _form_page(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    submit: str,
+    back: str,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "workshops/form.html",
@@ -24,7 +35,7 @@ def _form_page(request, form, *, title, submit, back, status=200):
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def workshop_list(request):
+def workshop_list(request: AuthenticatedRequest) -> HttpResponse:
     workshops = list(scoped(Workshop.objects, request.user).prefetch_related("domains"))
     axes = [
         {"label": label, "workshops": [w for w in workshops if w.axis == value]}
@@ -38,7 +49,7 @@ def workshop_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def workshop_create(request):
+def workshop_create(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         workshop = services.workshop_create(
@@ -56,7 +67,7 @@ def workshop_create(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def workshop_update(request, pk):
+def workshop_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     workshop = get_object_for(
         request, Workshop.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -85,7 +96,7 @@ def workshop_update(request, pk):
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def provider_list(request):
+def provider_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "workshops/provider_list.html",
@@ -97,7 +108,7 @@ def provider_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def provider_create(request):
+def provider_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ProviderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         services.provider_create(
@@ -111,7 +122,7 @@ def provider_create(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def provider_update(request, pk):
+def provider_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     provider = get_object_for(
         request, Provider.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -138,7 +149,7 @@ def provider_update(request, pk):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def closing_list(request):
+def closing_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "workshops/closing_list.html",
@@ -147,7 +158,7 @@ def closing_list(request):
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def closing_create(request):
+def closing_create(request: AuthenticatedRequest) -> HttpResponse:
     form = ClosingPeriodForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         services.closing_period_create(
@@ -162,7 +173,7 @@ def closing_create(request):
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def closing_delete(request, pk):
+def closing_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = get_object_for(
         request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )

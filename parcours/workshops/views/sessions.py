@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,18 +13,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
+from parcours.accounts.http import AuthenticatedRequest
 from parcours.audit.versions import StaleVersion
 from parcours.core.widgets import search_results, search_term
 from parcours.programme.forms import add_service_error, group_label
 from parcours.programme.selectors import groups_named, visible_groups
 from parcours.workshops import planning
-from parcours.workshops.forms import CancelForm, ChangeForm, SeriesForm, SessionForm
+from parcours.workshops.forms import (
+    CancelForm,
+    ChangeForm,
+    ClashConfirmation,
+    SeriesForm,
+    SessionForm,
+)
 from parcours.workshops.models import Session
+from parcours.workshops.planning import Conflict
 
 SESSIONS = Session.objects.select_related("workshop", "provider", "leader", "series")
 
 
-def _clashes_to_confirm(request, form, clashes) -> dict | None:
+def _clashes_to_confirm(
+    request: AuthenticatedRequest, form: ClashConfirmation, clashes: list[Conflict]
+) -> dict[str, object] | None:
     """The clashes to show before saving, and the key of the "save anyway" button; None
     when there are none or the user confirmed exactly these values and clashes."""
     if not clashes or form.clashes_confirmed(clashes, user=request.user):
@@ -32,7 +43,7 @@ def _clashes_to_confirm(request, form, clashes) -> dict | None:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_search(request):
+def group_search(request: AuthenticatedRequest) -> HttpResponse:
     """The groups a session or a series may take: those the user sees that run on the
     session's ``date`` (or overlap ``first_date``-``last_date``), not ended otherwise."""
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
@@ -45,7 +56,7 @@ def group_search(request):
     return search_results(request, groups_named(groups, search_term(request)), label=group_label)
 
 
-def _day(text):
+def _day(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text or "")
     except ValueError:
@@ -53,7 +64,7 @@ def _day(text):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def series_plan(request):
+def series_plan(request: AuthenticatedRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = SeriesForm(request.POST or None, organisation=organisation)
     confirm = None
@@ -100,7 +111,7 @@ def series_plan(request):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_create(request):
+def session_create(request: AuthenticatedRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = SessionForm(request.POST or None, organisation=organisation)
     confirm = None
@@ -132,7 +143,7 @@ def session_create(request):
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def session_detail(request, pk):
+def session_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_for(
         request, SESSIONS.prefetch_related("groups"), capability=Capability.VIEW_PROGRAMME, pk=pk
     )
@@ -149,7 +160,7 @@ def session_detail(request, pk):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_cancel(request, pk):
+def session_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_for(
         request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk, cancelled=False
     )
@@ -185,7 +196,7 @@ def session_cancel(request, pk):
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_change(request, pk):
+def session_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     session = get_object_for(request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk)
     form = ChangeForm(request.POST or None, session=session)
     status = 200
