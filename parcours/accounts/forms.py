@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
@@ -39,8 +43,9 @@ class InitialPasswordForm(forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # a ModelForm's also asks for the unique checks
+        cleaned = self.cleaned_data
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
@@ -85,7 +90,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         model = Organisation
         fields = ["phone", "self_assessment_in_report"]
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         return self.cleaned_data["phone"].strip()
 
 
@@ -109,12 +114,12 @@ class SecondFactorForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.device = None
+        self.device: Device | None = None
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         self.device = matching_device(self.user, self.cleaned_data["code"])
         if self.device is None:
             raise forms.ValidationError(
@@ -134,11 +139,11 @@ class SecondFactorSetupForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, device, **kwargs):
+    def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.device = device
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         if not self.device.verify_token(code):
             raise forms.ValidationError(

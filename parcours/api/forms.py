@@ -1,11 +1,12 @@
 import datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.api.enums import TokenScope
 
 
@@ -27,7 +28,7 @@ class TokenForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(
             organisation=organisation, is_active=True

@@ -1,11 +1,15 @@
 """The social assessment form (seven domains, the open actions' review) and the action form."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.assessments.enums import ActionStatus, Rating
-from parcours.assessments.models import Action
+from parcours.assessments.models import Action, Assessment
 from parcours.core.domains import Domain
 from parcours.core.durations import duration_form_field
 from parcours.core.forms import VersionedForm
@@ -25,14 +29,14 @@ RATING_MEANINGS = {
 NOT_CONCERNED_LABEL = _("not concerned")
 
 
-def _rating(value):
+def _rating(value: str) -> int | None:
     return None if value == NOT_CONCERNED else int(value)
 
 
 class RatingField(forms.TypedChoiceField):
     """1 to 5, or "not concerned"; one choice must be made, so no row is forgotten."""
 
-    def __init__(self, *, domain_label, **kwargs):
+    def __init__(self, *, domain_label: str, **kwargs: Any) -> None:
         super().__init__(
             label=domain_label,
             # The number is shown beside its meaning: "1" + "critical situation".
@@ -67,7 +71,13 @@ class AssessmentForm(forms.Form):
     )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, actions=(), assessment=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        actions: Iterable[Action] = (),
+        assessment: Assessment | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.actions = list(actions)
         self.fields["duration_minutes"] = duration_form_field(
@@ -100,7 +110,7 @@ class AssessmentForm(forms.Form):
             )
 
     @classmethod
-    def initial_from(cls, assessment) -> dict:
+    def initial_from(cls, assessment: Assessment) -> dict[str, Any]:
         """The stored values of an assessment (ratings prefetched), as form initial data."""
         initial = {
             "date": assessment.date,
@@ -115,13 +125,13 @@ class AssessmentForm(forms.Form):
             initial[f"comment_{row.domain}"] = row.comment
         return initial
 
-    def clean_date(self):
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("An assessment cannot be dated in the future."))
         return date
 
-    def rows(self):
+    def rows(self) -> list[dict[str, Any]]:
         """The seven domains, each with its rating and comment fields."""
         return [
             {
@@ -133,7 +143,7 @@ class AssessmentForm(forms.Form):
             for domain, label in Domain.choices
         ]
 
-    def action_rows(self):
+    def action_rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "action": action,
@@ -143,7 +153,7 @@ class AssessmentForm(forms.Form):
             for action in self.actions
         ]
 
-    def ratings(self) -> dict:
+    def ratings(self) -> dict[str, tuple[int | None, str]]:
         """Domain → (rating or None, comment), as ``assessment_save`` takes them."""
         return {
             domain: (
@@ -156,7 +166,7 @@ class AssessmentForm(forms.Form):
     def reviews(self) -> list[tuple[Action, str]]:
         """Each open action with the status to record at this assessment. A select left
         as it was shown keeps the status stored now (someone may have changed it)."""
-        reviews = []
+        reviews: list[tuple[Action, str]] = []
         for action in self.actions:
             chosen = self.cleaned_data.get(f"review_{action.pk}")
             if not chosen:
@@ -184,25 +194,25 @@ class ActionForm(VersionedForm, forms.ModelForm):
             "domain": {"required": _("Choose the domain of the problem.")},
         }
 
-    def __init__(self, *args, creating: bool, **kwargs):
+    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating:
             del self.fields["status"]  # a new action is planned
 
-    def clean_description(self):
+    def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if not description:
             raise forms.ValidationError(_("Say what is to be done."))
         return description
 
-    def clean_own_words(self):
+    def clean_own_words(self) -> str:
         return self.cleaned_data["own_words"].strip()
 
-    def clean_responsible(self):
+    def clean_responsible(self) -> str:
         responsible = self.cleaned_data["responsible"].strip()
         if not responsible:
             raise forms.ValidationError(_("Say who does it."))
         return responsible
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields}

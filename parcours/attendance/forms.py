@@ -1,9 +1,13 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parcours.accounts.models import User
 from parcours.attendance.enums import Presence, RegisterState
 from parcours.core.widgets import SearchChoiceField
 from parcours.programme.forms import GroupSearchField
@@ -24,7 +28,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-def month_asked(request) -> datetime.date:
+def month_asked(request: HttpRequest) -> datetime.date:
     """The first day of the month the address asks for (``?month=YYYY-MM``), or of this
     month."""
     return month_from(request.GET.get("month"), default=timezone.localdate())
@@ -52,11 +56,12 @@ class PeriodForm(forms.Form):
     MAX_DAYS = 2 * 366
 
     @staticmethod
-    def year_to_date(today):
+    def year_to_date(today: datetime.date) -> dict[str, datetime.date]:
         return {"first": today.replace(month=1, day=1), "last": today}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first"), cleaned.get("last")
         if first and last:
             if last < first:
@@ -70,12 +75,12 @@ class WorkshopSearchField(SearchChoiceField):
     """A workshop of the catalogue picked by searching its name
     (attendance:workshop_search)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("url_name", "attendance:workshop_search")
         super().__init__(**kwargs)
 
 
-def searchable_workshops(user):
+def searchable_workshops(user: User) -> QuerySet[Workshop]:
     """The workshops a register's filter offers: the organisation's catalogue."""
     return Workshop.objects.filter(organisation_id=user.organisation_id)
 
@@ -108,7 +113,7 @@ class RegisterFilterForm(forms.Form):
     DAYS_BACK = 14
     DAYS_AHEAD = 7
 
-    def __init__(self, data, *, user, today: datetime.date, **kwargs):
+    def __init__(self, data: QueryDict, *, user: User, today: datetime.date, **kwargs: Any) -> None:
         data = data.copy()
         # The default period, unless the address names one (even empty: no bound).
         if "first" not in data:
@@ -119,14 +124,15 @@ class RegisterFilterForm(forms.Form):
         self.fields["group"].queryset = visible_groups(user)
         self.fields["workshop"].queryset = searchable_workshops(user)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first"), cleaned.get("last")
         if first and last and last < first:
             self.add_error("last", _("The end of the period comes before its start."))
         return cleaned
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, Any]:
         """The valid filters, as ``selectors.registers_matching`` takes them."""
         self.is_valid()
         names = ("first", "last", "group", "workshop", "state")

@@ -1,12 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.models import User
-from parcours.audit.models import AuditPurpose
+from parcours.accounts.models import Organisation, User
+from parcours.audit.models import AuditEventQuerySet, AuditPurpose
 
 
-def record_type_choices():
+def record_type_choices() -> list[tuple[str, str]]:
     """Every model of the project's apps, by its translated name."""
     models = [m for m in apps.get_models() if m._meta.app_label in _AUDITED_APPS]
     choices = sorted((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models)
@@ -29,12 +31,12 @@ class AuditFilterForm(forms.Form):
         help_text=_("Why a file was opened, exported or downloaded."),
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = User.objects.in_organisation(organisation)
         self.fields["record_type"].choices = record_type_choices()
 
-    def filter(self, events):
+    def filter(self, events: AuditEventQuerySet) -> AuditEventQuerySet:
         if not self.is_valid():
             return events
         data = self.cleaned_data

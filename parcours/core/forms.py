@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -15,7 +17,7 @@ class ParcoursFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-def _is_possible_id(value) -> bool:
+def _is_possible_id(value: object) -> bool:
     try:
         return 0 < int(str(value)) <= ID_MAX
     except ValueError:
@@ -80,7 +82,7 @@ class VersionedForm:
         self.add_error(None, stale_message(self, current))
 
 
-def model_values(form, *extra: str) -> dict:
+def model_values(form: forms.ModelForm, *extra: str) -> dict[str, Any]:
     """The cleaned values of a ModelForm's model fields, and of the ``extra`` fields, as
     keyword arguments for a service; the version too when the form carries one."""
     names = [*form._meta.fields, *extra]

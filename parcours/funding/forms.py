@@ -1,13 +1,25 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parcours.accounts.models import Organisation
 from parcours.core.forms import VersionedForm
 from parcours.core.widgets import SearchChoiceField
 from parcours.funding.logos import reencoded_logo
-from parcours.funding.models import SHARE_VALIDATORS, Expense, Funder, Grant, PasBudget
+from parcours.funding.models import (
+    SHARE_VALIDATORS,
+    Expense,
+    Funder,
+    Grant,
+    GroupCharge,
+    PasBudget,
+    SessionCharge,
+)
 from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
 from parcours.programme.forms import GroupSearchField
@@ -24,7 +36,7 @@ class FunderForm(VersionedForm, forms.ModelForm):
         # No link to the stored file: no URL serves MEDIA_ROOT.
         widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
@@ -36,14 +48,14 @@ class FunderForm(VersionedForm, forms.ModelForm):
                 label=_("Remove the logo"), required=False
             )
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         taken = Funder.objects.filter(organisation=self.organisation, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another funder already has this name."))
         return name
 
-    def clean_logo(self):
+    def clean_logo(self) -> File | bool | None:
         """A new logo re-encoded (``funding.logos``); False to remove it; the stored one
         otherwise."""
         logo = self.cleaned_data.get("logo")
@@ -65,28 +77,29 @@ class GrantForm(VersionedForm, forms.ModelForm):
             "amount": _("The amount granted, for the record; it does not change the figures."),
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
         self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         taken = Grant.objects.filter(organisation=self.organisation, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another grant already has this name."))
         return name
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The grant cannot end before it starts."))
         return cleaned
 
 
-def _share_field():
+def _share_field() -> forms.DecimalField:
     return forms.DecimalField(
         label=_("Share (%)"),
         max_digits=5,
@@ -101,20 +114,20 @@ class GroupChargeForm(forms.Form):
     group = GroupSearchField(label=_("Group"), queryset=Group.objects.none())
     share = _share_field()
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.filter(organisation=organisation).order_by(
             "-start_date", "name"
         )
 
 
-def session_label(session) -> str:
+def session_label(session: Session) -> str:
     """A session as a search offers it: when, the workshop and its groups."""
     groups = ", ".join(group.name for group in session.groups.all())
     return f"{session.date:%d/%m/%Y} {session.start_time:%H:%M} · {session.workshop} · {groups}"
 
 
-def chargeable_sessions(grant):
+def chargeable_sessions(grant: Grant) -> QuerySet[Session]:
     """The sessions a grant may be charged with on their own: those held in its period."""
     return (
         Session.objects.held()
@@ -129,10 +142,10 @@ def chargeable_sessions(grant):
 class SessionSearchField(SearchChoiceField):
     """A session picked by searching its workshop or group (funding:session_search)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(url_name="funding:session_search", **kwargs)
 
-    def label_from_instance(self, session):
+    def label_from_instance(self, session: Session) -> str:
         return session_label(session)
 
 
@@ -147,7 +160,7 @@ class SessionChargeForm(forms.Form):
     )
     share = _share_field()
 
-    def __init__(self, *args, grant, **kwargs):
+    def __init__(self, *args: Any, grant: Grant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = chargeable_sessions(grant)
         self.fields["session"].widget.params = {"grant": grant.pk}
@@ -156,7 +169,7 @@ class SessionChargeForm(forms.Form):
 class ShareForm(VersionedForm, forms.Form):
     share = _share_field()
 
-    def __init__(self, *args, charge, **kwargs):
+    def __init__(self, *args: Any, charge: GroupCharge | SessionCharge, **kwargs: Any) -> None:
         super().__init__(*args, initial={"share": charge.share}, **kwargs)
         self.add_version(charge)
 
@@ -206,7 +219,7 @@ class ExpenseForm(VersionedForm, forms.ModelForm):
             "group": _("For part B: the collective module the expense is for."),
         }
 
-    def __init__(self, *args, grant, **kwargs):
+    def __init__(self, *args: Any, grant: Grant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.grant = grant
         self.instance.grant = grant
@@ -218,14 +231,15 @@ class ExpenseForm(VersionedForm, forms.ModelForm):
             organisation_id=grant.organisation_id
         ).order_by("-start_date", "name")
 
-    def clean_amount(self):
+    def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
             raise forms.ValidationError(_("The amount must be more than zero."))
         return amount
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("used_over_a_year"):
             self.add_error(
                 "used_over_a_year",

@@ -1,14 +1,19 @@
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
+from django.forms import BoundField
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.core.domains import Domain
 from parcours.core.durations import duration_form_field
 from parcours.core.forms import ID_MAX, VersionedForm, model_values
@@ -44,7 +49,7 @@ class MonthOrDateField(forms.CharField):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-def _people_of(organisation, *roles):
+def _people_of(organisation: Organisation, *roles: str) -> QuerySet[User]:
     return User.objects.in_organisation(organisation).filter(is_active=True, role__in=roles)
 
 
@@ -53,7 +58,7 @@ def _people_of(organisation, *roles):
 SPECIAL_CATEGORIES = ["disability", "foreign_background", "minority"]
 
 
-def participant_label(participant) -> str:
+def participant_label(participant: Participant) -> str:
     """A person as a search offers them: the name and the file reference."""
     return f"{participant} · {participant.reference}"
 
@@ -62,11 +67,11 @@ class ParticipantSearchField(SearchChoiceField):
     """A person picked by searching their name or file (participants:participant_search,
     which offers the people the user may see, anonymised files left out)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("url_name", "participants:participant_search")
         super().__init__(**kwargs)
 
-    def label_from_instance(self, participant):
+    def label_from_instance(self, participant: Participant) -> str:
         return participant_label(participant)
 
 
@@ -176,10 +181,10 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.duplicates = []
+        self.duplicates: list[Participant] = []
         self.fields["social_worker"].queryset = _people_of(
             organisation, Role.SOCIAL_WORKER, Role.COORDINATOR
         )
@@ -187,17 +192,17 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             pattern = "%m/%Y" if self.instance.inactive_since_month_only else "%d/%m/%Y"
             self.initial["inactive_since"] = self.instance.inactive_since.strftime(pattern)
 
-    def fieldsets(self):
+    def fieldsets(self) -> list[tuple[str | Promise, list[BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
-    def clean_reference(self):
+    def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
         taken = Participant.objects.filter(organisation=self.organisation, reference=reference)
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another participant already has this file reference."))
         return reference
 
-    def clean_birth_date(self):
+    def clean_birth_date(self) -> datetime.date:
         birth_date = self.cleaned_data["birth_date"]
         if birth_date > timezone.localdate():
             raise forms.ValidationError(_("The birth date cannot be in the future."))
@@ -205,18 +210,19 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             raise forms.ValidationError(_("Check the year of birth."))
         return birth_date
 
-    def clean_niss(self):
+    def clean_niss(self) -> str:
         # The birth date is cleaned before: the number must agree with it.
         return clean_niss(self.cleaned_data["niss"], birth_date=self.cleaned_data.get("birth_date"))
 
-    def clean_cpas_proof_date(self):
+    def clean_cpas_proof_date(self) -> datetime.date | None:
         proof_date = self.cleaned_data["cpas_proof_date"]
         if proof_date and proof_date > timezone.localdate():
             raise forms.ValidationError(_("The date of the proof cannot be in the future."))
         return proof_date
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         inactive = cleaned.pop("inactive_since", None)
         cleaned["inactive_since"], cleaned["inactive_since_month_only"] = inactive or (None, False)
         if cleaned["inactive_since"] and cleaned["inactive_since"] > timezone.localdate():
@@ -242,7 +248,7 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
             "inactive_since_month_only", False
         )
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """The cleaned values the services take."""
         return model_values(self, "inactive_since", "inactive_since_month_only")
 
@@ -253,7 +259,7 @@ class ConsentForm(forms.ModelForm):
         fields = ["purpose", "given_on"]
         widgets = {"given_on": DATE_INPUT}
 
-    def clean_given_on(self):
+    def clean_given_on(self) -> datetime.date:
         given_on = self.cleaned_data["given_on"]
         if given_on > timezone.localdate():
             raise forms.ValidationError(_("A consent cannot be dated in the future."))
@@ -277,18 +283,18 @@ class InterventionForm(VersionedForm, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["domains"] = [row.domain for row in self.instance.domains.all()]
 
-    def clean_date(self):
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("An intervention cannot be dated in the future."))
         return date
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return model_values(self)
 
 
@@ -308,7 +314,7 @@ class LiteracyTestForm(forms.ModelForm):
         ]
         widgets = {"date": DATE_INPUT, "comment": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The table leaves it empty only for tests recorded before durations were kept.
         self.fields["duration_minutes"] = duration_form_field(required=True)
@@ -316,13 +322,13 @@ class LiteracyTestForm(forms.ModelForm):
             organisation, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.WORKSHOP_LEADER
         )
 
-    def clean_date(self):
+    def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise forms.ValidationError(_("A test cannot be dated in the future."))
         return date
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
@@ -335,11 +341,11 @@ class PhotoForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, consent: bool, **kwargs):
+    def __init__(self, *args: Any, consent: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.consent = consent
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         if not self.consent:
             raise forms.ValidationError(
                 _(
@@ -356,7 +362,7 @@ class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
 
 
-def _languages_in_their_own_words():
+def _languages_in_their_own_words() -> list[tuple[str, str]]:
     # Each language named in itself: the person recognises theirs whatever the screen's.
     return [
         (code, get_language_info(code)["name_local"].capitalize())
@@ -392,11 +398,11 @@ class SheetForm(forms.Form):
     # How far from today a week may be chosen: a sheet is for the weeks around now.
     YEARS_AROUND = 10
 
-    def __init__(self, data, *, today: datetime.date):
+    def __init__(self, data: QueryDict, *, today: datetime.date) -> None:
         super().__init__(data)
         self.today = today
 
-    def clean_day(self):
+    def clean_day(self) -> datetime.date | None:
         day = self.cleaned_data["day"]
         if day is not None and abs((day - self.today).days) > self.YEARS_AROUND * 366:
             raise forms.ValidationError(

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parcours.participants.models import Participant
 from parcours.privacy.enums import ErasureReason
 from parcours.privacy.models import RetentionPolicy
 
@@ -39,12 +43,13 @@ class ApprovalForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, files, **kwargs):
+    def __init__(self, *args: Any, files: QuerySet[Participant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].queryset = files
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("all") and not cleaned.get("files"):
             raise forms.ValidationError(
                 _("Tick the files to anonymise, or approve every file due.")

@@ -1,13 +1,18 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.core.dates import add_months
 from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values
 from parcours.core.widgets import SearchChoiceField
@@ -21,7 +26,7 @@ from parcours.programme.enums import (
     YesNo,
 )
 from parcours.programme.exits import ExitProblem, exit_problems
-from parcours.programme.models import ExitFollowUp, Group
+from parcours.programme.models import Enrolment, ExitFollowUp, Group
 from parcours.programme.selectors import groups_to_join
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,7 +43,7 @@ def default_end_date(start_date: datetime.date, process_type: str) -> datetime.d
     return add_months(start_date, months) - datetime.timedelta(days=1)
 
 
-def _rhythms_help():
+def _rhythms_help() -> str | Promise:
     parts = [
         format_lazy(
             _("{process}: {rhythm}."), process=process.label, rhythm=PROCESS_RHYTHMS[process].rhythm
@@ -56,7 +61,7 @@ def outcome_detail_label(detail: str) -> str:
     return detail
 
 
-def _staff_of(organisation):
+def _staff_of(organisation: Organisation) -> QuerySet[User]:
     return (
         User.objects.in_organisation(organisation)
         .filter(
@@ -68,7 +73,7 @@ def _staff_of(organisation):
 
 
 class StaffChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, user):
+    def label_from_instance(self, user: User) -> str:
         return f"{user} · {user.get_role_display()}"
 
 
@@ -102,7 +107,7 @@ class GroupForm(VersionedForm, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.fields["process_type"].help_text = _rhythms_help()
@@ -110,24 +115,25 @@ class GroupForm(VersionedForm, forms.ModelForm):
         self.fields["capacity"].widget.attrs.update({"min": 1, "max": 99})
         self.fields["staff"].queryset = _staff_of(organisation)
 
-    def fieldsets(self):
+    def fieldsets(self) -> list[tuple[str | Promise, list[BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         taken = Group.objects.filter(organisation=self.organisation, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another group already has this name."))
         return name
 
-    def clean_capacity(self):
+    def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data["capacity"]
         if capacity is not None and capacity < 1:
             raise forms.ValidationError(_("A group takes at least one participant."))
         return capacity
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         process_type = cleaned.get("process_type")
         if start and not end and process_type:
@@ -139,13 +145,13 @@ class GroupForm(VersionedForm, forms.ModelForm):
             )
         return cleaned
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """The cleaned values the services take, the staff apart."""
         names = ["name", "process_type", "start_date", "end_date", "capacity", "version"]
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
-def group_label(group) -> str:
+def group_label(group: Group) -> str:
     """A group as a search offers it: its name, process and dates."""
     dates = f"{_short(group.start_date)} \N{EN DASH} {_short(group.end_date)}"
     return f"{group.name} · {group.get_process_type_display()} · {dates}"
@@ -155,11 +161,11 @@ class GroupSearchField(SearchChoiceField):
     """A group picked by searching its name (programme:group_search, which offers the
     groups the user may see; another endpoint may be given with ``url_name``)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("url_name", "programme:group_search")
         super().__init__(**kwargs)
 
-    def label_from_instance(self, group):
+    def label_from_instance(self, group: Group) -> str:
         return group_label(group)
 
 
@@ -173,7 +179,7 @@ class WarningsConfirmationMixin:
         )
 
 
-def _check_start(start: datetime.date, group) -> None:
+def _check_start(start: datetime.date, group: Group) -> None:
     """An enrolment starts within its group's dates."""
     if start < group.start_date:
         raise forms.ValidationError(
@@ -199,7 +205,7 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
         help_text=_("Between the start and the end of the group."),
     )
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
         # Someone who has left the group cannot come back to it: one enrolment per group.
@@ -211,7 +217,7 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
         self.fields["participant"].widget.params = {"not_in_group": group.pk}
         self.add_confirmation_field()
 
-    def clean_start_date(self):
+    def clean_start_date(self) -> datetime.date:
         start = self.cleaned_data["start_date"]
         _check_start(start, self.group)
         return start
@@ -233,15 +239,23 @@ class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
         help_text=_("Left empty: today, or the start of the group when it starts later."),
     )
 
-    def __init__(self, *args, participant, groups, today, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        participant: Participant,
+        groups: QuerySet[Group],
+        today: datetime.date,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["group"].queryset = groups_to_join(groups, participant.pk, today=today)
         self.fields["group"].widget.params = {"to_enrol": participant.pk}
         self.add_confirmation_field()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         group = cleaned.get("group")
         if group is None or "start_date" not in cleaned:
             return cleaned
@@ -254,7 +268,7 @@ class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
         return cleaned
 
 
-def _exit_after_start(exit_date, enrolment):
+def _exit_after_start(exit_date: datetime.date, enrolment: Enrolment) -> datetime.date:
     if exit_problems(start_date=enrolment.start_date, exit_date=exit_date):
         raise forms.ValidationError(
             _("The exit cannot come before the start of the enrolment (%(date)s).")
@@ -263,7 +277,7 @@ def _exit_after_start(exit_date, enrolment):
     return exit_date
 
 
-def _detail_choices():
+def _detail_choices() -> list[Any]:
     groups = [
         (outcome.label, details.choices)
         for outcome, details in OUTCOME_DETAILS.items()
@@ -303,16 +317,17 @@ class EnrolmentExitForm(VersionedForm, forms.Form):
         ),
     )
 
-    def __init__(self, *args, enrolment, **kwargs):
+    def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
         self.add_version(enrolment)
 
-    def clean_exit_date(self):
+    def clean_exit_date(self) -> datetime.date:
         return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         outcome, detail = cleaned.get("outcome"), cleaned.get("outcome_detail", "")
         if not outcome:
             return cleaned
@@ -362,7 +377,9 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
         ),
     )
 
-    def __init__(self, *args, enrolment, groups, **kwargs):
+    def __init__(
+        self, *args: Any, enrolment: Enrolment, groups: QuerySet[Group], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
         self.fields["next_group"].queryset = groups.exclude(pk=enrolment.group_id).order_by(
@@ -371,11 +388,12 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
         self.add_confirmation_field()
         self.add_version(enrolment)
 
-    def clean_exit_date(self):
+    def clean_exit_date(self) -> datetime.date:
         return _exit_after_start(self.cleaned_data["exit_date"], self.enrolment)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         exit_date, group = cleaned.get("exit_date"), cleaned.get("next_group")
         start = cleaned.get("next_start_date")
         if not exit_date or not group:
@@ -409,12 +427,12 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
             "note": _("Optional. Only what helps the follow-up: no more than necessary."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["situation"].required = True
         self.fields["recorded_on"].required = True
 
-    def clean_recorded_on(self):
+    def clean_recorded_on(self) -> datetime.date:
         recorded_on = self.cleaned_data["recorded_on"]
         if recorded_on > timezone.localdate():
             raise forms.ValidationError(_("A follow-up cannot be dated in the future."))
@@ -426,11 +444,11 @@ class FollowUpForm(VersionedForm, forms.ModelForm):
             )
         return recorded_on
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return model_values(self)
 
 
-def add_service_error(form, error) -> None:
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names when the form
     has that field, above the form otherwise."""
     if not hasattr(error, "error_dict"):

@@ -1,12 +1,14 @@
 """The project form (with its other parties), the signature, the evaluation and the
 organisation's evaluation interval."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.core.forms import ID_MAX, IdChoiceField
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.models import EvaluationInterval
@@ -56,7 +58,9 @@ class ProjectForm(forms.Form):
         required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, organisation, amendment: bool, **kwargs):
+    def __init__(
+        self, *args: Any, organisation: Organisation, amendment: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["social_worker"].queryset = User.objects.filter(
             organisation=organisation,
@@ -71,22 +75,22 @@ class ProjectForm(forms.Form):
         else:
             del self.fields["amendment_reason"]
 
-    def _stripped(self, name):
+    def _stripped(self, name: str) -> str:
         value = self.cleaned_data[name].strip()
         if not value:
             raise forms.ValidationError(self.fields[name].error_messages["required"])
         return value
 
-    def clean_objectives(self):
+    def clean_objectives(self) -> str:
         return self._stripped("objectives")
 
-    def clean_participant_commitments(self):
+    def clean_participant_commitments(self) -> str:
         return self._stripped("participant_commitments")
 
-    def clean_cpas_commitments(self):
+    def clean_cpas_commitments(self) -> str:
         return self._stripped("cpas_commitments")
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in VERSION_FIELDS}
 
 
@@ -100,8 +104,9 @@ class OtherPartyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         values = {name: (cleaned.get(name) or "").strip() for name in self.fields}
         if any(values.values()) and not all(values.values()):
             raise forms.ValidationError(
@@ -116,7 +121,7 @@ OtherPartyFormSet = forms.formset_factory(
 )
 
 
-def other_parties_of(formset) -> list[dict]:
+def other_parties_of(formset: forms.BaseFormSet) -> list[dict[str, str]]:
     """The filled rows of a valid formset, in order."""
     return [
         {name: row.cleaned_data[name] for name in ("name", "role", "commitments")}
@@ -154,7 +159,7 @@ class EvaluationForm(forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
 

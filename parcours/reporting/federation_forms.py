@@ -1,8 +1,11 @@
 import datetime
+from collections.abc import Sequence
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from parcours.accounts.models import Organisation
 from parcours.reporting.forms import FIRST_YEAR
 
 
@@ -22,7 +25,9 @@ class FederationReportForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, data, *, members, today: datetime.date):
+    def __init__(
+        self, data: QueryDict, *, members: Sequence[Organisation], today: datetime.date
+    ) -> None:
         data = data.copy()
         data.setdefault("year", str(today.year))
         super().__init__(data)
@@ -34,13 +39,13 @@ class FederationReportForm(forms.Form):
             *[(member.slug, member.name) for member in members],
         ]
 
-    def clean_year(self):
+    def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         if year > self.today.year:
             raise forms.ValidationError(_("Choose a year that has begun."))
         return year
 
-    def chosen_site(self):
+    def chosen_site(self) -> Organisation | None:
         """The member chosen, or None for all."""
         return self.members.get(self.cleaned_data.get("site") or "")
 

@@ -1,9 +1,12 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from parcours.accounts.models import Organisation
 from parcours.core.forms import IdChoiceField
 from parcours.funding.models import Funder, Grant
 from parcours.funding.scope import Scope
@@ -14,7 +17,7 @@ from parcours.programme.models import Group
 FIRST_YEAR = 2000
 
 
-def report_groups(organisation):
+def report_groups(organisation: Organisation | int) -> QuerySet[Group]:
     """The groups a report may be narrowed to: every group of the organisation."""
     return Group.objects.filter(organisation=organisation)
 
@@ -64,7 +67,9 @@ class ReportForm(forms.Form):
         help_text=_("Only what is charged to this grant; shows the ESF+ indicators."),
     )
 
-    def __init__(self, *args, organisation, today: datetime.date, **kwargs):
+    def __init__(
+        self, *args: Any, organisation: Organisation, today: datetime.date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": today.year})
@@ -74,14 +79,15 @@ class ReportForm(forms.Form):
             organisation=organisation
         ).select_related("funder")
 
-    def clean_year(self):
+    def clean_year(self) -> int:
         year = self.cleaned_data["year"]
         if year > self.today.year:
             raise forms.ValidationError(_("The figures of a year to come do not exist yet."))
         return year
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         year, as_of = cleaned.get("year"), cleaned.get("as_of")
         if year and as_of and as_of < datetime.date(year, 1, 1):
             self.add_error("as_of", _("Choose a date in the year or after it."))
@@ -96,10 +102,10 @@ class ReportForm(forms.Form):
             grant=data.get("grant"),
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         """The query-string parameters that rebuild the report (for links, downloads and
         the background downloads' parameters)."""
-        params = {"year": self.cleaned_data["year"]}
+        params: dict[str, Any] = {"year": self.cleaned_data["year"]}
         if self.cleaned_data.get("as_of"):
             params["as_of"] = self.cleaned_data["as_of"].isoformat()
         params.update(self.scope().as_params())

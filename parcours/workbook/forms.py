@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from parcours.workbook.reading import check_file, max_bytes
@@ -18,7 +21,7 @@ class UploadForm(forms.Form):
         ),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > max_bytes():
             raise forms.ValidationError(
@@ -48,8 +51,9 @@ class PeriodForm(forms.Form):
         help_text=_("Leave both empty to export everything."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("first"), cleaned.get("last")
         if first and last and last < first:
             raise forms.ValidationError(_("The end of the period comes before its start."))

@@ -1,14 +1,17 @@
 import datetime
 import json
+from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.core.collation import sorted_by_name
 from parcours.core.domains import Domain
 from parcours.core.forms import IdChoiceField, VersionedForm
@@ -16,7 +19,7 @@ from parcours.core.widgets import SearchMultipleChoiceField
 from parcours.programme.forms import group_label
 from parcours.programme.models import Group
 from parcours.workshops.enums import ProviderKind
-from parcours.workshops.models import ClosingPeriod, Provider, Workshop
+from parcours.workshops.models import ClosingPeriod, Provider, Session, Workshop
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -32,7 +35,7 @@ WEEKDAYS = [
 ]
 
 
-def leaders_of(organisation):
+def leaders_of(organisation: Organisation | int) -> QuerySet[User]:
     return (
         User.objects.in_organisation(organisation)
         .filter(
@@ -57,14 +60,14 @@ class WorkshopForm(VersionedForm, forms.ModelForm):
         fields = ["name", "axis", "objectives"]
         help_texts = {"objectives": _("What the participants work on and learn.")}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
         if self.instance.pk:
             self.initial["domains"] = [row.domain for row in self.instance.domains.all()]
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         taken = Workshop.objects.filter(organisation=self.organisation, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
@@ -78,7 +81,7 @@ class ProviderForm(VersionedForm, forms.ModelForm):
         fields = ["name", "kind", "contact_name", "phone", "email", "leaders"]
         widgets = {"leaders": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
@@ -86,7 +89,7 @@ class ProviderForm(VersionedForm, forms.ModelForm):
             organisation=organisation, role=Role.WORKSHOP_LEADER
         ).order_by("last_name", "first_name")
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         taken = Provider.objects.filter(organisation=self.organisation, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
@@ -101,7 +104,7 @@ class ClosingPeriodForm(forms.ModelForm):
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT}
         help_texts = {"label": _("For example: summer closing, end-of-year holidays.")}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
 
@@ -156,7 +159,7 @@ class _LedByMixin:
                 )
 
 
-def _canonical(value):
+def _canonical(value: object) -> object:
     """A cleaned value as plain JSON: records by id, sets of records sorted."""
     if isinstance(value, models.Model):
         return value.pk
@@ -192,16 +195,16 @@ class ClashConfirmation:
 class GroupsSearchField(SearchMultipleChoiceField):
     """The groups of a session, searched one after another (programme:group_search)."""
 
-    def __init__(self, *, dates: str, **kwargs):
+    def __init__(self, *, dates: str, **kwargs: Any) -> None:
         super().__init__(url_name="workshops:group_search", **kwargs)
         # The search hears of the date fields as they are filled (the id of each).
         self.widget.attrs["hx-include"] = dates
 
-    def label_from_instance(self, group):
+    def label_from_instance(self, group: Group) -> str:
         return group_label(group)
 
 
-def _led_by_fields(*, dates: str, groups_help):
+def _led_by_fields(*, dates: str, groups_help: str | Promise) -> dict[str, forms.Field]:
     return {
         "workshop": IdChoiceField(label=_("Workshop"), queryset=Workshop.objects.none()),
         "groups": GroupsSearchField(
@@ -232,7 +235,7 @@ def _led_by_fields(*, dates: str, groups_help):
 
 
 class SeriesForm(ClashConfirmation, _LedByMixin, forms.Form):
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = _led_by_fields(
             dates="#id_first_date, #id_last_date",
@@ -260,7 +263,7 @@ class SeriesForm(ClashConfirmation, _LedByMixin, forms.Form):
         }
         self._setup_led_by(organisation)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = self._clean_led_by(super().clean())
         first, last = data.get("first_date"), data.get("last_date")
         if first and last:
@@ -279,7 +282,7 @@ class SeriesForm(ClashConfirmation, _LedByMixin, forms.Form):
 
 
 class SessionForm(ClashConfirmation, _LedByMixin, forms.Form):
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = _led_by_fields(
             dates="#id_date",
@@ -295,7 +298,7 @@ class SessionForm(ClashConfirmation, _LedByMixin, forms.Form):
         }
         self._setup_led_by(organisation)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = self._clean_led_by(super().clean())
         day = data.get("date")
         self._clean_groups_running(
@@ -314,7 +317,7 @@ class CancelForm(VersionedForm, forms.Form):
         help_text=_("For example: leader ill, room unavailable."),
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_version(session)
 
@@ -338,7 +341,7 @@ class ChangeForm(ClashConfirmation, VersionedForm, forms.Form):
         ),
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         initial = {
             "date": session.date,
             "start_time": session.start_time,
@@ -353,8 +356,9 @@ class ChangeForm(ClashConfirmation, VersionedForm, forms.Form):
             del self.fields["scope"]
         self.add_version(session)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("A session ends after it starts."))
