@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -56,7 +57,7 @@ def is_locked_out(request) -> bool:
     return not AxesProxyHandler.is_allowed(request, _credentials(request.user))
 
 
-def lockout_response(request):
+def lockout_response(request: HttpRequest) -> HttpResponse:
     """Close the half-open session and answer with the lockout page, as axes does."""
     credentials = _credentials(request.user)
     logout(request)

@@ -42,7 +42,7 @@ from parcours.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import AuthenticatedRequest, OrganisationRequest
 from parcours.accounts.middleware import session_time_left, session_touch
 from parcours.accounts.models import User
 from parcours.accounts.signin import (
@@ -79,7 +79,8 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
 class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         # A federation analyst has no dashboard: their page is the federation's figures.
-        if self.request.user.role == Role.FEDERATION_ANALYST:
+        user = self.request.user
+        if user.is_authenticated and user.role == Role.FEDERATION_ANALYST:
             return reverse("reporting:federation")
         return super().get_default_redirect_url()
 
@@ -158,7 +159,8 @@ def second_factor(request: AuthenticatedRequest) -> HttpResponse:
         return lockout_response(request)
     form = SecondFactorForm(request.POST or None, user=user)
     if request.method == "POST":
-        if form.is_valid():
+        # A valid form found the device (``clean_code``).
+        if form.is_valid() and form.device is not None:
             _finish_second_factor(request, form.device)
             if isinstance(form.device, StaticDevice):
                 _warn_recovery_codes_left(request, form.device.token_set.count())
@@ -199,7 +201,8 @@ def second_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app; a first code from it confirms it."""
     user = request.user
     next_url = _next_of(request)
-    if user.second_factor_enrolled and not user.is_verified():
+    # is_verified is set on the user by django_otp's OTPMiddleware.
+    if user.second_factor_enrolled and not user.is_verified():  # type: ignore[attr-defined]
         # Replacing the app asks for the current one first, or a password would suffice.
         return redirect(_with_next("accounts:second_factor", next_url))
     device = services.second_factor_setup_start(user=user)
@@ -230,7 +233,7 @@ def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_renew(user=user)
         return redirect("accounts:recovery_codes")
-    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    codes: list[str] | None = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     context = {
         "codes": [f"{code[:4]}-{code[4:]}" for code in codes] if codes else None,
         "next": _next_of(request),
@@ -247,7 +250,8 @@ def keep_alive(request: AuthenticatedRequest) -> JsonResponse:
     time left. A session already closed never gets here: the sign-in page's redirect
     tells the script so."""
     session_touch(request)
-    idle_left, absolute_left = session_time_left(request)
+    # Never None here: SessionTimeoutMiddleware times every signed-in session.
+    idle_left, absolute_left = session_time_left(request)  # type: ignore[misc]
     return JsonResponse(
         {"idle_left": math.ceil(idle_left), "absolute_left": math.ceil(absolute_left)}
     )
@@ -277,13 +281,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
         max_age=60 * 60 * 24 * 365,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        # django-stubs types the setting as any text, set_cookie as one of its values.
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
     )
     return response
 
 
 @requires(Capability.SIGNED_IN)
-def profile(request: AuthenticatedRequest) -> HttpResponse:
+def profile(request: OrganisationRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -298,7 +303,7 @@ def _profile_values(form: ProfileForm) -> dict[str, Any]:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
+def organisation_settings(request: OrganisationRequest) -> HttpResponse:
     # Always the coordinator's own organisation: there is no address naming another one.
     organisation = request.user.organisation
     # An unticked box posts nothing: an empty POST is still a submission.
@@ -318,7 +323,7 @@ def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_list(request: AuthenticatedRequest) -> HttpResponse:
+def user_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the users of the page, and their count for the paginator.
     users = scoped(User.objects.all(), request.user).order_by(
         "-is_active", "last_name", "first_name"
@@ -328,7 +333,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_create(request: AuthenticatedRequest) -> HttpResponse:
+def user_create(request: OrganisationRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -351,7 +356,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def user_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -373,7 +378,7 @@ def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def user_second_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def user_second_factor_reset(request: OrganisationRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -391,7 +396,7 @@ def user_second_factor_reset(request: AuthenticatedRequest, pk: int) -> HttpResp
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def user_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: OrganisationRequest, pk: int) -> HttpResponse:
     account = get_object_for(
         request, User.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.api.forms import TokenForm
 from parcours.api.models import AccessToken
 from parcours.api.tokens import issue_token, revoke_token
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def token_list(request: AuthenticatedRequest) -> HttpResponse:
+def token_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the tokens of the page with their user, and their
     # count.
     tokens = scoped(AccessToken.objects.select_related("user"), request.user)
@@ -27,7 +27,7 @@ def token_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def token_create(request: AuthenticatedRequest) -> HttpResponse:
+def token_create(request: OrganisationRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +48,7 @@ def token_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def token_revoke(request: OrganisationRequest, pk: int) -> HttpResponse:
     token = get_object_for(
         request, AccessToken.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )

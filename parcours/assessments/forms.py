@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parcours.assessments.enums import ActionStatus, Rating
@@ -19,7 +20,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_CONCERNED = "-"
 """The radio value of "not concerned": stored as an empty rating."""
 
-RATING_MEANINGS = {
+# By the rating's number (a Rating is one).
+RATING_MEANINGS: dict[int, str | Promise] = {
     Rating.CRITICAL: _("critical situation"),
     Rating.SERIOUS: _("serious difficulties"),
     Rating.FRAGILE: _("fragile"),

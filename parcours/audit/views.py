@@ -3,14 +3,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from parcours.accounts.access import Capability, requires, scoped
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.forms import AuditFilterForm
 from parcours.audit.models import AuditEvent
 from parcours.audit.sealing import open_events
 
 
 @requires(Capability.VIEW_AUDIT)
-def event_list(request: AuthenticatedRequest) -> HttpResponse:
+def event_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the users for the filter, the page of events with their authors, the count,
     # the keys of the participants the page's events are about.
     form = AuditFilterForm(request.GET or None, organisation=request.user.organisation)

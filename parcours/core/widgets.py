@@ -12,9 +12,13 @@ accepts, so the menu never offers what the server would refuse.
 """
 
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -159,11 +163,13 @@ class SearchMultipleChoiceField(IdMultipleChoiceField):
         return records
 
 
-def search_term(request) -> str:
+def search_term(request: HttpRequest) -> str:
     return request.GET.get("term", "").strip()[:TERM_MAX]
 
 
-def search_results(request, records, *, label=str):
+def search_results(
+    request: HttpRequest, records: QuerySet[Any], *, label: Callable[[Any], str] = str
+) -> HttpResponse:
     """The answer of a search endpoint: the first ``SEARCH_LIMIT`` of ``records`` (already
     narrowed to what the user may pick and to the text typed, in the order to show) as
     the options of the field that asked. One query."""

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parcours.accounts.access import Capability, public, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import leader_day, missed_in_a_row, registers_not_taken
 from parcours.core.shortlists import shortlist
@@ -14,7 +14,7 @@ from parcours.projects.selectors import due_evaluations
 
 
 @requires(Capability.VIEW_DASHBOARD)
-def home(request: AuthenticatedRequest) -> HttpResponse:
+def home(request: OrganisationRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     casework = user_can(user, Capability.MANAGE_PARTICIPANTS)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import Capability, check, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.downloads import services
 from parcours.downloads.kinds import KINDS, kind_of
 from parcours.downloads.models import Download
@@ -26,16 +26,16 @@ from parcours.downloads.models import Download
 PER_PAGE = 20
 
 
-def _download_of(request: AuthenticatedRequest, pk: int) -> Download:
+def _download_of(request: OrganisationRequest, pk: int) -> Download:
     """The user's own download, or 404; 403 when their role no longer allows its kind."""
-    download = get_object_or_404(Download.objects.without_file().of(request.user), pk=pk)
+    download: Download = get_object_or_404(Download.objects.without_file().of(request.user), pk=pk)
     check(request.user, KINDS[download.kind].capability)
     return download
 
 
 @requires(Capability.SIGNED_IN)
 @require_POST
-def prepare(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+def prepare(request: OrganisationRequest, kind: str) -> HttpResponse:
     the_kind = kind_of(kind)
     # What the button sends, in its form or in the address it posts to (the report's
     # query string).
@@ -60,7 +60,7 @@ def prepare(request: AuthenticatedRequest, kind: str) -> HttpResponse:
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the download (without its file).
     download = _download_of(request, pk)
     task = services.download_watch(download)
@@ -73,7 +73,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def file(request: OrganisationRequest, pk: int) -> HttpResponse:
     download = _download_of(request, pk)
     KINDS[download.kind].allows(request.user, download.parameters)
     if not download.available:
@@ -90,7 +90,7 @@ def file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.SIGNED_IN)
 @require_POST
-def retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def retry(request: OrganisationRequest, pk: int) -> HttpResponse:
     download = _download_of(request, pk)
     KINDS[download.kind].allows(request.user, download.parameters)
     if not services.retry_download(download, language=get_language()):
@@ -100,7 +100,7 @@ def retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.SIGNED_IN)
 @require_GET
-def download_list(request: AuthenticatedRequest) -> HttpResponse:
+def download_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the count and one page of the user's downloads
     # (without their files).
     downloads = Download.objects.without_file().of(request.user).order_by("-created_at", "-id")

@@ -25,7 +25,7 @@ from parcours.accounts.access import (
     scoped,
     user_can,
 )
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
@@ -54,11 +54,11 @@ from parcours.funding.selectors import (
 )
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
 from parcours.reporting.grant_pack import grant_pack, pack_filename
-from parcours.reporting.pas_report import grant_pas_report
+from parcours.reporting.pas_report import PasReport, grant_pas_report
 
 
 def _form_page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     form: BaseForm,
     *,
     title: str,
@@ -100,7 +100,7 @@ def _add_field_errors(form: BaseForm, error: ValidationError) -> None:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_list(request: AuthenticatedRequest) -> HttpResponse:
+def funder_list(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
         "funding/funder_list.html",
@@ -109,7 +109,7 @@ def funder_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_create(request: AuthenticatedRequest) -> HttpResponse:
+def funder_create(request: OrganisationRequest) -> HttpResponse:
     form = FunderForm(
         request.POST or None, request.FILES or None, organisation=request.user.organisation
     )
@@ -125,7 +125,7 @@ def funder_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def funder_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def funder_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     funder = get_object_for(
         request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -159,7 +159,7 @@ def funder_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_FIGURES)
-def grant_list(request: AuthenticatedRequest) -> HttpResponse:
+def grant_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the grants with their funders, then one sum per grant in a single query.
     grants = list(scoped(Grant.objects, request.user).select_related("funder"))
     hours = charged_hours_by_grant(request.user.organisation, grants)
@@ -177,7 +177,7 @@ def grant_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_create(request: AuthenticatedRequest) -> HttpResponse:
+def grant_create(request: OrganisationRequest) -> HttpResponse:
     form = GrantForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +193,7 @@ def grant_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def grant_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = get_object_for(request, Grant.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk)
     title = _("Edit the grant %(name)s") % {"name": grant.name}
     form = GrantForm(request.POST or None, instance=grant, organisation=request.user.organisation)
@@ -220,17 +220,19 @@ def grant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _grant_for(request: AuthenticatedRequest, pk: int | str, capability: Capability) -> Grant:
-    return get_object_for(
+def _grant_for(request: OrganisationRequest, pk: int | str, capability: Capability) -> Grant:
+    # get_object_for is untyped: the record of the queryset given.
+    grant: Grant = get_object_for(
         request,
         Grant.objects.select_related("funder", "organisation"),
         capability=capability,
         pk=pk,
     )
+    return grant
 
 
 @requires(Capability.VIEW_FIGURES)
-def grant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def grant_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.VIEW_FIGURES)
     can_manage = user_can(request.user, Capability.MANAGE_ORGANISATION)
     months = charged_hours_by_month(grant)
@@ -258,7 +260,7 @@ def grant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _charge_page(
-    request: AuthenticatedRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
+    request: OrganisationRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -269,7 +271,7 @@ def _charge_page(
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def group_charge_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_charge_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     form = GroupChargeForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
@@ -293,7 +295,7 @@ def group_charge_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_charge_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_charge_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     form = SessionChargeForm(request.POST or None, grant=grant)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +315,7 @@ def session_charge_create(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_search(request: AuthenticatedRequest) -> HttpResponse:
+def session_search(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the grant; at most SEARCH_LIMIT + 1 sessions and
     # their groups (one prefetch).
     grant_pk = request.GET.get("grant", "")
@@ -325,28 +327,27 @@ def session_search(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @overload
-def _charge_for(
-    request: AuthenticatedRequest, model: type[GroupCharge], pk: int
-) -> GroupCharge: ...
+def _charge_for(request: OrganisationRequest, model: type[GroupCharge], pk: int) -> GroupCharge: ...
 @overload
 def _charge_for(
-    request: AuthenticatedRequest, model: type[SessionCharge], pk: int
+    request: OrganisationRequest, model: type[SessionCharge], pk: int
 ) -> SessionCharge: ...
 def _charge_for(
-    request: AuthenticatedRequest, model: type[GroupCharge] | type[SessionCharge], pk: int
+    request: OrganisationRequest, model: type[GroupCharge] | type[SessionCharge], pk: int
 ) -> GroupCharge | SessionCharge:
     """A group or session charge of the user's organisation (the charges have no
     organisation of their own: their grant's counts), or 404."""
     check(request.user, Capability.MANAGE_ORGANISATION)
-    related = ["grant", "group"] if model is GroupCharge else ["grant", "session__workshop"]
-    charges = model.objects.select_related(*related).filter(
-        grant__organisation_id=request.user.organisation_id
-    )
-    return get_object_or_404(charges, pk=pk)
+    mine = {"grant__organisation_id": request.user.organisation_id}
+    if model is GroupCharge:
+        groups = GroupCharge.objects.select_related("grant", "group")
+        return get_object_or_404(groups.filter(**mine), pk=pk)
+    sessions = SessionCharge.objects.select_related("grant", "session__workshop")
+    return get_object_or_404(sessions.filter(**mine), pk=pk)
 
 
 def _share_update(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     charge: GroupCharge | SessionCharge,
     *,
     save: Callable[[Decimal, int | None], Any],
@@ -371,7 +372,7 @@ def _share_update(
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def group_charge_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_charge_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, GroupCharge, pk)
     return _share_update(
         request,
@@ -384,7 +385,7 @@ def group_charge_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def session_charge_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_charge_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, SessionCharge, pk)
     return _share_update(
         request,
@@ -403,7 +404,7 @@ def session_charge_update(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def group_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_charge_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, GroupCharge, pk)
     remove_charge(charge=charge, by=request.user)
     messages.success(request, _("The group is no longer charged to this grant."))
@@ -412,7 +413,7 @@ def group_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def session_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_charge_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     charge = _charge_for(request, SessionCharge, pk)
     remove_charge(charge=charge, by=request.user)
     messages.success(request, _("The session is no longer charged to this grant."))
@@ -423,7 +424,7 @@ def session_charge_delete(request: AuthenticatedRequest, pk: int) -> HttpRespons
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_pack_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def grant_pack_download(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     with translation.override(translation.get_language() or "fr"):
         content = grant_pack(grant)
@@ -442,9 +443,10 @@ PAS_FILES = {
 }
 
 
-def _pas_grant_for(request: AuthenticatedRequest, pk: int, capability: Capability) -> Grant:
+def _pas_grant_for(request: OrganisationRequest, pk: int, capability: Capability) -> Grant:
     """A PAS grant of the user's organisation, or 404: other grants have no ledger."""
-    return get_object_for(
+    # get_object_for is untyped: the record of the queryset given.
+    grant: Grant = get_object_for(
         request,
         Grant.objects.select_related("funder", "organisation", "pas_budget").filter(
             funder__kind=FunderKind.PAS
@@ -452,13 +454,22 @@ def _pas_grant_for(request: AuthenticatedRequest, pk: int, capability: Capabilit
         capability=capability,
         pk=pk,
     )
+    return grant
+
+
+def _pas_report(grant: Grant) -> PasReport:
+    """The yearly justification of a PAS grant (one ``_pas_grant_for`` found)."""
+    report = grant_pas_report(grant)
+    if report is None:  # not a PAS grant: it has no ledger
+        raise Http404
+    return report
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def expense_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def expense_list(request: OrganisationRequest, pk: int) -> HttpResponse:
     # Queries: the grant, the report's aggregates, the ledger's lines in one query.
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
-    report = grant_pas_report(grant)
+    report = _pas_report(grant)
     expenses = list(
         grant.expenses.select_related("beneficiary", "group").order_by("part", "date", "pk")
     )
@@ -484,7 +495,7 @@ def expense_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _expense_page(
-    request: AuthenticatedRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
+    request: OrganisationRequest, grant: Grant, form: BaseForm, *, title: str, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -495,7 +506,7 @@ def _expense_page(
 
 
 def _save_expense(
-    request: AuthenticatedRequest, grant: Grant, form: ExpenseForm, *, version: int | None = None
+    request: OrganisationRequest, grant: Grant, form: ExpenseForm, *, version: int | None = None
 ) -> bool:
     """Run the service on a valid form; the form gets the rule's message on refusal."""
     try:
@@ -512,7 +523,7 @@ def _save_expense(
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def expense_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def expense_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _pas_grant_for(request, pk, Capability.MANAGE_PARTICIPANTS)
     form = ExpenseForm(request.POST or None, grant=grant)
     if request.method == "POST" and form.is_valid() and _save_expense(request, grant, form):
@@ -521,18 +532,20 @@ def expense_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _expense_page(request, grant, form, title=_("New expense"))
 
 
-def _expense_for(request: AuthenticatedRequest, pk: int) -> Expense:
+def _expense_for(request: OrganisationRequest, pk: int) -> Expense:
     """An expense of the user's organisation, or 404."""
-    return get_object_for(
+    # get_object_for is untyped: the record of the queryset given.
+    expense: Expense = get_object_for(
         request,
         Expense.objects.select_related("grant__funder", "grant__organisation"),
         capability=Capability.MANAGE_PARTICIPANTS,
         pk=pk,
     )
+    return expense
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def expense_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def expense_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     expense = _expense_for(request, pk)
     grant = expense.grant
     form = ExpenseForm(request.POST or None, instance=expense, grant=grant)
@@ -552,7 +565,7 @@ def expense_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def expense_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def expense_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     expense = _expense_for(request, pk)
     delete_expense(expense=expense, by=request.user)
     messages.success(request, _("The expense has been removed from the ledger."))
@@ -560,7 +573,7 @@ def expense_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def pas_budget_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def pas_budget_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     grant = _pas_grant_for(request, pk, Capability.MANAGE_ORGANISATION)
     budget = PasBudget.objects.filter(grant=grant).first() or PasBudget(grant=grant)
     form = PasBudgetForm(request.POST or None, instance=budget)
@@ -582,12 +595,12 @@ def pas_budget_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def pas_report_download(request: AuthenticatedRequest, pk: int, file_format: str) -> HttpResponse:
+def pas_report_download(request: OrganisationRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format not in PAS_FILES:
         raise Http404
     grant = _pas_grant_for(request, pk, Capability.VIEW_SOCIAL_DATA)
     with translation.override(translation.get_language() or "fr"):
-        report = grant_pas_report(grant)
+        report = _pas_report(grant)
         if file_format == "json":
             content: str | bytes = json.dumps(report.as_json(), ensure_ascii=False, indent=2)
         elif file_format == "xlsx":

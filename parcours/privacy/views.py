@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, scoped
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.participants.selectors import participant_for
 from parcours.privacy.forms import ApprovalForm, ErasureForm, RetentionPolicyForm
 from parcours.privacy.jobs import anonymisation_request, anonymisation_retry, anonymisation_watch
@@ -27,7 +27,7 @@ RECENT_JOBS = 5
 
 
 @requires(Capability.MANAGE_RETENTION)
-def queue(request: AuthenticatedRequest) -> HttpResponse:
+def queue(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the policy; the count and the page of files due
     # (their last activity in the same query); the latest processings with who approved;
     # the latest approvals run by the worker.
@@ -76,7 +76,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_RETENTION)
-def retention_settings(request: AuthenticatedRequest) -> HttpResponse:
+def retention_settings(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     policy = retention_policy_for(organisation)
     form = RetentionPolicyForm(request.POST or None, instance=policy)
@@ -90,7 +90,7 @@ def retention_settings(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_RETENTION)
-def erase(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def erase(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk, capability=Capability.MANAGE_RETENTION)
     in_a_group = Enrolment.objects.open().filter(participant=participant).exists()
     form = ErasureForm(request.POST or None)
@@ -111,7 +111,7 @@ def erase(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_RETENTION)
 @require_POST
-def anonymisation_job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def anonymisation_job_retry(request: OrganisationRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(scoped(AnonymisationJob.objects.all(), request.user), pk=pk)
     if anonymisation_retry(job=job):
         messages.info(request, _("The anonymisation is queued again."))

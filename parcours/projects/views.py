@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
@@ -62,7 +62,7 @@ def _shown_version(versions: Sequence[ProjectVersion], number: int | None) -> Pr
 
 
 def _detail(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     project: Project,
     *,
     number: int | None = None,
@@ -107,7 +107,7 @@ def _detail(
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def project_detail(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
+def project_detail(request: OrganisationRequest, enrolment_pk: int) -> HttpResponse:
     """The enrolment's project, or the invitation to draw it up."""
     enrolment = enrolment_for(request, enrolment_pk)
     project = Project.objects.filter(enrolment=enrolment).select_related("participant").first()
@@ -123,14 +123,14 @@ def project_detail(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResp
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def version_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+def version_detail(request: OrganisationRequest, pk: int, number: int) -> HttpResponse:
     project = project_for(request, pk)
     record_opened(obj=project, by=request.user, purpose=AuditPurpose.CONSULTATION)
     return _detail(request, project, number=number)
 
 
 def _form_page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     *,
     enrolment: Enrolment,
     form: ProjectForm,
@@ -155,7 +155,7 @@ def _form_page(
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def project_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
+def project_create(request: OrganisationRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = enrolment_for(request, enrolment_pk, capability=Capability.MANAGE_PARTICIPANTS)
     existing = Project.objects.filter(enrolment=enrolment).first()
     if existing is not None:
@@ -207,7 +207,7 @@ def project_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResp
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def project_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     """Change the draft, or, once the latest version is signed, write the amendment."""
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     current = services.latest_version(project)
@@ -229,7 +229,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     **form.values(),
                 )
             except StaleVersion as stale:
-                data = form.data.copy()
+                data = request.POST.copy()  # the form's data
                 data["version"] = str(stale.current.version)
                 form = ProjectForm(data, organisation=organisation, amendment=amendment)
                 form.is_valid()
@@ -281,7 +281,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def version_sign(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+def version_sign(request: OrganisationRequest, pk: int, number: int) -> HttpResponse:
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     version = project.versions.filter(number=number).first()
     if version is None:
@@ -308,7 +308,7 @@ def version_sign(request: AuthenticatedRequest, pk: int, number: int) -> HttpRes
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def evaluation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def evaluation_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     form = EvaluationForm(request.POST)
     if form.is_valid():
@@ -329,7 +329,7 @@ def evaluation_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def version_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResponse:
+def version_pdf(request: OrganisationRequest, pk: int, number: int) -> HttpResponse:
     """The version as a document to sign (or as it was signed)."""
     project = project_for(request, pk)
     data = project_page_data(project)
@@ -347,14 +347,14 @@ def version_pdf(request: AuthenticatedRequest, pk: int, number: int) -> HttpResp
     )
     record_opened(obj=project, by=request.user, purpose=AuditPurpose.PRINTING)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # None only without a file name
         False, f"piis-{project.participant.reference}-v{version.number}.pdf"
     )
     return response
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def interval_edit(request: AuthenticatedRequest) -> HttpResponse:
+def interval_edit(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     interval = EvaluationInterval.objects.filter(organisation=organisation).first()
     form = EvaluationIntervalForm(

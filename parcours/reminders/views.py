@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from parcours.accounts.access import Capability, public, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.accounts.models import User
 from parcours.participants.models import Participant
 from parcours.reminders import services
@@ -19,7 +19,7 @@ from parcours.reminders.tokens import PARTICIPANT_SALT, USER_SALT, read_token
 
 
 @requires(Capability.SIGNED_IN)
-def preferences(request: AuthenticatedRequest) -> HttpResponse:
+def preferences(request: OrganisationRequest) -> HttpResponse:
     user = request.user
     instance = DigestPreference.objects.filter(user=user).first() or DigestPreference(user=user)
     form = DigestPreferenceForm(request.POST or None, instance=instance)
@@ -65,7 +65,7 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def log(request: AuthenticatedRequest) -> HttpResponse:
+def log(request: OrganisationRequest) -> HttpResponse:
     # Queries: the page of messages with their recipients, and the count.
     page = Paginator(message_log(request.user.organisation), 50).get_page(request.GET.get("page"))
     return render(request, "reminders/message_log.html", {"page": page})

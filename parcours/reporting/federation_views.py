@@ -8,6 +8,7 @@ each member CPAS whose figures it read, as a report read (by the worker, queued 
 
 from collections.abc import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.models import Federation
 from parcours.audit.models import AuditPurpose
 from parcours.background.jobs import enqueue_after_commit
 from parcours.core.exports import spreadsheet_csv
@@ -31,20 +33,29 @@ from parcours.reporting.federation_exports import federation_xlsx
 from parcours.reporting.federation_forms import FederationReportForm
 
 
+def _federation(request: AuthenticatedRequest) -> Federation:
+    """The analyst's federation: the capability is only held with one (``user_can``)."""
+    federation = request.user.federation
+    if federation is None:
+        raise PermissionDenied
+    return federation
+
+
 def _form(request: AuthenticatedRequest) -> FederationReportForm:
-    members = list(request.user.federation.organisations.order_by("name"))
+    members = list(_federation(request).organisations.order_by("name"))
     form = FederationReportForm(request.GET, members=members, today=timezone.localdate())
     form.is_valid()
     return form
 
 
 def _report(request: AuthenticatedRequest, form: FederationReportForm) -> FederationReport:
-    return federation_report(
-        request.user.federation,
+    report: FederationReport = federation_report(
+        _federation(request),
         year=form.cleaned_data["year"],
         as_of=form.as_of(),
         site=form.chosen_site(),
     )
+    return report
 
 
 def _record_read(
@@ -80,7 +91,11 @@ def federation(request: AuthenticatedRequest) -> HttpResponse:
     # every member's report (and the reports not kept yet), the task writing the trail
     # rows: a fixed number whatever the number of CPAS, when their reports are kept.
     form = _form(request)
-    context = {"form": form, "report": None, "federation": request.user.federation}
+    context: dict[str, object] = {
+        "form": form,
+        "report": None,
+        "federation": _federation(request),
+    }
     if not form.is_valid():
         return render(request, "reporting/federation.html", context, status=400)
     report = _report(request, form)
@@ -114,7 +129,7 @@ def _download(
     report = _report(request, form)
     _record_read(request, report, AuditPurpose.DOWNLOAD)
     response = HttpResponse(write(report), content_type=content_type)
-    name = f"federation-{report.federation.slug}-{report.year}.{extension}"
+    name = f"federation-{_federation(request).slug}-{report.year}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

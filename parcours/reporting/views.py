@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.funding.models import Grant
@@ -82,7 +82,7 @@ FIGURE_LABELS = {
 
 
 # A file of the ESF+ indicators, written from the request and its report form.
-EsfWriter = Callable[[AuthenticatedRequest, ReportForm], bytes]
+EsfWriter = Callable[[OrganisationRequest, ReportForm], bytes]
 
 
 class ReportWriter(Protocol):
@@ -94,7 +94,7 @@ class ReportWriter(Protocol):
 # -- The request: year, date and scope ------------------------------------------------------
 
 
-def _report_form(request: AuthenticatedRequest) -> ReportForm:
+def _report_form(request: OrganisationRequest) -> ReportForm:
     today = timezone.localdate()
     data = request.GET.copy()
     if not data.get("year"):
@@ -109,7 +109,7 @@ def _params(form: ReportForm) -> dict[str, Any]:
     return form.params()
 
 
-def _report(request: AuthenticatedRequest, form: ReportForm) -> Report:
+def _report(request: OrganisationRequest, form: ReportForm) -> Report:
     return report_for_year(
         request.user.organisation,
         year=form.cleaned_data["year"],
@@ -193,7 +193,7 @@ def _changes(frozen: Report, live: Report) -> list[dict[str, object]]:
 
 
 @requires(Capability.VIEW_FIGURES)
-def report(request: AuthenticatedRequest) -> HttpResponse:
+def report(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session and user; the group and funder asked for (when asked); the
     # closing in force; the report's aggregates (a fixed number, one per year of the
     # evolution); for a closed year whose records changed, the live report once more;
@@ -266,7 +266,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
 # -- The ESF+ common indicators -----------------------------------------------------------------
 
 
-def _esf(request: AuthenticatedRequest, form: ReportForm) -> EsfReport:
+def _esf(request: OrganisationRequest, form: ReportForm) -> EsfReport:
     """The indicators of the year as of the report's date, in the report's scope; the
     special categories only for the roles that see social data."""
     return esf_report_of_year(
@@ -289,7 +289,7 @@ def _esf_downloads(query: str, *, with_participants: bool) -> list[tuple[str, st
 
 
 def _esf_download(
-    request: AuthenticatedRequest, extension: str, content_type: str, write: EsfWriter
+    request: OrganisationRequest, extension: str, content_type: str, write: EsfWriter
 ) -> HttpResponse:
     form = _report_form(request)
     if not form.is_valid() or not form.cleaned_data.get("grant"):
@@ -308,17 +308,17 @@ def _esf_download(
 
 
 @requires(Capability.VIEW_FIGURES)
-def esf_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
+def esf_xlsx_view(request: OrganisationRequest) -> HttpResponse:
     return _esf_download(request, "xlsx", XLSX_TYPE, lambda r, f: _esf(r, f).as_xlsx())
 
 
 @requires(Capability.VIEW_FIGURES)
-def esf_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
+def esf_pdf_view(request: OrganisationRequest) -> HttpResponse:
     return _esf_download(request, "pdf", "application/pdf", lambda r, f: _esf(r, f).as_pdf())
 
 
 def _participant_file(write: Callable[[Grant, Period], bytes]) -> EsfWriter:
-    def content(request: AuthenticatedRequest, form: ReportForm) -> bytes:
+    def content(request: OrganisationRequest, form: ReportForm) -> bytes:
         year = form.cleaned_data["year"]
         return write(form.cleaned_data["grant"], Period.of_year(year, form.effective_as_of()))
 
@@ -326,12 +326,12 @@ def _participant_file(write: Callable[[Grant, Period], bytes]) -> EsfWriter:
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def esf_participants_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
+def esf_participants_xlsx_view(request: OrganisationRequest) -> HttpResponse:
     return _esf_download(request, "xlsx", XLSX_TYPE, _participant_file(participants_xlsx))
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def esf_participants_csv_view(request: AuthenticatedRequest) -> HttpResponse:
+def esf_participants_csv_view(request: OrganisationRequest) -> HttpResponse:
     return _esf_download(
         request, "csv", "text/csv; charset=utf-8", _participant_file(participants_csv)
     )
@@ -345,7 +345,7 @@ def _filename(form: ReportForm, extension: str) -> str:
 
 
 def _download(
-    request: AuthenticatedRequest, extension: str, content_type: str, write: ReportWriter
+    request: OrganisationRequest, extension: str, content_type: str, write: ReportWriter
 ) -> HttpResponse:
     form = _report_form(request)
     if not form.is_valid():
@@ -367,12 +367,12 @@ def _download(
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_csv_view(request: AuthenticatedRequest) -> HttpResponse:
+def report_csv_view(request: OrganisationRequest) -> HttpResponse:
     return _download(request, "csv", "text/csv; charset=utf-8", report_csv)
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
+def report_xlsx_view(request: OrganisationRequest) -> HttpResponse:
     return _download(
         request,
         "xlsx",
@@ -382,12 +382,12 @@ def report_xlsx_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_pdf_view(request: AuthenticatedRequest) -> HttpResponse:
+def report_pdf_view(request: OrganisationRequest) -> HttpResponse:
     return _download(request, "pdf", "application/pdf", report_pdf)
 
 
 @requires(Capability.VIEW_FIGURES)
-def report_json_view(request: AuthenticatedRequest) -> HttpResponse:
+def report_json_view(request: OrganisationRequest) -> HttpResponse:
     return _download(
         request,
         "json",
@@ -407,7 +407,7 @@ def _figures_json(report: Report, *, for_funder: bool) -> str:
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def people(request: AuthenticatedRequest) -> HttpResponse:
+def people(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session and user; the group and funder asked for (when asked); the
     # count of the people left out for their withdrawn consent; the count of the list and
     # one page of it (participants, or exits with their participant and group).
@@ -474,7 +474,7 @@ def _report_url(year: int) -> str:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def close_year(request: AuthenticatedRequest) -> HttpResponse:
+def close_year(request: OrganisationRequest) -> HttpResponse:
     try:
         year = int(request.POST.get("year", ""))
     except ValueError:
@@ -494,7 +494,7 @@ def close_year(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def reopen_year(request: AuthenticatedRequest, year: int) -> HttpResponse:
+def reopen_year(request: OrganisationRequest, year: int) -> HttpResponse:
     closing = get_object_or_404(
         YearClosing.objects.in_force().select_related("closed_by"),
         organisation=request.user.organisation,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.workbook import jobs
@@ -34,7 +34,7 @@ def _download(content: bytes, file_name: str) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def home(request: AuthenticatedRequest) -> HttpResponse:
+def home(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the recent imports with who sent them.
     upload = UploadForm()
     if request.method == "POST":
@@ -65,11 +65,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def export(request: AuthenticatedRequest) -> HttpResponse:
+def export(request: OrganisationRequest) -> HttpResponse:
     period = PeriodForm(request.GET or None)
     if request.GET and not period.is_valid():
         for error in period.errors.get("__all__", []) or [_("Check the dates of the period.")]:
-            messages.error(request, error)
+            messages.error(request, str(error))  # an ErrorList gives its messages
         return redirect("workbook:home")
     first = period.cleaned_data.get("first") if request.GET else None
     last = period.cleaned_data.get("last") if request.GET else None
@@ -81,7 +81,7 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def template(request: AuthenticatedRequest) -> HttpResponse:
+def template(request: OrganisationRequest) -> HttpResponse:
     # In the language of the page: its sheets, headers, help and lists.
     name = pgettext("file name of the empty workbook", "parcours-template")
     return _download(template_workbook(get_language()), f"{name}.xlsx")
@@ -89,7 +89,7 @@ def template(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_GET
-def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def job_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the job with its sender.
     job = get_object_for(
         request,
@@ -109,7 +109,7 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def job_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def job_confirm(request: OrganisationRequest, pk: int) -> HttpResponse:
     job = get_object_for(
         request,
         ImportJob.objects.without_file(),
@@ -123,7 +123,7 @@ def job_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def job_retry(request: OrganisationRequest, pk: int) -> HttpResponse:
     job = get_object_for(
         request,
         ImportJob.objects.without_file(),

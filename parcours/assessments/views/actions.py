@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.assessments import services
 from parcours.assessments.enums import Moment
 from parcours.assessments.forms import ActionForm
@@ -22,7 +22,7 @@ from parcours.core.domains import Domain
 from parcours.programme.models import Enrolment
 
 
-def _moment_from(request: AuthenticatedRequest) -> str | None:
+def _moment_from(request: OrganisationRequest) -> str | None:
     moment = request.GET.get("moment")
     return moment if moment in Moment.values else None
 
@@ -36,7 +36,7 @@ def _back_url(enrolment: Enrolment, moment: str | None) -> str:
 
 
 def _page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     form: ActionForm,
     enrolment: Enrolment,
     *,
@@ -52,7 +52,7 @@ def _page(
             "action": action,
             "enrolment": enrolment,
             "participant": enrolment.participant,
-            "assessment_name": ASSESSMENT_NAMES[moment] if moment else "",
+            "assessment_name": ASSESSMENT_NAMES[Moment(moment)] if moment else "",
             "back_url": _back_url(enrolment, moment),
         },
         status=status,
@@ -60,7 +60,7 @@ def _page(
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def action_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpResponse:
+def action_create(request: OrganisationRequest, enrolment_pk: int) -> HttpResponse:
     enrolment = enrolment_for(request, enrolment_pk)
     moment = _moment_from(request)
     domain = request.GET.get("domain")
@@ -83,7 +83,7 @@ def action_create(request: AuthenticatedRequest, enrolment_pk: int) -> HttpRespo
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def action_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def action_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related("enrolment__participant", "enrolment__group"),
         pk=pk,

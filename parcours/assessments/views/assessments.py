@@ -5,6 +5,8 @@ with; if someone saved in between, nothing is written and the page comes back wi
 other person's version beside the person's own input, which is kept.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.assessments import services
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.forms import (
@@ -52,7 +54,7 @@ def _assessments_of(enrolment: Enrolment) -> dict[str, Assessment]:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def assessment_edit(request: AuthenticatedRequest, enrolment_pk: int, moment: str) -> HttpResponse:
+def assessment_edit(request: OrganisationRequest, enrolment_pk: int, moment: str) -> HttpResponse:
     if moment not in Moment.values:
         raise Http404
     enrolment = enrolment_for(request, enrolment_pk)
@@ -98,7 +100,9 @@ def assessment_edit(request: AuthenticatedRequest, enrolment_pk: int, moment: st
         if version is not None or current is None:
             raise
         return _conflict(request, enrolment, moment, form, current, actions)
-    messages.success(request, _("%(assessment)s saved.") % {"assessment": ASSESSMENT_NAMES[moment]})
+    messages.success(
+        request, _("%(assessment)s saved.") % {"assessment": ASSESSMENT_NAMES[Moment(moment)]}
+    )
     if request.POST.get("then") == "add_action":
         url = reverse("assessments:action_create", kwargs={"enrolment_pk": enrolment.pk})
         return redirect(f"{url}?{urlencode({'moment': moment})}")
@@ -106,7 +110,7 @@ def assessment_edit(request: AuthenticatedRequest, enrolment_pk: int, moment: st
 
 
 def _conflict(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     enrolment: Enrolment,
     moment: str,
     form: AssessmentForm,
@@ -115,7 +119,7 @@ def _conflict(
 ) -> HttpResponse:
     """Someone else saved first: show their version beside the person's input, which is
     kept with the new version number so that a deliberate second save goes through."""
-    data = form.data.copy()
+    data = request.POST.copy()  # the form's data
     data["version"] = str(current.version)
     for action in actions:  # read in this request: their status is the current one
         shown = data.get(f"shown_{action.pk}")
@@ -136,7 +140,7 @@ def _rating_text(rating: int | None) -> str:
 
 
 def _page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     enrolment: Enrolment,
     moment: str,
     form: AssessmentForm,
@@ -184,7 +188,7 @@ def _page(
         {
             "moment": m,
             "label": Moment(m).label,
-            "name": ASSESSMENT_NAMES[m],
+            "name": ASSESSMENT_NAMES[Moment(m)],
             "current": m == moment,
             "assessment": assessments.get(m),
             "due_date": due_date_of(enrolment, m),
@@ -203,7 +207,7 @@ def _page(
             and row.rating <= Rating.FRAGILE
             and row.domain not in with_action
         ]
-        problems.sort(key=lambda row: row.rating)
+        problems.sort(key=attrgetter("rating"))  # rated: none is None
     return render(
         request,
         "assessments/assessment_form.html",
@@ -212,7 +216,7 @@ def _page(
             "participant": enrolment.participant,
             "moment": moment,
             "moment_label": Moment(moment).label,
-            "assessment_name": ASSESSMENT_NAMES[moment],
+            "assessment_name": ASSESSMENT_NAMES[Moment(moment)],
             "assessment": assessment,
             "form": form,
             "rows": rows,

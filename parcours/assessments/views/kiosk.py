@@ -17,12 +17,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.assessments import kiosk as kiosk_mode
 from parcours.assessments import services
 from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
@@ -44,7 +45,7 @@ KioskScreen = Callable[..., HttpResponse]
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def kiosk_start(request: AuthenticatedRequest, enrolment_pk: int, moment: str) -> HttpResponse:
+def kiosk_start(request: OrganisationRequest, enrolment_pk: int, moment: str) -> HttpResponse:
     if moment not in Moment.values:
         raise Http404
     enrolment = enrolment_for(request, enrolment_pk)
@@ -65,7 +66,7 @@ def _kiosk_view(
         @kiosk_mode.kiosk_screen
         @requires(capability)
         @wraps(view)
-        def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: OrganisationRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             kiosk = kiosk_mode.kiosk_of(request)
             if kiosk is None:
                 return redirect("dashboard:home")
@@ -81,7 +82,8 @@ def _kiosk_view(
                 kiosk_mode.kiosk_remember_screen(request, kiosk)
             return view(request, kiosk, enrolment, *args, **kwargs)
 
-        return wrapped
+        screen: KioskScreen = wrapped  # what the untyped decorators above gave
+        return screen
 
     return decorator
 
@@ -109,7 +111,7 @@ def _languages(current: str) -> list[dict[str, Any]]:
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS)
 def kiosk_welcome(
-    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+    request: OrganisationRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
 ) -> HttpResponse:
     return render(
         request,
@@ -126,7 +128,7 @@ def kiosk_welcome(
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS, remembered=False)
 @require_POST
 def kiosk_language(
-    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+    request: OrganisationRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
 ) -> HttpResponse:
     language = request.POST.get("language")
     if language in dict(settings.LANGUAGES):
@@ -137,7 +139,7 @@ def kiosk_language(
 
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS, remembered=False)
 def kiosk_question(
-    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment, domain: str
+    request: OrganisationRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment, domain: str
 ) -> HttpResponse:
     if domain not in DOMAINS:  # a made-up address: no 404 page, which carries the menu
         return redirect("assessments:kiosk_welcome")
@@ -161,7 +163,7 @@ def kiosk_question(
 
     kiosk_mode.kiosk_remember_screen(request, kiosk)
     answers = _answers(kiosk, enrolment)
-    words = WORDS[domain]
+    words = WORDS[Domain(domain)]
     chosen = answers.get(domain, SKIP if domain in answers else "")
     return render(
         request,
@@ -193,17 +195,22 @@ def kiosk_question(
     )
 
 
+def _level_word(rating: int | None) -> str | Promise | None:
+    """The word of an answer; none for a domain skipped or not answered yet."""
+    return None if rating is None else LEVEL_WORDS.get(rating)
+
+
 @_kiosk_view(Capability.MANAGE_PARTICIPANTS)
 def kiosk_done(
-    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+    request: OrganisationRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
 ) -> HttpResponse:
     answers = _answers(kiosk, enrolment)
     rows = [
         {
             "domain": domain,
-            "title": WORDS[domain].title,
+            "title": WORDS[Domain(domain)].title,
             "answered": domain in answers,
-            "word": LEVEL_WORDS.get(answers.get(domain)),
+            "word": _level_word(answers.get(domain)),
             "rating": answers.get(domain),
             "url": reverse("assessments:kiosk_question", args=[domain]),
         }
@@ -218,7 +225,7 @@ def kiosk_done(
 
 @_kiosk_view(Capability.SIGNED_IN, remembered=False)
 def kiosk_unlock(
-    request: AuthenticatedRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
+    request: OrganisationRequest, kiosk: kiosk_mode.Kiosk, enrolment: Enrolment
 ) -> HttpResponse:
     # The staff member reads this screen: in their language, not the participant's.
     with translation.override(request.user.language or settings.LANGUAGE_CODE):

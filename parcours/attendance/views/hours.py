@@ -7,13 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parcours.accounts.access import Capability, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.attendance.forms import PeriodForm
 from parcours.attendance.hours import workshop_hours, workshop_hours_by_month
 
 
 @requires(Capability.VIEW_FIGURES)
-def hours(request: AuthenticatedRequest) -> HttpResponse:
+def hours(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session and user, the period's totals, the same by month.
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial=PeriodForm.year_to_date(today))

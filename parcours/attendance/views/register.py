@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.attendance import services
 from parcours.attendance.enums import Presence
 from parcours.attendance.forms import CorrectionForm, RegisterFilterForm, searchable_workshops
@@ -36,9 +36,10 @@ from parcours.workshops.models import Session
 
 
 def _session_for(
-    request: AuthenticatedRequest, pk: int, capability: Capability = Capability.TAKE_ATTENDANCE
+    request: OrganisationRequest, pk: int, capability: Capability = Capability.TAKE_ATTENDANCE
 ) -> Session:
-    return get_object_for(
+    # get_object_for is untyped: the record of the queryset given.
+    session: Session = get_object_for(
         request,
         visible_sessions(request.user).select_related(
             "workshop", "leader", "provider", "register_validated_by"
@@ -46,6 +47,7 @@ def _session_for(
         capability=capability,
         pk=pk,
     )
+    return session
 
 
 def _error_text(error: ValidationError) -> str:
@@ -53,7 +55,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _row_context(
-    request: AuthenticatedRequest, session: Session, row: dict[str, Any] | None, error: str = ""
+    request: OrganisationRequest, session: Session, row: dict[str, Any] | None, error: str = ""
 ) -> dict[str, Any]:
     return {
         "session": session,
@@ -69,7 +71,7 @@ REGISTERS_PER_PAGE = 50
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def register_list(request: AuthenticatedRequest) -> HttpResponse:
+def register_list(request: OrganisationRequest) -> HttpResponse:
     """The sessions the user takes registers of, filtered by period (by default the last
     two weeks and the next week), group, workshop and register's state, a page at a time
     (a coordinator of a large programme has thousands): by default the page where
@@ -107,7 +109,7 @@ def register_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def workshop_search(request: AuthenticatedRequest) -> HttpResponse:
+def workshop_search(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 workshops.
     workshops = searchable_workshops(request.user)
     term = search_term(request)
@@ -116,7 +118,7 @@ def workshop_search(request: AuthenticatedRequest) -> HttpResponse:
     return search_results(request, workshops.order_by("name", "pk"))
 
 
-def _mark_everyone_present(request: AuthenticatedRequest, session: Session) -> None:
+def _mark_everyone_present(request: OrganisationRequest, session: Session) -> None:
     try:
         count = services.register_mark_unmarked_present(session=session, by=request.user)
     except ValidationError as error:
@@ -130,7 +132,7 @@ def _mark_everyone_present(request: AuthenticatedRequest, session: Session) -> N
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def register(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     if request.method == "POST":
         # Without JavaScript the whole register is posted at once.
@@ -150,8 +152,8 @@ def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 saved += 1
             except ValidationError as error:
                 errors.append(f"{names.name(person)}: {_error_text(error)}")
-        for error in errors:
-            messages.error(request, error)
+        for message in errors:
+            messages.error(request, message)
         if saved:
             messages.success(
                 request,
@@ -173,7 +175,7 @@ def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.TAKE_ATTENDANCE)
 @require_POST
-def mark(request: AuthenticatedRequest, pk: int, participant_pk: int) -> HttpResponse:
+def mark(request: OrganisationRequest, pk: int, participant_pk: int) -> HttpResponse:
     """One tap: save one mark, answer with the updated row (htmx) or go back."""
     session = _session_for(request, pk)
     participant = get_object_or_404(expected_participants(session), pk=participant_pk)
@@ -210,7 +212,7 @@ def mark(request: AuthenticatedRequest, pk: int, participant_pk: int) -> HttpRes
 
 
 @requires(Capability.TAKE_ATTENDANCE)
-def validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def validate(request: OrganisationRequest, pk: int) -> HttpResponse:
     """The summary of the register (GET), then its validation once confirmed (POST)."""
     session = _session_for(request, pk)
     if request.method != "POST":
@@ -228,7 +230,7 @@ def validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def correct(request: AuthenticatedRequest, pk: int, participant_pk: int) -> HttpResponse:
+def correct(request: OrganisationRequest, pk: int, participant_pk: int) -> HttpResponse:
     session = _session_for(request, pk, capability=Capability.MANAGE_ORGANISATION)
     participant = get_object_or_404(expected_participants(session), pk=participant_pk)
     current = Attendance.objects.filter(session=session, participant=participant).first()

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.attendance.forms import month_asked
 from parcours.attendance.grids import month_grid, register_rows
 from parcours.attendance.selectors import visible_sessions
@@ -21,12 +21,12 @@ from parcours.workshops.models import Session
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(False, filename)  # type: ignore[assignment]  # None only without a file name
     return response
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def session_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_sheet(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = get_object_for(
         request,
         visible_sessions(request.user).select_related("workshop", "leader", "provider"),
@@ -47,7 +47,7 @@ def session_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_month_sheet(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_month_sheet(request: OrganisationRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from parcours.accounts.access import Capability, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.core.forms import _is_possible_id
 from parcours.core.widgets import search_results, search_term
 from parcours.participants.enums import ParticipantStatus
@@ -20,7 +20,7 @@ from parcours.programme.models import Enrolment
 
 PER_PAGE = 25
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     ParticipantStatus.ACTIVE: "badge--ok",
     ParticipantStatus.CANDIDATE: "badge--update",
     ParticipantStatus.EXITED: "",
@@ -28,7 +28,7 @@ STATUS_BADGES = {
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def participant_list(request: AuthenticatedRequest) -> HttpResponse:
+def participant_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the participant count, the page of participants
     # with their social worker, their enrolments with groups (their status, one
     # prefetch); the social workers offered by their filter (groups are searched for:
@@ -81,7 +81,7 @@ def participant_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def participant_search(request: AuthenticatedRequest) -> HttpResponse:
+def participant_search(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user (a leader: whether they belong to a partner); at
     # most SEARCH_LIMIT + 1 people.
     people = visible_participants(request.user).filter(anonymised_on__isnull=True)

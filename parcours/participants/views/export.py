@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.participants.models import Participant
@@ -18,13 +18,15 @@ from parcours.participants.selectors import visible_participants
 from parcours.privacy.right_of_access import export_filename, participant_data, render_pdf
 
 
-def _participant(request: AuthenticatedRequest, pk: int) -> Participant:
-    return get_object_for(
+def _participant(request: OrganisationRequest, pk: int) -> Participant:
+    # get_object_for is untyped: the record of the queryset given.
+    participant: Participant = get_object_for(
         request,
         visible_participants(request.user).select_related("organisation", "social_worker"),
         capability=Capability.VIEW_SOCIAL_DATA,
         pk=pk,
     )
+    return participant
 
 
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -34,7 +36,7 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def export_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def export_json(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2) + "\n"
@@ -47,7 +49,7 @@ def export_json(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_SOCIAL_DATA)
-def export_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def export_pdf(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     data = participant_data(participant, exported_by=request.user)
     content = render_pdf(participant, data, request=request)

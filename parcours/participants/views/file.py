@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.assessments.selectors import journey_context
 from parcours.attendance.selectors import attendance_rate
 from parcours.audit.models import AuditPurpose
@@ -15,7 +15,7 @@ from parcours.participants.selectors import visible_participants
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def participant_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = get_object_for(
         request,
         visible_participants(request.user).select_related("social_worker"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
@@ -17,7 +17,7 @@ from parcours.participants.selectors import participant_for
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def intervention_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def intervention_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = InterventionForm(
         request.POST or None,
@@ -36,7 +36,7 @@ def intervention_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 def intervention_update(
-    request: AuthenticatedRequest, pk: int, intervention_pk: int
+    request: OrganisationRequest, pk: int, intervention_pk: int
 ) -> HttpResponse:
     participant = participant_for(request, pk)
     intervention = get_object_or_404(participant.interventions, pk=intervention_pk)
@@ -64,7 +64,7 @@ def intervention_update(
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def literacy_test_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def literacy_test_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = LiteracyTestForm(
         request.POST or None,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.enums import Role
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.versions import StaleVersion
 from parcours.participants import services
 from parcours.participants.forms import ConsentForm, ParticipantForm, WithdrawForm
@@ -31,7 +31,7 @@ def _duplicates_of(form: ParticipantForm, *, exclude_pk: int | None = None) -> l
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def participant_create(request: AuthenticatedRequest) -> HttpResponse:
+def participant_create(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     # A social worker taking someone in usually follows them.
     in_charge = request.user if request.user.role == Role.SOCIAL_WORKER else None
@@ -61,7 +61,7 @@ def participant_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def participant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def participant_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = ParticipantForm(
         request.POST or None, instance=participant, organisation=request.user.organisation
@@ -92,7 +92,7 @@ def participant_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def consent_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -110,7 +110,7 @@ def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: OrganisationRequest, pk: int, consent_pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     consent = get_object_or_404(participant.consents.in_force(), pk=consent_pk)
     form = WithdrawForm(request.POST)

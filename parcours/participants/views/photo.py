@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.participants.enums import ConsentPurpose
 from parcours.participants.forms import PhotoForm
 from parcours.participants.photos import photo_delete as delete_photo
@@ -18,7 +18,7 @@ from parcours.participants.selectors import consent_in_force, participant_for, v
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
+def photo(request: OrganisationRequest, pk: int) -> FileResponse:
     # The same lookup as the file: a partner's leader reaches only the people who share.
     participant = get_object_for(
         request, visible_participants(request.user), capability=Capability.VIEW_PARTICIPANTS, pk=pk
@@ -32,7 +32,7 @@ def photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def photo_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def photo_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     consent = consent_in_force(participant, ConsentPurpose.PHOTOS)
     form = PhotoForm(request.POST or None, request.FILES or None, consent=consent)
@@ -53,7 +53,7 @@ def photo_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PARTICIPANTS)
 @require_POST
-def photo_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def photo_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant = participant_for(request, pk)
     delete_photo(participant=participant, by=request.user)
     messages.success(request, _("The photo has been deleted."))

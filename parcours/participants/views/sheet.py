@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.pdf import render_pdf
@@ -25,7 +25,7 @@ WEEK = datetime.timedelta(days=7)
 
 
 def _sheet(
-    request: AuthenticatedRequest, pk: int
+    request: OrganisationRequest, pk: int
 ) -> tuple[Participant, SheetForm, SheetChoice, ParticipantSheet]:
     participant = get_object_for(
         request,
@@ -47,7 +47,7 @@ def _sheet(
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def sheet_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def sheet_page(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant, form, choice, sheet = _sheet(request, pk)
     record_opened(obj=participant, by=request.user, purpose=AuditPurpose.PRINTING)
     return render(
@@ -65,14 +65,14 @@ def sheet_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PARTICIPANTS)
-def sheet_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def sheet_pdf(request: OrganisationRequest, pk: int) -> HttpResponse:
     participant, _form, choice, sheet = _sheet(request, pk)
     # The whole document in the person's language: its text, its dates and its <html lang>.
     with translation.override(choice.language):
         content = render_pdf("participants/sheet_pdf.html", {"sheet": sheet})
     record_opened(obj=participant, by=request.user, purpose=AuditPurpose.PRINTING)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]  # None only without a file name
         False, f"fiche-{participant.reference}-{choice.monday:%Y-%m-%d}.pdf"
     )
     return response

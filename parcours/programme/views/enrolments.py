@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.versions import StaleVersion
 from parcours.participants.models import Participant
 from parcours.participants.selectors import visible_participants
@@ -40,7 +40,7 @@ def _clip(day: datetime.date, start: datetime.date, end: datetime.date) -> datet
     return min(max(day, start), end)
 
 
-def _enrolment_for(request: AuthenticatedRequest, pk: int) -> Enrolment:
+def _enrolment_for(request: OrganisationRequest, pk: int) -> Enrolment:
     """An enrolment of the user's organisation, or 404 (enrolments have no organisation
     column of their own: their group has)."""
     enrolments = Enrolment.objects.select_related("participant", "group").filter(
@@ -49,17 +49,19 @@ def _enrolment_for(request: AuthenticatedRequest, pk: int) -> Enrolment:
     return get_object_or_404(enrolments, pk=pk)
 
 
-def _already_closed(request: AuthenticatedRequest, enrolment: Enrolment) -> HttpResponse:
+def _already_closed(
+    request: OrganisationRequest, enrolment: Enrolment, exit_date: datetime.date
+) -> HttpResponse:
     messages.warning(
         request,
         _("The enrolment of %(name)s in this group closed on %(date)s.")
-        % {"name": enrolment.participant, "date": _short(enrolment.exit_date)},
+        % {"name": enrolment.participant, "date": _short(exit_date)},
     )
     return redirect("programme:group_detail", pk=enrolment.group_id)
 
 
 def _enrol(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     form: BaseForm,
     *,
     participant: Participant,
@@ -100,7 +102,7 @@ def _ended(group: Group, today: datetime.date) -> str | None:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def enrolment_create(request: OrganisationRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
@@ -132,7 +134,7 @@ def enrolment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def participant_enrol(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def participant_enrol(request: OrganisationRequest, pk: int) -> HttpResponse:
     """Enrolling a person from their file: the group is searched for."""
     participant = get_object_for(
         request,
@@ -172,10 +174,10 @@ def participant_enrol(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_exit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def enrolment_exit(request: OrganisationRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request, pk)
     if enrolment.exit_date is not None:
-        return _already_closed(request, enrolment)
+        return _already_closed(request, enrolment, enrolment.exit_date)
     today = timezone.localdate()
     form = EnrolmentExitForm(
         request.POST or None,
@@ -218,10 +220,10 @@ def enrolment_exit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def enrolment_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def enrolment_extend(request: OrganisationRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request, pk)
     if enrolment.exit_date is not None:
-        return _already_closed(request, enrolment)
+        return _already_closed(request, enrolment, enrolment.exit_date)
     today = timezone.localdate()
     form = EnrolmentExtendForm(
         request.POST or None,
@@ -275,7 +277,7 @@ def enrolment_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PARTICIPANTS)
-def follow_up_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def follow_up_record(request: OrganisationRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         ExitFollowUp.objects.select_related(
             "enrolment__participant", "enrolment__group", "recorded_by"

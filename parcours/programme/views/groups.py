@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.accounts.models import User
 from parcours.assessments.progress import group_domain_change
 from parcours.audit.versions import StaleVersion
@@ -34,7 +34,7 @@ STAFF_IN_ORDER = Prefetch("staff", queryset=User.objects.order_by("last_name", "
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_list(request: AuthenticatedRequest) -> HttpResponse:
+def group_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; the groups with their counts; their staff.
     today = timezone.localdate()
     groups = list(
@@ -58,7 +58,7 @@ def group_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_create(request: AuthenticatedRequest) -> HttpResponse:
+def group_create(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = GroupForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def group_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )
@@ -154,7 +154,7 @@ def _follow_up_of(enrolment: Enrolment) -> ExitFollowUp | None:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     # Queries: the session, the user; the group, its staff; its enrolments with the
     # participants (and, for casework, the follow-ups); the change per domain (casework).
     user = request.user
@@ -210,7 +210,7 @@ def _status(group: Group, today: datetime.date) -> str:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_search(request: AuthenticatedRequest) -> HttpResponse:
+def group_search(request: OrganisationRequest) -> HttpResponse:
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
     groups = visible_groups(request.user)
     # Narrowing asked by the field (ParticipantEnrolmentForm): the groups that person

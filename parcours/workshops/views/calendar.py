@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from parcours.accounts.access import Capability, get_object_for, public, requires, user_can
 from parcours.accounts.enums import Role
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.accounts.models import User
 from parcours.programme.models import Group
 from parcours.programme.selectors import visible_groups
@@ -49,7 +49,7 @@ def _iso_week(day: datetime.date) -> str:
 
 
 def _week_page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     sessions: SessionQuerySet,
     *,
     title: str,
@@ -96,7 +96,7 @@ NEW_FEED_LINK = "new_feed_link"
 
 
 def _feed_context(
-    request: AuthenticatedRequest, kind: str, obj: Group | User, *, may_renew: bool
+    request: OrganisationRequest, kind: str, obj: Group | User, *, may_renew: bool
 ) -> dict[str, object] | None:
     if not may_renew:
         return None
@@ -120,13 +120,13 @@ def _show_once(request: HttpRequest, token: str, renew_url: str) -> None:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def week(request: AuthenticatedRequest) -> HttpResponse:
+def week(request: OrganisationRequest) -> HttpResponse:
     sessions = Session.objects.filter(organisation_id=request.user.organisation_id)
     return _week_page(request, sessions, title=_("The programme"))
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def group_week(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_week(request: OrganisationRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.VIEW_PROGRAMME, pk=pk
     )
@@ -150,7 +150,7 @@ def _may_renew_leader_feed(user: User, leader: User) -> bool:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def leader_week(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def leader_week(request: OrganisationRequest, pk: int) -> HttpResponse:
     leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
     feed = _feed_context(
         request, FeedKind.LEADER, leader, may_renew=_may_renew_leader_feed(request.user, leader)
@@ -167,7 +167,7 @@ def leader_week(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.VIEW_PROGRAMME)
 @require_POST
-def leader_feed_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def leader_feed_renew(request: OrganisationRequest, pk: int) -> HttpResponse:
     leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
     if not _may_renew_leader_feed(request.user, leader):
         raise PermissionDenied
@@ -179,7 +179,7 @@ def leader_feed_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @requires(Capability.MANAGE_PROGRAMME)
 @require_POST
-def group_feed_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def group_feed_renew(request: OrganisationRequest, pk: int) -> HttpResponse:
     group = get_object_for(
         request, visible_groups(request.user), capability=Capability.MANAGE_PROGRAMME, pk=pk
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.access import Capability, get_object_for, requires, scoped, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.versions import StaleVersion
 from parcours.core.forms import model_values
 from parcours.workshops import services
@@ -18,7 +18,7 @@ from parcours.workshops.models import ClosingPeriod, Provider, Workshop
 
 
 def _form_page(
-    request: AuthenticatedRequest,
+    request: OrganisationRequest,
     form: BaseForm,
     *,
     title: str,
@@ -35,7 +35,7 @@ def _form_page(
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def workshop_list(request: AuthenticatedRequest) -> HttpResponse:
+def workshop_list(request: OrganisationRequest) -> HttpResponse:
     workshops = list(scoped(Workshop.objects, request.user).prefetch_related("domains"))
     axes = [
         {"label": label, "workshops": [w for w in workshops if w.axis == value]}
@@ -49,7 +49,7 @@ def workshop_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def workshop_create(request: AuthenticatedRequest) -> HttpResponse:
+def workshop_create(request: OrganisationRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         workshop = services.workshop_create(
@@ -67,7 +67,7 @@ def workshop_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def workshop_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def workshop_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     workshop = get_object_for(
         request, Workshop.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -96,7 +96,7 @@ def workshop_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def provider_list(request: AuthenticatedRequest) -> HttpResponse:
+def provider_list(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
         "workshops/provider_list.html",
@@ -108,7 +108,7 @@ def provider_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def provider_create(request: AuthenticatedRequest) -> HttpResponse:
+def provider_create(request: OrganisationRequest) -> HttpResponse:
     form = ProviderForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         services.provider_create(
@@ -122,7 +122,7 @@ def provider_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def provider_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def provider_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     provider = get_object_for(
         request, Provider.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
@@ -149,7 +149,7 @@ def provider_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def closing_list(request: AuthenticatedRequest) -> HttpResponse:
+def closing_list(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
         "workshops/closing_list.html",
@@ -158,7 +158,7 @@ def closing_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_ORGANISATION)
-def closing_create(request: AuthenticatedRequest) -> HttpResponse:
+def closing_create(request: OrganisationRequest) -> HttpResponse:
     form = ClosingPeriodForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         services.closing_period_create(
@@ -173,7 +173,7 @@ def closing_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 @require_POST
-def closing_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def closing_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     period = get_object_for(
         request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
     )

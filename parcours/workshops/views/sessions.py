@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
-from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.http import OrganisationRequest
 from parcours.audit.versions import StaleVersion
 from parcours.core.widgets import search_results, search_term
 from parcours.programme.forms import add_service_error, group_label
@@ -33,7 +33,7 @@ SESSIONS = Session.objects.select_related("workshop", "provider", "leader", "ser
 
 
 def _clashes_to_confirm(
-    request: AuthenticatedRequest, form: ClashConfirmation, clashes: list[Conflict]
+    request: OrganisationRequest, form: ClashConfirmation, clashes: list[Conflict]
 ) -> dict[str, object] | None:
     """The clashes to show before saving, and the key of the "save anyway" button; None
     when there are none or the user confirmed exactly these values and clashes."""
@@ -43,7 +43,7 @@ def _clashes_to_confirm(
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def group_search(request: AuthenticatedRequest) -> HttpResponse:
+def group_search(request: OrganisationRequest) -> HttpResponse:
     """The groups a session or a series may take: those the user sees that run on the
     session's ``date`` (or overlap ``first_date``-``last_date``), not ended otherwise."""
     # Queries: the session, the user; at most SEARCH_LIMIT + 1 groups.
@@ -64,7 +64,7 @@ def _day(text: str | None) -> datetime.date | None:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def series_plan(request: AuthenticatedRequest) -> HttpResponse:
+def series_plan(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = SeriesForm(request.POST or None, organisation=organisation)
     confirm = None
@@ -111,7 +111,7 @@ def series_plan(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_create(request: AuthenticatedRequest) -> HttpResponse:
+def session_create(request: OrganisationRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = SessionForm(request.POST or None, organisation=organisation)
     confirm = None
@@ -143,7 +143,7 @@ def session_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @requires(Capability.VIEW_PROGRAMME)
-def session_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_detail(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = get_object_for(
         request, SESSIONS.prefetch_related("groups"), capability=Capability.VIEW_PROGRAMME, pk=pk
     )
@@ -160,7 +160,7 @@ def session_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_cancel(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = get_object_for(
         request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk, cancelled=False
     )
@@ -196,7 +196,7 @@ def session_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Capability.MANAGE_PROGRAMME)
-def session_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def session_change(request: OrganisationRequest, pk: int) -> HttpResponse:
     session = get_object_for(request, SESSIONS, capability=Capability.MANAGE_PROGRAMME, pk=pk)
     form = ChangeForm(request.POST or None, session=session)
     status = 200
