@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.accounts.signin import matching_device
+from parcours.core.forms import choice_field
 
 
 class LanguageForm(forms.Form):
@@ -25,7 +26,7 @@ ORGANISATION_ROLES = [choice for choice in Role.choices if choice[0] != Role.FED
 class OrganisationRoleMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = ORGANISATION_ROLES
+        choice_field(self, "role").choices = ORGANISATION_ROLES
 
 
 class InitialPasswordForm(forms.ModelForm):

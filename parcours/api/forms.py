@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Organisation, User
 from parcours.api.enums import TokenScope
+from parcours.core.forms import record_choice
 
 
 class TokenForm(forms.Form):
@@ -30,7 +31,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        record_choice(self, "user").queryset = User.objects.filter(
             organisation=organisation, is_active=True
         ).order_by("last_name", "first_name", "username")
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(

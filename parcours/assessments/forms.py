@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,9 @@ from parcours.assessments.models import Action, Assessment
 from parcours.core.domains import Domain
 from parcours.core.durations import duration_form_field
 from parcours.core.forms import VersionedForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,7 +41,7 @@ def _rating(value: str) -> int | None:
 class RatingField(forms.TypedChoiceField):
     """1 to 5, or "not concerned"; one choice must be made, so no row is forgotten."""
 
-    def __init__(self, *, domain_label: str, **kwargs: Any) -> None:
+    def __init__(self, *, domain_label: "StrOrPromise", **kwargs: Any) -> None:
         super().__init__(
             label=domain_label,
             # The number is shown beside its meaning: "1" + "critical situation".

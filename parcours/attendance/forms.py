@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -7,13 +7,16 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.accounts.models import User
 from parcours.attendance.enums import Presence, RegisterState
+from parcours.core.forms import record_choice
 from parcours.core.widgets import SearchChoiceField
 from parcours.programme.forms import GroupSearchField
 from parcours.programme.models import Group
 from parcours.programme.selectors import visible_groups
 from parcours.workshops.models import Workshop
+
+if TYPE_CHECKING:
+    from parcours.accounts.http import OrganisationUser
 
 
 class CorrectionForm(forms.Form):
@@ -80,7 +83,7 @@ class WorkshopSearchField(SearchChoiceField):
         super().__init__(**kwargs)
 
 
-def searchable_workshops(user: User) -> QuerySet[Workshop]:
+def searchable_workshops(user: "OrganisationUser") -> QuerySet[Workshop]:
     """The workshops a register's filter offers: the organisation's catalogue."""
     return Workshop.objects.filter(organisation_id=user.organisation_id)
 
@@ -113,7 +116,9 @@ class RegisterFilterForm(forms.Form):
     DAYS_BACK = 14
     DAYS_AHEAD = 7
 
-    def __init__(self, data: QueryDict, *, user: User, today: datetime.date, **kwargs: Any) -> None:
+    def __init__(
+        self, data: QueryDict, *, user: "OrganisationUser", today: datetime.date, **kwargs: Any
+    ) -> None:
         data = data.copy()
         # The default period, unless the address names one (even empty: no bound).
         if "first" not in data:
@@ -121,8 +126,8 @@ class RegisterFilterForm(forms.Form):
         if "last" not in data:
             data["last"] = (today + datetime.timedelta(days=self.DAYS_AHEAD)).isoformat()
         super().__init__(data, **kwargs)
-        self.fields["group"].queryset = visible_groups(user)
-        self.fields["workshop"].queryset = searchable_workshops(user)
+        record_choice(self, "group").queryset = visible_groups(user)
+        record_choice(self, "workshop").queryset = searchable_workshops(user)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -2,13 +2,15 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Organisation, User
 from parcours.audit.models import AuditEventQuerySet, AuditPurpose
+from parcours.core.forms import choice_field, record_choice
 
 
-def record_type_choices() -> list[tuple[str, str]]:
+def record_type_choices() -> list[tuple[str, str | Promise]]:
     """Every model of the project's apps, by its translated name."""
     models = [m for m in apps.get_models() if m._meta.app_label in _AUDITED_APPS]
     choices = sorted((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models)
@@ -33,8 +35,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = User.objects.in_organisation(organisation)
-        self.fields["record_type"].choices = record_type_choices()
+        record_choice(self, "actor").queryset = User.objects.in_organisation(organisation)
+        choice_field(self, "record_type").choices = record_type_choices()
 
     def filter(self, events: AuditEventQuerySet) -> AuditEventQuerySet:
         if not self.is_valid():

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -22,6 +22,18 @@ def _is_possible_id(value: object) -> bool:
         return 0 < int(str(value)) <= ID_MAX
     except ValueError:
         return False
+
+
+def record_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field ``name``, a choice of records (one or several): Django types a
+    form's fields as plain ``Field``s, which have no queryset."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a choice: Django types a form's fields as plain
+    ``Field``s, which have no choices."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class IdChoiceField(forms.ModelChoiceField):
@@ -54,7 +66,14 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class VersionedForm:
+if TYPE_CHECKING:
+    # The mixins below are mixed into forms: the type checker reads them as forms.
+    FormMixin = forms.BaseForm
+else:
+    FormMixin = object
+
+
+class VersionedForm(FormMixin):
     """A mixin for the form that edits a record: it carries the record's version as it
     was when the form was opened, and when the update service finds that version gone
     (``parcours.audit.versions.StaleVersion``) the form is given back with what the other
@@ -76,7 +95,8 @@ class VersionedForm:
 
     def refuse_stale(self, current) -> None:
         """Show what is stored now beside the person's input, with the current version."""
-        data = self.data.copy()
+        # Bound to request.POST (a QueryDict) or a dict: both copy themselves.
+        data = self.data.copy()  # type: ignore[attr-defined]
         data[self.add_prefix("version")] = str(current.version)
         self.data = data
         self.add_error(None, stale_message(self, current))
@@ -85,7 +105,8 @@ class VersionedForm:
 def model_values(form: forms.ModelForm, *extra: str) -> dict[str, Any]:
     """The cleaned values of a ModelForm's model fields, and of the ``extra`` fields, as
     keyword arguments for a service; the version too when the form carries one."""
-    names = [*form._meta.fields, *extra]
+    # Every ModelForm of the project lists its fields (never None nor "__all__").
+    names = [*form._meta.fields, *extra]  # type: ignore[misc]
     if "version" in form.fields:
         names.append("version")
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}

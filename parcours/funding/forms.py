@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Organisation
-from parcours.core.forms import VersionedForm
+from parcours.core.forms import VersionedForm, record_choice
 from parcours.core.widgets import SearchChoiceField
 from parcours.funding.logos import reencoded_logo
 from parcours.funding.models import (
@@ -81,7 +81,7 @@ class GrantForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
-        self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
+        record_choice(self, "funder").queryset = Funder.objects.filter(organisation=organisation)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -116,9 +116,9 @@ class GroupChargeForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(organisation=organisation).order_by(
-            "-start_date", "name"
-        )
+        record_choice(self, "group").queryset = Group.objects.filter(
+            organisation=organisation
+        ).order_by("-start_date", "name")
 
 
 def session_label(session: Session) -> str:
@@ -162,7 +162,7 @@ class SessionChargeForm(forms.Form):
 
     def __init__(self, *args: Any, grant: Grant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = chargeable_sessions(grant)
+        record_choice(self, "session").queryset = chargeable_sessions(grant)
         self.fields["session"].widget.params = {"grant": grant.pk}
 
 
@@ -224,10 +224,10 @@ class ExpenseForm(VersionedForm, forms.ModelForm):
         self.grant = grant
         self.instance.grant = grant
         self.instance.organisation_id = grant.organisation_id
-        self.fields["beneficiary"].queryset = Participant.objects.filter(
+        record_choice(self, "beneficiary").queryset = Participant.objects.filter(
             organisation_id=grant.organisation_id, anonymised_on__isnull=True
         ).order_by("last_name", "first_name", "pk")
-        self.fields["group"].queryset = Group.objects.filter(
+        record_choice(self, "group").queryset = Group.objects.filter(
             organisation_id=grant.organisation_id
         ).order_by("-start_date", "name")
 

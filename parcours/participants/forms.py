@@ -16,7 +16,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.core.domains import Domain
 from parcours.core.durations import duration_form_field
-from parcours.core.forms import ID_MAX, VersionedForm, model_values
+from parcours.core.forms import ID_MAX, VersionedForm, model_values, record_choice
 from parcours.core.widgets import SearchChoiceField
 from parcours.participants.enums import LabourMarketStatus
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
@@ -185,7 +185,7 @@ class ParticipantForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.duplicates: list[Participant] = []
-        self.fields["social_worker"].queryset = _people_of(
+        record_choice(self, "social_worker").queryset = _people_of(
             organisation, Role.SOCIAL_WORKER, Role.COORDINATOR
         )
         if self.instance.pk and self.instance.inactive_since:
@@ -318,7 +318,7 @@ class LiteracyTestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The table leaves it empty only for tests recorded before durations were kept.
         self.fields["duration_minutes"] = duration_form_field(required=True)
-        self.fields["examiner"].queryset = _people_of(
+        record_choice(self, "examiner").queryset = _people_of(
             organisation, Role.SOCIAL_WORKER, Role.COORDINATOR, Role.WORKSHOP_LEADER
         )
 

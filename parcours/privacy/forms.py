@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.forms import record_choice
 from parcours.participants.models import Participant
 from parcours.privacy.enums import ErasureReason
 from parcours.privacy.models import RetentionPolicy
@@ -20,7 +21,8 @@ class ApprovalForm(forms.Form):
     """The coordinator's approval of the files to anonymise: the ones ticked, or every
     file due ("all")."""
 
-    files = forms.ModelMultipleChoiceField(
+    # A declared field: the form's metaclass takes it off the class, where BaseForm.files is.
+    files = forms.ModelMultipleChoiceField(  # type: ignore[var-annotated,assignment]
         label=_("Files"),
         queryset=None,
         required=False,
@@ -45,7 +47,7 @@ class ApprovalForm(forms.Form):
 
     def __init__(self, *args: Any, files: QuerySet[Participant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].queryset = files
+        record_choice(self, "files").queryset = files
 
     def clean(self) -> dict[str, Any]:
         super().clean()

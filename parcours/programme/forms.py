@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.core.dates import add_months
-from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values
+from parcours.core.forms import IdMultipleChoiceField, VersionedForm, model_values, record_choice
 from parcours.core.widgets import SearchChoiceField
 from parcours.participants.forms import ParticipantSearchField
 from parcours.participants.models import Participant
@@ -28,6 +28,9 @@ from parcours.programme.enums import (
 from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, ExitFollowUp, Group
 from parcours.programme.selectors import groups_to_join
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BLANK_CHOICE = ("", "---------")
@@ -43,7 +46,7 @@ def default_end_date(start_date: datetime.date, process_type: str) -> datetime.d
     return add_months(start_date, months) - datetime.timedelta(days=1)
 
 
-def _rhythms_help() -> str | Promise:
+def _rhythms_help():
     parts = [
         format_lazy(
             _("{process}: {rhythm}."), process=process.label, rhythm=PROCESS_RHYTHMS[process].rhythm
@@ -113,9 +116,9 @@ class GroupForm(VersionedForm, forms.ModelForm):
         self.fields["process_type"].help_text = _rhythms_help()
         self.fields["end_date"].required = False
         self.fields["capacity"].widget.attrs.update({"min": 1, "max": 99})
-        self.fields["staff"].queryset = _staff_of(organisation)
+        record_choice(self, "staff").queryset = _staff_of(organisation)
 
-    def fieldsets(self) -> list[tuple[str | Promise, list[BoundField]]]:
+    def fieldsets(self) -> list[tuple[str | Promise | None, list[BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
     def clean_name(self) -> str:
@@ -209,7 +212,7 @@ class EnrolmentForm(WarningsConfirmationMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.group = group
         # Someone who has left the group cannot come back to it: one enrolment per group.
-        self.fields["participant"].queryset = (
+        record_choice(self, "participant").queryset = (
             Participant.objects.filter(organisation_id=group.organisation_id)
             .exclude(enrolments__group=group)
             .order_by("last_name", "first_name", "reference")
@@ -249,7 +252,7 @@ class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["group"].queryset = groups_to_join(groups, participant.pk, today=today)
+        record_choice(self, "group").queryset = groups_to_join(groups, participant.pk, today=today)
         self.fields["group"].widget.params = {"to_enrol": participant.pk}
         self.add_confirmation_field()
 
@@ -342,7 +345,7 @@ class EnrolmentExitForm(VersionedForm, forms.Form):
         if not problems:
             return cleaned
         if problems[0] is ExitProblem.DETAIL_MISSING:
-            message = (
+            message: StrOrPromise = (
                 _("Say why the person dropped out.")
                 if outcome == ExitOutcome.DROPOUT
                 else _("Choose the kind of project.")
@@ -382,7 +385,7 @@ class EnrolmentExtendForm(WarningsConfirmationMixin, VersionedForm, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
-        self.fields["next_group"].queryset = groups.exclude(pk=enrolment.group_id).order_by(
+        record_choice(self, "next_group").queryset = groups.exclude(pk=enrolment.group_id).order_by(
             "-start_date", "name"
         )
         self.add_confirmation_field()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
-from parcours.core.forms import ID_MAX, IdChoiceField
+from parcours.core.forms import ID_MAX, IdChoiceField, record_choice
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.models import EvaluationInterval
 
@@ -62,7 +62,7 @@ class ProjectForm(forms.Form):
         self, *args: Any, organisation: Organisation, amendment: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["social_worker"].queryset = User.objects.filter(
+        record_choice(self, "social_worker").queryset = User.objects.filter(
             organisation=organisation,
             is_active=True,
             role__in=[Role.SOCIAL_WORKER, Role.COORDINATOR],

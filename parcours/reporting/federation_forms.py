@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Organisation
+from parcours.core.forms import choice_field
 from parcours.reporting.forms import FIRST_YEAR
 
 
@@ -34,7 +35,7 @@ class FederationReportForm(forms.Form):
         self.today = today
         self.members = {member.slug: member for member in members}
         self.fields["year"].widget.attrs["max"] = today.year
-        self.fields["site"].choices = [
+        choice_field(self, "site").choices = [
             ("", _("All the CPAS of the federation")),
             *[(member.slug, member.name) for member in members],
         ]

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.models import Organisation
-from parcours.core.forms import IdChoiceField
+from parcours.core.forms import IdChoiceField, record_choice
 from parcours.funding.models import Funder, Grant
 from parcours.funding.scope import Scope
 from parcours.programme.enums import ProcessType
@@ -73,9 +73,9 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": today.year})
-        self.fields["group"].queryset = report_groups(organisation)
-        self.fields["funder"].queryset = Funder.objects.filter(organisation=organisation)
-        self.fields["grant"].queryset = Grant.objects.filter(
+        record_choice(self, "group").queryset = report_groups(organisation)
+        record_choice(self, "funder").queryset = Funder.objects.filter(organisation=organisation)
+        record_choice(self, "grant").queryset = Grant.objects.filter(
             organisation=organisation
         ).select_related("funder")
 

@@ -14,7 +14,7 @@ from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
 from parcours.core.collation import sorted_by_name
 from parcours.core.domains import Domain
-from parcours.core.forms import IdChoiceField, VersionedForm
+from parcours.core.forms import FormMixin, IdChoiceField, VersionedForm, record_choice
 from parcours.core.widgets import SearchMultipleChoiceField
 from parcours.programme.forms import group_label
 from parcours.programme.models import Group
@@ -85,7 +85,7 @@ class ProviderForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
-        self.fields["leaders"].queryset = User.objects.filter(
+        record_choice(self, "leaders").queryset = User.objects.filter(
             organisation=organisation, role=Role.WORKSHOP_LEADER
         ).order_by("last_name", "first_name")
 
@@ -120,11 +120,13 @@ class _LedByMixin:
             ("", workshop.empty_label),
             *((each.pk, each.name) for each in sorted_by_name(workshop.queryset, name=str)),
         ]
-        self.fields["groups"].queryset = Group.objects.filter(organisation=organisation).order_by(
-            "-start_date", "name"
+        record_choice(self, "groups").queryset = Group.objects.filter(
+            organisation=organisation
+        ).order_by("-start_date", "name")
+        record_choice(self, "provider").queryset = Provider.objects.filter(
+            organisation=organisation
         )
-        self.fields["provider"].queryset = Provider.objects.filter(organisation=organisation)
-        self.fields["leader"].queryset = leaders_of(organisation)
+        record_choice(self, "leader").queryset = leaders_of(organisation)
 
     def _clean_led_by(self, data):
         kind, provider = data.get("provider_kind"), data.get("provider")
@@ -159,7 +161,7 @@ class _LedByMixin:
                 )
 
 
-def _canonical(value: object) -> object:
+def _canonical(value: Any) -> Any:
     """A cleaned value as plain JSON: records by id, sets of records sorted."""
     if isinstance(value, models.Model):
         return value.pk
@@ -170,7 +172,7 @@ def _canonical(value: object) -> object:
     return value
 
 
-class ClashConfirmation:
+class ClashConfirmation(FormMixin):
     """Saving despite clashes: the "save anyway" button sends a key bound to the user, to
     exactly the values checked and to the clashes shown, so that any change (of a value,
     or a new clash) asks again."""
@@ -351,7 +353,7 @@ class ChangeForm(ClashConfirmation, VersionedForm, forms.Form):
             "scope": self.ONE,
         }
         super().__init__(*args, initial=initial, **kwargs)
-        self.fields["leader"].queryset = leaders_of(session.organisation_id)
+        record_choice(self, "leader").queryset = leaders_of(session.organisation_id)
         if session.series_id is None:
             del self.fields["scope"]
         self.add_version(session)
