@@ -37,6 +37,7 @@ class EnrolmentsPlanner(SheetPlanner):
             ).values("pk", "participant__reference", "group__name", *TABLE.fields)
         }
         known = self.context.known["enrolment"] = Known(stored=set(existing))
+        defaults = TABLE.defaults()
         for row, (ref, group) in self.rows(known.in_file):
             named_known = self.references_known(row)
             if not (row.ok and named_known):
@@ -48,7 +49,7 @@ class EnrolmentsPlanner(SheetPlanner):
                 continue
             before = existing.get((ref, group))
             if before is None:
-                self.plan.enrolments_new.append((ref, group, TABLE.defaults() | values))
+                self.plan.enrolments_new.append((ref, group, defaults | values))
                 self.count("created")
                 continue
             changed = changed_fields(values, before)

@@ -45,6 +45,7 @@ class SessionsPlanner(SheetPlanner):
         known = self.context.known["session"] = Known(
             stored={key: row["pk"] for key, row in existing.items()}
         )
+        defaults = TABLE.defaults()
         # Each workshop's axis and the first row giving it.
         axis_rows = {}
         for row, key in self.rows(known.in_file):
@@ -68,7 +69,7 @@ class SessionsPlanner(SheetPlanner):
             groups = set(row.values["groups"])
             before = existing.get(key)
             if before is None:
-                self.plan.sessions_new.append((key, TABLE.defaults() | values, groups))
+                self.plan.sessions_new.append((key, defaults | values, groups))
                 self.count("created")
                 continue
             changed = changed_fields(values, before)
