@@ -20,12 +20,18 @@ class AttendancePlanner(SheetPlanner):
         if not self.sheet_rows:
             return
         existing = self.stored_marks()
-        sessions = self.context.known["session"]
+        # Up to 500,000 rows: the table's one reference (the participant) and one field
+        # (the mark) are taken out of the loop.
+        ((participant_column, kind, _each),) = self.references
+        ((status_column, _field, read),) = self.readers
+        participants, sessions = self.context.known[kind], self.context.known["session"]
         new, changed_rows = self.plan.attendance_new, self.plan.attendance_changed
         created = unchanged = 0
         for row, key in self.rows({}):
-            participant_known = self.references_known(row)
             ref, workshop, date, start = key
+            participant_known = ref in participants
+            if not participant_known:
+                self.unknown(row.number, participant_column, kind, ref)
             session = (workshop, date, start)
             session_known = session in sessions
             if not session_known:
@@ -34,7 +40,7 @@ class AttendancePlanner(SheetPlanner):
                 )
             if not (row.ok and participant_known and session_known):
                 continue
-            status = self.values(row)["status"]
+            status = read(row.values[status_column])
             before = existing.get(key)
             if before is None:
                 new.append((ref, session, status))
@@ -52,7 +58,7 @@ class AttendancePlanner(SheetPlanner):
     def stored_marks(self) -> dict:
         """The marks stored, by (participant's reference, workshop, date, start time):
         (pk, status)."""
-        stored_sessions = self.context.known["session"].stored
+        stored_sessions = self.context.session_pks
         if self.organisation is None or not stored_sessions:
             return {}
         refs = dict(

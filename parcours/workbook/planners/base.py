@@ -261,28 +261,20 @@ def column_table(
 
 
 @dataclass
-class Known:
-    """The keys of one kind of record that a row may name: those of its sheet's rows (key →
-    row number) and those of the records stored."""
-
-    in_file: dict = field(default_factory=dict)
-    stored: Collection = frozenset()
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.in_file or key in self.stored
-
-
-@dataclass
 class Context:
     """What the planners of one workbook share: the organisation (None for one that does
     not exist yet), the sheets read, the plan they fill and the records each sheet makes
-    known to the next (``known``, by kind: participant, group, enrolment, session)."""
+    known to the next."""
 
     organisation: Any
     sheets: dict[str, Sheet]
     plan: Plan
     today: datetime.date = field(default_factory=timezone.localdate)
-    known: dict[str, Known] = field(default_factory=dict)
+    # By kind (participant, group, enrolment, session): the keys a later sheet may name,
+    # those of the sheet's rows and of the records stored.
+    known: dict[str, frozenset] = field(default_factory=dict)
+    # The stored sessions' ids by key, for their stored marks.
+    session_pks: dict = field(default_factory=dict)
     # The groups' last days, which no enrolment may start after.
     group_ends: dict = field(default_factory=dict)
 
@@ -302,10 +294,16 @@ class SheetPlanner(abc.ABC):
         self.sheet_rows: list[Row] = sheet.rows if sheet else []
         self.columns: frozenset = sheet.columns if sheet else frozenset()
         self.readers = self.table.readers(self.columns)
+        self.references = [(ref.column, ref.kind, ref.each) for ref in self.table.references]
 
     @abc.abstractmethod
     def run(self) -> None:
         """Check every row of the sheet and fill the plan."""
+
+    def make_known(self, kind: str, in_file: Iterable, stored: Iterable) -> None:
+        """Let the later sheets name the records of ``kind``: those of this sheet's rows
+        and those stored."""
+        self.context.known[kind] = frozenset(in_file).union(stored)
 
     def stored(self, queryset: QuerySet) -> QuerySet:
         """``queryset``, or none for an organisation that does not exist yet."""
@@ -343,14 +341,15 @@ class SheetPlanner(abc.ABC):
     def references_known(self, row: Row) -> bool:
         """Whether every record the row names is known; reports each that is not."""
         ok = True
-        for reference in self.table.references:
-            value = row.values.get(reference.column)
+        cells, known = row.values, self.context.known
+        for column, kind, each in self.references:
+            value = cells.get(column)
             if value is None:
                 continue
-            known = self.context.known[reference.kind]
-            for name in value if reference.each else (value,):
-                if name not in known:
-                    self.unknown(row.number, reference.column, reference.kind, name)
+            names = known[kind]
+            for name in value if each else (value,):
+                if name not in names:
+                    self.unknown(row.number, column, kind, name)
                     ok = False
         return ok
 

@@ -9,7 +9,6 @@ from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook.planners.base import (
-    Known,
     SheetPlanner,
     changed_fields,
     column_table,
@@ -36,9 +35,9 @@ class EnrolmentsPlanner(SheetPlanner):
                 Enrolment.objects.filter(group__organisation=self.organisation)
             ).values("pk", "participant__reference", "group__name", *TABLE.fields)
         }
-        known = self.context.known["enrolment"] = Known(stored=set(existing))
+        in_file = {}
         defaults = TABLE.defaults()
-        for row, (ref, group) in self.rows(known.in_file):
+        for row, (ref, group) in self.rows(in_file):
             named_known = self.references_known(row)
             if not (row.ok and named_known):
                 continue
@@ -59,6 +58,7 @@ class EnrolmentsPlanner(SheetPlanner):
             merged = {name: before[name] for name in TABLE.fields} | values
             self.plan.enrolments_changed.append(Enrolment(pk=before["pk"], **merged))
             self.note_change(row.number, f"{ref} · {group}", changed)
+        self.make_known("enrolment", in_file, existing)
 
     def open_for_enrolment(self, number: int, group: str, start_date: datetime.date) -> bool:
         """The rule of the pages and the API: no enrolment starts after its group ended."""

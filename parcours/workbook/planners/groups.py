@@ -3,7 +3,6 @@ for keeps the model's default on a new group (a capacity of 12, no staff)."""
 
 from parcours.programme.models import Group
 from parcours.workbook.planners.base import (
-    Known,
     Ordered,
     SheetPlanner,
     changed_fields,
@@ -28,10 +27,10 @@ class GroupsPlanner(SheetPlanner):
                 "pk", "name", *TABLE.fields
             )
         }
-        known = self.context.known["group"] = Known(stored=set(existing))
+        in_file = {}
         group_ends = self.context.group_ends
         group_ends.update((name, row["end_date"]) for name, row in existing.items())
-        for row, name in self.rows(known.in_file):
+        for row, name in self.rows(in_file):
             if not row.ok or not self.orders_hold(row):
                 continue
             values = self.values(row)
@@ -49,3 +48,4 @@ class GroupsPlanner(SheetPlanner):
                 Group(pk=before["pk"], organisation=org, name=name, **values)
             )
             self.note_change(row.number, name, changed)
+        self.make_known("group", in_file, existing)

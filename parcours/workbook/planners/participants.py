@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from parcours.participants.models import Participant
 from parcours.participants.services import checked_niss
-from parcours.workbook.planners.base import Known, SheetPlanner, changed_fields, column_table, day
+from parcours.workbook.planners.base import SheetPlanner, changed_fields, column_table, day
 from parcours.workbook.reading import Row
 
 
@@ -42,9 +42,9 @@ class ParticipantsPlanner(SheetPlanner):
                 "pk", "reference", *PARTICIPANT_FIELDS
             )
         }
-        known = self.context.known["participant"] = Known(stored=set(existing))
+        in_file = {}
         niss_rows = {}
-        for row, ref in self.rows(known.in_file):
+        for row, ref in self.rows(in_file):
             if not row.ok:
                 continue
             born_ok = self.born_in_the_past(row)
@@ -70,7 +70,8 @@ class ParticipantsPlanner(SheetPlanner):
             person.refresh_search_text()
             self.plan.participants_changed.append((person, changed))
             self.note_change(row.number, ref, changed)
-        self.check_niss_kept(existing, niss_rows, known)
+        self.check_niss_kept(existing, niss_rows, in_file)
+        self.make_known("participant", in_file, existing)
 
     def born_in_the_past(self, row: Row) -> bool:
         birth_date = row.values["birth_date"]
@@ -101,10 +102,10 @@ class ParticipantsPlanner(SheetPlanner):
         niss_rows[niss] = (row.number, ref)
         return niss
 
-    def check_niss_kept(self, existing: dict, niss_rows: dict, known: Known) -> None:
+    def check_niss_kept(self, existing: dict, niss_rows: dict, in_file: dict) -> None:
         """A number kept by a participant the file does not change is still taken."""
         db_niss = {p["niss"]: r for r, p in existing.items() if p["niss"]}
         for niss, (number, ref) in niss_rows.items():
             owner = db_niss.get(niss)
-            if owner and owner != ref and owner not in known.in_file:
+            if owner and owner != ref and owner not in in_file:
                 self.problem(number, "niss", "niss_taken", {"reference": owner})

@@ -4,7 +4,6 @@ is the one its rows give. A new session has no leader, room nor series; a cancel
 gets a reason saying it came from the workbook (``writing``)."""
 
 from parcours.workbook.planners.base import (
-    Known,
     Ordered,
     SheetPlanner,
     changed_fields,
@@ -42,13 +41,12 @@ class SessionsPlanner(SheetPlanner):
             self.stored(Provider.objects.filter(organisation=org)).values_list("name", flat=True)
         )
         existing = self.stored_sessions()
-        known = self.context.known["session"] = Known(
-            stored={key: row["pk"] for key, row in existing.items()}
-        )
+        self.context.session_pks = {key: row["pk"] for key, row in existing.items()}
+        in_file = {}
         defaults = TABLE.defaults()
         # Each workshop's axis and the first row giving it.
         axis_rows = {}
-        for row, key in self.rows(known.in_file):
+        for row, key in self.rows(in_file):
             if not row.ok:
                 continue
             values = self.values(row)
@@ -84,6 +82,7 @@ class SessionsPlanner(SheetPlanner):
             if workshop in workshops and workshops[workshop]["axis"] != axis:
                 self.plan.workshops_changed.append((workshops[workshop]["pk"], axis))
                 self.plan.note_change("workshops", number, workshop, ["axis"])
+        self.make_known("session", in_file, existing)
 
     def stored_sessions(self) -> dict:
         """The organisation's sessions by key, each with its provider's name and its
