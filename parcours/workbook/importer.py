@@ -104,6 +104,8 @@ class Plan:
     """What an import would do, and what stands in its way."""
 
     problems: list[Problem] = field(default_factory=list)
+    # What is skipped without stopping the import (reading.ReadResult.notices).
+    notices: list[Problem] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)
     # What to write, filled by the planner.
@@ -743,7 +745,7 @@ def analyse_workbook(
     """Read and check the workbook ``source`` (a path, bytes or a file) for
     ``organisation`` (None for one that does not exist yet). Writes nothing."""
     read = read_workbook(source, progress=progress)
-    plan = Plan(problems=list(read.problems))
+    plan = Plan(problems=list(read.problems), notices=list(read.notices))
     if not read.readable:
         return plan
     _Planner(organisation, read.sheets, plan).run()
@@ -759,6 +761,7 @@ class ImportResult:
     organisation_created: bool
     counts: dict
     audit_event: AuditEvent | None
+    notices: list[Problem] = field(default_factory=list)
 
 
 def import_workbook(
@@ -803,6 +806,7 @@ def import_workbook(
         organisation_created=created,
         counts=plan.summary(),
         audit_event=event,
+        notices=plan.notices,
     )
 
 
