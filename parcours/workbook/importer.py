@@ -16,7 +16,7 @@ column for. Records absent from the file are left alone: an import never deletes
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +32,7 @@ from parcours.workbook import writing
 from parcours.workbook.planners import plan_sheets
 from parcours.workbook.planners.base import SHEET_ORDER, Plan
 from parcours.workbook.planners.participants import PARTICIPANT_FIELDS
+from parcours.workbook.problems import Problem
 from parcours.workbook.reading import read_workbook
 
 __all__ = [
@@ -61,7 +62,7 @@ def analyse_workbook(
     """Read and check the workbook ``source`` (a path, bytes or a file) for
     ``organisation`` (None for one that does not exist yet). Writes nothing."""
     read = read_workbook(source, progress=progress)
-    plan = Plan(problems=list(read.problems))
+    plan = Plan(problems=list(read.problems), notices=list(read.notices))
     if not read.readable:
         return plan
     plan_sheets(organisation, read.sheets, plan)
@@ -77,6 +78,7 @@ class ImportResult:
     organisation_created: bool
     counts: dict
     audit_event: AuditEvent | None
+    notices: list[Problem] = field(default_factory=list)
 
 
 def import_workbook(
@@ -121,6 +123,7 @@ def import_workbook(
         organisation_created=created,
         counts=plan.summary(),
         audit_event=event,
+        notices=plan.notices,
     )
 
 

@@ -41,6 +41,8 @@ class Plan:
     """What an import would do, and what stands in its way."""
 
     problems: list[Problem] = field(default_factory=list)
+    # What is skipped without stopping the import (reading.ReadResult.notices).
+    notices: list[Problem] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)
     # What to write, filled by the planners and read by ``writing.write_plan``.
@@ -211,7 +213,8 @@ def column_table(
     """The column table of ``sheet`` from its columns in ``format.SHEETS``: each column
     fills the model field of its name (``read_for`` its kind), except the ``key``'s, the
     ``references`` (column → the kind of record it names) and the columns set ``apart``
-    (read by the planner itself); ``fills`` gives the fields of a column that fills others.
+    (read by the planner itself) and those the import skips (``Column.imported`` false, written
+by the export for the records); ``fills`` gives the fields of a column that fills others.
 
     A column named here that the format has not is an error at once, not a column that
     would silently never be read."""
@@ -241,7 +244,7 @@ def column_table(
             read_when_absent=column.name in read_when_absent,
         )
         for column in columns.values()
-        if column.name not in not_fields
+        if column.name not in not_fields and column.imported
     )
     return ColumnTable(
         sheet=sheet,

@@ -26,8 +26,14 @@ def test_a_month_fills_two_fields_in_the_order_of_the_columns():
     fields = participants.PARTICIPANT_FIELDS
     assert fields[fields.index("inactive_since") + 1] == "inactive_since_month_only"
     assert [name for name in fields if name != "inactive_since_month_only"] == [
-        column.name for column in SHEETS["participants"][1:]
+        column.name for column in SHEETS["participants"][1:] if column.imported
     ]
+
+
+def test_a_column_the_import_skips_fills_no_field():
+    skipped = [column.name for column in SHEETS["participants"] if not column.imported]
+    assert skipped == ["social_worker"]
+    assert "social_worker" not in participants.PARTICIPANT_FIELDS
 
 
 def test_references_ratings_and_the_axis_fill_no_field():

@@ -70,7 +70,8 @@ class Command(BaseCommand):
             result = import_workbook(
                 path, organisation=org, author=author, file_name=path.name, plan=plan
             )
-        for line in messages + describe_counts(result.counts):
+        notices = [str(notice) for notice in result.notices]
+        for line in messages + notices + describe_counts(result.counts):
             self.stdout.write(line)
         if options["verbosity"] >= 2:
             self.stdout.write(
