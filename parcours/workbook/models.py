@@ -130,6 +130,25 @@ class ImportJob(OrganisationOwned):
             row["text"] = placed(row["sheet_label"], row.get("row"), column, row["message"])
         return rows
 
+    def count_rows(self) -> list[dict]:
+        """The counts by sheet, each sheet named as the template of the reader's language
+        names it."""
+        return [
+            {"sheet_label": sheet_label(sheet), **numbers} for sheet, numbers in self.counts.items()
+        ]
+
+    def change_rows(self) -> list[dict]:
+        """The records that will change, their sheet and columns named in the reader's
+        language."""
+        return [
+            {
+                **change,
+                "sheet_label": sheet_label(change["sheet"]),
+                "column_labels": [column_label(change["sheet"], name) for name in change["fields"]],
+            }
+            for change in self.changes
+        ]
+
     @property
     def stalled(self) -> bool:
         return self.running and timezone.now() - self.updated_at > STALLED_AFTER

@@ -211,13 +211,13 @@ def column_table(
     together: Iterable[Iterable[str]] = (),
 ) -> ColumnTable:
     """The column table of ``sheet`` from its columns in ``format.SHEETS``: each column
-    fills the model field of its name (``read_for`` its kind), except the ``key``'s, the
-    ``references`` (column → the kind of record it names) and the columns set ``apart``
-    (read by the planner itself) and those the import skips (``Column.imported`` false, written
-by the export for the records); ``fills`` gives the fields of a column that fills others.
+        fills the model field of its name (``read_for`` its kind), except the ``key``'s, the
+        ``references`` (column → the kind of record it names) and the columns set ``apart``
+        (read by the planner itself) and those the import skips (``Column.imported`` false, written
+    by the export for the records); ``fills`` gives the fields of a column that fills others.
 
-    A column named here that the format has not is an error at once, not a column that
-    would silently never be read."""
+        A column named here that the format has not is an error at once, not a column that
+        would silently never be read."""
     references = references or {}
     fills = fills or {}
     read_when_absent = frozenset(read_when_absent)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from parcours.participants.factories import ParticipantFactory
@@ -36,7 +37,10 @@ def test_upload_preview_confirm(client, coordinator):
 
     page = client.get(response["Location"]).content.decode()
     assert "Confirm the import" in page
-    assert "<code>participants</code>" in page
+    # The sheets as the template of the reader's language names them, not by their code.
+    assert '<th scope="row">Participants</th>' in page
+    assert '<th scope="row">Attendance</th>' in page
+    assert "<code>participants</code>" not in page
     assert job.counts["attendance"] == {"created": 4, "updated": 0, "unchanged": 0}
 
     response = client.post(reverse("workbook:job_confirm", args=[job.pk]))
@@ -63,7 +67,9 @@ def test_a_reimport_previews_the_changes(client, coordinator):
     response = _upload(client, workbook_bytes(sheets))
     page = client.get(response["Location"]).content.decode()
     assert "Records that will change" in page
-    assert "last_name" in page
+    # The column as the template names it in the reader's language, not its code.
+    assert "<td>Last name</td>" in page
+    assert "last_name" not in page
     assert "P-002" in page
 
 
@@ -289,3 +295,17 @@ def test_an_unconfirmed_file_is_discarded_after_a_day(client, coordinator):
     assert old.status == JobStatus.FAILED
     assert old.content == b""
     assert "discarded" in old.failure
+
+
+def test_the_changes_name_their_sheet_and_columns_in_the_readers_language(coordinator):
+    job = ImportJobFactory(
+        organisation=coordinator.organisation,
+        changes=[{"sheet": "participants", "row": 2, "key": "P-1", "fields": ["last_name"]}],
+        counts={"participants": {"created": 0, "updated": 1, "unchanged": 0}},
+    )
+    with translation.override("fr"):
+        (change,) = job.change_rows()
+        (count,) = job.count_rows()
+    assert change["sheet_label"] == count["sheet_label"] == "Participants"
+    assert change["column_labels"] == ["Nom"]
+    assert count["updated"] == 1
