@@ -36,6 +36,7 @@ from parcours.audit.labels import worded
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.services import record_event
 from parcours.core.domains import Domain
+from parcours.core.plurals import plural
 from parcours.participants.models import Participant
 from parcours.participants.services import checked_niss
 from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
@@ -95,7 +96,7 @@ class WorkbookInvalid(Exception):
     """The workbook has problems: nothing was written."""
 
     def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s) in the workbook")
+        super().__init__(f"{plural(len(problems), 'problem', 'problems')} in the workbook")
         self.problems = problems
 
 
