@@ -28,6 +28,7 @@ from parcours.audit.labels import register as register_label
 from parcours.audit.labels import worded
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.services import record_event
+from parcours.core.plurals import plural
 from parcours.workbook import writing
 from parcours.workbook.planners import plan_sheets
 from parcours.workbook.planners.base import SHEET_ORDER, Plan
@@ -52,7 +53,7 @@ class WorkbookInvalid(Exception):
     """The workbook has problems: nothing was written."""
 
     def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s) in the workbook")
+        super().__init__(f"{plural(len(problems), 'problem', 'problems')} in the workbook")
         self.problems = problems
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.access import Capability, requires
 from parcours.assessments import services
+from parcours.assessments.charts import journey_context
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.forms import (
     NOT_CONCERNED,
@@ -29,7 +30,6 @@ from parcours.assessments.selectors import (
     ASSESSMENT_NAMES,
     due_date_of,
     enrolment_for,
-    journey_context,
     last_saved_by,
 )
 from parcours.audit.models import AuditPurpose
@@ -210,6 +210,7 @@ def _page(request, enrolment, moment, form, assessments, actions, *, theirs=None
             "radar": context["radar"],
             "durations": context["durations"],
             "self_assessment": context["self_assessment"],
+            "self_radar": context["self_radar"],
         },
         status=status,
     )

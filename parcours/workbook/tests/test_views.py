@@ -1,6 +1,7 @@
 """The coordinator's import and export page: upload, preview, confirm, progress."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,6 +92,36 @@ def test_errors_are_listed_with_sheet_row_and_column(client, coordinator):
     # An invalid job cannot be confirmed.
     client.post(reverse("workbook:job_confirm", args=[job.pk]))
     assert not Participant.objects.exists()
+
+
+def test_each_error_cell_carries_its_column_name_for_the_phone(client, coordinator):
+    """Under 600 px the errors are stacked blocks (``table--stack``): each cell shows its
+    column's name from its data-label, the same as the table's header."""
+    client.force_login(coordinator)
+    job = ImportJobFactory(
+        organisation=coordinator.organisation,
+        created_by=coordinator,
+        status=JobStatus.INVALID,
+        errors=[
+            {"sheet": "groups", "row": 2, "column": "name", "message": "Missing name"},
+            {"sheet": "", "row": None, "column": "", "message": "Not a workbook of Parcours"},
+        ],
+        error_count=2,
+    )
+
+    page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
+
+    table = re.search(r'<table class="([^"]*)" id="import-errors">(.*?)</table>', page, re.S)
+    assert "table--stack" in table[1].split()
+    headers = [
+        re.sub(r"<[^>]+>", "", th).strip()
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", table[2], re.S)
+    ]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[2].split("<tbody>")[1], re.S)
+    assert len(rows) == 2
+    for row in rows:
+        assert re.findall(r'<td[^>]* data-label="([^"]*)"', row) == headers
+    assert "Missing name" in rows[0]
 
 
 def test_a_file_that_is_not_a_workbook(client, coordinator):

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
+from parcours.core.plurals import plural
 from parcours.workbook.importer import analyse_workbook, describe_counts, import_workbook
 
 
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             for problem in plan.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"{len(plan.problems)} problem(s) in {path.name}: nothing was imported."
+                f"{plural(len(plan.problems), 'problem', 'problems')} in {path.name}: "
+                "nothing was imported."
             )
         messages = []
         with transaction.atomic():  # the organisation and the account only with the records
