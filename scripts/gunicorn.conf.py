@@ -13,9 +13,12 @@ Why these values (docs/operations.md, "The web server"):
   under 20 users on 2 cores the main pages' p95 was 2 to 4 times higher with 4 processes
   than with 2 (docs/performance.md, section 3). At least two, so that one slow page never
   holds every request.
-- **Four threads a process**: on 2 cores, 2 processes of 4 threads serve 8 requests at
-  once; each thread keeps its own database connection (``DATABASE_CONN_MAX_AGE``, 8 of
-  PostgreSQL's 100 here).
+- **Two threads a process**: one can run Python while the other waits for the database.
+  More threads only wait for the same lock of the interpreter, and the last request in
+  line waits for all of them: under 20 users on 2 cores the main pages' p95 was 176-181
+  ms with 4 threads and 115-145 ms with 2, at the same median and throughput
+  (docs/performance.md, "Threads per process"). Each thread keeps its own database
+  connection (``DATABASE_CONN_MAX_AGE``, 4 of PostgreSQL's 100 here).
 - **30 s timeout**: a request over 30 s is a fault (the heavy work runs in the background
   worker); the worker is replaced rather than the queue held.
 - **Workers forked warm** (``preload_app`` and ``when_ready``): the master loads the
@@ -37,7 +40,7 @@ cores = os.cpu_count() or 1
 
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, cores))
-threads = int(os.environ.get("WEB_THREADS") or 4)
+threads = int(os.environ.get("WEB_THREADS") or 2)
 timeout = int(os.environ.get("WEB_TIMEOUT") or 30)
 graceful_timeout = timeout
 # Behind the TLS proxy on the same machine: keep its connections open between requests.

@@ -1,4 +1,5 @@
-"""Reads on assessments and action plans: what is due, what is late, the journey chart.
+"""Reads on assessments and action plans: what is due, what is late, the participant's
+own answers beside the social assessment (drawn by ``assessments.charts``).
 
 Each selector narrows to the user's organisation, and for a social worker to the
 participants they follow; it reads in a fixed number of queries whatever the numbers.
@@ -10,18 +11,15 @@ from dataclasses import dataclass
 from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
-from parcours.assessments.easy_read import WORDS
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Action, Assessment, SelfRating
-from parcours.assessments.progress import MOMENTS, journey_and_durations
+from parcours.assessments.progress import MOMENTS
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.sealing import open_events
-from parcours.core.charts import Series, radar_svg
 from parcours.core.shortlists import Lines
 from parcours.programme.models import Enrolment
 
@@ -176,37 +174,6 @@ def overdue_actions(user, *, today):
     )
 
 
-def journey_chart(journey) -> str:
-    """The radar of a journey: one series per moment that has at least one rating."""
-    series = [
-        Series(str(Moment(moment).label), [row.ratings[moment] for row in journey])
-        for moment in MOMENTS
-        if any(row.ratings[moment] is not None for row in journey)
-    ]
-    if not series:
-        return ""
-    return radar_svg(
-        axes=[row.label for row in journey],
-        series=series,
-        title=_("Ratings per domain at each assessment"),
-    )
-
-
-def journey_context(enrolment, *, moment=None) -> dict:
-    """What ``assessments/_journey.html`` takes, in two queries: ``{% include
-    "assessments/_journey.html" with enrolment=… journey=… radar=… durations=…
-    self_assessment=… %}``. The self-assessment beside the social one is that of
-    ``moment``, or else of the latest moment that has one."""
-    journey, durations = journey_and_durations(enrolment)
-    return {
-        "enrolment": enrolment,
-        "journey": journey,
-        "radar": journey_chart(journey),
-        "durations": durations,
-        "self_assessment": self_assessment_beside(enrolment, journey, moment=moment),
-    }
-
-
 @dataclass(frozen=True)
 class SideBySide:
     domain: str
@@ -222,14 +189,13 @@ class SelfAssessmentBeside:
     name: str
     date: datetime.date
     rows: list
-    radar: str
 
 
 def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessmentBeside | None:
     """The participant's own answers at one moment beside the social assessment's
-    ratings of the same moment (``journey``: enrolment_journey), with their radar: two
-    series told apart by line and marker. In one query; None without a self-assessment
-    (at ``moment``, when given)."""
+    ratings of the same moment (``journey``: enrolment_journey); ``charts.beside_chart``
+    draws them. In one query; None without a self-assessment (at ``moment``, when
+    given)."""
     answers, dates = {}, {}
     for row in SelfRating.objects.filter(self_assessment__enrolment=enrolment).values(
         "self_assessment__moment", "self_assessment__date", "domain", "rating"
@@ -250,25 +216,7 @@ def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessment
         )
         for row in journey
     ]
-    radar = radar_svg(
-        axes=[row.label for row in rows],
-        series=[
-            Series(str(ASSESSMENT_NAMES[moment]), [row.staff for row in rows]),
-            Series(_("Self-assessment"), [row.own for row in rows]),
-        ],
-        title=_("The social assessment and the participant's own answers, per domain"),
-    )
-    return SelfAssessmentBeside(moment, str(ASSESSMENT_NAMES[moment]), dates[moment], rows, radar)
-
-
-def own_answers_chart(answers: dict) -> str:
-    """The participant's star chart on the tablet: their answers (domain → rating, None
-    when skipped), on the axes of the self-assessment's own words."""
-    return radar_svg(
-        axes=[str(words.title) for words in WORDS.values()],
-        series=[Series(_("My answers"), [answers.get(domain) for domain in WORDS])],
-        title=_("My answers"),
-    )
+    return SelfAssessmentBeside(moment, str(ASSESSMENT_NAMES[moment]), dates[moment], rows)
 
 
 def last_saved_by(assessment):

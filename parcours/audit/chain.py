@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 
 from parcours.audit.models import AuditEvent, ChainHead
+from parcours.core.plurals import plural
 
 GENESIS = "0" * 64
 
@@ -105,7 +106,10 @@ def verify(organisation_id: int) -> tuple[int, list[Break]]:
             found(f"reordered: it comes after row {last_id} in the chain but was written before it")
         if event.sequence > expected_sequence:
             missing = event.sequence - expected_sequence
-            found(f"deleted rows: {missing} row(s) missing before this one (gap in the numbers)")
+            found(
+                f"deleted rows: {plural(missing, 'row', 'rows')} missing before this one "
+                "(gap in the numbers)"
+            )
         elif event.sequence < expected_sequence:
             found(f"reordered: number {event.sequence} repeated or out of order")
         elif event.previous_hash != expected_previous:
@@ -118,7 +122,8 @@ def verify(organisation_id: int) -> tuple[int, list[Break]]:
     head = ChainHead.objects.filter(organisation_id=organisation_id).first()
     if head is not None and head.sequence >= expected_sequence:
         missing = head.sequence - expected_sequence + 1
-        breaks.append(Break(None, None, f"deleted rows: the last {missing} row(s) are missing"))
+        gone = plural(missing, "row is", "rows are")
+        breaks.append(Break(None, None, f"deleted rows: the last {gone} missing"))
     elif head is not None and count and head.hash != expected_previous:
         breaks.append(Break(None, None, "altered: the last row does not match the chain head"))
     return count, breaks

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from parcours.core.plurals import plural
+
 
 def describe(connection) -> str:
     """The database in words an operator recognises, without any secret."""
@@ -165,7 +167,7 @@ def _pg_load(connection, path: Path) -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
         notes.append(
-            f"Dropped {len(extra)} table(s) the backup does not have: "
+            f"Dropped {plural(len(extra), 'table', 'tables')} the backup does not have: "
             + ", ".join(name for _schema, name in extra)
         )
     connection.close()

@@ -32,6 +32,12 @@ class DownloadQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organisation_id=user.organisation_id, requested_by=user)
 
+    def asked_for(self, kind: str, **parameters):
+        """The downloads of one kind asked with these parameters (a grant's packs)."""
+        return self.filter(
+            kind=kind, **{f"parameters__{name}": value for name, value in parameters.items()}
+        )
+
 
 class Download(OrganisationOwned):
     """A file prepared in the background (a workbook export, a grant's pack, a report):

@@ -11,7 +11,7 @@ urlpatterns = [
     path("grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/edit/", views.grant_update, name="grant_update"),
-    path("grants/<int:pk>/pack/", views.grant_pack_download, name="grant_pack"),
+    path("grants/<int:pk>/pack/", views.grant_pack_page, name="grant_pack"),
     path("sessions/search/", views.session_search, name="session_search"),
     path("grants/<int:pk>/groups/new/", views.group_charge_create, name="group_charge_create"),
     path(

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from parcours.accounts.access import (
     Capability,
@@ -31,6 +31,7 @@ from parcours.audit.services import record_opened
 from parcours.audit.versions import StaleVersion
 from parcours.core.forms import _is_possible_id, model_values
 from parcours.core.widgets import search_results, search_term
+from parcours.downloads.models import Download
 from parcours.funding import services
 from parcours.funding.enums import FunderKind, PasPart
 from parcours.funding.expenses import expense_delete as delete_expense
@@ -53,7 +54,6 @@ from parcours.funding.selectors import (
     sessions_named,
 )
 from parcours.funding.services import charge_group, charge_session, remove_charge, save_grant
-from parcours.reporting.grant_pack import grant_pack, pack_filename
 from parcours.reporting.pas_report import PasReport, grant_pas_report
 
 
@@ -422,16 +422,27 @@ def session_charge_delete(request: OrganisationRequest, pk: int) -> HttpResponse
 
 # -- Report pack ------------------------------------------------------------------------------
 
+# The user's latest packs of a grant listed on its pack's page.
+PACKS_SHOWN = 5
+
 
 @requires(Capability.MANAGE_ORGANISATION)
-def grant_pack_download(request: OrganisationRequest, pk: int) -> HttpResponse:
+@require_GET
+def grant_pack_page(request: OrganisationRequest, pk: int) -> HttpResponse:
+    """The pack's address: it offers to prepare the pack in the background (the
+    downloads app, as the grant's page does) and lists the user's latest packs of the
+    grant, ready or on their way; it never writes the pack itself, which takes seconds.
+    Downloading a prepared pack is traced in the audit trail (``downloads:file``)."""
+    # Queries: the session, the user; the grant; the user's latest packs of it (without
+    # their files).
     grant = _grant_for(request, pk, Capability.MANAGE_ORGANISATION)
-    with translation.override(translation.get_language() or "fr"):
-        content = grant_pack(grant)
-    record_opened(obj=grant, by=request.user, purpose=AuditPurpose.DOWNLOAD)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, pack_filename(grant))
-    return response
+    packs = (
+        Download.objects.without_file()
+        .of(request.user)
+        .asked_for("grant_pack", grant=grant.pk)
+        .order_by("-created_at", "-id")[:PACKS_SHOWN]
+    )
+    return render(request, "funding/grant_pack.html", {"grant": grant, "packs": list(packs)})
 
 
 # -- PAS expense ledger and yearly justification ----------------------------------------------

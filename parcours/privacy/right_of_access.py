@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 
+from parcours.assessments.charts import journey_context
 from parcours.assessments.easy_read import LEVEL_WORDS
 from parcours.assessments.enums import ActionStatus, Moment, Rating
 from parcours.assessments.models import Action, Assessment, SelfAssessment
 from parcours.assessments.progress import MOMENTS
-from parcours.assessments.selectors import journey_context
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain

@@ -999,8 +999,16 @@ def _bulk_load(tables):
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
+# Filled by the services after the rows are written (``announce_sessions_changed``), so
+# never among the writer's tables; unanalysed, the report's hours queries at 100,000 people
+# were planned for an empty summary (nested loops, 0.2 s instead of 0.06 s).
+SUMMARY_TABLES = (HoursSummary._meta.db_table, AbsenceRun._meta.db_table)
+
+
 def analyse_tables(tables):
-    """Fresh planner statistics: the benchmark measures the plans a real database has."""
+    """Fresh planner statistics: the benchmark measures the plans a real database has.
+    The summaries computed from the rows are analysed with them."""
+    tables = sorted({*tables, *SUMMARY_TABLES})
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE " + ", ".join(f'"{t}"' for t in tables))

@@ -5,17 +5,22 @@ template.
 ``export_workbook(organisation, first=…, last=…)`` the subset of a period, for a funder's
 report: the enrolments active in it, the assessments, sessions and attendance dated in
 it, and the participants, groups and enrolments they reference, so that the subset is
-itself a workbook the importer accepts.
+itself a workbook the importer accepts. The sheets of records the import does not write
+(consents, interventions, literacy tests, action plans) follow, for the coordinator's
+records.
 
-Dates are real dates (number format yyyy-mm-dd), times ``HH:MM`` text, yes/no as words,
-as the format says; Excel and LibreOffice read them as such.
+The workbook is in the reader's language, as the template is: sheet names, headers, the
+codes written as their meanings, yes/no as the language's words. Dates are real dates
+(number format yyyy-mm-dd), times ``HH:MM`` text; Excel and LibreOffice read them as such.
+The import reads it back in any language.
 """
 
 import datetime
 import io
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,11 +30,18 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from parcours.assessments.models import Assessment, DomainRating
+from parcours.assessments.models import Action, Assessment, DomainRating
+from parcours.assessments.selectors import action_reviews
 from parcours.attendance.models import Attendance
 from parcours.core.domains import Domain
 from parcours.core.exports import is_formula_like, xlsx_text
-from parcours.participants.models import Participant
+from parcours.participants.models import (
+    Consent,
+    Intervention,
+    InterventionDomain,
+    LiteracyTest,
+    Participant,
+)
 from parcours.programme.models import Enrolment, Group
 from parcours.workbook.format import (
     LISTS_SHEET,
@@ -38,6 +50,10 @@ from parcours.workbook.format import (
     SHEET_LABELS,
     SHEETS,
     YES_WORD,
+    imported_columns,
+    imported_sheets,
+    meanings,
+    sheet_label,
 )
 from parcours.workbook.importer import PARTICIPANT_FIELDS
 from parcours.workshops.models import Session
@@ -53,56 +69,100 @@ WIDTHS = {
     "minutes": 10,
     "bool": 12,
     "text": 22,
+    "code": 22,
+    "code_list": 30,
 }
+# The fields of a person of the team, named as ``_person`` names them.
+PERSON = ("first_name", "last_name", "username")
 
 
 def _time(value: datetime.time) -> str:
     return value.strftime("%H:%M:%S" if value.second else "%H:%M")
 
 
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+def _person(first_name, last_name, username):
+    """A person of the team as their colleagues name them: the first and last names, the
+    username (global to every organisation, so not a name to read) when there is none."""
+    return " ".join(part for part in (first_name, last_name) if part) or username or None
 
 
-def _or_none(value):
-    return value if value not in ("", None) else None
+def _person_fields(relation: str) -> tuple[str, ...]:
+    return tuple(f"{relation}__{field}" for field in PERSON)
 
 
 class _Writer:
+    """A sheet of the export: its headers in the reader's language, then the stored
+    values (codes, booleans, dates) written as the reader reads them, codes as their
+    meanings; the import reads both back."""
+
     def __init__(self, book, name):
-        self.sheet = book.create_sheet(name)
+        self.sheet = book.create_sheet(sheet_label(name))
         columns = SHEETS[name]
-        for index, column in enumerate(columns, start=1):
-            width = WIDTHS.get(column.kind, 16)
-            self.sheet.column_dimensions[get_column_letter(index)].width = max(
-                width, len(column.name) + 2
-            )
         bold = Font(bold=True)
         header = []
-        for column in columns:
-            cell = WriteOnlyCell(self.sheet, value=column.name)
+        for index, column in enumerate(columns, start=1):
+            label = str(column.label)
+            width = WIDTHS.get(column.kind, 16)
+            self.sheet.column_dimensions[get_column_letter(index)].width = max(
+                width, len(label) + 2
+            )
+            cell = WriteOnlyCell(self.sheet, value=label)
             cell.font = bold
             header.append(cell)
         self.sheet.append(header)
-        self.date_columns = {
-            index for index, column in enumerate(columns) if column.kind == "date"
-        } | {index for index, column in enumerate(columns) if column.kind == "month_or_date"}
+        self.converters = [self._converter(column) for column in columns]
+
+    def _converter(self, column):
+        if column.kind == "code":
+            words = meanings(column)
+            return lambda value: self._text(words.get(value, value))
+        if column.kind == "code_list":
+            words = meanings(column)
+            return lambda codes: self._text("; ".join(words.get(code, code) for code in codes))
+        if column.kind == "bool":
+            yes, no = str(YES_WORD), str(NO_WORD)
+            return lambda value: yes if value else no
+        if column.kind in ("date", "month_or_date"):
+            return self._date
+        return self._text
+
+    def _date(self, value):
+        if isinstance(value, datetime.date):
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        return value
+
+    def _text(self, value):
+        if value in ("", None):
+            return None
+        if is_formula_like(value):
+            return xlsx_text(WriteOnlyCell(self.sheet, value=value))
+        return value
 
     def append(self, values):
-        row = []
-        for index, value in enumerate(values):
-            if index in self.date_columns and isinstance(value, datetime.date):
-                cell = WriteOnlyCell(self.sheet, value=value)
-                cell.number_format = DATE_FORMAT
-                row.append(cell)
-            elif is_formula_like(value):
-                row.append(xlsx_text(WriteOnlyCell(self.sheet, value=value)))
-            else:
-                row.append(value)
-        self.sheet.append(row)
+        self.sheet.append(
+            [convert(value) for convert, value in zip(self.converters, values, strict=True)]
+        )
 
 
-def _querysets(organisation, first, last):
+@dataclass
+class _Records:
+    """What an export writes, as querysets (of the organisation, or of a period)."""
+
+    organisation_id: int
+    participants: QuerySet
+    groups: QuerySet
+    enrolments: QuerySet
+    assessments: QuerySet
+    sessions: QuerySet
+    attendance: QuerySet
+    consents: QuerySet
+    interventions: QuerySet
+    literacy_tests: QuerySet
+
+
+def _querysets(organisation, first, last) -> _Records:
     enrolments = Enrolment.objects.filter(group__organisation=organisation)
     assessments = Assessment.objects.filter(enrolment__group__organisation=organisation)
     sessions = Session.objects.filter(organisation=organisation)
@@ -110,7 +170,18 @@ def _querysets(organisation, first, last):
     participants = Participant.objects.filter(organisation=organisation)
     groups = Group.objects.filter(organisation=organisation)
     if first is None and last is None:
-        return participants, groups, enrolments, assessments, sessions, attendance
+        return _Records(
+            organisation.pk,
+            participants,
+            groups,
+            enrolments,
+            assessments,
+            sessions,
+            attendance,
+            Consent.objects.filter(participant__organisation=organisation),
+            Intervention.objects.filter(participant__organisation=organisation),
+            LiteracyTest.objects.filter(participant__organisation=organisation),
+        )
     if first is not None:
         enrolments = enrolments.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=first))
         assessments = assessments.filter(date__gte=first)
@@ -135,7 +206,33 @@ def _querysets(organisation, first, last):
         )
     )
     groups = groups.filter(pk__in=group_ids)
-    return participants, groups, enrolments, assessments, sessions, attendance
+    return _Records(
+        organisation.pk,
+        participants,
+        groups,
+        enrolments,
+        assessments,
+        sessions,
+        attendance,
+        *_period_records(participant_ids, first, last),
+    )
+
+
+def _period_records(participant_ids, first, last) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The consents in force at some time of the period, and the interventions and
+    literacy tests dated in it, of the participants of the period's workbook."""
+    consents = Consent.objects.filter(participant_id__in=participant_ids)
+    interventions = Intervention.objects.filter(participant_id__in=participant_ids)
+    tests = LiteracyTest.objects.filter(participant_id__in=participant_ids)
+    if first is not None:
+        consents = consents.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=first))
+        interventions = interventions.filter(date__gte=first)
+        tests = tests.filter(date__gte=first)
+    if last is not None:
+        consents = consents.filter(given_on__lte=last)
+        interventions = interventions.filter(date__lte=last)
+        tests = tests.filter(date__lte=last)
+    return consents, interventions, tests
 
 
 def _no_progress(percent: int, stage: str = "") -> None:
@@ -148,87 +245,100 @@ def export_workbook(
     first: datetime.date | None = None,
     last: datetime.date | None = None,
     progress=None,
+    language: str | None = None,
 ) -> bytes:
     """The programme workbook of ``organisation`` (restricted to the period
-    ``first``..``last`` when given), as the bytes of an .xlsx file.
+    ``first``..``last`` when given), as the bytes of an .xlsx file, in ``language`` (the
+    active one by default): sheet names, headers and the meanings of the codes.
 
     ``progress(percent, stage)``, when given, is told before each sheet is written (a
     background download shows it); it changes nothing in the file."""
-    progress = progress or _no_progress
+    with translation.override(language or translation.get_language()):
+        return _export(organisation, first, last, progress or _no_progress)
+
+
+def _export(organisation, first, last, progress) -> bytes:
     progress(0, _("Selecting the records"))
-    participants, groups, enrolments, assessments, sessions, attendance = _querysets(
-        organisation, first, last
-    )
+    records = _querysets(organisation, first, last)
     book = Workbook(write_only=True)
+    for percent, write in (
+        (5, _write_participants),
+        (20, _write_groups),
+        (25, _write_enrolments),
+        (35, _write_assessments),
+        (50, _write_sessions),
+        (60, _write_attendance),
+        (80, _write_consents),
+        (82, _write_interventions),
+        (84, _write_literacy_tests),
+        (86, _write_actions),
+    ):
+        write(book, records, lambda name, percent=percent: _tell(progress, percent, name))
+    progress(90, _("Saving the file"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
-    progress(5, _("Writing the sheet %(sheet)s") % {"sheet": "participants"})
+
+def _tell(progress, percent, name) -> None:
+    progress(percent, _("Writing the sheet %(sheet)s") % {"sheet": sheet_label(name)})
+
+
+def _write_participants(book, records, tell):
+    tell("participants")
     out = _Writer(book, "participants")
-    for p in participants.order_by("reference").values_list("reference", *PARTICIPANT_FIELDS):
-        inactive = p[11]
-        if inactive and p[12]:
+    fields = ("reference", *PARTICIPANT_FIELDS, *_person_fields("social_worker"))
+    month_only = fields.index("inactive_since_month_only")
+    for p in (
+        records.participants.order_by("reference").values_list(*fields).iterator(chunk_size=CHUNK)
+    ):
+        inactive = p[month_only - 1]
+        if inactive and p[month_only]:
             inactive = inactive.strftime("%Y-%m")
-        out.append(
-            [
-                p[0],
-                p[1],
-                p[2],
-                p[3],
-                p[4],
-                _or_none(p[5]),
-                _or_none(p[6]),
-                _or_none(p[7]),
-                _or_none(p[8]),
-                _or_none(p[9]),
-                _yes_no(p[10]),
-                inactive,
-                _or_none(p[13]),
-                _or_none(p[14]),
-                *(_or_none(value) for value in p[15:]),
-            ]
-        )
+        out.append([*p[: month_only - 1], inactive, *p[month_only + 1 : -3], _person(*p[-3:])])
 
-    progress(20, _("Writing the sheet %(sheet)s") % {"sheet": "groups"})
+
+def _write_groups(book, records, tell):
+    tell("groups")
     out = _Writer(book, "groups")
-    for row in groups.order_by("start_date", "name").values_list(
+    for row in records.groups.order_by("start_date", "name").values_list(
         "name", "process_type", "start_date", "end_date"
     ):
         out.append(row)
 
-    progress(25, _("Writing the sheet %(sheet)s") % {"sheet": "enrolments"})
-    out = _Writer(book, "enrolments")
-    for ref, group, start, exit_date, outcome, detail, qualification in enrolments.order_by(
-        "participant__reference", "start_date", "group__name"
-    ).values_list(
-        "participant__reference",
-        "group__name",
-        "start_date",
-        "exit_date",
-        "outcome",
-        "outcome_detail",
-        "qualification_gained",
-    ):
-        out.append(
-            [
-                ref,
-                group,
-                start,
-                exit_date,
-                _or_none(outcome),
-                _or_none(detail),
-                _or_none(qualification),
-            ]
-        )
 
-    progress(35, _("Writing the sheet %(sheet)s") % {"sheet": "assessments"})
+def _write_enrolments(book, records, tell):
+    tell("enrolments")
+    out = _Writer(book, "enrolments")
+    for row in (
+        records.enrolments.order_by("participant__reference", "start_date", "group__name")
+        .values_list(
+            "participant__reference",
+            "group__name",
+            "start_date",
+            "exit_date",
+            "outcome",
+            "outcome_detail",
+            "qualification_gained",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        out.append(row)
+
+
+def _write_assessments(book, records, tell):
+    tell("assessments")
     out = _Writer(book, "assessments")
     ratings = defaultdict(dict)
-    for assessment_id, domain, rating in DomainRating.objects.filter(
-        assessment__in=assessments
-    ).values_list("assessment_id", "domain", "rating"):
+    for assessment_id, domain, rating in (
+        DomainRating.objects.filter(assessment__in=records.assessments)
+        .values_list("assessment_id", "domain", "rating")
+        .iterator(chunk_size=CHUNK)
+    ):
         ratings[assessment_id][domain] = rating
     moments = {"entry": 0, "middle": 1, "end": 2}
     rows = sorted(
-        assessments.values_list(
+        records.assessments.values_list(
             "pk",
             "enrolment__participant__reference",
             "enrolment__group__name",
@@ -241,18 +351,20 @@ def export_workbook(
     for pk, ref, group, moment, day, minutes in rows:
         out.append([ref, group, moment, day, minutes, *(ratings[pk].get(d) for d in Domain.values)])
 
-    progress(50, _("Writing the sheet %(sheet)s") % {"sheet": "sessions"})
+
+def _write_sessions(book, records, tell):
+    tell("sessions")
     out = _Writer(book, "sessions")
     session_groups = defaultdict(list)
     for session_id, name in (
-        Session.groups.through.objects.filter(session__in=sessions)
+        Session.groups.through.objects.filter(session__in=records.sessions)
         .order_by("group__name")
         .values_list("session_id", "group__name")
         .iterator(chunk_size=CHUNK)
     ):
         session_groups[session_id].append(name)
     for pk, workshop, axis, kind, provider, day, start, end, cancelled in (
-        sessions.order_by("date", "start_time", "workshop__name")
+        records.sessions.order_by("date", "start_time", "workshop__name")
         .values_list(
             "pk",
             "workshop__name",
@@ -276,14 +388,16 @@ def export_workbook(
                 day,
                 _time(start),
                 _time(end),
-                _yes_no(cancelled),
+                cancelled,
             ]
         )
 
-    progress(60, _("Writing the sheet %(sheet)s") % {"sheet": "attendance"})
+
+def _write_attendance(book, records, tell):
+    tell("attendance")
     out = _Writer(book, "attendance")
     for ref, workshop, day, start, status in (
-        attendance.order_by(
+        records.attendance.order_by(
             "session__date",
             "session__start_time",
             "session__workshop__name",
@@ -300,10 +414,121 @@ def export_workbook(
     ):
         out.append([ref, workshop, day, _time(start), status])
 
-    progress(90, _("Saving the file"))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+def _write_consents(book, records, tell):
+    tell("consents")
+    out = _Writer(book, "consents")
+    for row in (
+        records.consents.order_by("participant__reference", "purpose", "given_on", "pk")
+        .values_list(
+            "participant__reference",
+            "purpose",
+            "given_on",
+            "withdrawn_on",
+            *_person_fields("collected_by"),
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        out.append([*row[:4], _person(*row[4:])])
+
+
+def _write_interventions(book, records, tell):
+    tell("interventions")
+    out = _Writer(book, "interventions")
+    order = {domain: index for index, domain in enumerate(Domain.values)}
+    domains = defaultdict(list)
+    for intervention_id, domain in (
+        InterventionDomain.objects.filter(intervention__in=records.interventions)
+        .values_list("intervention_id", "domain")
+        .iterator(chunk_size=CHUNK)
+    ):
+        domains[intervention_id].append(domain)
+    # The notes stay out: confidential, never shown to leaders or funders, and a
+    # period's workbook goes to a funder.
+    for pk, ref, day, kind, minutes, *author in (
+        records.interventions.order_by("participant__reference", "date", "pk")
+        .values_list(
+            "pk",
+            "participant__reference",
+            "date",
+            "kind",
+            "duration_minutes",
+            *_person_fields("author"),
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        concerned = sorted(domains[pk], key=lambda domain: order.get(domain, len(order)))
+        out.append([ref, day, kind, minutes, concerned, _person(*author)])
+
+
+def _write_literacy_tests(book, records, tell):
+    tell("literacy_tests")
+    out = _Writer(book, "literacy_tests")
+    for row in (
+        records.literacy_tests.order_by("participant__reference", "date", "pk")
+        .values_list(
+            "participant__reference",
+            "date",
+            *LiteracyTest.SKILLS,
+            "orientation",
+            "duration_minutes",
+            "comment",
+            *_person_fields("examiner"),
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        out.append([*row[:-3], _person(*row[-3:])])
+
+
+def _write_actions(book, records, tell):
+    """The action plans: every action, then every review of them (the trail keeps them;
+    an action keeps only its last)."""
+    tell("actions")
+    out = _Writer(book, "actions")
+    actions = []
+    for pk, *row in (
+        Action.objects.filter(enrolment__in=records.enrolments)
+        .order_by("enrolment__participant__reference", "enrolment__group__name", "due_date", "pk")
+        .values_list(
+            "pk",
+            "enrolment__participant__reference",
+            "enrolment__group__name",
+            "domain",
+            "description",
+            "own_words",
+            "responsible",
+            "due_date",
+            "status",
+            "agreed_at__date",
+            "reviewed_at__date",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        out.append(row)
+        actions.append((pk, row[:4]))
+    tell("action_reviews")
+    out = _Writer(book, "action_reviews")
+    for start in range(0, len(actions), CHUNK):
+        _write_reviews(out, actions[start : start + CHUNK], records.organisation_id)
+
+
+def _write_reviews(out, actions, organisation_id):
+    """The reviews of a chunk of actions: the trail's rows of them, and the assessments
+    they were reviewed at (a few queries a chunk, whatever its size)."""
+    reviews = action_reviews(
+        [Action(pk=pk) for pk, _row in actions], organisation_id=organisation_id
+    )
+    assessment_ids = {review.assessment_id for found in reviews.values() for review in found}
+    assessments = {
+        pk: (moment, day)
+        for pk, moment, day in Assessment.objects.filter(pk__in=assessment_ids).values_list(
+            "pk", "moment", "date"
+        )
+    }
+    for pk, (ref, group, domain, description) in actions:
+        for review in reviews[pk]:
+            moment, day = assessments.get(review.assessment_id, (None, None))
+            out.append([ref, group, domain, description, moment, day, review.status or None])
 
 
 # Rows of the template given a drop-down list and a line of help.
@@ -316,7 +541,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 def _kind_help(column) -> str:
     helps = {
         "text": _("Text, up to %(max)s characters.") % {"max": column.max_length},
-        "code": _("Pick a value of the list; its meaning is in the sheet %(sheet)s.")
+        "code": _("Pick a value of the list; the sheet %(sheet)s gives the code of each.")
         % {"sheet": LISTS_SHEET},
         "date": _("A date, such as 05/09/2016."),
         "month_or_date": _("A date, or a month such as 2014-03."),
@@ -346,48 +571,54 @@ LISTED_KINDS = ("code", "bool", "rating")
 
 
 def _values_of(column) -> tuple:
-    """The values of a drop-down: the codes, yes and no in the reader's language, 1 to 5."""
+    """The values of a drop-down: the codes' meanings in the reader's language, yes and
+    no in that language, 1 to 5."""
     if column.kind == "bool":
         return (str(YES_WORD), str(NO_WORD))
     if column.kind == "rating":
         return tuple(str(code) for code in RATING_CHOICES["codes"])
-    return column.codes
+    return tuple(meanings(column).values())
 
 
-def _meanings_of(column) -> list[str]:
+def _beside_values(column) -> tuple[str, list[str]]:
+    """The heading and the cells written beside a drop-down's values: the codes (which
+    the import accepts as well), or what a yes/no or a rating means."""
     if column.kind == "bool":
-        return [_("Yes"), _("No")]
+        return _("Meaning"), [_("Yes"), _("No")]
     if column.kind == "rating":
-        return [str(meaning) for meaning in RATING_CHOICES["meanings"]]
-    return [str(meaning) for meaning in column.meanings]
+        return _("Meaning"), [str(meaning) for meaning in RATING_CHOICES["meanings"]]
+    return _("Code"), list(column.codes)
 
 
 def _template_lists(book):
-    """The sheet of the drop-down lists: for each list its values and their meaning side
-    by side. Returns, per list of values, the range the drop-downs read."""
+    """The sheet of the drop-down lists: for each list its values and, beside them, their
+    codes (or meaning). Returns, per list of values, the range the drop-downs read."""
     sheet = book.create_sheet(str(LISTS_SHEET))
     title = quote_sheetname(str(LISTS_SHEET))
     ranges = {}
     bold = Font(bold=True)
     column_index = 1
-    for columns in SHEETS.values():
-        for column in columns:
+    for name in imported_sheets():
+        for column in imported_columns(name):
             if column.kind not in LISTED_KINDS:
                 continue
-            values, meanings = _values_of(column), _meanings_of(column)
+            values = _values_of(column)
             if values in ranges:
                 continue
-            code_letter = get_column_letter(column_index)
-            meaning_letter = get_column_letter(column_index + 1)
+            heading, beside = _beside_values(column)
+            value_letter = get_column_letter(column_index)
+            beside_letter = get_column_letter(column_index + 1)
             sheet.cell(1, column_index, str(column.label)).font = bold
-            sheet.cell(1, column_index + 1, _("Meaning")).font = bold
-            for row, (value, meaning) in enumerate(zip(values, meanings, strict=True), start=2):
+            sheet.cell(1, column_index + 1, heading).font = bold
+            for row, (value, other) in enumerate(zip(values, beside, strict=True), start=2):
                 sheet.cell(row, column_index, value)
-                sheet.cell(row, column_index + 1, meaning)
-            sheet.column_dimensions[code_letter].width = max(14, len(str(column.label)) + 2)
-            sheet.column_dimensions[meaning_letter].width = max([len(m) for m in meanings] + [12])
+                sheet.cell(row, column_index + 1, other)
+            sheet.column_dimensions[value_letter].width = max(
+                [len(value) for value in values] + [14, len(str(column.label)) + 2]
+            )
+            sheet.column_dimensions[beside_letter].width = max([len(b) for b in beside] + [12])
             last = len(values) + 1
-            ranges[values] = f"{title}!${code_letter}$2:${code_letter}${last}"
+            ranges[values] = f"{title}!${value_letter}$2:${value_letter}${last}"
             column_index += 3  # a blank column between two lists
     sheet.freeze_panes = "A2"
     return ranges
@@ -406,12 +637,12 @@ def template_workbook(language: str | None = None) -> bytes:
 def _template() -> bytes:
     book = Workbook()
     book.remove(book.active)
-    sheets = [(name, book.create_sheet(str(SHEET_LABELS[name]))) for name in SHEETS]
+    sheets = [(name, book.create_sheet(str(SHEET_LABELS[name]))) for name in imported_sheets()]
     ranges = _template_lists(book)
     bold = Font(bold=True)
     last_row = TEMPLATE_ROWS + 1
     for name, sheet in sheets:
-        for index, column in enumerate(SHEETS[name], start=1):
+        for index, column in enumerate(imported_columns(name), start=1):
             letter = get_column_letter(index)
             label = str(column.label)
             help_text = column_help(column)

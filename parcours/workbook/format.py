@@ -10,15 +10,19 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
-from parcours.assessments.enums import Moment, Rating
+from parcours.assessments.enums import ActionStatus, Moment, Rating
 from parcours.attendance.enums import Presence
 from parcours.core.domains import Domain
 from parcours.participants.enums import (
     Answer,
+    ConsentPurpose,
     FrenchLevel,
     Gender,
+    InterventionKind,
     LabourMarketStatus,
     LanguageCourse,
+    LiteracyLevel,
+    Orientation,
     QualificationLevel,
     Recognition,
     UnemploymentDuration,
@@ -47,7 +51,7 @@ def normalised(text) -> str:
 class Column:
     name: str
     # text, email, code, date, month_or_date, time, bool, rating, minutes, niss, country,
-    # groups
+    # groups, code_list (codes separated by ; written only by the export)
     kind: str
     required: bool = False
     codes: tuple = ()
@@ -57,6 +61,9 @@ class Column:
     label: str = ""
     meanings: tuple = ()
     note: str = ""
+    # False for a column the export writes for the coordinator's records and the import
+    # skips (saying so): the template leaves it out.
+    imported: bool = True
 
 
 def _coded(*choices) -> dict:
@@ -74,7 +81,23 @@ WORKSHOP = pgettext_lazy("workbook column", "Workshop")
 DATE = pgettext_lazy("workbook column", "Date")
 START_TIME = pgettext_lazy("workbook column", "Start time")
 START = pgettext_lazy("workbook column", "Start")
+DURATION = pgettext_lazy("workbook column", "Duration (minutes)")
+COMMENT = pgettext_lazy("workbook column", "Comment")
 YES_NO_CHOICES = _coded(YesNo)
+# A person of the team, in the sheets the export writes for the records: usernames are
+# global, so the workbook names people as their colleagues do.
+PERSON_NOTE = pgettext_lazy(
+    "workbook column", "First and last name of the account (its username when it has none)."
+)
+
+
+def _participant_column() -> Column:
+    return Column("participant", "text", required=True, max_length=40, label=FILE_NUMBER)
+
+
+def _person_column(name: str, label) -> Column:
+    return Column(name, "text", label=label, note=PERSON_NOTE, imported=False)
+
 
 SHEETS: dict[str, tuple[Column, ...]] = {
     "participants": (
@@ -207,6 +230,9 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             label=pgettext_lazy("workbook column", "Postal code"),
         ),
         Column("city", "text", max_length=100, label=pgettext_lazy("workbook column", "Town")),
+        # Exported for the records; the import leaves the assignment to Parcours, as
+        # accounts are not part of the workbook (docs/import-format.md §3).
+        _person_column("social_worker", pgettext_lazy("workbook column", "Social worker")),
     ),
     "groups": (
         Column(
@@ -271,11 +297,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("date", "date", required=True, label=DATE),
         # Optional: older workbooks have no duration, and an assessment without one is
         # counted as such in the report.
-        Column(
-            "duration_minutes",
-            "minutes",
-            label=pgettext_lazy("workbook column", "Duration (minutes)"),
-        ),
+        Column("duration_minutes", "minutes", label=DURATION),
         *(Column(domain.value, "rating", label=domain.label) for domain in Domain),
     ),
     "sessions": (
@@ -327,7 +349,146 @@ SHEETS: dict[str, tuple[Column, ...]] = {
             **_coded(Presence),
         ),
     ),
+    # The records the export writes for the coordinator and the import skips, saying so
+    # (EXPORT_ONLY_SHEETS).
+    "consents": (
+        _participant_column(),
+        Column(
+            "purpose",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Purpose"),
+            **_coded(ConsentPurpose),
+        ),
+        Column(
+            "given_on", "date", required=True, label=pgettext_lazy("workbook column", "Given on")
+        ),
+        Column("withdrawn_on", "date", label=pgettext_lazy("workbook column", "Withdrawn on")),
+        _person_column("collected_by", pgettext_lazy("workbook column", "Collected by")),
+    ),
+    "interventions": (
+        _participant_column(),
+        Column("date", "date", required=True, label=DATE),
+        Column(
+            "kind",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Kind of intervention"),
+            **_coded(InterventionKind),
+        ),
+        Column("duration_minutes", "minutes", required=True, label=DURATION),
+        Column(
+            "domains",
+            "code_list",
+            label=pgettext_lazy("workbook column", "Domains concerned"),
+            **_coded(Domain),
+        ),
+        _person_column("author", pgettext_lazy("workbook column", "Written by")),
+    ),
+    "literacy_tests": (
+        _participant_column(),
+        Column("date", "date", required=True, label=DATE),
+        *(
+            Column(name, "code", required=True, label=label, **_coded(LiteracyLevel))
+            for name, label in (
+                ("oral_comprehension", pgettext_lazy("workbook column", "Oral comprehension")),
+                ("oral_expression", pgettext_lazy("workbook column", "Oral expression")),
+                ("reading", pgettext_lazy("workbook column", "Reading")),
+                ("writing", pgettext_lazy("workbook column", "Writing")),
+            )
+        ),
+        Column(
+            "orientation",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Orientation"),
+            **_coded(Orientation),
+        ),
+        Column("duration_minutes", "minutes", label=DURATION),
+        Column("comment", "text", label=COMMENT),
+        _person_column("examiner", pgettext_lazy("workbook column", "Run by")),
+    ),
+    "actions": (
+        _participant_column(),
+        Column("group", "text", required=True, max_length=100, label=GROUP),
+        Column(
+            "domain",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Domain"),
+            **_coded(Domain),
+        ),
+        Column(
+            "description", "text", required=True, label=pgettext_lazy("workbook column", "Action")
+        ),
+        Column(
+            "own_words",
+            "text",
+            label=pgettext_lazy("workbook column", "In the participant's words"),
+        ),
+        Column("responsible", "text", required=True, label=pgettext_lazy("workbook column", "Who")),
+        Column(
+            "due_date", "date", required=True, label=pgettext_lazy("workbook column", "By when")
+        ),
+        Column(
+            "status",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Status"),
+            **_coded(ActionStatus),
+        ),
+        Column(
+            "agreed_on",
+            "date",
+            label=pgettext_lazy("workbook column", "Agreed at the assessment of"),
+        ),
+        Column(
+            "reviewed_on",
+            "date",
+            label=pgettext_lazy("workbook column", "Last reviewed at the assessment of"),
+        ),
+    ),
+    # Every review of an action, from the trail (an action keeps only its last one).
+    "action_reviews": (
+        _participant_column(),
+        Column("group", "text", required=True, max_length=100, label=GROUP),
+        Column(
+            "domain",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Domain"),
+            **_coded(Domain),
+        ),
+        Column(
+            "description", "text", required=True, label=pgettext_lazy("workbook column", "Action")
+        ),
+        Column(
+            "moment",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Assessment"),
+            **_coded(Moment),
+        ),
+        Column(
+            "date",
+            "date",
+            required=True,
+            label=pgettext_lazy("workbook column", "Date of the assessment"),
+        ),
+        Column(
+            "status",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Status given"),
+            **_coded(ActionStatus),
+        ),
+    ),
 }
+
+# The sheets of records the import does not write: it skips them and says so.
+EXPORT_ONLY_SHEETS = frozenset(
+    {"consents", "interventions", "literacy_tests", "actions", "action_reviews"}
+)
 
 SHEET_LABELS = {
     "participants": pgettext_lazy("workbook sheet", "Participants"),
@@ -336,6 +497,11 @@ SHEET_LABELS = {
     "assessments": pgettext_lazy("workbook sheet", "Assessments"),
     "sessions": pgettext_lazy("workbook sheet", "Sessions"),
     "attendance": pgettext_lazy("workbook sheet", "Attendance"),
+    "consents": pgettext_lazy("workbook sheet", "Consents"),
+    "interventions": pgettext_lazy("workbook sheet", "Interventions"),
+    "literacy_tests": pgettext_lazy("workbook sheet", "Literacy tests"),
+    "actions": pgettext_lazy("workbook sheet", "Actions"),
+    "action_reviews": pgettext_lazy("workbook sheet", "Action reviews"),
 }
 
 REQUIRED_SHEETS = ("participants",)
@@ -401,3 +567,65 @@ def column_label(sheet: str, column: str) -> str:
         if known.name == column:
             return str(known.label)
     return column
+
+
+def imported_sheets() -> list[str]:
+    """The sheets the import writes, in the order of the workbook (the template's)."""
+    return [name for name in SHEETS if name not in EXPORT_ONLY_SHEETS]
+
+
+def imported_columns(sheet: str) -> tuple[Column, ...]:
+    """The columns of ``sheet`` the import reads (the template's)."""
+    return tuple(column for column in SHEETS[sheet] if column.imported)
+
+
+def meanings(column: Column) -> dict[str, str]:
+    """Each code of ``column`` → its meaning in the active language (what the export
+    writes and the template's drop-down offers)."""
+    return {code: str(meaning) for code, meaning in zip(column.codes, column.meanings, strict=True)}
+
+
+_ALIASES: dict[int, dict[str, str]] = {}
+
+
+def code_aliases(column: Column) -> dict[str, str]:
+    """Every accepted value of a coded column (normalised) → its code: the code, and its
+    meaning in each of the interface's languages (an export read in another language
+    imports as it is). A code wins over a meaning that would read as another code."""
+    aliases = _ALIASES.get(id(column))
+    if aliases is None:
+        aliases = {}
+        for code, meaning in zip(column.codes, column.meanings, strict=True):
+            for name in _in_every_language(meaning):
+                aliases.setdefault(name, code)
+        aliases |= {normalised(code): code for code in column.codes}
+        _ALIASES[id(column)] = aliases
+    return aliases
+
+
+@functools.cache
+def _columns_by_codes() -> dict[tuple, Column]:
+    found = {}
+    for columns in SHEETS.values():
+        for column in columns:
+            if column.codes:
+                found.setdefault(column.codes, column)
+    return found
+
+
+def worded_codes(codes: tuple) -> list[str]:
+    """The meanings, in the active language, of the codes of a column (as a problem keeps
+    them); the codes themselves when no column has exactly these."""
+    column = _columns_by_codes().get(tuple(codes))
+    if column is None:
+        return list(codes)
+    return [meanings(column)[code] for code in codes]
+
+
+def code_meaning(sheet: str, column: str, code: str) -> str:
+    """The meaning, in the active language, of a code of the column ``column`` of
+    ``sheet`` (the code itself when it has none): to word a code a problem names."""
+    for known in SHEETS.get(sheet, ()):
+        if known.name == column:
+            return meanings(known).get(code, code)
+    return code

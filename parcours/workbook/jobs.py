@@ -78,6 +78,7 @@ def _analyse(job: ImportJob) -> None:
             stage="",
             counts=plan.summary(),
             changes=plan.changes,
+            notices=_errors(plan.notices),
             updated_at=timezone.now(),
         )
     else:
@@ -89,6 +90,7 @@ def _analyse(job: ImportJob) -> None:
             counts=plan.summary(),
             errors=_errors(plan.problems),
             error_count=len(plan.problems),
+            notices=_errors(plan.notices),
         )
 
 
@@ -108,7 +110,14 @@ def _import(job: ImportJob) -> None:
         file_name=job.file_name,
         plan=plan,
     )
-    _finish(job.pk, status=JobStatus.DONE, progress=100, stage="", counts=result.counts)
+    _finish(
+        job.pk,
+        status=JobStatus.DONE,
+        progress=100,
+        stage="",
+        counts=result.counts,
+        notices=_errors(result.notices),
+    )
 
 
 STEPS = {JobStep.CHECK: _analyse, JobStep.IMPORT: _import}

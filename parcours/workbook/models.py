@@ -8,11 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import OrganisationOwned
 from parcours.workbook.enums import RUNNING, JobStatus, JobStep
 from parcours.workbook.format import column_label, sheet_label
-from parcours.workbook.problems import stored_message
+from parcours.workbook.problems import placed, stored_message
 
 # A job run in a request (no task to ask about) that has not moved for this long was cut
 # off (the server restarted). A job run by the worker is watched through its task.
 STALLED_AFTER = timedelta(minutes=15)
+
+
+def _worded(kept: dict) -> dict:
+    sheet = kept.get("sheet") or ""
+    return {
+        **kept,
+        "message": stored_message(kept),
+        "sheet_label": sheet_label(sheet),
+        "column_label": column_label(sheet, kept.get("column") or ""),
+    }
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -71,6 +81,12 @@ class ImportJob(OrganisationOwned):
         help_text=_("Sheet, row, column, and the code of the problem with its parameters."),
     )
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    notices = models.JSONField(
+        _("notices"),
+        default=list,
+        blank=True,
+        help_text=_("What the import skips without stopping: the sheet, the column, the code."),
+    )
     failure = models.TextField(_("reason of the failure"), blank=True)
     step = models.CharField(
         _("step"), max_length=10, choices=JobStep.choices, default=JobStep.CHECK
@@ -103,14 +119,34 @@ class ImportJob(OrganisationOwned):
         """The kept errors, each with its ``message`` worded in the reader's language
         (from its code; an error kept before the codes, as it was written), and its sheet
         and column named as the template of that language names them."""
+        return [_worded(error) for error in self.errors]
+
+    def notice_rows(self) -> list[dict]:
+        """The kept notices (a sheet or a column skipped), worded as the errors are, with
+        their place in one sentence."""
+        rows = [_worded(notice) for notice in self.notices]
+        for row in rows:
+            column = row["column_label"] if row.get("column") else ""
+            row["text"] = placed(row["sheet_label"], row.get("row"), column, row["message"])
+        return rows
+
+    def count_rows(self) -> list[dict]:
+        """The counts by sheet, each sheet named as the template of the reader's language
+        names it."""
+        return [
+            {"sheet_label": sheet_label(sheet), **numbers} for sheet, numbers in self.counts.items()
+        ]
+
+    def change_rows(self) -> list[dict]:
+        """The records that will change, their sheet and columns named in the reader's
+        language."""
         return [
             {
-                **error,
-                "message": stored_message(error),
-                "sheet_label": sheet_label(error.get("sheet") or ""),
-                "column_label": column_label(error.get("sheet") or "", error.get("column") or ""),
+                **change,
+                "sheet_label": sheet_label(change["sheet"]),
+                "column_labels": [column_label(change["sheet"], name) for name in change["fields"]],
             }
-            for error in self.errors
+            for change in self.changes
         ]
 
     @property

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.core.durations import DURATION_BOUNDS
+from parcours.workbook.format import code_meaning, worded_codes
 
 
 def _niss_reason(params) -> str:
@@ -60,7 +61,9 @@ MESSAGES = {
     "required_cell": gettext_lazy("This cell is required."),
     "too_long": gettext_lazy("'%(value)s…' is too long: at most %(max)s characters."),
     "not_an_email": gettext_lazy("'%(value)s' is not an e-mail address."),
-    "not_a_code": gettext_lazy("'%(value)s' is not a code of this column; use one of: %(codes)s."),
+    "not_a_code": gettext_lazy(
+        "'%(value)s' is not a value of this column; use one of: %(allowed)s."
+    ),
     "implausible_date": gettext_lazy("'%(value)s' is not a plausible date."),
     "month_not_date": gettext_lazy(
         "'%(value)s' is a month: this column needs a full date (2016-09-05)."
@@ -125,15 +128,47 @@ MESSAGES = {
     ),
 }
 
+# What an import says without stopping (``Plan.notices``): kept and worded the same way.
+NOTICES = {
+    "sheet_not_imported": gettext_lazy(
+        "This sheet is exported for your records and is not imported."
+    ),
+    "column_not_imported": gettext_lazy(
+        "This column is exported for your records and is not imported."
+    ),
+}
+MESSAGES |= NOTICES
+
 
 def _grouped_limit(params) -> str:
     return number_format(params["limit"], force_grouping=True)
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in text.split(", ") if code and code != "—"]
+
+
+def _allowed_values(params) -> str:
+    """The values a coded cell accepts, in the reader's language (a problem keeps the
+    column's codes)."""
+    return "; ".join(worded_codes(tuple(_codes(params.get("codes", ""))))) or "—"
+
+
+def _allowed_details(params) -> str:
+    worded = [code_meaning("enrolments", "outcome_detail", c) for c in _codes(params["allowed"])]
+    return "; ".join(worded) or "—"
 
 
 # Parameters worded when read (in the reader's language and number format).
 WORDED_PARAMETERS = {
     "niss_invalid": {"reason": _niss_reason},
     "too_many_rows": {"limit": _grouped_limit},
+    "not_a_code": {"allowed": _allowed_values},
+    "detail_not_of_outcome": {
+        "detail": lambda params: code_meaning("enrolments", "outcome_detail", params["detail"]),
+        "outcome": lambda params: code_meaning("enrolments", "outcome", params["outcome"]),
+        "allowed": _allowed_details,
+    },
 }
 
 

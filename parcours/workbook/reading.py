@@ -21,9 +21,11 @@ from django_countries import countries
 
 from parcours.core.durations import MAX_MINUTES, MIN_MINUTES
 from parcours.workbook.format import (
+    EXPORT_ONLY_SHEETS,
     REQUIRED_SHEETS,
     SHEETS,
     Column,
+    code_aliases,
     column_names,
     normalised,
     sheet_names,
@@ -67,6 +69,8 @@ class Sheet:
 class ReadResult:
     sheets: dict[str, Sheet]
     problems: list[Problem]
+    # What the import skips and says so (an export's sheets and columns for the records).
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -109,11 +113,13 @@ def parse_text(raw, column: Column):
 
 
 def parse_code(raw, column: Column):
+    """A code, or its meaning in any of the interface's languages (what the export and
+    the template's drop-downs write), compared as headers are (case, spaces)."""
     text = _text(raw)
-    value = text.upper() if column.name == "gender" else text.lower()
-    if value not in column.codes:
+    code = code_aliases(column).get(normalised(text))
+    if code is None:
         raise CellError("not_a_code", value=text, codes=", ".join(column.codes))
-    return value
+    return code
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -363,7 +369,7 @@ def _too_many_rows(name, limit) -> Problem:
     return Problem(sheet=name, code="too_many_rows", params={"limit": limit})
 
 
-def _read_sheet(name, rows, problems) -> Sheet | None:
+def _read_sheet(name, rows, problems, notices) -> Sheet | None:
     spec = {column.name: column for column in SHEETS[name]}
     header = next(rows, None)
     names = _header_names(name, header or ())
@@ -397,10 +403,15 @@ def _read_sheet(name, rows, problems) -> Sheet | None:
             sheet_ok = False
     if not sheet_ok:
         return None
+    for header_name in present:
+        if not spec[header_name].imported:
+            notices.append(
+                Problem(sheet=name, row=1, column=header_name, code="column_not_imported")
+            )
     layout = [
         (index, spec[header_name], PARSERS[spec[header_name].kind])
         for index, header_name in enumerate(names)
-        if header_name
+        if header_name and spec[header_name].imported
     ]
     required = [column.name for column in spec.values() if column.required]
     sheet = Sheet(name=name, columns=frozenset(seen))
@@ -446,6 +457,7 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
     if problem:
         return ReadResult(sheets={}, problems=[problem])
     problems: list[Problem] = []
+    notices: list[Problem] = []
     sheets: dict[str, Sheet] = {}
     handle = _as_file(source)
     book = None
@@ -464,6 +476,10 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
                 continue
             if key in by_name:
                 problems.append(Problem(sheet=title, code="sheet_twice"))
+                continue
+            if key in EXPORT_ONLY_SHEETS:
+                if all(notice.sheet != key for notice in notices):
+                    notices.append(Problem(sheet=key, code="sheet_not_imported"))
                 continue
             by_name[key] = title
         for name in REQUIRED_SHEETS:
@@ -489,7 +505,7 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
         for name in SHEETS:
             if name in by_name:
                 rows = book.rows(by_name[name], on_read=on_read)
-                sheet = _read_sheet(name, rows, problems)
+                sheet = _read_sheet(name, rows, problems, notices)
                 if sheet is not None:
                     sheets[name] = sheet
     except (NotAWorkbook, SyntaxError, KeyError, ValueError, OSError, zipfile.BadZipFile):
@@ -500,4 +516,4 @@ def read_workbook(source, *, progress: Callable[[int], None] | None = None) -> R
             book.close()
         if isinstance(source, str | os.PathLike):
             handle.close()
-    return ReadResult(sheets=sheets, problems=problems)
+    return ReadResult(sheets=sheets, problems=problems, notices=notices)

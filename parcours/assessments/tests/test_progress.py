@@ -6,9 +6,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from parcours.assessments.charts import journey_chart, journey_context
 from parcours.assessments.factories import AssessmentFactory, DomainRatingFactory
 from parcours.assessments.progress import enrolment_journey, group_domain_change
-from parcours.assessments.selectors import journey_context
+from parcours.privacy.right_of_access import participant_data, render_html
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 
 
@@ -164,3 +165,19 @@ def test_the_journey_include_without_any_rating(enrolment):
     assert "<svg" not in html
     assert "<table" not in html
     assert reverse("assessments:assessment_edit", args=[enrolment.pk, "entry"]) in html
+
+
+@pytest.mark.django_db
+def test_the_screen_and_the_document_draw_the_same_journey_chart(enrolment):
+    rate(enrolment, "entry", housing=2, health=3)
+    rate(enrolment, "end", housing=4, health=3)
+    participant = enrolment.participant
+
+    with translation.override("fr"):
+        screen = journey_context(enrolment)["radar"]
+        drawn = journey_chart(enrolment_journey(enrolment))
+        document = render_html(participant, participant_data(participant))
+
+    assert screen == drawn
+    assert screen.count('class="radar__series"') == 2  # entry and end
+    assert screen in document  # the right-of-access PDF's HTML: one chart path

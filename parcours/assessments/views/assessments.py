@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.access import Capability, requires
 from parcours.accounts.http import OrganisationRequest
 from parcours.assessments import services
+from parcours.assessments.charts import journey_context
 from parcours.assessments.enums import Moment, Rating
 from parcours.assessments.forms import (
     NOT_CONCERNED,
@@ -32,7 +33,6 @@ from parcours.assessments.selectors import (
     ASSESSMENT_NAMES,
     due_date_of,
     enrolment_for,
-    journey_context,
     last_saved_by,
 )
 from parcours.audit.models import AuditPurpose
@@ -233,6 +233,7 @@ def _page(
             "radar": context["radar"],
             "durations": context["durations"],
             "self_assessment": context["self_assessment"],
+            "self_radar": context["self_radar"],
         },
         status=status,
     )

@@ -26,10 +26,11 @@ from parcours.accounts.access import Capability, requires
 from parcours.accounts.http import OrganisationRequest
 from parcours.assessments import kiosk as kiosk_mode
 from parcours.assessments import services
+from parcours.assessments.charts import own_answers_chart
 from parcours.assessments.easy_read import LEVEL_WORDS, LEVELS, WORDS, lines_of
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import SelfRating
-from parcours.assessments.selectors import enrolment_for, own_answers_chart
+from parcours.assessments.selectors import enrolment_for
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened
 from parcours.core.domains import Domain

@@ -134,7 +134,20 @@ def test_a_deleted_row_is_found(capsys, unprotected):
 
     assert status == 1
     assert f"row {unprotected[2].pk} (" in output
-    assert "deleted rows: 1 row(s) missing before this one" in output
+    assert "deleted rows: 1 row missing before this one" in output
+
+
+@pytest.mark.django_db
+def test_two_deleted_rows_are_counted_in_words(capsys, unprotected):
+    _raw(
+        "DELETE FROM audit_auditevent WHERE id IN (%s, %s)",
+        [unprotected[1].pk, unprotected[2].pk],
+    )
+
+    status, output = _verify(capsys)
+
+    assert status == 1
+    assert "deleted rows: 2 rows missing before this one" in output
 
 
 @pytest.mark.django_db
@@ -144,7 +157,20 @@ def test_deleted_last_rows_are_found(capsys, unprotected):
     status, output = _verify(capsys)
 
     assert status == 1
-    assert "after the last row: deleted rows: the last 1 row(s) are missing" in output
+    assert "after the last row: deleted rows: the last 1 row is missing" in output
+
+
+@pytest.mark.django_db
+def test_two_deleted_last_rows_agree_with_their_verb(capsys, unprotected):
+    _raw(
+        "DELETE FROM audit_auditevent WHERE id IN (%s, %s)",
+        [unprotected[-2].pk, unprotected[-1].pk],
+    )
+
+    status, output = _verify(capsys)
+
+    assert status == 1
+    assert "after the last row: deleted rows: the last 2 rows are missing" in output
 
 
 @pytest.mark.django_db

@@ -4,15 +4,17 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
 from parcours.participants.factories import InterventionFactory
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.closing import close_year
+from parcours.testing import FROZEN_TODAY
 from parcours.workshops.factories import SessionFactory
 
-YEAR = timezone.localdate().year - 1
+# The clock is stopped: the closed year is the same whatever the day of the run.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+YEAR = FROZEN_TODAY.year - 1
 
 
 @pytest.fixture

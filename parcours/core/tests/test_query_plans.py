@@ -45,6 +45,7 @@ from parcours.funding.expenses import pas_budget_save
 from parcours.funding.models import Funder, Grant, GroupCharge
 from parcours.programme.models import Enrolment, Group
 from parcours.synthetic.generate import generate_programme
+from parcours.testing import FROZEN_TODAY
 from parcours.workshops.models import Session
 
 LARGE_TABLES = {
@@ -238,8 +239,8 @@ def _selects(client, url):
 
 
 @pytest.mark.django_db
-def test_no_page_reads_a_large_table_whole(client):
-    today = datetime.date.today()
+def test_no_page_reads_a_large_table_whole(client, frozen_today):
+    today = FROZEN_TODAY
     summary = generate_programme(slug="plans", participants=30, years=1, seed=7, until=today)
     organisation = summary.organisation
     coordinator = User.objects.get(username="plans-coordinator")

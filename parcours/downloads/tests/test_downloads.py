@@ -21,7 +21,7 @@ from parcours.downloads import kinds, services
 from parcours.downloads.enums import DownloadStatus
 from parcours.downloads.models import STALLED_AFTER, Download
 from parcours.reporting.closing import close_year
-from parcours.reporting.grant_pack import grant_pack
+from parcours.reporting.grant_pack import grant_pack, pack_filename
 from parcours.workbook.export import export_workbook
 from parcours.workbook.tests.helpers import read_back
 
@@ -53,8 +53,7 @@ def _views(record_type):
     )
 
 
-# Each kind, the role that asks for it, what the button sends, and the direct download
-# that gives the same file.
+# Each kind, the role that asks for it, and what the button sends.
 CASES = {
     "workbook": ("coordinator", lambda w: {"first": "2026-01-01", "last": "2026-12-31"}),
     "grant_pack": ("coordinator", lambda w: {"grant": w["grant"].pk}),
@@ -63,16 +62,19 @@ CASES = {
 }
 
 
+# The kinds whose direct address gives the same file at once (the grant's pack has none:
+# its address offers to prepare it, test_funding).
+DIRECT = ("workbook", "report_pdf", "report_xlsx")
+
+
 def _direct(client, kind, world):
     if kind == "workbook":
         return client.get(reverse("workbook:export"), {"first": "2026-01-01", "last": "2026-12-31"})
-    if kind == "grant_pack":
-        return client.get(reverse("funding:grant_pack", args=[world["grant"].pk]))
     data = CASES[kind][1](world)
     return client.get(f"{reverse('reporting:' + kind)}?{urlencode(data)}")
 
 
-@pytest.mark.parametrize("kind", list(CASES))
+@pytest.mark.parametrize("kind", DIRECT)
 def test_each_kind_is_prepared_and_gives_the_direct_file(
     client, request, world, kind, django_capture_on_commit_callbacks
 ):
@@ -103,6 +105,29 @@ def test_each_kind_is_prepared_and_gives_the_direct_file(
     assert len(views) == 2
     assert views[0] == views[1]
     assert views[0][1] == (AuditPurpose.EXPORT if kind == "workbook" else AuditPurpose.DOWNLOAD)
+
+
+def test_the_pack_is_prepared_as_its_builder_writes_it(
+    client, coordinator, world, django_capture_on_commit_callbacks
+):
+    grant = world["grant"]
+    client.force_login(coordinator)
+    response = _prepare(
+        client, "grant_pack", {"grant": grant.pk}, django_capture_on_commit_callbacks
+    )
+    download = Download.objects.get()
+    assert response["Location"] == reverse("downloads:detail", args=[download.pk])
+    assert (download.status, download.parameters) == (
+        "done",
+        {"grant": grant.pk, "as_of": timezone.localdate().isoformat()},
+    )
+
+    prepared = client.get(reverse("downloads:file", args=[download.pk]))
+
+    assert prepared["Content-Type"] == "application/zip"
+    assert pack_filename(grant, timezone.localdate()) in prepared["Content-Disposition"]
+    assert _same_content(prepared.content, grant_pack(grant, as_of=timezone.localdate()))
+    assert _views("funding.grant") == [(coordinator.pk, AuditPurpose.DOWNLOAD, str(grant.pk))]
 
 
 def test_the_files_hold_what_was_asked(

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from parcours.accounts.factories import UserFactory
 from parcours.attendance.models import Attendance
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose
+from parcours.downloads.models import Download
 from parcours.funding.models import Funder, Grant, GroupCharge, PseudonymKey, SessionCharge
 from parcours.funding.pseudonyms import pseudonym
 from parcours.funding.selectors import charged_hours_by_grant, charged_hours_by_month
@@ -306,16 +308,54 @@ def test_the_pack_hides_small_counts_alike_in_its_pdf_xlsx_and_csv(organisation,
 # -- Screens ------------------------------------------------------------------------------------
 
 
-def test_the_pack_download_is_audited(client, coordinator, organisation, pack_world):
+def test_the_pack_address_offers_to_prepare_it_and_writes_nothing(
+    client, coordinator, organisation, django_assert_max_num_queries
+):
     grant = _grant(organisation, "FSE")
+    client.force_login(coordinator)
+    url = reverse("funding:grant_pack", args=[grant.pk])
+    client.get(url)  # the first request of a session writes its timestamps
+
+    with django_assert_max_num_queries(4):  # session, user, grant, the user's packs
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert f'action="{reverse("downloads:prepare", args=["grant_pack"])}"' in html
+    assert f'name="grant" value="{grant.pk}"' in html
+    assert not response.context["packs"]
+    # Nothing was read but the grant's name: nothing is traced until the pack is.
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+    assert client.post(url).status_code == 405
+
+
+def test_the_pack_address_leads_to_the_prepared_pack_whose_download_is_audited(
+    client, coordinator, organisation, pack_world, django_capture_on_commit_callbacks
+):
+    grant, other = _grant(organisation, "FSE"), _grant(organisation, "FSE bis")
     GroupCharge.objects.create(grant=grant, group=pack_world["group"], share=Decimal("100"))
     client.force_login(coordinator)
-    response = client.get(reverse("funding:grant_pack", args=[grant.pk]))
-    assert response.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("downloads:prepare", args=["grant_pack"]), {"grant": grant.pk})
+        client.post(reverse("downloads:prepare", args=["grant_pack"]), {"grant": other.pk})
+    pack = Download.objects.get(parameters__grant=grant.pk)
+    assert pack.available
+
+    page = client.get(reverse("funding:grant_pack", args=[grant.pk]))
+
+    assert page.context["packs"] == [pack]  # not the other grant's
+    file_url = reverse("downloads:file", args=[pack.pk])
+    assert f'href="{file_url}"' in page.content.decode()
+    response = client.get(file_url)
     assert response["Content-Type"] == "application/zip"
+    assert "rapport.pdf" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     event = AuditEvent.objects.get(action=AuditAction.VIEW, record_type="funding.grant")
     assert event.record_id == str(grant.pk)
     assert (event.actor, event.purpose) == (coordinator, AuditPurpose.DOWNLOAD)
+    # A colleague sees only their own packs.
+    client.force_login(UserFactory(organisation=organisation, coordinator=True))
+    assert client.get(reverse("funding:grant_pack", args=[grant.pk])).context["packs"] == []
 
 
 def test_the_grant_detail_shows_the_hours_and_refuses_too_much(client, coordinator, shared):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from parcours.accounts.access import Capability, get_object_for, requires, user_can
 from parcours.accounts.http import OrganisationRequest
-from parcours.assessments.selectors import journey_context
+from parcours.assessments.charts import journey_context
 from parcours.attendance.selectors import attendance_rate
 from parcours.audit.models import AuditPurpose
 from parcours.audit.services import record_opened

@@ -3,12 +3,13 @@ the organisation to every role that sees the figures, and nothing of another one
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from parcours.programme.factories import GroupFactory
-from parcours.testing import count_queries
+from parcours.testing import FROZEN_TODAY, count_queries
 
-YEAR = timezone.localdate().year - 1
+# The clock is stopped: the report's year is the same whatever the day of the run.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+YEAR = FROZEN_TODAY.year - 1
 SEARCH = reverse("reporting:group_search")
 REPORT = reverse("reporting:report") + f"?year={YEAR}"
 

@@ -37,7 +37,13 @@ from parcours.reporting.figures import (
 from parcours.reporting.people import drilldown_keys, people_behind
 from parcours.reporting.tables import report_tables
 from parcours.reporting.tests.test_figures import _rate, enrol, group
-from parcours.testing import csv_rows, local_float, report_csv_values, sheet_by_code
+from parcours.testing import (
+    FROZEN_TODAY,
+    csv_rows,
+    local_float,
+    report_csv_values,
+    sheet_by_code,
+)
 from parcours.workshops.factories import SessionFactory, WorkshopFactory
 from parcours.workshops.models import WorkshopDomain
 
@@ -333,9 +339,9 @@ def test_closed_year_keeps_its_figures(organisation, coordinator, past_year, tmp
 
 @pytest.mark.django_db
 @translation.override("en")
-def test_closing_rules_and_reopening(organisation, coordinator, past_year):
+def test_closing_rules_and_reopening(frozen_today, organisation, coordinator, past_year):
     with pytest.raises(ValidationError, match="over"):
-        close_year(organisation, year=datetime.date.today().year, by=coordinator)
+        close_year(organisation, year=FROZEN_TODAY.year, by=coordinator)
     closing = close_year(organisation, year=2024, by=coordinator)
     with pytest.raises(ValidationError, match="already closed"):
         close_year(organisation, year=2024, by=coordinator)

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.factories import AssessmentFactory, DomainRatingFactory
@@ -27,6 +26,7 @@ from parcours.reporting.closing import close_year, report_for_year
 from parcours.reporting.models import YearClosing
 from parcours.reporting.tables import report_tables
 from parcours.testing import (
+    FROZEN_TODAY,
     assert_bounded_queries,
     local_float,
     report_csv_values,
@@ -35,7 +35,9 @@ from parcours.testing import (
 from parcours.workshops.factories import SessionFactory
 
 D = datetime.date
-YEAR = timezone.localdate().year - 1  # a finished year, so that it can be closed
+# The clock is stopped: the year is the same whatever the day of the run.
+pytestmark = pytest.mark.usefixtures("frozen_today")
+YEAR = FROZEN_TODAY.year - 1  # a finished year, so that it can be closed
 REPORT = reverse("reporting:report")
 PEOPLE = reverse("reporting:people")
 
@@ -437,7 +439,7 @@ def test_closing_freezes_the_figures_and_notes_the_differences(client, coordinat
 @pytest.mark.django_db
 def test_the_current_year_cannot_be_closed(client, coordinator, organisation):
     client.force_login(coordinator)
-    this_year = timezone.localdate().year
+    this_year = FROZEN_TODAY.year
     page = client.get(REPORT).content.decode()
     assert reverse("reporting:close_year") not in page
     client.post(reverse("reporting:close_year"), {"year": this_year})

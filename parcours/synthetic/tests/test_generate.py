@@ -4,6 +4,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from parcours.accounts.models import Organisation, User
 from parcours.assessments.models import Assessment, DomainRating
@@ -188,3 +189,14 @@ def test_the_bulk_load_builds_every_index_again(db, monkeypatch):
     assert "statistics" in summary.seconds
     assert indexes() == before
     assert summary.rows["attendance_attendance"] == Attendance.objects.count() > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="names the tables on PostgreSQL")
+def test_the_summaries_computed_after_the_rows_get_planner_statistics(db):
+    with CaptureQueriesContext(connection) as captured:
+        generate.analyse_tables(["participants_participant"])
+
+    (statement,) = [query["sql"] for query in captured if query["sql"].startswith("ANALYZE")]
+    assert '"funding_hourssummary"' in statement
+    assert '"attendance_absencerun"' in statement
+    assert '"participants_participant"' in statement

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
-from parcours.workbook.format import SHEETS
+from parcours.workbook.format import SHEETS, normalised, sheet_names
 
 D = datetime.date
 
@@ -159,7 +159,13 @@ def sample_sheets() -> dict[str, list[list]]:
     }
 
 
-def read_back(content: bytes) -> dict[str, list[tuple]]:
-    """The values of every sheet of a workbook, header included."""
+def read_back(content: bytes, *, by_title: bool = False) -> dict[str, list[tuple]]:
+    """The values of every sheet of a workbook, header included, by the sheet's code name
+    (the title of a sheet the format has not), or by its title."""
     book = load_workbook(io.BytesIO(content), read_only=True)
-    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    return {
+        (name if by_title else sheet_names().get(normalised(name), name)): list(
+            book[name].iter_rows(values_only=True)
+        )
+        for name in book.sheetnames
+    }

@@ -10,7 +10,7 @@ from parcours.assessments.models import Assessment
 from parcours.audit.models import AuditEvent
 from parcours.participants.models import Participant
 from parcours.workbook.tests.conftest import record_counts
-from parcours.workbook.tests.helpers import sample_sheets, workbook_bytes
+from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,26 @@ def test_export_records(tmp_path, sample_file, organisation, coordinator):
     out = tmp_path / "out.xlsx"
     call_command("export_records", str(out), "--organisation", organisation.slug, stdout=StringIO())
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_export_records_in_a_language_imports_back_with_its_notices(
+    tmp_path, sample_file, organisation, coordinator
+):
+    _run(str(sample_file), "--organisation", organisation.slug)
+    out = tmp_path / "uitvoer.xlsx"
+    call_command(
+        "export_records",
+        str(out),
+        "--organisation",
+        organisation.slug,
+        "--language",
+        "nl",
+        stdout=StringIO(),
+    )
+    assert read_back(out.read_bytes(), by_title=True)["Deelnemers"][1][3] == "Vrouw"
+    output = _run(str(out), "--organisation", "kopie")
+    assert "Sheet consents: This sheet is exported for your records and is not imported." in (
+        output
+    )
+    assert "column social_worker: This column is exported for your records" in output
+    assert "participants: 3 created, 0 changed, 0 unchanged" in output

@@ -36,11 +36,11 @@ def test_the_durations_are_imported_and_exported(organisation, coordinator):
     assert _durations(organisation) == {"P-001": 75, "P-003": None}
     rows = read_back(export_workbook(organisation))["assessments"]
     assert rows[0][: HEADERS.index("duration_minutes") + 1] == (
-        "participant",
-        "group",
-        "moment",
-        "date",
-        "duration_minutes",
+        "File number",
+        "Group",
+        "Moment",
+        "Date",
+        "Duration (minutes)",
     )
     assert [row[4] for row in rows[1:]] == [75, 60, None]
 

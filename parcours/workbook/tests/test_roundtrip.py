@@ -19,7 +19,7 @@ from parcours.participants.models import Participant
 from parcours.programme.factories import EnrolmentFactory, GroupFactory
 from parcours.reporting.figures import yearly_figures, yearly_report
 from parcours.workbook.export import export_workbook
-from parcours.workbook.format import SHEETS
+from parcours.workbook.format import SHEET_LABELS, SHEETS
 from parcours.workbook.importer import PARTICIPANT_FIELDS, analyse_workbook, import_workbook
 from parcours.workbook.tests.helpers import read_back, sample_sheets, workbook_bytes
 from parcours.workshops.factories import ProviderFactory, SessionFactory, WorkshopFactory
@@ -141,17 +141,18 @@ def test_round_trip(programme, coordinator):
 
 def test_export_has_real_dates_and_the_format_headers(programme):
     book = load_workbook(io.BytesIO(export_workbook(programme)))
-    assert book.sheetnames == list(SHEETS)
+    # In the language of the reader (English here), as the template names them.
+    assert book.sheetnames == [str(SHEET_LABELS[name]) for name in SHEETS]
     for name, columns in SHEETS.items():
-        header = [cell.value for cell in book[name][1]]
-        assert header == [column.name for column in columns]
-    cell = book["participants"]["E2"]
+        header = [cell.value for cell in book[str(SHEET_LABELS[name])][1]]
+        assert header == [str(column.label) for column in columns]
+    cell = book["Participants"]["E2"]
     assert cell.is_date
     assert cell.number_format == "yyyy-mm-dd"
-    assert book["groups"]["C2"].is_date
-    assert book["sessions"]["F2"].is_date
-    assert book["sessions"]["G2"].value == "09:15"  # the earliest session
-    month_only = next(row for row in book["participants"].values if row[0] == "P-100")
+    assert book["Groups"]["C2"].is_date
+    assert book["Sessions"]["F2"].is_date
+    assert book["Sessions"]["G2"].value == "09:15"  # the earliest session
+    month_only = next(row for row in book["Participants"].values if row[0] == "P-100")
     assert month_only[11] == "2019-04"
 
 
@@ -164,7 +165,7 @@ def test_period_export_is_the_subset_of_the_period(programme, coordinator):
     assert [row[0] for row in sheets["groups"][1:]] == ["Remobilisation 2023-B"]
     assert len(sheets["sessions"]) == 2  # the header and the session of October 2023
     assert len(sheets["attendance"]) == 2
-    assert [row[2] for row in sheets["assessments"][1:]] == ["entry"]
+    assert [row[2] for row in sheets["assessments"][1:]] == ["Entry"]
     # The subset is itself a workbook the importer takes.
     copy = OrganisationFactory(slug="periode")
     import_workbook(content, organisation=copy, by=coordinator)

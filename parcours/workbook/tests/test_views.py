@@ -1,11 +1,13 @@
 """The coordinator's import and export page: upload, preview, confirm, progress."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from parcours.participants.factories import ParticipantFactory
@@ -36,7 +38,10 @@ def test_upload_preview_confirm(client, coordinator):
 
     page = client.get(response["Location"]).content.decode()
     assert "Confirm the import" in page
-    assert "<code>participants</code>" in page
+    # The sheets as the template of the reader's language names them, not by their code.
+    assert '<th scope="row">Participants</th>' in page
+    assert '<th scope="row">Attendance</th>' in page
+    assert "<code>participants</code>" not in page
     assert job.counts["attendance"] == {"created": 4, "updated": 0, "unchanged": 0}
 
     response = client.post(reverse("workbook:job_confirm", args=[job.pk]))
@@ -63,7 +68,9 @@ def test_a_reimport_previews_the_changes(client, coordinator):
     response = _upload(client, workbook_bytes(sheets))
     page = client.get(response["Location"]).content.decode()
     assert "Records that will change" in page
-    assert "last_name" in page
+    # The column as the template names it in the reader's language, not its code.
+    assert "<td>Last name</td>" in page
+    assert "last_name" not in page
     assert "P-002" in page
 
 
@@ -85,6 +92,36 @@ def test_errors_are_listed_with_sheet_row_and_column(client, coordinator):
     # An invalid job cannot be confirmed.
     client.post(reverse("workbook:job_confirm", args=[job.pk]))
     assert not Participant.objects.exists()
+
+
+def test_each_error_cell_carries_its_column_name_for_the_phone(client, coordinator):
+    """Under 600 px the errors are stacked blocks (``table--stack``): each cell shows its
+    column's name from its data-label, the same as the table's header."""
+    client.force_login(coordinator)
+    job = ImportJobFactory(
+        organisation=coordinator.organisation,
+        created_by=coordinator,
+        status=JobStatus.INVALID,
+        errors=[
+            {"sheet": "groups", "row": 2, "column": "name", "message": "Missing name"},
+            {"sheet": "", "row": None, "column": "", "message": "Not a workbook of Parcours"},
+        ],
+        error_count=2,
+    )
+
+    page = client.get(reverse("workbook:job", args=[job.pk])).content.decode()
+
+    table = re.search(r'<table class="([^"]*)" id="import-errors">(.*?)</table>', page, re.S)
+    assert "table--stack" in table[1].split()
+    headers = [
+        re.sub(r"<[^>]+>", "", th).strip()
+        for th in re.findall(r"<th\b[^>]*>(.*?)</th>", table[2], re.S)
+    ]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[2].split("<tbody>")[1], re.S)
+    assert len(rows) == 2
+    for row in rows:
+        assert re.findall(r'<td[^>]* data-label="([^"]*)"', row) == headers
+    assert "Missing name" in rows[0]
 
 
 def test_a_file_that_is_not_a_workbook(client, coordinator):
@@ -236,7 +273,7 @@ def test_the_template_is_in_the_language_of_the_coordinator(client, coordinator)
     client.force_login(coordinator)
     response = client.get(reverse("workbook:template"))
     assert response["Content-Disposition"] == 'attachment; filename="parcours-sjabloon.xlsx"'
-    sheets = read_back(response.content)
+    sheets = read_back(response.content, by_title=True)
     assert next(iter(sheets)) == "Deelnemers"
     assert sheets["Deelnemers"][0][:3] == ("Dossiernummer", "Achternaam", "Voornaam")
 
@@ -289,3 +326,17 @@ def test_an_unconfirmed_file_is_discarded_after_a_day(client, coordinator):
     assert old.status == JobStatus.FAILED
     assert old.content == b""
     assert "discarded" in old.failure
+
+
+def test_the_changes_name_their_sheet_and_columns_in_the_readers_language(coordinator):
+    job = ImportJobFactory(
+        organisation=coordinator.organisation,
+        changes=[{"sheet": "participants", "row": 2, "key": "P-1", "fields": ["last_name"]}],
+        counts={"participants": {"created": 0, "updated": 1, "unchanged": 0}},
+    )
+    with translation.override("fr"):
+        (change,) = job.change_rows()
+        (count,) = job.count_rows()
+    assert change["sheet_label"] == count["sheet_label"] == "Participants"
+    assert change["column_labels"] == ["Nom"]
+    assert count["updated"] == 1

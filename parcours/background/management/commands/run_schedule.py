@@ -10,6 +10,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.background import schedule
+from parcours.core.plurals import plural
 
 
 def _date(value: str) -> datetime.date:
@@ -44,4 +45,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{line}\t{outcome.detail}" if outcome.detail else line)
         failed = [outcome for outcome in outcomes if outcome.status == "failed"]
         if failed:
-            raise CommandError(f"{len(failed)} scheduled job(s) failed.", returncode=1)
+            raise CommandError(
+                f"{plural(len(failed), 'scheduled job', 'scheduled jobs')} failed.", returncode=1
+            )

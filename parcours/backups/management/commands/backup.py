@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from parcours.backups import archive, engines, media, state
+from parcours.core.plurals import plural
 
 
 class Command(BaseCommand):
@@ -52,14 +53,17 @@ class Command(BaseCommand):
             else:
                 self._write_file(Path(output), manifest, dump_path, files)
         where = "the standard output" if output == "-" else output
-        media_note = "media left out" if no_media else f"{len(files)} media file(s)"
+        media_note = (
+            "media left out" if no_media else plural(len(files), "media file", "media files")
+        )
         report.write(
             f"Backup of {engines.describe(connection)} written to {where}: "
             f"{media_note}, Parcours {manifest['parcours_version']}, {manifest['created_at']}."
         )
         if manifest["pending_migrations"]:
             report.write(
-                f"Note: the database lacks {len(manifest['pending_migrations'])} migration(s) "
+                "Note: the database lacks "
+                f"{plural(len(manifest['pending_migrations']), 'migration', 'migrations')} "
                 "of this code; the backup holds it as it is."
             )
         for slug, head in (manifest["audit_heads"] or {}).items():

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from parcours.backups import archive, engines, media, state
+from parcours.core.plurals import plural
 
 
 class Command(BaseCommand):
@@ -56,7 +57,11 @@ class Command(BaseCommand):
                 f"{label}: a sound backup of a {archive.VENDOR_NAMES[connection.vendor]} "
                 f"database, made {manifest['created_at']} by Parcours "
                 f"{manifest['parcours_version']}, "
-                + (f"{len(backup.media)} media file(s)." if with_media else "without media.")
+                + (
+                    f"{plural(len(backup.media), 'media file', 'media files')}."
+                    if with_media
+                    else "without media."
+                )
             )
             target = engines.describe(connection)
             if with_media:
@@ -73,7 +78,8 @@ class Command(BaseCommand):
                     Path(settings.MEDIA_ROOT), backup.media_directory, backup.media
                 )
                 self.stdout.write(
-                    f"Media: {written} file(s) restored, {removed} not in the backup removed."
+                    f"Media: {plural(written, 'file', 'files')} restored, "
+                    f"{removed} not in the backup removed."
                 )
         self.stdout.write(f"Restored into {target}.")
         self._after(connection, manifest)
@@ -82,8 +88,9 @@ class Command(BaseCommand):
         pending = state.pending_migrations(connection)
         if pending:
             self.stdout.write(
-                f"The backup is older than this version of Parcours ({len(pending)} "
-                "migration(s) to apply): run `manage.py migrate` now, then "
+                "The backup is older than this version of Parcours "
+                f"({plural(len(pending), 'migration', 'migrations')} to apply): run "
+                "`manage.py migrate` now, then "
                 "`manage.py audit_verify`."
             )
             return

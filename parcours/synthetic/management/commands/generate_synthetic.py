@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.core.plurals import plural
 from parcours.synthetic.federation import generate_federation, shares
 from parcours.synthetic.generate import SyntheticError, generate_programme
 
@@ -84,5 +85,5 @@ class Command(BaseCommand):
         rows = ", ".join(f"{table} {count}" for table, count in sorted(summary.rows.items()))
         self.stdout.write(
             f"{summary.organisation.slug}: {participants} participants over "
-            f"{years} year(s) in {summary.seconds['total']:.1f} s ({rows})."
+            f"{plural(years, 'year', 'years')} in {summary.seconds['total']:.1f} s ({rows})."
         )

@@ -4,6 +4,7 @@ the programme workbook of an organisation (of a period, when given)."""
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from parcours.accounts.models import Organisation
@@ -27,11 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", required=True, help="The organisation's slug.")
         parser.add_argument("--first", help="First day of the period (YYYY-MM-DD).")
         parser.add_argument("--last", help="Last day of the period (YYYY-MM-DD).")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="The language of the sheet names, headers and codes' meanings.",
+        )
 
-    def handle(self, *args, file, organisation, first, last, **options):
+    def handle(self, *args, file, organisation, first, last, language, **options):
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"Unknown organisation {organisation!r}.")
-        content = export_workbook(org, first=_date(first), last=_date(last))
+        content = export_workbook(org, first=_date(first), last=_date(last), language=language)
         Path(file).write_bytes(content)
         self.stdout.write(f"Wrote {file} ({len(content)} bytes).")

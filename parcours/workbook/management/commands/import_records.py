@@ -9,6 +9,7 @@ from django.db import transaction
 
 from parcours.accounts.enums import Role
 from parcours.accounts.models import Organisation, User
+from parcours.core.plurals import plural
 from parcours.workbook.importer import analyse_workbook, describe_counts, import_workbook
 
 
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             for problem in plan.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"{len(plan.problems)} problem(s) in {path.name}: nothing was imported."
+                f"{plural(len(plan.problems), 'problem', 'problems')} in {path.name}: "
+                "nothing was imported."
             )
         messages = []
         with transaction.atomic():  # the organisation and the account only with the records
@@ -70,7 +72,8 @@ class Command(BaseCommand):
             result = import_workbook(
                 path, organisation=org, author=author, file_name=path.name, plan=plan
             )
-        for line in messages + describe_counts(result.counts):
+        notices = [str(notice) for notice in result.notices]
+        for line in messages + notices + describe_counts(result.counts):
             self.stdout.write(line)
         if options["verbosity"] >= 2:
             self.stdout.write(
