@@ -5,28 +5,52 @@ participants they follow; it reads in a fixed number of queries whatever the num
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
+from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.models import User
 from parcours.assessments.easy_read import WORDS
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Action, Assessment, SelfRating
-from parcours.assessments.progress import MOMENTS, journey_and_durations
+from parcours.assessments.progress import MOMENTS, DomainJourney, journey_and_durations
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.sealing import open_events
 from parcours.core.charts import Series, radar_svg
 from parcours.core.shortlists import Lines
-from parcours.programme.models import Enrolment
+from parcours.programme.models import Enrolment, Group
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.db.models.sql.compiler import _AsSqlType as SqlAndParams
+
+    # For the annotations only: the participants' app builds on the assessments'.
+    from parcours.participants.models import Participant
 
 
-def enrolment_for(request, enrolment_pk):
+def enrolment_for(request: AuthenticatedRequest, enrolment_pk: int) -> Enrolment:
     """The enrolment, if it belongs to the user's organisation; 404 otherwise."""
     return get_object_or_404(
         Enrolment.objects.select_related("participant", "group"),
@@ -35,14 +59,16 @@ def enrolment_for(request, enrolment_pk):
     )
 
 
-ASSESSMENT_NAMES = {
+ASSESSMENT_NAMES: dict[str, Promise] = {
     Moment.ENTRY: gettext_lazy("Entry assessment"),
     Moment.MIDDLE: gettext_lazy("Mid-way assessment"),
     Moment.END: gettext_lazy("End assessment"),
 }
 
 
-def _followed_by(user, queryset, *, participant_path: str):
+def _followed_by[M: Model](
+    user: User, queryset: QuerySet[M], *, participant_path: str
+) -> QuerySet[M]:
     """The rows of the user's organisation; a social worker only gets the participants
     they follow, the coordinator all of them, the other roles none."""
     if not user_can(user, Capability.MANAGE_PARTICIPANTS):
@@ -61,11 +87,11 @@ class DueAssessment:
     overdue: bool
 
     @property
-    def participant(self):
+    def participant(self) -> "Participant":
         return self.enrolment.participant
 
     @property
-    def group(self):
+    def group(self) -> Group:
         return self.enrolment.group
 
     @property
@@ -78,7 +104,7 @@ class DueAssessment:
         return str(ASSESSMENT_NAMES[self.moment])
 
 
-def due_date_of(enrolment, moment) -> datetime.date:
+def due_date_of(enrolment: Enrolment, moment: str) -> datetime.date:
     """Entry at the enrolment's start, middle at the group's middle, end at the group's
     end. Someone who joins a group late (an extension) is not due before they start."""
     if moment == Moment.ENTRY:
@@ -94,23 +120,27 @@ class _MidDate(Func):
     output_field = DateField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "SqlAndParams":
         start, end = self.source_expressions
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
         sql = f"({start_sql} + ({end_sql} - {start_sql}) / 2)"
-        return sql, [*start_params, *end_params, *start_params]
+        return sql, (*start_params, *end_params, *start_params)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "SqlAndParams":
         start, end = self.source_expressions
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
         days = f"CAST((julianday({end_sql}) - julianday({start_sql})) / 2 AS INTEGER)"
         sql = f"date({start_sql}, '+' || {days} || ' days')"
-        return sql, [*start_params, *end_params, *start_params]
+        return sql, (*start_params, *end_params, *start_params)
 
 
-def _due_on(moment):
+def _due_on(moment: str) -> F | Greatest:
     """The SQL of ``due_date_of`` for one moment, on an enrolment."""
     if moment == Moment.ENTRY:
         return F("start_date")
@@ -122,7 +152,9 @@ def _due_on(moment):
     return Greatest(due, F("start_date"), output_field=DateField())
 
 
-def due_assessments(user, *, today, horizon_days=14) -> Lines:
+def due_assessments(
+    user: User, *, today: datetime.date, horizon_days: int = 14
+) -> Lines[DueAssessment]:
     """The assessments of open enrolments not done yet and due within ``horizon_days``
     or overdue, soonest first (then by name and moment). Found, ordered and counted by
     the database: one query of the enrolments for each moment, joined (the dashboard
@@ -130,7 +162,8 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
     enrolments, with their participant and group, in one more query."""
     horizon = today + datetime.timedelta(days=horizon_days)
     enrolments = _followed_by(user, Enrolment.objects.open(), participant_path="participant")
-    enrolments = enrolments.filter(group__organisation_id=user.organisation_id)
+    # None (a user of no CPAS) matches nothing, and _followed_by has already kept no one.
+    enrolments = enrolments.filter(group__organisation_id=user.organisation_id)  # type: ignore[misc]
     parts = [
         enrolments.annotate(
             moment_order=Value(order, output_field=IntegerField()),
@@ -150,7 +183,7 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
         .order_by("due_on", "last_name", "first_name", "moment_order", "pk")
     )
 
-    def lines(rows):
+    def lines(rows: list[dict[str, Any]]) -> list[DueAssessment]:
         read = Enrolment.objects.select_related("participant", "group").in_bulk(
             [row["pk"] for row in rows]
         )
@@ -164,7 +197,7 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
     return Lines(due, lines)
 
 
-def overdue_actions(user, *, today):
+def overdue_actions(user: User, *, today: datetime.date) -> QuerySet[Action]:
     """The open actions of open enrolments whose due date is past, oldest first: a
     queryset, that the dashboard counts and slices in the database. Once the person has
     left the programme, the plan is closed with them."""
@@ -176,7 +209,7 @@ def overdue_actions(user, *, today):
     )
 
 
-def journey_chart(journey) -> str:
+def journey_chart(journey: list[DomainJourney]) -> str:
     """The radar of a journey: one series per moment that has at least one rating."""
     series = [
         Series(str(Moment(moment).label), [row.ratings[moment] for row in journey])
@@ -192,7 +225,7 @@ def journey_chart(journey) -> str:
     )
 
 
-def journey_context(enrolment, *, moment=None) -> dict:
+def journey_context(enrolment: Enrolment, *, moment: str | None = None) -> dict[str, Any]:
     """What ``assessments/_journey.html`` takes, in two queries: ``{% include
     "assessments/_journey.html" with enrolment=… journey=… radar=… durations=…
     self_assessment=… %}``. The self-assessment beside the social one is that of
@@ -221,16 +254,19 @@ class SelfAssessmentBeside:
     moment: str
     name: str
     date: datetime.date
-    rows: list
+    rows: list[SideBySide]
     radar: str
 
 
-def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessmentBeside | None:
+def self_assessment_beside(
+    enrolment: Enrolment, journey: list[DomainJourney], *, moment: str | None = None
+) -> SelfAssessmentBeside | None:
     """The participant's own answers at one moment beside the social assessment's
     ratings of the same moment (``journey``: enrolment_journey), with their radar: two
     series told apart by line and marker. In one query; None without a self-assessment
     (at ``moment``, when given)."""
-    answers, dates = {}, {}
+    answers: dict[tuple[str, str], int | None] = {}
+    dates: dict[str, datetime.date] = {}
     for row in SelfRating.objects.filter(self_assessment__enrolment=enrolment).values(
         "self_assessment__moment", "self_assessment__date", "domain", "rating"
     ):
@@ -261,7 +297,7 @@ def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessment
     return SelfAssessmentBeside(moment, str(ASSESSMENT_NAMES[moment]), dates[moment], rows, radar)
 
 
-def own_answers_chart(answers: dict) -> str:
+def own_answers_chart(answers: Mapping[str, int | None]) -> str:
     """The participant's star chart on the tablet: their answers (domain → rating, None
     when skipped), on the axes of the self-assessment's own words."""
     return radar_svg(
@@ -271,7 +307,7 @@ def own_answers_chart(answers: dict) -> str:
     )
 
 
-def last_saved_by(assessment):
+def last_saved_by(assessment: Assessment) -> User | None:
     """Who made the latest change to the assessment or its ratings, from the audit trail
     (``author`` stays the person who created it); the author when the trail says nothing.
     The ratings are expected prefetched."""
@@ -299,7 +335,7 @@ class Review:
     status: str
 
 
-def action_reviews(actions, *, organisation_id) -> dict[int, list[Review]]:
+def action_reviews(actions: Iterable[Action], *, organisation_id: int) -> dict[int, list[Review]]:
     """Each action's reviews, oldest first, from the audit trail: a review is the change
     that gave the action another ``reviewed_at`` assessment (``services.action_review``),
     with the status the action had once that change was made. The action keeps only its
@@ -315,8 +351,8 @@ def action_reviews(actions, *, organisation_id) -> dict[int, list[Review]]:
         ).order_by("sequence")
     )
     open_events(events)
-    reviews = {action.pk: [] for action in actions}
-    state = {}
+    reviews: dict[int, list[Review]] = {action.pk: [] for action in actions}
+    state: dict[int, dict[str, Any]] = {}
     for event in events:
         changes = event.plain_changes
         current = state.setdefault(int(event.record_id), {})
