@@ -52,11 +52,13 @@ MYPY_MODULES := \
 	$(wildcard parcours/*/services.py) \
 	$(wildcard parcours/*/selectors.py) \
 	parcours/accounts/http.py \
+	parcours/assessments/charts.py \
 	parcours/assessments/progress.py \
 	parcours/attendance/grids.py \
 	parcours/attendance/hours.py \
 	parcours/core/dates.py \
 	parcours/core/durations.py \
+	parcours/core/plurals.py \
 	parcours/core/shortlists.py \
 	parcours/funding/allocation.py \
 	parcours/funding/scope.py \
