@@ -10,13 +10,17 @@ is refused (403).
 
 from enum import StrEnum
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import Federation
+from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.models import Federation, User
 
 
 class Capability(StrEnum):
@@ -70,7 +74,7 @@ ROLES_WITH = {
 FEDERATION_CAPABILITIES = {Capability.VIEW_FEDERATION_FIGURES}
 
 
-def user_can(user, capability: Capability) -> bool:
+def user_can(user: User | AnonymousUser, capability: Capability) -> bool:
     if capability is Capability.PUBLIC:
         return True
     if not user.is_authenticated or not user.is_active:
@@ -91,7 +95,7 @@ def user_can(user, capability: Capability) -> bool:
     return user.role in ROLES_WITH[capability]
 
 
-def check(user, capability: Capability) -> None:
+def check(user: User | AnonymousUser, capability: Capability) -> None:
     """Raise PermissionDenied unless the user has the capability."""
     if not user_can(user, capability):
         raise PermissionDenied
@@ -134,14 +138,16 @@ def declared_capability(view) -> Capability | None:
     return getattr(view, "access_capability", None)
 
 
-def scoped(queryset, user):
+def scoped[Q: QuerySet[Any]](queryset: Q, user: User) -> Q:
     """Narrow a queryset of organisation-owned records to the user's organisation."""
     if user.organisation_id is None:
         return queryset.none()
     return queryset.filter(organisation_id=user.organisation_id)
 
 
-def get_object_for(request, queryset, *, capability: Capability, **lookup):
+def get_object_for[M: Model](
+    request: AuthenticatedRequest, queryset: QuerySet[M], *, capability: Capability, **lookup: Any
+) -> M:
     """The record matching ``lookup`` in the user's organisation, or 404; 403 by role."""
     check(request.user, capability)
     return get_object_or_404(scoped(queryset, request.user), **lookup)

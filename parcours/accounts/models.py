@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -90,8 +92,8 @@ class UserDeletionRefused(Exception):
         )
 
 
-class UserQuerySet(models.QuerySet):
-    def in_organisation(self, organisation):
+class UserQuerySet(models.QuerySet["User"]):
+    def in_organisation(self, organisation: object) -> Self:
         return self.filter(organisation=organisation)
 
     def delete(self):

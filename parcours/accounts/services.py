@@ -1,5 +1,7 @@
 """Writes on organisations and their users, each with its audit row."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,9 +9,16 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.accounts.enums import Role
-from parcours.accounts.models import Organisation, User
+from parcours.accounts.models import Federation, Organisation, User
 from parcours.audit.models import AuditAction
-from parcours.audit.services import create_record, diff, record_event, snapshot, update_record
+from parcours.audit.services import (
+    Changes,
+    create_record,
+    diff,
+    record_event,
+    snapshot,
+    update_record,
+)
 
 
 def _would_leave_no_coordinator(user: User, *, role: str, is_active: bool) -> bool:
@@ -28,7 +37,16 @@ def _would_leave_no_coordinator(user: User, *, role: str, is_active: bool) -> bo
 
 @transaction.atomic
 def user_create(
-    *, organisation, by, username, first_name, last_name, email, role, language, password
+    *,
+    organisation: Organisation,
+    by: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    language: str,
+    password: str,
 ) -> User:
     user = User(
         organisation=organisation,
@@ -44,7 +62,17 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user, by, first_name, last_name, email, role, language, is_active) -> User:
+def user_update(
+    *,
+    user: User,
+    by: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    language: str,
+    is_active: bool,
+) -> User:
     if _would_leave_no_coordinator(user, role=role, is_active=is_active):
         raise ValidationError(_("The organisation must keep at least one active coordinator."))
     return update_record(
@@ -59,7 +87,7 @@ def user_update(*, user, by, first_name, last_name, email, role, language, is_ac
     )
 
 
-def _update_account(*, user, by, **values) -> User:
+def _update_account(*, user: User, by: User, **values: Any) -> User:
     """Write a change of ``user``'s own account in their organisation's trail. A
     federation analyst has no organisation, so no trail: their account changes (language,
     second factor) are saved as they are (docs/federation.md)."""
@@ -72,11 +100,13 @@ def _update_account(*, user, by, **values) -> User:
     return update_record(obj=user, by=by, **values)
 
 
-def user_set_language(*, user, by, language) -> User:
+def user_set_language(*, user: User, by: User, language: str) -> User:
     return _update_account(user=user, by=by, language=language)
 
 
-def user_update_profile(*, user, first_name, last_name, email, language) -> User:
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, language: str
+) -> User:
     return update_record(
         obj=user,
         by=user,
@@ -88,7 +118,7 @@ def user_update_profile(*, user, first_name, last_name, email, language) -> User
 
 
 @transaction.atomic
-def user_deactivate(*, user, by) -> User:
+def user_deactivate(*, user: User, by: User) -> User:
     """Close the account: the person can no longer sign in, their history stays."""
     if _would_leave_no_coordinator(user, role=user.role, is_active=False):
         raise ValidationError(_("The organisation must keep at least one active coordinator."))
@@ -96,11 +126,15 @@ def user_deactivate(*, user, by) -> User:
 
 
 def organisation_settings_update(
-    *, organisation, by, self_assessment_in_report, phone=None
+    *,
+    organisation: Organisation,
+    by: User,
+    self_assessment_in_report: bool,
+    phone: str | None = None,
 ) -> Organisation:
     """Change the organisation's choices and its phone number (left as it is when not
     given); the trail keeps each change and who made it."""
-    changes = {"self_assessment_in_report": self_assessment_in_report}
+    changes: dict[str, bool | str] = {"self_assessment_in_report": self_assessment_in_report}
     if phone is not None:
         changes["phone"] = phone
     return update_record(obj=organisation, by=by, **changes)
@@ -111,7 +145,9 @@ def organisation_settings_update(
 # every member CPAS, whose figures they read (docs/federation.md).
 
 
-def _in_members_trails(federation, *, by, action, analyst, changes) -> None:
+def _in_members_trails(
+    federation: Federation, *, by: User, action: AuditAction, analyst: User, changes: Changes
+) -> None:
     for organisation in federation.organisations.order_by("pk"):
         record_event(
             organisation=organisation,
@@ -126,7 +162,15 @@ def _in_members_trails(federation, *, by, action, analyst, changes) -> None:
 
 @transaction.atomic
 def analyst_create(
-    *, federation, by, username, first_name, last_name, email, language, password
+    *,
+    federation: Federation,
+    by: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    language: str,
+    password: str,
 ) -> User:
     analyst = User(
         federation=federation,
@@ -149,15 +193,18 @@ def analyst_create(
 
 
 @transaction.atomic
-def analyst_revoke(*, analyst, by) -> User:
+def analyst_revoke(*, analyst: User, by: User) -> User:
     """Close the analyst's account: they no longer read the federation's figures."""
     if not analyst.is_active:
         return analyst
+    federation = analyst.federation
+    if federation is None:  # the pages list the analysts of a federation only
+        raise ValueError(f"{analyst} reads no federation's figures: there is nothing to revoke.")
     analyst.is_active = False
     analyst.save(update_fields=["is_active"])
     changes = {"is_active": {"before": True, "after": False}}
     _in_members_trails(
-        analyst.federation, by=by, action=AuditAction.UPDATE, analyst=analyst, changes=changes
+        federation, by=by, action=AuditAction.UPDATE, analyst=analyst, changes=changes
     )
     return analyst
 
@@ -168,7 +215,7 @@ def analyst_revoke(*, analyst, by) -> User:
 RECOVERY_CODE_COUNT = 10
 
 
-def second_factor_setup_start(*, user) -> TOTPDevice:
+def second_factor_setup_start(*, user: User) -> TOTPDevice:
     """The authenticator app being set up: kept unconfirmed until it has given a code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -177,7 +224,7 @@ def second_factor_setup_start(*, user) -> TOTPDevice:
 
 
 @transaction.atomic
-def second_factor_setup_confirm(*, user, device) -> list[str]:
+def second_factor_setup_confirm(*, user: User, device: TOTPDevice) -> list[str]:
     """Keep ``device`` (which has just given a right code) as the person's only
     authenticator; return the new recovery codes, to be shown once."""
     device.confirmed = True
@@ -189,7 +236,7 @@ def second_factor_setup_confirm(*, user, device) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_renew(*, user) -> list[str]:
+def recovery_codes_renew(*, user: User) -> list[str]:
     """Replace the person's recovery codes by new ones; each works once.
 
     The device stays (only its codes change): the session it may have verified stays
@@ -203,7 +250,7 @@ def recovery_codes_renew(*, user) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_reset(*, user, by) -> User:
+def second_factor_reset(*, user: User, by: User) -> User:
     """Remove a colleague's authenticator and recovery codes (a lost phone): they set
     a new one up at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()

@@ -6,20 +6,24 @@ Presentation, kept out of the selectors (which read) and drawn by the core chart
 right-of-access PDF show the same SVG.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from parcours.assessments.easy_read import WORDS
 from parcours.assessments.enums import Moment
-from parcours.assessments.progress import MOMENTS, journey_and_durations
+from parcours.assessments.progress import MOMENTS, DomainJourney, journey_and_durations
 from parcours.assessments.selectors import (
     ASSESSMENT_NAMES,
     SelfAssessmentBeside,
     self_assessment_beside,
 )
 from parcours.core.charts import Series, radar_svg
+from parcours.programme.models import Enrolment
 
 
-def journey_chart(journey) -> str:
+def journey_chart(journey: list[DomainJourney]) -> str:
     """The radar of a journey: one series per moment that has at least one rating."""
     series = [
         Series(str(Moment(moment).label), [row.ratings[moment] for row in journey])
@@ -50,7 +54,7 @@ def beside_chart(beside: SelfAssessmentBeside | None) -> str:
     )
 
 
-def own_answers_chart(answers: dict) -> str:
+def own_answers_chart(answers: Mapping[str, int | None]) -> str:
     """The participant's star chart on the tablet: their answers (domain → rating, None
     when skipped), on the axes of the self-assessment's own words."""
     return radar_svg(
@@ -60,7 +64,7 @@ def own_answers_chart(answers: dict) -> str:
     )
 
 
-def journey_context(enrolment, *, moment=None) -> dict:
+def journey_context(enrolment: Enrolment, *, moment: str | None = None) -> dict[str, Any]:
     """What ``assessments/_journey.html`` takes, in two queries: ``{% include
     "assessments/_journey.html" with enrolment=… journey=… radar=… durations=…
     self_assessment=… self_radar=… %}``. The self-assessment beside the social one is

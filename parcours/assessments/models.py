@@ -1,3 +1,6 @@
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -90,11 +93,11 @@ class DomainRating(models.Model):
         return self.assessment.enrolment.group.organisation_id
 
 
-class ActionQuerySet(models.QuerySet):
-    def open(self):
+class ActionQuerySet(models.QuerySet["Action"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_ACTION_STATUSES)
 
-    def overdue(self, today):
+    def overdue(self, today: datetime.date) -> Self:
         return self.open().filter(due_date__lt=today)
 
 

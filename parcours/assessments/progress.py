@@ -5,13 +5,16 @@ from entry to the latest rated moment; for a group, per domain, how many members
 improved, stayed stable or got worse, counted in the database.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import DomainRating
 from parcours.core.domains import Domain
+from parcours.programme.models import Enrolment, Group
 
 MOMENTS = [Moment.ENTRY, Moment.MIDDLE, Moment.END]
 
@@ -20,27 +23,32 @@ MOMENTS = [Moment.ENTRY, Moment.MIDDLE, Moment.END]
 class DomainJourney:
     domain: str
     label: str
-    ratings: dict  # moment → rating or None
+    ratings: dict[str, int | None]  # moment → rating or None
     change: int | None  # latest rated moment minus entry; None without both
 
 
-def enrolment_journey(enrolment) -> list[DomainJourney]:
+def enrolment_journey(enrolment: Enrolment) -> list[DomainJourney]:
     """The seven domains of one enrolment, in one query."""
     return journey_and_durations(enrolment)[0]
 
 
-def journey_and_durations(enrolment) -> tuple[list[DomainJourney], dict]:
+def journey_and_durations(
+    enrolment: Enrolment,
+) -> tuple[list[DomainJourney], dict[str, int | None]]:
     """The seven domains of one enrolment, and the duration of each assessment done
     (moment → minutes, None when not recorded), in one query."""
-    ratings, durations = {}, {}
+    ratings: dict[tuple[str, str], int | None] = {}
+    durations: dict[str, int | None] = {}
     for row in DomainRating.objects.filter(assessment__enrolment=enrolment).values(
         "assessment__moment", "assessment__duration_minutes", "domain", "rating"
     ):
         ratings[(row["assessment__moment"], row["domain"])] = row["rating"]
         durations[row["assessment__moment"]] = row["assessment__duration_minutes"]
-    journeys = []
+    journeys: list[DomainJourney] = []
     for domain, label in Domain.choices:
-        by_moment = {moment: ratings.get((moment, domain)) for moment in MOMENTS}
+        by_moment: dict[str, int | None] = {
+            moment: ratings.get((moment, domain)) for moment in MOMENTS
+        }
         entry = by_moment[Moment.ENTRY]
         latest = by_moment[Moment.END] or by_moment[Moment.MIDDLE]
         change = latest - entry if entry is not None and latest is not None else None
@@ -61,7 +69,7 @@ class DomainChange:
         return self.improved + self.stable + self.worse
 
 
-def _rating_at(moment):
+def _rating_at(moment: str) -> Subquery:
     return Subquery(
         DomainRating.objects.filter(
             assessment__enrolment=OuterRef("assessment__enrolment"),
@@ -72,7 +80,7 @@ def _rating_at(moment):
     )
 
 
-def group_domain_change(group) -> list[DomainChange]:
+def group_domain_change(group: Group) -> list[DomainChange]:
     """Per domain, the members whose end rating is above, equal to or below their entry
     rating (members not rated at both moments are left out), in one query."""
     rows = (
@@ -90,7 +98,7 @@ def group_domain_change(group) -> list[DomainChange]:
             worse=Count("id", filter=Q(end_rating__lt=F("rating"))),
         )
     )
-    counts = {row["domain"]: row for row in rows}
+    counts: dict[str, Mapping[str, Any]] = {row["domain"]: row for row in rows}
     return [
         DomainChange(
             domain,

@@ -6,25 +6,49 @@ participants they follow; it reads in a fixed number of queries whatever the num
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
+from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.models import User
 from parcours.assessments.enums import Moment
 from parcours.assessments.models import Action, Assessment, SelfRating
-from parcours.assessments.progress import MOMENTS
+from parcours.assessments.progress import MOMENTS, DomainJourney
 from parcours.audit.models import AuditAction, AuditEvent
 from parcours.audit.sealing import open_events
 from parcours.core.shortlists import Lines
-from parcours.programme.models import Enrolment
+from parcours.programme.models import Enrolment, Group
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.db.models.sql.compiler import _AsSqlType as SqlAndParams
+
+    # For the annotations only: the participants' app builds on the assessments'.
+    from parcours.participants.models import Participant
 
 
-def enrolment_for(request, enrolment_pk):
+def enrolment_for(request: AuthenticatedRequest, enrolment_pk: int) -> Enrolment:
     """The enrolment, if it belongs to the user's organisation; 404 otherwise."""
     return get_object_or_404(
         Enrolment.objects.select_related("participant", "group"),
@@ -33,14 +57,16 @@ def enrolment_for(request, enrolment_pk):
     )
 
 
-ASSESSMENT_NAMES = {
+ASSESSMENT_NAMES: dict[str, Promise] = {
     Moment.ENTRY: gettext_lazy("Entry assessment"),
     Moment.MIDDLE: gettext_lazy("Mid-way assessment"),
     Moment.END: gettext_lazy("End assessment"),
 }
 
 
-def _followed_by(user, queryset, *, participant_path: str):
+def _followed_by[M: Model](
+    user: User, queryset: QuerySet[M], *, participant_path: str
+) -> QuerySet[M]:
     """The rows of the user's organisation; a social worker only gets the participants
     they follow, the coordinator all of them, the other roles none."""
     if not user_can(user, Capability.MANAGE_PARTICIPANTS):
@@ -59,11 +85,11 @@ class DueAssessment:
     overdue: bool
 
     @property
-    def participant(self):
+    def participant(self) -> "Participant":
         return self.enrolment.participant
 
     @property
-    def group(self):
+    def group(self) -> Group:
         return self.enrolment.group
 
     @property
@@ -76,7 +102,7 @@ class DueAssessment:
         return str(ASSESSMENT_NAMES[self.moment])
 
 
-def due_date_of(enrolment, moment) -> datetime.date:
+def due_date_of(enrolment: Enrolment, moment: str) -> datetime.date:
     """Entry at the enrolment's start, middle at the group's middle, end at the group's
     end. Someone who joins a group late (an extension) is not due before they start."""
     if moment == Moment.ENTRY:
@@ -92,23 +118,27 @@ class _MidDate(Func):
     output_field = DateField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "SqlAndParams":
         start, end = self.source_expressions
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
         sql = f"({start_sql} + ({end_sql} - {start_sql}) / 2)"
-        return sql, [*start_params, *end_params, *start_params]
+        return sql, (*start_params, *end_params, *start_params)
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "SqlAndParams":
         start, end = self.source_expressions
         start_sql, start_params = compiler.compile(start)
         end_sql, end_params = compiler.compile(end)
         days = f"CAST((julianday({end_sql}) - julianday({start_sql})) / 2 AS INTEGER)"
         sql = f"date({start_sql}, '+' || {days} || ' days')"
-        return sql, [*start_params, *end_params, *start_params]
+        return sql, (*start_params, *end_params, *start_params)
 
 
-def _due_on(moment):
+def _due_on(moment: str) -> F | Greatest:
     """The SQL of ``due_date_of`` for one moment, on an enrolment."""
     if moment == Moment.ENTRY:
         return F("start_date")
@@ -120,7 +150,9 @@ def _due_on(moment):
     return Greatest(due, F("start_date"), output_field=DateField())
 
 
-def due_assessments(user, *, today, horizon_days=14) -> Lines:
+def due_assessments(
+    user: User, *, today: datetime.date, horizon_days: int = 14
+) -> Lines[DueAssessment]:
     """The assessments of open enrolments not done yet and due within ``horizon_days``
     or overdue, soonest first (then by name and moment). Found, ordered and counted by
     the database: one query of the enrolments for each moment, joined (the dashboard
@@ -128,7 +160,8 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
     enrolments, with their participant and group, in one more query."""
     horizon = today + datetime.timedelta(days=horizon_days)
     enrolments = _followed_by(user, Enrolment.objects.open(), participant_path="participant")
-    enrolments = enrolments.filter(group__organisation_id=user.organisation_id)
+    # None (a user of no CPAS) matches nothing, and _followed_by has already kept no one.
+    enrolments = enrolments.filter(group__organisation_id=user.organisation_id)  # type: ignore[misc]
     parts = [
         enrolments.annotate(
             moment_order=Value(order, output_field=IntegerField()),
@@ -148,7 +181,7 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
         .order_by("due_on", "last_name", "first_name", "moment_order", "pk")
     )
 
-    def lines(rows):
+    def lines(rows: list[dict[str, Any]]) -> list[DueAssessment]:
         read = Enrolment.objects.select_related("participant", "group").in_bulk(
             [row["pk"] for row in rows]
         )
@@ -162,7 +195,7 @@ def due_assessments(user, *, today, horizon_days=14) -> Lines:
     return Lines(due, lines)
 
 
-def overdue_actions(user, *, today):
+def overdue_actions(user: User, *, today: datetime.date) -> QuerySet[Action]:
     """The open actions of open enrolments whose due date is past, oldest first: a
     queryset, that the dashboard counts and slices in the database. Once the person has
     left the programme, the plan is closed with them."""
@@ -188,15 +221,18 @@ class SelfAssessmentBeside:
     moment: str
     name: str
     date: datetime.date
-    rows: list
+    rows: list[SideBySide]
 
 
-def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessmentBeside | None:
+def self_assessment_beside(
+    enrolment: Enrolment, journey: list[DomainJourney], *, moment: str | None = None
+) -> SelfAssessmentBeside | None:
     """The participant's own answers at one moment beside the social assessment's
     ratings of the same moment (``journey``: enrolment_journey); ``charts.beside_chart``
     draws them. In one query; None without a self-assessment (at ``moment``, when
     given)."""
-    answers, dates = {}, {}
+    answers: dict[tuple[str, str], int | None] = {}
+    dates: dict[str, datetime.date] = {}
     for row in SelfRating.objects.filter(self_assessment__enrolment=enrolment).values(
         "self_assessment__moment", "self_assessment__date", "domain", "rating"
     ):
@@ -219,7 +255,7 @@ def self_assessment_beside(enrolment, journey, *, moment=None) -> SelfAssessment
     return SelfAssessmentBeside(moment, str(ASSESSMENT_NAMES[moment]), dates[moment], rows)
 
 
-def last_saved_by(assessment):
+def last_saved_by(assessment: Assessment) -> User | None:
     """Who made the latest change to the assessment or its ratings, from the audit trail
     (``author`` stays the person who created it); the author when the trail says nothing.
     The ratings are expected prefetched."""
@@ -247,7 +283,7 @@ class Review:
     status: str
 
 
-def action_reviews(actions, *, organisation_id) -> dict[int, list[Review]]:
+def action_reviews(actions: Iterable[Action], *, organisation_id: int) -> dict[int, list[Review]]:
     """Each action's reviews, oldest first, from the audit trail: a review is the change
     that gave the action another ``reviewed_at`` assessment (``services.action_review``),
     with the status the action had once that change was made. The action keeps only its
@@ -263,8 +299,8 @@ def action_reviews(actions, *, organisation_id) -> dict[int, list[Review]]:
         ).order_by("sequence")
     )
     open_events(events)
-    reviews = {action.pk: [] for action in actions}
-    state = {}
+    reviews: dict[int, list[Review]] = {action.pk: [] for action in actions}
+    state: dict[int, dict[str, Any]] = {}
     for event in events:
         changes = event.plain_changes
         current = state.setdefault(int(event.record_id), {})

@@ -1,11 +1,16 @@
 """Writes on social assessments and action plans."""
 
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.assessments.models import (
     Action,
     Assessment,
@@ -16,19 +21,31 @@ from parcours.assessments.models import (
 from parcours.audit.services import create_record, update_record
 from parcours.audit.versions import claim_version
 from parcours.core.domains import Domain
+from parcours.programme.models import Enrolment
+
+# Each domain's rating (None: not concerned) and comment, as the form gives them.
+type Ratings = Mapping[str, tuple[int | None, str]]
 
 
 class StaleAssessment(Exception):
     """Someone else saved the assessment since it was opened: nothing was written."""
 
-    def __init__(self, current: Assessment):
+    def __init__(self, current: Assessment) -> None:
         super().__init__(_("Someone else saved this assessment in the meantime."))
         self.current = current
 
 
 @transaction.atomic
 def assessment_save(
-    *, enrolment, moment, date, overall_note, ratings, by, version=None, duration_minutes=None
+    *,
+    enrolment: Enrolment,
+    moment: str,
+    date: datetime.date,
+    overall_note: str,
+    ratings: Ratings,
+    by: User,
+    version: int | None = None,
+    duration_minutes: int | None = None,
 ) -> Assessment:
     """Create the assessment of this moment, or update it if ``version`` is still the
     stored one. ``ratings`` maps each domain to (rating or None, comment);
@@ -49,9 +66,10 @@ def assessment_save(
     else:
         # The version moves in the same statement that checks it: of two people saving
         # the same version, only the first one wins, on SQLite and PostgreSQL alike.
-        moved = Assessment.objects.filter(pk=existing.pk, version=version).update(
-            version=F("version") + 1
-        )
+        # Without the version it was opened with, a save is stale: no row moves.
+        moved = version is not None and Assessment.objects.filter(
+            pk=existing.pk, version=version
+        ).update(version=F("version") + 1)
         if not moved:
             raise StaleAssessment(Assessment.objects.get(pk=existing.pk))
         existing.refresh_from_db(fields=["version"])
@@ -66,7 +84,7 @@ def assessment_save(
     return assessment
 
 
-def _save_ratings(assessment, ratings, *, by) -> None:
+def _save_ratings(assessment: Assessment, ratings: Ratings, *, by: User) -> None:
     stored = {row.domain: row for row in assessment.ratings.all()}
     for domain in Domain.values:
         rating, comment = ratings.get(domain, (None, ""))
@@ -84,8 +102,16 @@ def _save_ratings(assessment, ratings, *, by) -> None:
 
 @transaction.atomic
 def action_create(
-    *, enrolment, domain, description, responsible, due_date, by, agreed_at=None, own_words=""
-):
+    *,
+    enrolment: Enrolment,
+    domain: str,
+    description: str,
+    responsible: str,
+    due_date: datetime.date,
+    by: User,
+    agreed_at: Assessment | None = None,
+    own_words: str = "",
+) -> Action:
     return create_record(
         obj=Action(
             enrolment=enrolment,
@@ -101,7 +127,7 @@ def action_create(
 
 
 @transaction.atomic
-def action_update(*, action, by, version=None, **fields) -> Action:
+def action_update(*, action: Action, by: User, version: int | None = None, **fields: Any) -> Action:
     """Save the changed ``fields`` if ``version`` is still the stored one (``StaleVersion``
     otherwise, and nothing is written)."""
     claim_version(action, version)
@@ -109,7 +135,7 @@ def action_update(*, action, by, version=None, **fields) -> Action:
 
 
 @transaction.atomic
-def action_review(*, action, status, assessment, by) -> Action:
+def action_review(*, action: Action, status: str, assessment: Assessment, by: User) -> Action:
     """At an assessment, each open action is looked at again and its status noted; an
     edit form open on the action meanwhile becomes stale."""
     claim_version(action, None)
@@ -117,7 +143,15 @@ def action_review(*, action, status, assessment, by) -> Action:
 
 
 @transaction.atomic
-def self_rating_save(*, enrolment, moment, domain, rating, language, by) -> SelfRating:
+def self_rating_save(
+    *,
+    enrolment: Enrolment,
+    moment: str,
+    domain: str,
+    rating: int | None,
+    language: str,
+    by: User,
+) -> SelfRating:
     """Record the participant's answer for one domain at this moment (``rating`` None:
     they skipped it), over their earlier answer if any. ``by`` is the staff member who
     handed the tablet over: the trail names them, as for every write of the session."""
@@ -144,7 +178,7 @@ def self_rating_save(*, enrolment, moment, domain, rating, language, by) -> Self
     return row
 
 
-def _one(queryset, new, *, by):
+def _one[M: Model](queryset: QuerySet[M], new: Callable[[], M], *, by: User) -> M:
     """The one row of ``queryset``, created from ``new()`` when there is none. A tablet
     tapped twice sends the same answer twice at once: the second request finds the row
     the first one wrote instead of failing on the unique constraint."""

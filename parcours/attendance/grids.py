@@ -2,18 +2,44 @@
 register (one row per expected person) and a group's month (people by sessions). Built
 in a fixed number of queries; the views, the sheets and a grant's pack read them."""
 
+import datetime
+from typing import TypedDict
+
 from django.db.models import Q
 
 from parcours.attendance.enums import ATTENDED
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import expected_participants
 from parcours.core.dates import month_end
+from parcours.participants.models import Participant
+from parcours.programme.models import Group
+from parcours.workshops.models import Session
 
 
-def register_rows(session):
+class RegisterRow(TypedDict):
+    participant: Participant
+    attendance: Attendance | None
+    status: str  # the mark's ``Presence``, "" when not marked
+
+
+class MonthRow(TypedDict):
+    participant: Participant
+    cells: list[str | None]  # per session: the mark, "" when not marked, None when not enrolled
+    attended: int
+    marked: int
+
+
+class MonthGrid(TypedDict):
+    first: datetime.date
+    last: datetime.date
+    sessions: list[Session]
+    rows: list[MonthRow]
+
+
+def register_rows(session: Session) -> list[RegisterRow]:
     """One row per expected person, with their mark (or None). Two queries."""
     marks = {a.participant_id: a for a in Attendance.objects.filter(session=session)}
-    rows = []
+    rows: list[RegisterRow] = []
     for person in expected_participants(session):
         attendance = marks.get(person.pk)
         rows.append(
@@ -26,7 +52,7 @@ def register_rows(session):
     return rows
 
 
-def month_grid(group, first):
+def month_grid(group: Group, first: datetime.date) -> MonthGrid:
     """Rows: the people enrolled at some point of the month; columns: the group's held
     sessions of the month; cells: the mark (a ``Presence``, shown with the reader's code,
     ``MARK_CODES``), "" when not marked, None when the person was not enrolled that day.
@@ -54,13 +80,13 @@ def month_grid(group, first):
             participant__in={e.participant_id for e in enrolments},
         ).only("session_id", "participant_id", "status")
     }
-    rows = []
+    rows: list[MonthRow] = []
     for enrolment in enrolments:
         person = enrolment.participant
         if rows and rows[-1]["participant"].pk == person.pk:
             continue  # one row per person (an enrolment ending and starting again)
         spans = [e for e in enrolments if e.participant_id == person.pk]
-        cells = []
+        cells: list[str | None] = []
         for session in sessions:
             enrolled = any(
                 e.start_date <= session.date

@@ -1,7 +1,9 @@
 """Reads on sessions and attendance, already narrowed to what the user may see."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -11,27 +13,41 @@ from django.db.models import (
     FilteredRelation,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
 
-from parcours.accounts.access import Capability, user_can
+from parcours.accounts.access import Capability, scoped, user_can
 from parcours.accounts.enums import Role
+from parcours.accounts.models import User
 from parcours.attendance.enums import ATTENDED, Presence, RegisterState
 from parcours.attendance.models import AbsenceRun, Attendance
 from parcours.attendance.runs import moment
 from parcours.core.shortlists import Shortlist, shortlist
 from parcours.participants.models import Participant
 from parcours.programme.models import Enrolment, Group
-from parcours.workshops.models import Session
+from parcours.workshops.models import Session, SessionQuerySet, Workshop
+
+if TYPE_CHECKING:
+    from django.db.models.query import RawQuerySet
+    from django_stubs_ext import WithAnnotations
 
 
-def visible_sessions(user):
+class _RunColumns(TypedDict):
+    """The columns of a person's run that ``missed_in_a_row``'s query adds (text on
+    SQLite, a date on PostgreSQL)."""
+
+    run_since: datetime.date | str
+    run_last: datetime.date | str
+
+
+def visible_sessions(user: User) -> SessionQuerySet:
     """Casework roles see the organisation's sessions; a workshop leader sees the ones
     they lead and those of the groups they are in charge of; nobody else sees any."""
     if not user_can(user, Capability.VIEW_PROGRAMME):
         return Session.objects.none()
-    sessions = Session.objects.filter(organisation_id=user.organisation_id)
+    sessions = scoped(Session.objects.all(), user)
     if user_can(user, Capability.MANAGE_PROGRAMME):
         return sessions
     if user.role == Role.WORKSHOP_LEADER:
@@ -42,12 +58,12 @@ def visible_sessions(user):
     return Session.objects.none()
 
 
-def active_on(day):
+def active_on(day: datetime.date) -> Q:
     """Enrolments running on ``day``."""
     return Q(start_date__lte=day) & (Q(exit_date__isnull=True) | Q(exit_date__gte=day))
 
 
-def expected_participants(session):
+def expected_participants(session: Session) -> QuerySet[Participant]:
     """The people expected at a session: enrolled in one of its groups on its date."""
     # An uncorrelated subquery: the database starts from the session's enrolments (an
     # EXISTS per person makes SQLite read every participant of the database).
@@ -57,11 +73,11 @@ def expected_participants(session):
     )
 
 
-def is_expected(session, participant) -> bool:
+def is_expected(session: Session, participant: Participant) -> bool:
     return expected_participants(session).filter(pk=participant.pk).exists()
 
 
-def _enrolled_at_session(participant_ref):
+def _enrolled_at_session(participant_ref: int) -> Exists:
     """An Exists: the participant ``participant_ref`` had an enrolment running on the
     date of the outer session, in one of its groups."""
     return Exists(
@@ -81,7 +97,7 @@ class Rate:
     pct: float | None  # attended among marked, one decimal; None when nothing is marked
 
 
-def attendance_rate(participant, *, until: datetime.date) -> Rate:
+def attendance_rate(participant: Participant, *, until: datetime.date) -> Rate:
     """How often a person came to the sessions of their groups while enrolled, up to
     ``until``: the share attended (present or late) among the sessions whose register
     has a mark for them. One query: the sessions, each joined to the person's mark."""
@@ -111,7 +127,7 @@ def attendance_rate(participant, *, until: datetime.date) -> Rate:
     return Rate(sessions=sessions, marked=marked, attended=attended, pct=pct)
 
 
-def _followed_ids(user, today):
+def _followed_ids(user: User, today: datetime.date) -> QuerySet[Enrolment, Mapping[str, object]]:
     """The ids (``participant_id``, maybe repeated) of the participants with a running
     enrolment the user may watch over. Read from the running enrolments: SQLite would
     otherwise try every participant of the organisation against every group. The groups
@@ -139,7 +155,7 @@ class MissedRun:
 DASHBOARD_LOOKBACK = datetime.timedelta(weeks=16)
 
 
-def _as_date(value) -> datetime.date:
+def _as_date(value: datetime.date | str) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
@@ -180,7 +196,7 @@ def _missed_sql(followed_sql: str) -> str:
     """
 
 
-def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[MissedRun]:
+def missed_in_a_row(user: User, *, today: datetime.date, count: int = 3) -> list[MissedRun]:
     """The people (still enrolled, that the user follows) whose last ``count`` marks of
     the last sixteen weeks are all "absent" (an unexcused absence; an excused one is not
     counted as missed and ends the run; cancelled sessions are ignored), by name.
@@ -205,22 +221,27 @@ def missed_in_a_row(user, *, today: datetime.date, count: int = 3) -> list[Misse
     names = [f"followed_{index}" for index in range(len(followed_params))]
     named |= dict(zip(names, followed_params, strict=True))
     sql = _missed_sql(followed_sql % tuple(f"%({name})s" for name in names))
+    # Each person comes with the columns of their run, which the model does not declare.
+    people = cast(
+        "RawQuerySet[WithAnnotations[Participant, _RunColumns]]",
+        Participant.objects.raw(sql, named),
+    )
     return [
         MissedRun(
             participant=person, since=_as_date(person.run_since), last=_as_date(person.run_last)
         )
-        for person in Participant.objects.raw(sql, named)
+        for person in people
     ]
 
 
-def registers_not_taken(user, *, today: datetime.date):
+def registers_not_taken(user: User, *, today: datetime.date) -> SessionQuerySet:
     """Held sessions of the last sixteen weeks before ``today`` whose register has no
     mark at all, most recent first: a workshop leader's own sessions; the organisation's
     for casework."""
     if user_can(user, Capability.MANAGE_PROGRAMME):
-        sessions = Session.objects.filter(organisation_id=user.organisation_id)
+        sessions = scoped(Session.objects.all(), user)
     elif user_can(user, Capability.TAKE_ATTENDANCE):
-        sessions = Session.objects.filter(organisation_id=user.organisation_id, leader_id=user.pk)
+        sessions = scoped(Session.objects.all(), user).filter(leader_id=user.pk)
     else:
         return Session.objects.none()
     # EXISTS rather than a join on the groups and DISTINCT: without DISTINCT the database
@@ -250,16 +271,16 @@ class RegisterCounts:
         return self.present + self.late + self.excused + self.absent + self.unmarked
 
 
-def unmarked_participants(session):
+def unmarked_participants(session: Session) -> QuerySet[Participant]:
     """The people expected at the session who have no mark yet."""
     return expected_participants(session).exclude(attendances__session=session)
 
 
-def unmarked_count(session) -> int:
+def unmarked_count(session: Session) -> int:
     return unmarked_participants(session).count()
 
 
-def register_counts(session) -> RegisterCounts:
+def register_counts(session: Session) -> RegisterCounts:
     """How many people of the register are present, late, excused, absent or not marked
     yet (the marks of people no longer expected are left out). Two queries."""
     expected = expected_participants(session)
@@ -288,7 +309,7 @@ REGISTER_STATES = {
 }
 
 
-def with_register_state(sessions):
+def with_register_state(sessions: SessionQuerySet) -> SessionQuerySet:
     """The sessions, each with ``register_state`` (a ``RegisterState`` value, or
     "cancelled"), computed by the database from the columns the register keeps."""
     return sessions.annotate(
@@ -304,14 +325,14 @@ def with_register_state(sessions):
 
 
 def registers_matching(
-    user,
+    user: User,
     *,
     first: datetime.date | None = None,
     last: datetime.date | None = None,
-    group=None,
-    workshop=None,
+    group: Group | None = None,
+    workshop: Workshop | None = None,
     state: str | None = None,
-):
+) -> SessionQuerySet:
     """The sessions the user takes registers of that match every filter given (a period,
     a group, a workshop, a register's state; a state leaves out cancelled sessions),
     most recent first, with their workshop and state; their groups are prefetched."""
@@ -345,16 +366,16 @@ class LeaderDay:
     rest of the week, and the past registers not validated yet."""
 
     day: datetime.date
-    today: list
-    rest_of_week: list
-    open_registers: Shortlist
+    today: list[Session]
+    rest_of_week: list[Session]
+    open_registers: Shortlist[Session]
 
     @property
     def yesterday(self) -> datetime.date:
         return self.day - datetime.timedelta(days=1)
 
 
-def leader_day(user, *, today: datetime.date) -> LeaderDay:
+def leader_day(user: User, *, today: datetime.date) -> LeaderDay:
     """The user's sessions of ``today`` and of the rest of its week (to Sunday), by time,
     with their workshop, groups and register's state, and the past held sessions whose
     register is not validated, the most recent first (at most ``OPEN_REGISTERS_SHOWN``, and

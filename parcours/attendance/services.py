@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.access import Capability, user_can
+from parcours.accounts.models import User
 from parcours.attendance.enums import Presence
 from parcours.attendance.models import Attendance
 from parcours.attendance.selectors import (
@@ -15,10 +16,11 @@ from parcours.attendance.selectors import (
     unmarked_participants,
 )
 from parcours.audit.services import create_record, record_change, update_record
+from parcours.participants.models import Participant
 from parcours.workshops.models import Session
 
 
-def _check_markable(session, participant, status):
+def _check_markable(session: Session, participant: Participant, status: str) -> None:
     if session.cancelled:
         raise ValidationError(_("This session was cancelled: it has no register."))
     if status not in Presence.values:
@@ -31,7 +33,7 @@ def _check_markable(session, participant, status):
 
 
 @transaction.atomic
-def _write_mark(*, session, participant, status, by) -> Attendance:
+def _write_mark(*, session: Session, participant: Participant, status: str, by: User) -> Attendance:
     attendance = (
         Attendance.objects.select_for_update()
         .select_related("session", "participant")
@@ -58,7 +60,7 @@ def _write_mark(*, session, participant, status, by) -> Attendance:
         return update_record(obj=attendance, by=by, status=status, marked_by=by)
 
 
-def _locked(session) -> Session:
+def _locked(session: Session) -> Session:
     """The session as stored, its row locked until the end of the transaction, so that a
     mark and the validation of the register happen one after the other (PostgreSQL
     locks the row; SQLite's immediate transactions take the database's write lock)."""
@@ -66,7 +68,9 @@ def _locked(session) -> Session:
 
 
 @transaction.atomic
-def attendance_mark(*, session, participant, status, by) -> Attendance:
+def attendance_mark(
+    *, session: Session, participant: Participant, status: str, by: User
+) -> Attendance:
     """Mark one person at a session. Refused for a cancelled session, a person not
     expected there, or a register already validated (see ``attendance_correct``): the
     check is made under the session's lock, so a mark cannot slip in after the
@@ -81,7 +85,9 @@ def attendance_mark(*, session, participant, status, by) -> Attendance:
 
 
 @transaction.atomic
-def attendance_correct(*, session, participant, status, reason, by) -> Attendance:
+def attendance_correct(
+    *, session: Session, participant: Participant, status: str, reason: str | None, by: User
+) -> Attendance:
     """The coordinator's correction of a mark, with its reason written to the trail."""
     if not user_can(by, Capability.MANAGE_ORGANISATION):
         raise PermissionDenied
@@ -96,7 +102,7 @@ def attendance_correct(*, session, participant, status, reason, by) -> Attendanc
 
 
 @transaction.atomic
-def register_mark_unmarked_present(*, session, by) -> int:
+def register_mark_unmarked_present(*, session: Session, by: User) -> int:
     """Mark present ("everyone present") each expected person who has no mark yet, in one
     transaction, through the same write as a single tap (its audit row, its run of
     absences). An existing mark is never overwritten. Returns how many were marked."""
@@ -114,7 +120,7 @@ def register_mark_unmarked_present(*, session, by) -> int:
 
 
 @transaction.atomic
-def register_validate(*, session, by):
+def register_validate(*, session: Session, by: User) -> Session:
     """Lock the register: every expected person must have a mark. The session's row is
     locked from the checks to the write: no mark comes in between."""
     stored = _locked(session)

@@ -21,7 +21,7 @@ from parcours.core.plurals import plural
 GENESIS = "0" * 64
 
 
-def canonical(event) -> bytes:
+def canonical(event: AuditEvent) -> bytes:
     """The stored fields of ``event`` in a fixed order and form (ids, not objects)."""
     created_at = event.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     fields = {
@@ -47,7 +47,7 @@ def canonical(event) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def compute_hash(event) -> str:
+def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event)).hexdigest()
 
 

@@ -11,12 +11,15 @@ import base64
 import json
 import os
 from collections import deque
+from collections.abc import Iterable
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 
-from parcours.audit.models import SubjectKey
+from parcours.audit.models import AuditEvent, SubjectKey
 
 PARTICIPANT = "participants.participant"
 # Records are linked to their participant through at most this many foreign keys
@@ -28,7 +31,7 @@ _NOT_TOWARDS_A_PARTICIPANT = {"accounts"}
 _paths: dict[str, tuple[str, ...] | None] = {}
 
 
-def subject_path(model) -> tuple[str, ...] | None:
+def subject_path(model: type[Model]) -> tuple[str, ...] | None:
     """The foreign keys from ``model`` to the participant it belongs to, the last one as
     its attname (``("enrolment", "participant_id")``); ``("pk",)`` for a participant; None
     for a record that belongs to no one. Found once a model from the relations, so that
@@ -39,7 +42,7 @@ def subject_path(model) -> tuple[str, ...] | None:
     return _paths[label]
 
 
-def find_path(model):
+def find_path(model: type[Model]) -> tuple[str, ...] | None:
     if model._meta.label_lower == PARTICIPANT:
         return ("pk",)
     queue = deque([(model, ())])
@@ -58,7 +61,7 @@ def find_path(model):
     return None
 
 
-def subject_of(obj) -> int | None:
+def subject_of(obj: Model) -> int | None:
     """The id of the participant ``obj`` belongs to (related rows already loaded are
     used as they are: usually no query)."""
     # __class__, not type(): request.user is a lazy object standing for the user.
@@ -95,19 +98,21 @@ def key_for_writing(*, organisation_id: int, participant_id: int) -> bytes:
     return new_key() if erased_at is not None or key is None else bytes(key)
 
 
-def _aad(*, organisation_id, subject_id, record_type, record_id) -> bytes:
+def _aad(
+    *, organisation_id: int, subject_id: int | None, record_type: str, record_id: str
+) -> bytes:
     # Binds the sealed content to its row: it cannot be copied onto another record.
     return f"{organisation_id}:{subject_id}:{record_type}:{record_id}".encode()
 
 
-def seal(key: bytes, *, label: str, changes: dict, **row) -> str:
+def seal(key: bytes, *, label: str, changes: dict[str, Any], **row: Any) -> str:
     nonce = os.urandom(12)
     plain = json.dumps({"label": label, "changes": changes}, cls=DjangoJSONEncoder).encode()
     sealed = AESGCM(key).encrypt(nonce, plain, _aad(**row))
     return base64.b64encode(nonce + sealed).decode("ascii")
 
 
-def unseal(key: bytes, sealed: str, **row) -> dict:
+def unseal(key: bytes, sealed: str, **row: Any) -> dict[str, Any]:
     raw = base64.b64decode(sealed)
     return json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], _aad(**row)))
 
@@ -115,7 +120,7 @@ def unseal(key: bytes, sealed: str, **row) -> dict:
 ERASED = {"label": "", "changes": {}, "erased": True}
 
 
-def open_events(events) -> None:
+def open_events(events: Iterable[AuditEvent]) -> None:
     """Unseal the events with one query for the keys of their participants: each gets
     ``_opened`` ({"label", "changes", "erased"}), erased when its key is gone."""
     sealed = [event for event in events if event.sealed]

@@ -11,19 +11,30 @@ destroys.
 """
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from parcours.audit import chain, sealing
 from parcours.audit.models import AuditAction, AuditEvent, AuditPurpose, SubjectKey
 
+if TYPE_CHECKING:
+    # django-stubs reads this alias as AUTH_USER_MODEL (accounts.User): the trail sits
+    # below accounts and does not import it.
+    from django.contrib.auth.models import _User as Actor
+
+# A field's value before and after a change, keyed by the field's attribute name.
+type Changes = dict[str, dict[str, Any]]
+
 # Never copied into the trail: secrets, and bookkeeping that changes on every sign-in.
 UNAUDITED_FIELDS = {"password", "last_login"}
 
 
-def snapshot(obj) -> dict:
+def snapshot(obj: Model) -> dict[str, Any]:
     """The audited field values of a record, as JSON-ready values keyed by attribute name."""
     values = {}
     for field in obj._meta.concrete_fields:
@@ -31,10 +42,11 @@ def snapshot(obj) -> dict:
             continue
         # The value as stored (a country code, not a Country object), made JSON-ready below.
         values[field.attname] = field.get_prep_value(field.value_from_object(obj))
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    ready: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    return ready
 
 
-def diff(before: dict, after: dict) -> dict:
+def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
     """For each field whose value differs, its value before and after (None when absent)."""
     names = list(before) + [name for name in after if name not in before]
     return {
@@ -44,27 +56,29 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def _organisation_id(obj) -> int:
+def _organisation_id(obj: Model) -> int:
     # Told by its label: the audit trail sits below accounts, whose services write to it.
     if obj._meta.label == "accounts.Organisation":
-        return obj.pk
-    return obj.organisation_id
+        return int(obj.pk)
+    # Every other audited record has one: a field, or a property through its parent.
+    organisation_id: int = obj.organisation_id  # type: ignore[attr-defined]
+    return organisation_id
 
 
 # No savepoint: a failed audit write must undo the whole write it belongs to anyway.
 @transaction.atomic(savepoint=False)
 def _write(
     *,
-    organisation_id,
-    by,
-    action,
-    record_type,
-    record_id,
-    label,
-    changes,
-    subject_id=None,
-    purpose="",
-    label_message=None,
+    organisation_id: int,
+    by: "Actor | None",
+    action: str,
+    record_type: str,
+    record_id: object,
+    label: str,
+    changes: Changes,
+    subject_id: int | None = None,
+    purpose: str = "",
+    label_message: dict[str, Any] | None = None,
 ) -> AuditEvent:
     head = chain.lock_head(organisation_id)
     event = AuditEvent(
@@ -96,7 +110,9 @@ def _write(
     return chain.append(event, head)
 
 
-def _record(*, obj, by, action, changes, purpose="") -> AuditEvent:
+def _record(
+    *, obj: Model, by: "Actor | None", action: str, changes: Changes, purpose: str = ""
+) -> AuditEvent:
     return _write(
         organisation_id=_organisation_id(obj),
         by=by,
@@ -111,7 +127,7 @@ def _record(*, obj, by, action, changes, purpose="") -> AuditEvent:
 
 
 @transaction.atomic
-def create_record(*, obj, by):
+def create_record[M: Model](*, obj: M, by: "Actor | None") -> M:
     """Validate and insert ``obj``, recording its initial values."""
     obj.full_clean()
     obj.save(force_insert=True)
@@ -120,7 +136,7 @@ def create_record(*, obj, by):
 
 
 @transaction.atomic
-def update_record(*, obj, by, **values):
+def update_record[M: Model](*, obj: M, by: "Actor | None", **values: Any) -> M:
     """Set ``values`` on ``obj``, validate and save; record what actually changed.
 
     The values before are read from the database: a bound ModelForm has already
@@ -138,20 +154,20 @@ def update_record(*, obj, by, **values):
 
 
 @transaction.atomic
-def delete_record(*, obj, by):
+def delete_record(*, obj: Model, by: "Actor | None") -> None:
     """Delete ``obj``, keeping its last values in the trail."""
     _record(obj=obj, by=by, action=AuditAction.DELETE, changes=diff(snapshot(obj), {}))
     obj.delete()
 
 
-def record_opened(*, obj, by, purpose: AuditPurpose) -> AuditEvent:
+def record_opened(*, obj: Model, by: "Actor | None", purpose: AuditPurpose) -> AuditEvent:
     """Note that ``by`` opened the record, and why: every read of a file, an export or a
     download of personal data is traced. For a report of the whole organisation, ``obj``
     is the organisation (or the closing record of the year it shows)."""
     return _record(obj=obj, by=by, action=AuditAction.VIEW, changes={}, purpose=purpose)
 
 
-def record_change(*, obj, by, changes: dict) -> AuditEvent:
+def record_change(*, obj: Model, by: "Actor | None", changes: Changes) -> AuditEvent:
     """Write an update row for ``obj`` with ``changes`` the model does not hold (the
     reason given for a correction), sealed like any row about its participant."""
     return _record(obj=obj, by=by, action=AuditAction.UPDATE, changes=changes)
@@ -159,14 +175,14 @@ def record_change(*, obj, by, changes: dict) -> AuditEvent:
 
 def record_event(
     *,
-    organisation,
-    by,
+    organisation: Model,
+    by: "Actor | None",
     action: AuditAction,
     record_type: str,
-    record_id,
+    record_id: object,
     label: str,
-    changes,
-    label_message: dict | None = None,
+    changes: Changes,
+    label_message: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write a row about something that is not one record (a whole workbook import). It
     is about no participant in particular: keep names out of ``label`` and ``changes``.
@@ -203,16 +219,18 @@ def forget_subject(*, participant_id: int, organisation_id: int) -> None:
     )
 
 
-def record_children(*, obj, by, name: str, before, after) -> AuditEvent | None:
+def record_children(
+    *, obj: Model, by: "Actor | None", name: str, before: Iterable[Any], after: Iterable[Any]
+) -> AuditEvent | None:
     """Record that the child rows ``name`` of ``obj`` (its domains, its groups) went from
     ``before`` to ``after``: they have no audit row of their own, and the parent's
     snapshot does not see them. Nothing is written when they did not change."""
-    before, after = sorted(before), sorted(after)
-    if before == after:
+    old, new = sorted(before), sorted(after)
+    if old == new:
         return None
     return _record(
         obj=obj,
         by=by,
         action=AuditAction.UPDATE,
-        changes={name: {"before": before, "after": after}},
+        changes={name: {"before": old, "after": new}},
     )

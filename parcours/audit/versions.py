@@ -15,17 +15,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from parcours.audit.models import AuditAction, AuditEvent
+from parcours.core.models import Versioned
 
 
 class StaleVersion(Exception):
     """Someone else saved the record since the form was opened: nothing was written."""
 
-    def __init__(self, current):
+    def __init__(self, current: Versioned) -> None:
         super().__init__(_("Someone else saved this record in the meantime."))
         self.current = current
 
 
-def claim_version(obj, version: int | None) -> None:
+def claim_version(obj: Versioned, version: int | None) -> None:
     """Move ``obj``'s stored version on by one if it is still ``version``, or raise
     ``StaleVersion`` with the stored record. ``version=None`` (a caller with no form, such
     as an import) moves it without checking, so that any form open on it becomes stale.

@@ -4,6 +4,7 @@ test): the bounds every form and import checks, and the field that stores it."""
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +28,11 @@ def duration_validators() -> list:
     return [MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
 
 
-def recorded_duration_field() -> models.PositiveIntegerField:
+# A null field: the type checker reads its values as ``int | None``.
+type NullMinutesField = models.PositiveIntegerField[int | Combinable | None, int | None]
+
+
+def recorded_duration_field() -> NullMinutesField:
     """The duration of a record kept before durations were asked for: empty means "not
     recorded" (never guessed), and the reports count such records apart."""
     return models.PositiveIntegerField(

@@ -2,8 +2,9 @@
 are, counted by the database in the same pass. Every app's selectors build their lines
 with these; the dashboard app shows them."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 from django.db import connections
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value, Window
@@ -14,47 +15,53 @@ SHORTLIST_LENGTH = 20
 
 
 @dataclass(frozen=True)
-class Shortlist:
+class Shortlist[T]:
     """The first lines of a dashboard list, and how many more there are."""
 
-    items: list
+    items: list[T]
     left_out: int
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.items)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.items)
 
 
-class Lines:
+class Lines[T]:
     """A dashboard list whose lines are found by the database and built only for those
     shown: ``keys`` (a queryset, counted and sliced by the database) holds what ranks the
     lines; ``build`` turns a list of its rows into the lines, without a query."""
 
-    def __init__(self, keys: QuerySet, build: Callable[[list], list]):
+    def __init__(self, keys: QuerySet[Any, Any], build: Callable[[list[Any]], list[T]]) -> None:
         self.keys = keys
         self.build = build
 
     def count(self) -> int:
         return self.keys.count()
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
         if isinstance(index, slice):
             return self.build(list(self.keys[index]))
         return self.build([self.keys[index]])[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return iter(self.build(list(self.keys)))
 
 
-def _first_and_total(queryset: QuerySet, length: int, *, count_apart: bool) -> tuple[list, int]:
+def _first_and_total(
+    queryset: QuerySet[Any, Any], length: int, *, count_apart: bool
+) -> tuple[list[Any], int]:
     """The first ``length`` rows and how many there are in all, in one query. By default
     the database counts in the same pass (a window over the rows found): the rows are
     found once, not once to count and once to show. With ``count_apart``, the count is a
@@ -78,16 +85,20 @@ def _first_and_total(queryset: QuerySet, length: int, *, count_apart: bool) -> t
     return rows, rows[0].rows_found if rows else 0
 
 
-def _first_and_total_of_union(queryset: QuerySet, length: int) -> tuple[list, int]:
+def _first_and_total_of_union(
+    queryset: QuerySet[Any, Any], length: int
+) -> tuple[list[dict[str, Any]], int]:
     """``_first_and_total`` of a union of ``values()``, that the ORM cannot annotate: the
     union is wrapped in SQL that counts it in the same pass. Its ``order_by`` names
     columns of the union; the rows are dicts of its columns as the database gives them
     (not converted: a computed date is text on SQLite)."""
     connection = connections[queryset.db]
     name = connection.ops.quote_name
+    # A union is ordered by the names of its columns, never by expressions.
+    fields = [str(field) for field in queryset.query.order_by]
     order = ", ".join(
         f"{name(field.removeprefix('-'))} {'DESC' if field.startswith('-') else 'ASC'}"
-        for field in queryset.query.order_by
+        for field in fields
     )
     sql, params = queryset.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
@@ -101,7 +112,12 @@ def _first_and_total_of_union(queryset: QuerySet, length: int) -> tuple[list, in
     return rows, rows[0]["rows_found"] if rows else 0
 
 
-def shortlist(items, length: int = SHORTLIST_LENGTH, *, count_apart: bool = False) -> Shortlist:
+def shortlist[T](
+    items: "Lines[T] | QuerySet[Any, T] | Sequence[T]",
+    length: int = SHORTLIST_LENGTH,
+    *,
+    count_apart: bool = False,
+) -> Shortlist[T]:
     """The first ``length`` of ``items`` (a list, a queryset or ``Lines``); a queryset is
     counted and sliced by the database with the same queries whatever the data, even
     when nothing is found (``count_apart``: see ``_first_and_total``)."""

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -22,11 +23,11 @@ def kind_choices():
     return [(kind.key, kind.label) for kind in KINDS.values()]
 
 
-class DownloadQuerySet(models.QuerySet):
-    def without_file(self):
+class DownloadQuerySet(models.QuerySet["Download"]):
+    def without_file(self) -> Self:
         return self.defer("content")
 
-    def of(self, user):
+    def of(self, user: object) -> Self:
         """The downloads a user asked for, in their organisation: nobody else's."""
         if not user.is_authenticated or user.organisation_id is None:
             return self.none()

@@ -10,8 +10,10 @@ downloaded; ``purge_expired_downloads`` (the nightly schedule, and each new requ
 deletes them.
 """
 
+import datetime
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,10 +24,11 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import record_opened
 from parcours.background.jobs import State, TaskState, enqueue_after_commit, task_state
 from parcours.downloads.enums import DownloadStatus
-from parcours.downloads.kinds import KINDS
+from parcours.downloads.kinds import KINDS, Progress
 from parcours.downloads.models import Download
 
 logger = logging.getLogger(__name__)
@@ -50,12 +53,17 @@ def _enqueue_on_commit(download: Download) -> None:
 
 
 @transaction.atomic
-def request_download(*, user, kind: str, parameters: dict, language: str) -> Download:
+def request_download(
+    *, user: User, kind: str, parameters: dict[str, Any], language: str
+) -> Download:
     """Keep what was asked and have it prepared once the transaction commits. The
     parameters are those the kind's ``ask`` checked."""
+    organisation_id = user.organisation_id
+    if organisation_id is None:  # every kind needs a capability held through a CPAS
+        raise PermissionDenied
     purge_expired_downloads(organisation=user.organisation)
     download = Download.objects.create(
-        organisation_id=user.organisation_id,
+        organisation_id=organisation_id,
         requested_by=user,
         kind=kind,
         parameters=parameters,
@@ -99,8 +107,8 @@ def retry_download(download: Download, *, language: str) -> bool:
 # -- In the task ------------------------------------------------------------------------------
 
 
-def _reporter(download_pk: int):
-    last = [None]
+def _reporter(download_pk: int) -> Progress:
+    last: list[tuple[int, str] | None] = [None]
 
     def report(percent: int, stage: str = "") -> None:
         percent = max(0, min(int(percent), 99))  # 100 % is for the file saved
@@ -198,7 +206,7 @@ def download_watch(download: Download) -> TaskState:
 
 
 @transaction.atomic
-def open_download(download: Download, *, by) -> bytes:
+def open_download(download: Download, *, by: User) -> bytes:
     """The file, for its requester (whom the view checked), traced in the audit trail as
     the direct download is; it is then kept only a short while."""
     content = bytes(Download.objects.filter(pk=download.pk).values_list("content", flat=True)[0])
@@ -211,13 +219,15 @@ def open_download(download: Download, *, by) -> bytes:
     return content
 
 
-def scheduled_purge(organisation, today) -> dict:
+def scheduled_purge(organisation: Organisation, today: datetime.date) -> dict[str, int]:
     """The nightly job (parcours.background.schedule): the organisation's files past their
     time deleted."""
     return {"purged": purge_expired_downloads(organisation=organisation)}
 
 
-def purge_expired_downloads(now=None, *, organisation=None) -> int:
+def purge_expired_downloads(
+    now: datetime.datetime | None = None, *, organisation: Organisation | None = None
+) -> int:
     """Delete the files past their time (the rows stay a while, without the file, so
     that "My downloads" says what happened); forget the rows older than
     ``DOWNLOADS_HISTORY_DAYS``. Returns the number of files deleted. Idempotent: the

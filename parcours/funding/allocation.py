@@ -8,26 +8,43 @@ or of a session, at 100 % or less on any day, so the parts never add up to more 
 session.
 """
 
-from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, When
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from parcours.funding.models import GroupCharge, SessionCharge
+from parcours.funding.models import Grant, GroupCharge, SessionCharge
 from parcours.workshops.models import Session
 
+# The grants charged to: a queryset of them, or their ids.
+type Grants = QuerySet[Grant] | Sequence[int]
 
-def _covering_session_date():
+
+def _covering_session_date() -> Q:
     """Charges whose grant covers the date of the outer session."""
     return Q(grant__start_date__lte=OuterRef("date"), grant__end_date__gte=OuterRef("date"))
 
 
-def _scalar(queryset, function, field):
+def _scalar(queryset: QuerySet[Any], function: str, field: str) -> Cast:
     """``function(field)`` (SUM, COUNT) over ``queryset`` as a scalar subquery without
     GROUP BY, as a float."""
     value = queryset.order_by().annotate(value=Func(F(field), function=function)).values("value")
     return Cast(Subquery(value[:1]), FloatField())
 
 
-def charged_to(sessions, grants):
+def charged_to(sessions: QuerySet[Session], grants: Grants) -> QuerySet[Session]:
     """The sessions of a Session queryset charged to one of ``grants``, themselves or
     through one of their groups (the others count nothing for these grants)."""
     own = SessionCharge.objects.filter(session=OuterRef("pk"), grant__in=grants)
@@ -35,7 +52,7 @@ def charged_to(sessions, grants):
     return sessions.filter(Q(Exists(own)) | Q(Exists(by_group)))
 
 
-def session_share(grants):
+def session_share(grants: Grants) -> Case:
     """The fraction (0 to 1) of each session's hours charged to ``grants``: an expression
     to annotate on a Session queryset."""
     own = SessionCharge.objects.filter(session=OuterRef("pk"))

@@ -1,5 +1,7 @@
+import datetime
 import uuid
 from decimal import Decimal
+from typing import Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -60,8 +62,8 @@ class Funder(OrganisationOwned, Versioned):
         return self.name
 
 
-class GrantQuerySet(models.QuerySet):
-    def overlapping(self, first, last):
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def overlapping(self, first: datetime.date, last: datetime.date) -> Self:
         return self.filter(start_date__lte=last, end_date__gte=first)
 
 

@@ -2,15 +2,17 @@
 or one grant. Each narrowing says which enrolments and sessions it keeps, and which part
 of each session's hours it counts (a funder only gets the part charged to it)."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from parcours.funding.allocation import charged_to, session_share
-from parcours.funding.models import Funder, Grant, GroupCharge
+from parcours.funding.models import Funder, Grant, GrantQuerySet, GroupCharge
 from parcours.programme.enums import ProcessType
-from parcours.programme.models import Group
+from parcours.programme.models import Enrolment, Group
 from parcours.workshops.models import Session
 
 SessionGroup = Session.groups.through
@@ -39,8 +41,8 @@ class Scope:
         small counts (``disclosure``)."""
         return bool(self.funder or self.grant)
 
-    def __str__(self):
-        parts = []
+    def __str__(self) -> str:
+        parts: list[str | Promise] = []
         if self.process_type:
             parts.append(ProcessType(self.process_type).label)
         if self.group:
@@ -51,9 +53,9 @@ class Scope:
             parts.append(_("funder %(name)s") % {"name": self.funder.name})
         return ", ".join(str(part) for part in parts) or _("whole programme")
 
-    def as_params(self) -> dict:
+    def as_params(self) -> dict[str, str | int]:
         """The query-string parameters that rebuild this scope (``scope_from_params``)."""
-        params = {}
+        params: dict[str, str | int] = {}
         if self.process_type:
             params["process_type"] = self.process_type
         if self.group:
@@ -64,7 +66,7 @@ class Scope:
             params["grant"] = self.grant.pk
         return params
 
-    def grants(self):
+    def grants(self) -> GrantQuerySet | None:
         """The grants a funder's narrowing counts, or None when not narrowed to funding."""
         if self.grant:
             return Grant.objects.filter(pk=self.grant.pk)
@@ -72,7 +74,9 @@ class Scope:
             return Grant.objects.filter(funder=self.funder)
         return None
 
-    def enrolment_condition(self, *, first, last, prefix="") -> Q:
+    def enrolment_condition(
+        self, *, first: datetime.date, last: datetime.date, prefix: str = ""
+    ) -> Q:
         """The condition on an Enrolment (reached through ``prefix``, such as
         ``"enrolments__"``) that this narrowing keeps over ``first`` to ``last``: a
         grant's period counts."""
@@ -89,11 +93,13 @@ class Scope:
             condition &= Q(Exists(charged))
         return condition
 
-    def keep_enrolments(self, enrolments, *, first, last):
+    def keep_enrolments(
+        self, enrolments: QuerySet[Enrolment], *, first: datetime.date, last: datetime.date
+    ) -> QuerySet[Enrolment]:
         """Narrow an Enrolment queryset."""
         return enrolments.filter(self.enrolment_condition(first=first, last=last))
 
-    def keep_sessions(self, sessions):
+    def keep_sessions(self, sessions: QuerySet[Session]) -> QuerySet[Session]:
         """Narrow a Session queryset (without joining the groups: no session twice)."""
         if self.process_type:
             sessions = sessions.filter(
@@ -112,7 +118,7 @@ class Scope:
             sessions = charged_to(sessions, grants)
         return sessions
 
-    def session_weight(self):
+    def session_weight(self) -> Case | None:
         """The fraction of each session's hours to count, or None to count them whole."""
         grants = self.grants()
         return None if grants is None else session_share(grants)

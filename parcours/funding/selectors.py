@@ -6,24 +6,27 @@ that the screens, the report pack and the yearly figures count the same hours.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from parcours.accounts.models import Organisation
 from parcours.attendance.hours import as_hours, held_sessions
 from parcours.funding.allocation import session_share
-from parcours.funding.models import Funder, GroupCharge, SessionCharge
+from parcours.funding.models import Funder, Grant, GroupCharge, SessionCharge
 from parcours.funding.scope import Scope
 from parcours.workshops.models import Session
 
 
-def grant_until(grant, as_of: datetime.date | None = None) -> datetime.date:
+def grant_until(grant: Grant, as_of: datetime.date | None = None) -> datetime.date:
     """The last day of the grant's period that has happened (sessions held so far)."""
     return min(grant.end_date, as_of or timezone.localdate())
 
 
-def charged_sessions(grant, *, as_of: datetime.date | None = None):
+def charged_sessions(grant: Grant, *, as_of: datetime.date | None = None) -> QuerySet[Session]:
     """The sessions held in the grant's period (so far) with a part charged to it, each
     with its ``minutes`` and the charged fraction ``share`` (0 to 1)."""
     scope = Scope(grant=grant)
@@ -33,7 +36,9 @@ def charged_sessions(grant, *, as_of: datetime.date | None = None):
     return scope.keep_sessions(sessions).annotate(share=scope.session_weight()).filter(share__gt=0)
 
 
-def charged_hours_by_month(grant, *, as_of: datetime.date | None = None) -> list[dict]:
+def charged_hours_by_month(
+    grant: Grant, *, as_of: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """``[{"month", "sessions", "hours", "charged_hours"}]`` for each month of the grant
     with charged sessions, in one aggregate query."""
     scope = Scope(grant=grant)
@@ -64,7 +69,9 @@ def charged_hours_by_month(grant, *, as_of: datetime.date | None = None) -> list
     ]
 
 
-def charged_hours_by_grant(organisation, grants, *, as_of: datetime.date | None = None) -> dict:
+def charged_hours_by_grant(
+    organisation: Organisation, grants: Iterable[Grant], *, as_of: datetime.date | None = None
+) -> dict[int, float]:
     """``{grant pk: hours charged so far}`` for ``grants``, in one query (one sum per
     grant, over the sessions each grant's period covers)."""
     grants = list(grants)
@@ -87,7 +94,7 @@ def charged_hours_by_grant(organisation, grants, *, as_of: datetime.date | None 
     return {grant.pk: as_hours(totals[f"grant_{grant.pk}"]) for grant in grants}
 
 
-def sessions_named(sessions, text: str):
+def sessions_named(sessions: QuerySet[Session], text: str) -> QuerySet[Session]:
     """The ``sessions`` whose workshop or one of whose groups has ``text`` in its name,
     whatever the case: what the session search of a charge offers."""
     if not text:
@@ -98,7 +105,7 @@ def sessions_named(sessions, text: str):
     return sessions.filter(Q(workshop__name__icontains=text) | Exists(in_group))
 
 
-def funders_with_logo(sessions):
+def funders_with_logo(sessions: QuerySet[Session]) -> QuerySet[Funder]:
     """The funders with a logo of the grants a part of ``sessions`` (a Session queryset)
     is charged to on its date, by name: a session's own charges, or else its groups'
     (``allocation``'s rule). One query."""

@@ -3,21 +3,30 @@ run at the same time never exceed 100 %: that is what keeps an hour from being r
 to two funders."""
 
 from decimal import Decimal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record, delete_record, update_record
 from parcours.audit.versions import claim_version
+from parcours.core.models import Versioned
 from parcours.funding.expenses import subsidy_year
-from parcours.funding.models import Expense, Funder, GroupCharge, SessionCharge
+from parcours.funding.models import Expense, Funder, Grant, GroupCharge, SessionCharge
+from parcours.programme.models import Group
+from parcours.workshops.models import Session
 
 FULL = Decimal("100")
 
 
-def _shares_elsewhere(charges, grant):
+def _shares_elsewhere(
+    charges: QuerySet[GroupCharge] | QuerySet[SessionCharge], grant: Grant
+) -> Decimal:
     """The largest total share of ``charges`` on other grants on any one day of
     ``grant``'s period.
 
@@ -42,7 +51,7 @@ def _shares_elsewhere(charges, grant):
     )
 
 
-def _check_share(*, already, share, what):
+def _check_share(*, already: Decimal, share: Decimal, what: str) -> None:
     if already + share > FULL:
         raise ValidationError(
             {
@@ -56,15 +65,25 @@ def _check_share(*, already, share, what):
 
 
 @transaction.atomic
-def funder_create(*, organisation, by, logo=None, **fields) -> Funder:
+def funder_create(
+    *, organisation: Organisation, by: User, logo: File | None = None, **fields: Any
+) -> Funder:
     funder = Funder(organisation=organisation, **fields)
     if logo:
-        funder.logo.save(logo.name, logo, save=False)
+        # Stored under a name of its own (``logo_path``), whatever the upload's.
+        funder.logo.save(logo.name or "", logo, save=False)
     return create_record(obj=funder, by=by)
 
 
 @transaction.atomic
-def funder_update(*, funder, by, version=None, logo=None, **fields) -> Funder:
+def funder_update(
+    *,
+    funder: Funder,
+    by: User,
+    version: int | None = None,
+    logo: File | Literal[False] | None = None,
+    **fields: Any,
+) -> Funder:
     """Save the funder's fields; ``logo`` is a new logo (``funding.logos``), False to
     remove it, or the stored one (None too) to keep it."""
     claim_version(funder, version)
@@ -72,7 +91,7 @@ def funder_update(*, funder, by, version=None, logo=None, **fields) -> Funder:
     if logo is False:
         fields["logo"] = ""
     elif logo and not isinstance(logo, FieldFile):
-        funder.logo.save(logo.name, logo, save=False)
+        funder.logo.save(logo.name or "", logo, save=False)
         fields["logo"] = funder.logo.name
     else:
         fields["logo"] = old
@@ -84,13 +103,15 @@ def funder_update(*, funder, by, version=None, logo=None, **fields) -> Funder:
     return updated
 
 
-def _save_share(existing, *, share, version, by):
+def _save_share[C: Versioned](existing: C, *, share: Decimal, version: int | None, by: User) -> C:
     claim_version(existing, version)
     return update_record(obj=existing, by=by, share=share)
 
 
 @transaction.atomic
-def charge_group(*, group, grant, share, by, version=None):
+def charge_group(
+    *, group: Group, grant: Grant, share: Decimal, by: User, version: int | None = None
+) -> GroupCharge:
     """Charge ``share`` % of ``group`` to ``grant`` (a new charge or a changed share; the
     change of an existing charge is refused when ``version`` is no longer its own)."""
     if group.organisation_id != grant.organisation_id:
@@ -107,7 +128,9 @@ def charge_group(*, group, grant, share, by, version=None):
 
 
 @transaction.atomic
-def charge_session(*, session, grant, share, by, version=None):
+def charge_session(
+    *, session: Session, grant: Grant, share: Decimal, by: User, version: int | None = None
+) -> SessionCharge:
     """Charge ``share`` % of ``session`` to ``grant``; the session then stops following its
     groups' charges."""
     if session.organisation_id != grant.organisation_id:
@@ -125,12 +148,12 @@ def charge_session(*, session, grant, share, by, version=None):
 
 
 @transaction.atomic
-def remove_charge(*, charge, by):
+def remove_charge(*, charge: GroupCharge | SessionCharge, by: User) -> None:
     delete_record(obj=charge, by=by)
 
 
 @transaction.atomic
-def save_grant(*, grant, by, version=None):
+def save_grant(*, grant: Grant, by: User, version: int | None = None) -> Grant:
     """Create ``grant`` or save its changes. A changed period must still cover the sessions
     charged to it and the expenses of its ledger, and keep its groups' shares within
     100 % on any day; a change is refused when ``version`` is no longer the grant's

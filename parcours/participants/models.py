@@ -1,4 +1,5 @@
 import uuid
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -73,8 +74,8 @@ def display_name(last_name: str, first_name: str, *, anonymised: bool = False) -
     return f"{last_name.upper()} {first_name}"
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def with_status(self):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def with_status(self) -> Self:
         """Annotate ``status``: active with an open enrolment, exited when every
         enrolment is closed, candidate before the first one (``status_of``)."""
         from parcours.programme.models import Enrolment
@@ -92,21 +93,21 @@ class ParticipantQuerySet(models.QuerySet):
             )
         )
 
-    def with_consent(self, purpose):
+    def with_consent(self, purpose: str) -> Self:
         """The people whose consent for ``purpose`` is in force: what an opt-in purpose
         (sharing with partners, photos) needs."""
         return self.filter(Exists(Consent.objects.in_force().for_purpose(purpose, OuterRef("pk"))))
 
-    def having_withdrawn(self, purpose):
+    def having_withdrawn(self, purpose: str) -> Self:
         """The people who withdrew their consent for ``purpose`` and gave none since:
         they are left out of every list the purpose covers."""
         return self.filter(_withdrew(purpose))
 
-    def without_withdrawn(self, purpose):
+    def without_withdrawn(self, purpose: str) -> Self:
         """Everybody but ``having_withdrawn(purpose)``."""
         return self.exclude(_withdrew(purpose))
 
-    def matching(self, text: str):
+    def matching(self, text: str) -> Self:
         """Accent- and case-insensitive search on names, file reference and national number."""
         words = normalise(text).split()
         query = self
@@ -320,14 +321,14 @@ class Participant(OrganisationOwned, Versioned):
         )
 
 
-class ConsentQuerySet(models.QuerySet):
-    def in_force(self):
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self) -> Self:
         return self.filter(withdrawn_on__isnull=True)
 
-    def withdrawn(self):
+    def withdrawn(self) -> Self:
         return self.filter(withdrawn_on__isnull=False)
 
-    def for_purpose(self, purpose, participant):
+    def for_purpose(self, purpose: str, participant: object) -> Self:
         return self.filter(purpose=purpose, participant=participant)
 
 

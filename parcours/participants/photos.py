@@ -10,13 +10,16 @@ the file, never to be cached.
 import io
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from parcours.accounts.models import User
 from parcours.audit.services import update_record
 from parcours.participants.enums import ConsentPurpose
+from parcours.participants.models import Participant
 from parcours.participants.selectors import consent_in_force
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -26,7 +29,7 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 Image.MAX_IMAGE_PIXELS = 40_000_000
 
 
-def reencoded(upload) -> bytes:
+def reencoded(upload: File) -> bytes:
     """The upload as a clean JPEG, or ValidationError with what is wrong with it."""
     if upload.size > MAX_BYTES:
         raise ValidationError(_("The photo is too large: 5 MB at most."), code="too_large")
@@ -34,17 +37,17 @@ def reencoded(upload) -> bytes:
         with Image.open(upload) as image:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(_("Give a JPEG, PNG or WebP picture."), code="format")
-            image = ImageOps.exif_transpose(image)  # upright before the EXIF is dropped
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            upright = ImageOps.exif_transpose(image)  # before the EXIF is dropped
+            upright.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=85)
+            upright.convert("RGB").save(out, format="JPEG", quality=85)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
         raise ValidationError(_("This file is not a picture."), code="not_an_image") from error
     return out.getvalue()
 
 
 @transaction.atomic
-def photo_set(*, participant, upload, by):
+def photo_set(*, participant: Participant, upload: File, by: User) -> Participant:
     """Replace the person's photo by ``upload``; refused without a photo consent in force."""
     if not consent_in_force(participant, ConsentPurpose.PHOTOS):
         raise ValidationError(
@@ -61,16 +64,16 @@ def photo_set(*, participant, upload, by):
 
 
 @transaction.atomic
-def photo_delete(*, participant, by):
+def photo_delete(*, participant: Participant, by: User | None) -> Participant:
     """Delete the person's photo, file and all (the trail keeps that it happened)."""
-    if not participant.photo:
-        return participant
     storage, name = participant.photo.storage, participant.photo.name
+    if not name:
+        return participant
     update_record(obj=participant, by=by, photo="")
     _delete_after_commit(storage, name)
     return participant
 
 
-def _delete_after_commit(storage, name) -> None:
+def _delete_after_commit(storage: Storage, name: str) -> None:
     # Once the database no longer names the file: a rolled-back change keeps its photo.
     transaction.on_commit(lambda: storage.delete(name))

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from parcours.accounts.access import Capability, get_object_for, user_can
+from parcours.accounts.access import Capability, get_object_for, scoped, user_can
 from parcours.accounts.enums import Role
+from parcours.accounts.http import AuthenticatedRequest
+from parcours.accounts.models import Organisation, User
 from parcours.participants.enums import ConsentPurpose
-from parcours.participants.models import Participant
+from parcours.participants.models import Participant, ParticipantQuerySet
 from parcours.participants.search import normalise
 from parcours.programme.models import Enrolment
 
 
-def is_partner_leader(user) -> bool:
+def is_partner_leader(user: User) -> bool:
     """A workshop leader who belongs to a partner organisation (``Provider.leaders``)."""
     from parcours.workshops.enums import ProviderKind
     from parcours.workshops.models import Provider
@@ -27,13 +29,13 @@ def is_partner_leader(user) -> bool:
     )
 
 
-def visible_participants(user):
+def visible_participants(user: User) -> ParticipantQuerySet:
     """Casework roles see the organisation's files; a workshop leader sees the people of
     the groups they are in charge of, and a partner's leader only those of them who
     consent to sharing with partners; nobody else sees any."""
     if not user_can(user, Capability.VIEW_PARTICIPANTS):
         return Participant.objects.none()
-    participants = Participant.objects.filter(organisation_id=user.organisation_id)
+    participants = scoped(Participant.objects.all(), user)
     if user.role == Role.WORKSHOP_LEADER:
         in_my_groups = Enrolment.objects.filter(participant=OuterRef("pk"), group__staff=user)
         participants = participants.filter(Exists(in_my_groups))
@@ -42,7 +44,7 @@ def visible_participants(user):
     return participants
 
 
-def neutral_label(participant) -> str:
+def neutral_label(participant: Participant) -> str:
     """What a partner's leader sees of a person who does not consent to sharing: the
     initial of the first name, to call the person, and the file reference, which tells
     two people of a group apart and means nothing outside the CPAS."""
@@ -55,7 +57,7 @@ class NamesShown:
     the people whose consent to sharing with partners is in force. Reads the consents
     once, when the first name is asked for."""
 
-    def __init__(self, user, *, everyone: bool = False):
+    def __init__(self, user: User | None, *, everyone: bool = False) -> None:
         self.user = user
         self.everyone = everyone
 
@@ -67,31 +69,40 @@ class NamesShown:
 
     @cached_property
     def _sharing(self) -> set[int] | None:
-        if self.everyone or not is_partner_leader(self.user):
+        if self.everyone:
+            return None
+        if self.user is None:
+            raise ValueError("Names are shown to a user, or to everyone (for_document).")
+        if not is_partner_leader(self.user):
             return None
         return set(
-            Participant.objects.filter(organisation_id=self.user.organisation_id)
+            scoped(Participant.objects.all(), self.user)
             .with_consent(ConsentPurpose.PARTNER_SHARING)
             .values_list("pk", flat=True)
         )
 
-    def shows(self, participant) -> bool:
+    def shows(self, participant: Participant) -> bool:
         return self._sharing is None or participant.pk in self._sharing
 
-    def name(self, participant) -> str:
+    def name(self, participant: Participant) -> str:
         return str(participant) if self.shows(participant) else neutral_label(participant)
 
 
-def consent_in_force(participant, purpose) -> bool:
+def consent_in_force(participant: Participant, purpose: str) -> bool:
     """Whether the person's consent for ``purpose`` is in force now."""
     return participant.consents.in_force().filter(purpose=purpose).exists()
 
 
-def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):
+def participant_for(
+    request: AuthenticatedRequest,
+    pk: int,
+    *,
+    capability: Capability = Capability.MANAGE_PARTICIPANTS,
+) -> Participant:
     """The participant ``pk`` as the user may reach it: 404 outside what they see, 403
     for a role without ``capability``, and 403 for changing an anonymised file (nothing
     may be written back into it)."""
-    participant = get_object_for(
+    participant: Participant = get_object_for(
         request, visible_participants(request.user), capability=capability, pk=pk
     )
     if capability == Capability.MANAGE_PARTICIPANTS and participant.anonymised_on:
@@ -100,8 +111,14 @@ def participant_for(request, pk, *, capability=Capability.MANAGE_PARTICIPANTS):
 
 
 def likely_duplicates(
-    organisation, *, niss: str, last_name: str, first_name: str, birth_date: date, exclude_pk=None
-):
+    organisation: Organisation,
+    *,
+    niss: str,
+    last_name: str,
+    first_name: str,
+    birth_date: date,
+    exclude_pk: int | None = None,
+) -> list[Participant]:
     """Files that are probably the same person: same national number, or the same names
     (whatever the accents and the case) and birth date."""
     candidates = Participant.objects.filter(organisation=organisation)

@@ -1,9 +1,14 @@
 """Writes on participant files, each in one transaction with its audit row."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record, record_children, update_record
 from parcours.audit.versions import claim_version
 from parcours.participants.enums import ConsentPurpose
@@ -18,7 +23,7 @@ from parcours.participants.niss import clean_niss
 from parcours.participants.photos import photo_delete
 
 
-def checked_niss(niss, *, birth_date) -> str:
+def checked_niss(niss: str | None, *, birth_date: datetime.date | None) -> str:
     """The national number as stored (its 11 digits, or empty), whoever writes it: the
     form, the workbook import (which writes in bulk, row by row problems) or an API.
     ``ValidationError`` on ``niss`` says what is wrong."""
@@ -28,12 +33,12 @@ def checked_niss(niss, *, birth_date) -> str:
         raise ValidationError({"niss": error.error_list}) from error
 
 
-def _checked_niss(participant) -> str:
+def _checked_niss(participant: Participant) -> str:
     return checked_niss(participant.niss, birth_date=participant.birth_date)
 
 
 @transaction.atomic
-def participant_create(*, organisation, by, **fields) -> Participant:
+def participant_create(*, organisation: Organisation, by: User, **fields: Any) -> Participant:
     participant = Participant(organisation=organisation, **fields)
     participant.niss = _checked_niss(participant)
     participant.refresh_search_text()
@@ -41,7 +46,9 @@ def participant_create(*, organisation, by, **fields) -> Participant:
 
 
 @transaction.atomic
-def participant_update(*, participant, by, version=None, **fields) -> Participant:
+def participant_update(
+    *, participant: Participant, by: User, version: int | None = None, **fields: Any
+) -> Participant:
     """Save the changed ``fields`` if ``version`` is still the stored one (``StaleVersion``
     otherwise, and nothing is written). An anonymised file is never written back into."""
     if participant.anonymised_on:
@@ -60,7 +67,9 @@ def participant_update(*, participant, by, version=None, **fields) -> Participan
 
 
 @transaction.atomic
-def consent_record(*, participant, purpose, given_on, by) -> Consent:
+def consent_record(
+    *, participant: Participant, purpose: str, given_on: datetime.date, by: User
+) -> Consent:
     return create_record(
         obj=Consent(participant=participant, purpose=purpose, given_on=given_on, collected_by=by),
         by=by,
@@ -68,7 +77,13 @@ def consent_record(*, participant, purpose, given_on, by) -> Consent:
 
 
 @transaction.atomic
-def consent_withdraw(*, consent, withdrawn_on, by, version=None) -> Consent:
+def consent_withdraw(
+    *,
+    consent: Consent,
+    withdrawn_on: datetime.date,
+    by: User | None,
+    version: int | None = None,
+) -> Consent:
     claim_version(consent, version)
     consent = update_record(obj=consent, by=by, withdrawn_on=withdrawn_on)
     if consent.purpose == ConsentPurpose.PHOTOS:
@@ -78,7 +93,14 @@ def consent_withdraw(*, consent, withdrawn_on, by, version=None) -> Consent:
 
 @transaction.atomic
 def intervention_create(
-    *, participant, by, date, duration_minutes, kind, domains, notes=""
+    *,
+    participant: Participant,
+    by: User,
+    date: datetime.date,
+    duration_minutes: int,
+    kind: str,
+    domains: Iterable[str],
+    notes: str = "",
 ) -> Intervention:
     intervention = create_record(
         obj=Intervention(
@@ -97,7 +119,15 @@ def intervention_create(
 
 @transaction.atomic
 def intervention_update(
-    *, intervention, by, date, duration_minutes, kind, domains, notes, version=None
+    *,
+    intervention: Intervention,
+    by: User,
+    date: datetime.date,
+    duration_minutes: int,
+    kind: str,
+    domains: Iterable[str],
+    notes: str,
+    version: int | None = None,
 ) -> Intervention:
     claim_version(intervention, version)
     update_record(
@@ -112,7 +142,7 @@ def intervention_update(
     return intervention
 
 
-def _set_domains(intervention, domains, *, by) -> None:
+def _set_domains(intervention: Intervention, domains: Iterable[str], *, by: User) -> None:
     """One row per domain worked on; the change is recorded on the intervention."""
     before = set(intervention.domains.values_list("domain", flat=True))
     after = set(domains)
@@ -125,8 +155,16 @@ def _set_domains(intervention, domains, *, by) -> None:
 
 @transaction.atomic
 def literacy_test_record(
-    *, participant, by, examiner, date, orientation, comment="", duration_minutes=None, **levels
-):
+    *,
+    participant: Participant,
+    by: User,
+    examiner: User | None,
+    date: datetime.date,
+    orientation: str,
+    comment: str = "",
+    duration_minutes: int | None = None,
+    **levels: Any,
+) -> LiteracyTest:
     return create_record(
         obj=LiteracyTest(
             participant=participant,

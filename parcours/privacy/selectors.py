@@ -2,20 +2,33 @@
 database, and the files past the organisation's retention period."""
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import DateField, Exists, Max, OuterRef, Subquery, Value
+from django.db.models import DateField, Exists, Max, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 
+from parcours.accounts.models import Organisation
 from parcours.assessments.models import Assessment
 from parcours.attendance.models import Attendance
 from parcours.participants.models import Consent, Intervention, LiteracyTest, Participant
 from parcours.privacy.models import RetentionPolicy
 from parcours.programme.models import Enrolment, ExitFollowUp
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class LastActivity(TypedDict):
+    last_activity: datetime.date
+
+
+# A participant with its ``last_activity``.
+type WithLastActivity = WithAnnotations[Participant, LastActivity]
+
 # Every dated trace of the person in the programme: (records, path to the participant,
 # date field). A new kind of record about a person belongs here, or a file could be
 # anonymised while it is still in use.
-ACTIVITY_DATES = (
+ACTIVITY_DATES: tuple[tuple[type[Model], str, str], ...] = (
     (Enrolment, "participant", "start_date"),
     (Enrolment, "participant", "exit_date"),
     (Attendance, "participant", "session__date"),
@@ -32,10 +45,10 @@ ACTIVITY_DATES = (
 NO_DATE = datetime.date(1, 1, 1)
 
 
-def _latest(model, path, date_field):
+def _latest(model: type[Model], path: str, date_field: str) -> Subquery:
     """The person's latest ``date_field`` among ``model``'s records (a grouped MAX)."""
     return Subquery(
-        model.objects.filter(**{path: OuterRef("pk")})
+        model._default_manager.filter(**{path: OuterRef("pk")})
         .order_by()
         .values(path)
         .annotate(latest=Max(date_field))
@@ -44,7 +57,9 @@ def _latest(model, path, date_field):
     )
 
 
-def with_last_activity(participants):
+def with_last_activity(
+    participants: QuerySet[Participant],
+) -> QuerySet[WithLastActivity]:
     """Annotate ``last_activity``: the latest date of any record about the person, or the
     day the file was opened when there is none (a candidate who never came). One
     correlated subquery per kind of record, no Python loop.
@@ -65,13 +80,15 @@ def with_last_activity(participants):
     )
 
 
-def retention_policy_for(organisation) -> RetentionPolicy:
+def retention_policy_for(organisation: Organisation) -> RetentionPolicy:
     """The organisation's policy, or the default one (not saved) when none was set."""
     policy = RetentionPolicy.objects.filter(organisation=organisation).first()
     return policy or RetentionPolicy(organisation=organisation)
 
 
-def files_due(organisation, *, inactive_before: datetime.date):
+def files_due(
+    organisation: Organisation, *, inactive_before: datetime.date
+) -> QuerySet[WithLastActivity]:
     """Files not yet anonymised whose last activity came before ``inactive_before``, with
     their ``last_activity``, the oldest first. A file with an open enrolment is never
     due, however old its last trace: the person is still in a group."""

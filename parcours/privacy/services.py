@@ -43,6 +43,7 @@ transaction is committed (``_wipe_freed_space``).
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -50,6 +51,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.assessments.models import Action, Assessment, DomainRating
 from parcours.audit.services import create_record, forget_subject, update_record
 from parcours.downloads.models import Download
@@ -84,7 +86,9 @@ PERSONAL_DATA_APPS = (
 ANONYMOUS_REFERENCE = "ANON-{pk}"
 
 
-def coarse_birth_date(birth: datetime.date, reference_dates) -> datetime.date:
+def coarse_birth_date(
+    birth: datetime.date, reference_dates: Iterable[datetime.date]
+) -> datetime.date:
     """The earliest day of the birth year that gives the same age in whole years as
     ``birth`` on every one of ``reference_dates``.
 
@@ -109,7 +113,7 @@ def coarse_birth_date(birth: datetime.date, reference_dates) -> datetime.date:
 
 
 @transaction.atomic
-def retention_policy_set(*, organisation, years: int, by) -> RetentionPolicy:
+def retention_policy_set(*, organisation: Organisation, years: int, by: User) -> RetentionPolicy:
     """Set the organisation's retention period (created the first time)."""
     policy = RetentionPolicy.objects.select_for_update().filter(organisation=organisation).first()
     if policy is None:
@@ -119,7 +123,11 @@ def retention_policy_set(*, organisation, years: int, by) -> RetentionPolicy:
 
 @transaction.atomic
 def anonymise_inactive(
-    *, organisation, inactive_before: datetime.date, by, only=None
+    *,
+    organisation: Organisation,
+    inactive_before: datetime.date,
+    by: User | None,
+    only: Iterable[int] | None = None,
 ) -> Processing | None:
     """Anonymise the files due on ``inactive_before`` (all, or those of ``only``, ids),
     approved by ``by`` (None from the command line). Files no longer due by the time of
@@ -149,7 +157,7 @@ def anonymise_inactive(
 
 
 @transaction.atomic
-def erase_file(*, participant, reason: str, by) -> Processing:
+def erase_file(*, participant: Participant, reason: str, by: User) -> Processing:
     """Erase ``participant``'s file on request (art. 17 GDPR), for ``reason``."""
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     if locked.anonymised_on is not None:
@@ -175,7 +183,7 @@ def erase_file(*, participant, reason: str, by) -> Processing:
     return processing
 
 
-def _anonymise(ids: list[int], *, processing: Processing, by, erase: bool) -> None:
+def _anonymise(ids: list[int], *, processing: Processing, by: User | None, erase: bool) -> None:
     if connection.vendor == "sqlite":
         # Freed bytes are overwritten with zeros instead of lingering in the file's pages.
         with connection.cursor() as cursor:
@@ -193,8 +201,8 @@ def _anonymise(ids: list[int], *, processing: Processing, by, erase: bool) -> No
     transaction.on_commit(_wipe_freed_space)
 
 
-def _strip_participants(ids, *, erase: bool) -> None:
-    starts = defaultdict(list)
+def _strip_participants(ids: list[int], *, erase: bool) -> None:
+    starts: defaultdict[int, list[datetime.date]] = defaultdict(list)
     for participant_id, start in Enrolment.objects.filter(participant_id__in=ids).values_list(
         "participant_id", "start_date"
     ):
@@ -228,7 +236,7 @@ def _strip_participants(ids, *, erase: bool) -> None:
     people.update(**cleared)
 
 
-def _strip_records(ids, *, erase: bool) -> None:
+def _strip_records(ids: list[int], *, erase: bool) -> None:
     Intervention.objects.filter(participant_id__in=ids).update(notes="")
     Assessment.objects.filter(enrolment__participant_id__in=ids).update(overall_note="")
     DomainRating.objects.filter(assessment__enrolment__participant_id__in=ids).update(comment="")

@@ -1,3 +1,6 @@
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,11 +10,11 @@ from parcours.core.models import OrganisationOwned, Versioned
 from parcours.programme.enums import ExitOutcome, FollowUpSituation, ProcessType, YesNo
 
 
-class GroupQuerySet(models.QuerySet):
-    def running_on(self, day):
+class GroupQuerySet(models.QuerySet["Group"]):
+    def running_on(self, day: datetime.date) -> Self:
         return self.filter(start_date__lte=day, end_date__gte=day)
 
-    def open_for_enrolment(self, day):
+    def open_for_enrolment(self, day: datetime.date) -> Self:
         """The groups a person can still join on ``day`` (``Group.open_for_enrolment``)."""
         return self.filter(end_date__gte=day)
 
@@ -67,8 +70,8 @@ class Group(OrganisationOwned, Versioned):
         return self.start_date + (self.end_date - self.start_date) / 2
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def open(self):
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def open(self) -> Self:
         return self.filter(exit_date__isnull=True)
 
 
@@ -140,8 +143,8 @@ class Enrolment(Versioned):
         return self.group.organisation_id
 
 
-class ExitFollowUpQuerySet(models.QuerySet):
-    def pending(self):
+class ExitFollowUpQuerySet(models.QuerySet["ExitFollowUp"]):
+    def pending(self) -> Self:
         return self.filter(recorded_on__isnull=True)
 
 

@@ -2,13 +2,16 @@
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record, record_children, update_record
 from parcours.audit.versions import claim_version
 from parcours.core.dates import add_months
@@ -16,28 +19,41 @@ from parcours.programme.enums import OUTCOME_DETAILS, ExitOutcome
 from parcours.programme.exits import ExitProblem, exit_problems
 from parcours.programme.models import Enrolment, ExitFollowUp, Group
 
+if TYPE_CHECKING:
+    # For the annotations only: the participants' app builds on the programme's.
+    from parcours.participants.models import Participant
+
 FOLLOW_UP_AFTER_MONTHS = 6
 
 
-def _set_staff(group, staff, *, by) -> None:
+def _set_staff(group: Group, staff: Iterable[User], *, by: User) -> None:
     """The staff are many-to-many rows: their change is recorded on the group."""
-    staff = list(staff)
+    members = list(staff)
     before = set(group.staff.values_list("pk", flat=True))
-    group.staff.set(staff)
+    group.staff.set(members)
     record_children(
-        obj=group, by=by, name="staff", before=before, after={user.pk for user in staff}
+        obj=group, by=by, name="staff", before=before, after={user.pk for user in members}
     )
 
 
 @transaction.atomic
-def group_create(*, organisation, by, staff=(), **fields) -> Group:
+def group_create(
+    *, organisation: Organisation, by: User, staff: Iterable[User] = (), **fields: Any
+) -> Group:
     group = create_record(obj=Group(organisation=organisation, **fields), by=by)
     _set_staff(group, staff, by=by)
     return group
 
 
 @transaction.atomic
-def group_update(*, group, by, staff=None, version=None, **fields) -> Group:
+def group_update(
+    *,
+    group: Group,
+    by: User,
+    staff: Iterable[User] | None = None,
+    version: int | None = None,
+    **fields: Any,
+) -> Group:
     """Save the changed ``fields`` (and ``staff`` when given) if ``version`` is still the
     stored one (``StaleVersion`` otherwise, and nothing is written)."""
     claim_version(group, version)
@@ -52,13 +68,15 @@ class EnrolmentWarnings:
     """What deserves a second look before enrolling; neither blocks."""
 
     over_capacity: bool
-    overlapping: list  # the person's other enrolments that run at the same time
+    overlapping: list[Enrolment]  # the person's other enrolments that run at the same time
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.over_capacity or bool(self.overlapping)
 
 
-def enrolment_warnings(*, participant, group, start_date) -> EnrolmentWarnings:
+def enrolment_warnings(
+    *, participant: "Participant", group: Group, start_date: datetime.date
+) -> EnrolmentWarnings:
     open_in_group = group.enrolments.open().exclude(participant=participant).count()
     overlapping = [
         other
@@ -68,7 +86,9 @@ def enrolment_warnings(*, participant, group, start_date) -> EnrolmentWarnings:
     return EnrolmentWarnings(over_capacity=open_in_group >= group.capacity, overlapping=overlapping)
 
 
-def extension_warnings(*, enrolment, next_group, next_start_date) -> EnrolmentWarnings:
+def extension_warnings(
+    *, enrolment: Enrolment, next_group: Group, next_start_date: datetime.date
+) -> EnrolmentWarnings:
     """The warnings before an extension into ``next_group``: those of an enrolment there,
     except that the enrolment being closed does not count as overlapping the next one."""
     warnings = enrolment_warnings(
@@ -79,7 +99,7 @@ def extension_warnings(*, enrolment, next_group, next_start_date) -> EnrolmentWa
     )
 
 
-def check_open_for_enrolment(group, *, on: datetime.date) -> None:
+def check_open_for_enrolment(group: Group, *, on: datetime.date) -> None:
     """Refuse to enrol anybody in ``group`` on ``on`` once the group has ended: the pages
     ask on today, the service (and so the API) and the workbook import on the day the
     enrolment starts, which lets a finished programme be recorded as it happened."""
@@ -92,7 +112,9 @@ def check_open_for_enrolment(group, *, on: datetime.date) -> None:
 
 
 @transaction.atomic
-def enrolment_create(*, participant, group, start_date, by) -> Enrolment:
+def enrolment_create(
+    *, participant: "Participant", group: Group, start_date: datetime.date, by: User
+) -> Enrolment:
     if participant.organisation_id != group.organisation_id:
         raise ValidationError(_("The group belongs to another organisation."))
     check_open_for_enrolment(group, on=start_date)
@@ -101,7 +123,7 @@ def enrolment_create(*, participant, group, start_date, by) -> Enrolment:
     )
 
 
-def _check_exit(enrolment, exit_date, outcome: str, detail: str) -> None:
+def _check_exit(enrolment: Enrolment, exit_date: datetime.date, outcome: str, detail: str) -> None:
     problems = exit_problems(
         start_date=enrolment.start_date, exit_date=exit_date, outcome=outcome, detail=detail
     )
@@ -125,7 +147,14 @@ def _check_exit(enrolment, exit_date, outcome: str, detail: str) -> None:
 
 @transaction.atomic
 def enrolment_exit(
-    *, enrolment, exit_date, outcome, detail="", qualification_gained="", by, version=None
+    *,
+    enrolment: Enrolment,
+    exit_date: datetime.date,
+    outcome: str,
+    detail: str = "",
+    qualification_gained: str = "",
+    by: User,
+    version: int | None = None,
 ) -> Enrolment:
     """Close the enrolment with its outcome; the follow-up six months later becomes due."""
     if enrolment.exit_date is not None:
@@ -151,7 +180,13 @@ def enrolment_exit(
 
 @transaction.atomic
 def enrolment_extend(
-    *, enrolment, exit_date, next_group, next_start_date, by, version=None
+    *,
+    enrolment: Enrolment,
+    exit_date: datetime.date,
+    next_group: Group,
+    next_start_date: datetime.date,
+    by: User,
+    version: int | None = None,
 ) -> Enrolment:
     """One act: close the enrolment as an extension and open the next one in another group."""
     if enrolment.exit_date is not None:
@@ -177,7 +212,14 @@ def enrolment_extend(
 
 @transaction.atomic
 def follow_up_record(
-    *, follow_up, situation, recorded_on, note, by, better_situation="", version=None
+    *,
+    follow_up: ExitFollowUp,
+    situation: str,
+    recorded_on: datetime.date,
+    note: str,
+    by: User,
+    better_situation: str = "",
+    version: int | None = None,
 ) -> ExitFollowUp:
     """Record what became of the person, if ``version`` is still the stored one
     (``StaleVersion`` otherwise: a colleague recorded it meanwhile, nothing is written)."""

@@ -5,14 +5,19 @@ and from then on nothing changes it: a change is an amendment, a new version to 
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record, delete_record, update_record
 from parcours.audit.versions import claim_version
+from parcours.participants.models import Participant
+from parcours.programme.models import Enrolment
 from parcours.projects.enums import EvaluationOutcome
 from parcours.projects.models import (
     Evaluation,
@@ -22,19 +27,24 @@ from parcours.projects.models import (
     ProjectVersion,
 )
 
+# Another party of a project: its name, role and commitments.
+type Party = Mapping[str, str]
 
-def _refuse_anonymised(participant) -> None:
+
+def _refuse_anonymised(participant: Participant) -> None:
     if participant.anonymised_on is not None:
         raise ValidationError(_("This file has been anonymised: it can no longer be changed."))
 
 
-def _add_parties(version, parties, *, by) -> None:
+def _add_parties(version: ProjectVersion, parties: Iterable[Party], *, by: User) -> None:
     for position, party in enumerate(parties):
         create_record(obj=OtherParty(version=version, position=position, **party), by=by)
 
 
 @transaction.atomic
-def evaluation_interval_set(*, organisation, months: int, by) -> EvaluationInterval:
+def evaluation_interval_set(
+    *, organisation: Organisation, months: int, by: User
+) -> EvaluationInterval:
     """Set how many months apart the organisation's projects are evaluated."""
     interval = (
         EvaluationInterval.objects.select_for_update().filter(organisation=organisation).first()
@@ -49,13 +59,13 @@ def evaluation_interval_set(*, organisation, months: int, by) -> EvaluationInter
 @transaction.atomic
 def project_create(
     *,
-    enrolment,
-    objectives,
-    participant_commitments,
-    cpas_commitments,
-    social_worker,
-    by,
-    other_parties=(),
+    enrolment: Enrolment,
+    objectives: str,
+    participant_commitments: str,
+    cpas_commitments: str,
+    social_worker: User | None,
+    by: User,
+    other_parties: Iterable[Party] = (),
 ) -> Project:
     """Draw up the project of ``enrolment``: the project and its first version, a draft.
     ``other_parties`` are dicts of name, role and commitments."""
@@ -86,13 +96,19 @@ def project_create(
     return project
 
 
-def latest_version(project) -> ProjectVersion:
+def latest_version(project: Project) -> ProjectVersion | None:
     return ProjectVersion.objects.filter(project=project).order_by("-number").first()
 
 
 @transaction.atomic
 def project_change(
-    *, project, by, version: int | None, other_parties=(), amendment_reason="", **fields
+    *,
+    project: Project,
+    by: User,
+    version: int | None,
+    other_parties: Iterable[Party] = (),
+    amendment_reason: str = "",
+    **fields: Any,
 ) -> ProjectVersion:
     """Save a change to the project. On a draft, the draft is changed if ``version`` is
     still its stored one (``StaleVersion`` otherwise); once the latest version is signed,
@@ -104,6 +120,8 @@ def project_change(
         .order_by("-number")
         .first()
     )
+    if current is None:  # a project is drawn up with its first version
+        raise ProjectVersion.DoesNotExist(f"{project} has no version.")
     if (current.is_signed or current.is_amendment) and not amendment_reason.strip():
         raise ValidationError({"amendment_reason": _("Say why the project is amended.")})
     if current.is_signed:
@@ -129,7 +147,12 @@ def project_change(
 
 @transaction.atomic
 def version_sign(
-    *, version: ProjectVersion, signed_on: datetime.date, place: str, by, form_version=None
+    *,
+    version: ProjectVersion,
+    signed_on: datetime.date,
+    place: str,
+    by: User,
+    form_version: int | None = None,
 ) -> ProjectVersion:
     """Record that the version was signed on ``signed_on`` at ``place``: it is signed
     and cannot change any more. Not in the future, nor before the signature of the
@@ -157,7 +180,9 @@ def version_sign(
 
 
 @transaction.atomic
-def evaluation_record(*, project, date: datetime.date, outcome: str, notes: str, by) -> Evaluation:
+def evaluation_record(
+    *, project: Project, date: datetime.date, outcome: str, notes: str, by: User
+) -> Evaluation:
     """Record an evaluation held with the participant. Only a signed project is
     evaluated, not before its signature nor in the future, and no more once ended."""
     _refuse_anonymised(project.participant)

@@ -5,12 +5,12 @@ dashboard shows), who is due a digest, who is to be reminded of which session.""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import ngettext_lazy
 
 from parcours.accounts.access import Capability, user_can
 from parcours.accounts.enums import Role
-from parcours.accounts.models import User
+from parcours.accounts.models import Organisation, User
 from parcours.assessments.selectors import due_assessments, overdue_actions
 from parcours.attendance.selectors import missed_in_a_row, registers_not_taken
 from parcours.participants.enums import ConsentPurpose
@@ -58,7 +58,7 @@ DIGEST_LABELS = {
 }
 
 
-def digest_lines(user, *, today: datetime.date) -> list[DigestLine]:
+def digest_lines(user: User, *, today: datetime.date) -> list[DigestLine]:
     """The kinds of things waiting for ``user`` and how many, those with none left out.
     The selectors narrow to what the user may see, as on their dashboard."""
     counts = {
@@ -92,10 +92,15 @@ def digest_period(frequency: str, today: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def digest_recipients(organisation, *, today: datetime.date):
+@dataclass(frozen=True)
+class DigestRecipient:
+    user: User
+    frequency: str  # their choice, or the default
+
+
+def digest_recipients(organisation: Organisation, *, today: datetime.date) -> list[DigestRecipient]:
     """The active staff of ``organisation`` with an e-mail address whose choice makes
-    ``today`` a digest day, each with ``digest_frequency`` (their choice or the
-    default)."""
+    ``today`` a digest day, each with their frequency."""
     users = (
         User.objects.filter(organisation=organisation, is_active=True, role__in=STAFF_ROLES)
         .exclude(email="")
@@ -110,8 +115,7 @@ def digest_recipients(organisation, *, today: datetime.date):
         if frequency == Frequency.DAILY or (
             frequency == Frequency.WEEKLY and today.weekday() == weekday
         ):
-            user.digest_frequency = frequency
-            due.append(user)
+            due.append(DigestRecipient(user, frequency))
     return due
 
 
@@ -119,12 +123,12 @@ def digest_recipients(organisation, *, today: datetime.date):
 class ParticipantReminder:
     participant: Participant
     day: datetime.date
-    sessions: list = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
     sms: bool = False  # consent in force for reminders by SMS
     email: bool = False  # consent in force for reminders by e-mail
 
 
-def reminders_for(organisation, *, day: datetime.date) -> list[ParticipantReminder]:
+def reminders_for(organisation: Organisation, *, day: datetime.date) -> list[ParticipantReminder]:
     """The people expected at a held session of ``day`` (enrolled in one of its groups
     on that day) who consented to reminders by SMS or e-mail, each with their sessions
     of the day in time order. Three queries whatever the numbers."""
@@ -137,7 +141,7 @@ def reminders_for(organisation, *, day: datetime.date) -> list[ParticipantRemind
     )
     if not sessions:
         return []
-    sessions_of_group = {}
+    sessions_of_group: dict[int, list[Session]] = {}
     for session in sessions:
         for group in session.groups.all():
             sessions_of_group.setdefault(group.pk, []).append(session)
@@ -153,7 +157,7 @@ def reminders_for(organisation, *, day: datetime.date) -> list[ParticipantRemind
         .select_related("participant")
         .order_by("participant_id")
     )
-    reminders = {}
+    reminders: dict[int, ParticipantReminder] = {}
     for enrolment in enrolments:
         reminder = reminders.setdefault(
             enrolment.participant_id,
@@ -169,13 +173,13 @@ def reminders_for(organisation, *, day: datetime.date) -> list[ParticipantRemind
     return list(reminders.values())
 
 
-def _consent_in_force_of_enrolment(purpose):
+def _consent_in_force_of_enrolment(purpose: str) -> Exists:
     return Exists(
         Consent.objects.in_force().filter(purpose=purpose, participant=OuterRef("participant_id"))
     )
 
 
-def message_log(organisation):
+def message_log(organisation: Organisation) -> QuerySet[MessageLog]:
     """The organisation's messages, latest first, with their recipients."""
     return (
         MessageLog.objects.filter(organisation=organisation)

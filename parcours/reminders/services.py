@@ -14,7 +14,10 @@ date, time, place and workshop of the person's sessions, and nothing else.
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from functools import partial
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,19 +26,24 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import Organisation, User
 from parcours.audit.services import create_record, update_record
 from parcours.participants.enums import ConsentPurpose
+from parcours.participants.models import Participant
 from parcours.participants.services import consent_withdraw
 from parcours.reminders import senders
 from parcours.reminders.enums import Channel, Frequency, MessageKind, MessageStatus
 from parcours.reminders.models import DigestPreference, MessageLog
 from parcours.reminders.selectors import (
+    DigestLine,
+    ParticipantReminder,
     digest_lines,
     digest_period,
     digest_recipients,
     reminders_for,
 )
 from parcours.reminders.tokens import PARTICIPANT_SALT, USER_SALT, make_token
+from parcours.workshops.models import Session
 
 logger = logging.getLogger(__name__)
 
@@ -47,27 +55,36 @@ class Outcome:
     sent: int = 0
     failed: int = 0
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.sent} sent, {self.failed} failed"
+
+
+class Message(TypedDict):
+    """An e-mail as ``senders.send_email`` takes it, but for its recipient."""
+
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
 
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def unsubscribe_url(user) -> str:
+def unsubscribe_url(user: User) -> str:
     return absolute_url(
         reverse("reminders:unsubscribe", kwargs={"token": make_token(USER_SALT, user.pk)})
     )
 
 
-def opt_out_url(participant) -> str:
+def opt_out_url(participant: Participant) -> str:
     return absolute_url(
         reverse("reminders:opt_out", kwargs={"token": make_token(PARTICIPANT_SALT, participant.pk)})
     )
 
 
-def _unsubscribe_headers(url: str) -> dict:
+def _unsubscribe_headers(url: str) -> dict[str, str]:
     # RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that posts here.
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
@@ -75,7 +92,7 @@ def _unsubscribe_headers(url: str) -> dict:
 # -- the log: one row per message, claimed before sending --
 
 
-def _claim(*, organisation, dedup_key, **fields) -> MessageLog | None:
+def _claim(*, organisation: Organisation, dedup_key: str, **fields: Any) -> MessageLog | None:
     """The log row of a message to send now, or None when it is sent (or being sent)
     already. A failed message is claimed again."""
     existing = MessageLog.objects.filter(organisation=organisation, dedup_key=dedup_key).first()
@@ -99,7 +116,9 @@ def _claim(*, organisation, dedup_key, **fields) -> MessageLog | None:
         return None  # another run has just claimed it
 
 
-def _deliver(log: MessageLog, send, *, address: str, outcome: Outcome) -> None:
+def _deliver(
+    log: MessageLog, send: Callable[[], object], *, address: str, outcome: Outcome
+) -> None:
     """Run ``send()`` and record how it went; a failure does not propagate."""
     log.attempts += 1
     try:
@@ -128,9 +147,12 @@ def _fail_without_sending(log: MessageLog, reason: str, outcome: Outcome) -> Non
 # -- staff digests --
 
 
-def digest_message(user, *, today: datetime.date, lines) -> dict:
+def digest_message(
+    user: User, *, today: datetime.date, lines: Iterable[DigestLine], weekly: bool = False
+) -> Message:
     """Subject, text and HTML of a digest, in the user's language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
+        unsubscribe = unsubscribe_url(user)
         context = {
             "today": today,
             "lines": [
@@ -138,27 +160,28 @@ def digest_message(user, *, today: datetime.date, lines) -> dict:
             ],
             "dashboard_url": absolute_url(reverse("dashboard:home")),
             "preferences_url": absolute_url(reverse("reminders:preferences")),
-            "unsubscribe_url": unsubscribe_url(user),
-            "weekly": getattr(user, "digest_frequency", "") == Frequency.WEEKLY,
+            "unsubscribe_url": unsubscribe,
+            "weekly": weekly,
         }
         return {
             "subject": _("Parcours: what is waiting for you (%(date)s)")
             % {"date": formats.date_format(today, "SHORT_DATE_FORMAT")},
             "text": render_to_string("reminders/email/digest.txt", context),
             "html": render_to_string("reminders/email/digest.html", context),
-            "headers": _unsubscribe_headers(context["unsubscribe_url"]),
+            "headers": _unsubscribe_headers(unsubscribe),
         }
 
 
-def send_due_digests(organisation, today: datetime.date) -> Outcome:
+def send_due_digests(organisation: Organisation, today: datetime.date) -> Outcome:
     """The digests due ``today`` to the organisation's staff (daily ones every day,
     weekly ones on the chosen weekday); an empty digest is not sent."""
     outcome = Outcome()
-    for user in digest_recipients(organisation, today=today):
+    for recipient in digest_recipients(organisation, today=today):
+        user = recipient.user
         lines = digest_lines(user, today=today)
         if not lines:
             continue
-        period = digest_period(user.digest_frequency, today)
+        period = digest_period(recipient.frequency, today)
         log = _claim(
             organisation=organisation,
             dedup_key=f"digest:{user.pk}:{period}",
@@ -169,10 +192,12 @@ def send_due_digests(organisation, today: datetime.date) -> Outcome:
         )
         if log is None:
             continue
-        message = digest_message(user, today=today, lines=lines)
+        message = digest_message(
+            user, today=today, lines=lines, weekly=recipient.frequency == Frequency.WEEKLY
+        )
         _deliver(
             log,
-            lambda user=user, message=message: senders.send_email(to=user.email, **message),
+            partial(senders.send_email, to=user.email, **message),
             address=user.email,
             outcome=outcome,
         )
@@ -182,7 +207,7 @@ def send_due_digests(organisation, today: datetime.date) -> Outcome:
 # -- participants' session reminders --
 
 
-def reminder_language(participant) -> str:
+def reminder_language(participant: Participant) -> str:
     """The person's language when the file has one, else the organisation's default."""
     return getattr(participant, "language", "") or settings.LANGUAGE_CODE
 
@@ -195,7 +220,7 @@ def _day(day: datetime.date) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _session_facts(session) -> dict:
+def _session_facts(session: Session) -> dict[str, str]:
     return {
         "date": _day(session.date),
         "start": formats.time_format(session.start_time, "H:i"),
@@ -205,7 +230,7 @@ def _session_facts(session) -> dict:
     }
 
 
-def reminder_sms(reminder) -> str:
+def reminder_sms(reminder: ParticipantReminder) -> str:
     """The text of an SMS reminder: the sessions, then a short opt-out link."""
     with translation.override(reminder_language(reminder.participant)):
         parts = []
@@ -221,22 +246,23 @@ def reminder_sms(reminder) -> str:
         }
 
 
-def reminder_email(reminder) -> dict:
+def reminder_email(reminder: ParticipantReminder) -> Message:
     with translation.override(reminder_language(reminder.participant)):
+        opt_out = opt_out_url(reminder.participant)
         context = {
             "sessions": [_session_facts(session) for session in reminder.sessions],
-            "opt_out_url": opt_out_url(reminder.participant),
+            "opt_out_url": opt_out,
         }
         return {
             "subject": _("Reminder: your workshop on %(date)s") % {"date": _day(reminder.day)},
             "text": render_to_string("reminders/email/session_reminder.txt", context),
             "html": render_to_string("reminders/email/session_reminder.html", context),
-            "headers": _unsubscribe_headers(context["opt_out_url"]),
+            "headers": _unsubscribe_headers(opt_out),
         }
 
 
 def send_session_reminders(
-    organisation, today: datetime.date, *, days_ahead: int | None = None
+    organisation: Organisation, today: datetime.date, *, days_ahead: int | None = None
 ) -> Outcome:
     """Remind the people who consented of their sessions ``days_ahead`` days after
     ``today`` (``REMINDER_DAYS_AHEAD``, 1: tomorrow's), one message per person and day:
@@ -272,7 +298,7 @@ def send_session_reminders(
             body = reminder_sms(reminder)
             _deliver(
                 log,
-                lambda backend=sms_backend, number=number, body=body: backend.send(number, body),
+                partial(sms_backend.send, number, body),
                 address=number,
                 outcome=outcome,
             )
@@ -280,7 +306,7 @@ def send_session_reminders(
             message = reminder_email(reminder)
             _deliver(
                 log,
-                lambda to=participant.email, message=message: senders.send_email(to=to, **message),
+                partial(senders.send_email, to=participant.email, **message),
                 address=participant.email,
                 outcome=outcome,
             )
@@ -298,7 +324,9 @@ def send_session_reminders(
 
 
 @transaction.atomic
-def digest_preference_save(*, user, frequency: str, weekday: int, by) -> DigestPreference:
+def digest_preference_save(
+    *, user: User, frequency: str, weekday: int, by: User
+) -> DigestPreference:
     preference = DigestPreference.objects.filter(user=user).first()
     if preference is None:
         return create_record(
@@ -307,7 +335,7 @@ def digest_preference_save(*, user, frequency: str, weekday: int, by) -> DigestP
     return update_record(obj=preference, by=by, frequency=frequency, weekday=weekday)
 
 
-def unsubscribe(user) -> DigestPreference:
+def unsubscribe(user: User) -> DigestPreference:
     """The user's own unsubscribe link: no more digests (their weekday kept)."""
     preference = DigestPreference.objects.filter(user=user).first()
     weekday = preference.weekday if preference else DigestPreference().weekday
@@ -315,7 +343,7 @@ def unsubscribe(user) -> DigestPreference:
 
 
 @transaction.atomic
-def opt_out(participant) -> int:
+def opt_out(participant: Participant) -> int:
     """The person's opt-out link: their consents to reminders are withdrawn today (in
     the audit trail as every withdrawal, by nobody signed in). How many were in force."""
     consents = list(participant.consents.in_force().filter(purpose__in=REMINDER_PURPOSES))
@@ -324,11 +352,11 @@ def opt_out(participant) -> int:
     return len(consents)
 
 
-def scheduled_digests(organisation, today: datetime.date) -> dict:
+def scheduled_digests(organisation: Organisation, today: datetime.date) -> dict[str, int]:
     """The morning job (parcours.background.schedule): the digests due today."""
     return asdict(send_due_digests(organisation, today))
 
 
-def scheduled_reminders(organisation, today: datetime.date) -> dict:
+def scheduled_reminders(organisation: Organisation, today: datetime.date) -> dict[str, int]:
     """The daytime job (parcours.background.schedule): the participants' reminders."""
     return asdict(send_session_reminders(organisation, today))

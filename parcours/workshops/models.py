@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -167,7 +168,7 @@ def _announce(days, sessions) -> None:
             )
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(models.QuerySet["Session"]):
     """The bulk writers skip ``Session.save`` and its signals: the stored length is set
     and the change announced here instead, so no insert or bulk update leaves them stale."""
 
@@ -219,10 +220,10 @@ class SessionQuerySet(models.QuerySet):
         rows = self.filter(**lookups).order_by().values_list("organisation_id", "date")
         return rows.distinct()
 
-    def held(self):
+    def held(self) -> Self:
         return self.filter(cancelled=False)
 
-    def between(self, first, last):
+    def between(self, first: datetime.date, last: datetime.date) -> Self:
         return self.filter(date__gte=first, date__lte=last)
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def _problems(organisation, content):
     """Import ``content``; it must fail, write nothing, and give its problems."""
     before = record_counts()
-    with pytest.raises(WorkbookInvalid, match=r"^\d+ problem\(s\) in the workbook$") as failure:
+    with pytest.raises(WorkbookInvalid, match=r"^\d+ problems? in the workbook$") as failure:
         import_workbook(content, organisation=organisation, file_name="bad.xlsx")
     assert record_counts() == before
     return [(p.sheet, p.row, p.column, p.message) for p in failure.value.problems]

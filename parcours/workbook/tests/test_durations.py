@@ -90,7 +90,7 @@ def test_an_impossible_duration_is_refused_and_nothing_is_written(organisation, 
     sheets["assessments"][1][4] = value
     before = record_counts()
 
-    with pytest.raises(WorkbookInvalid, match=r"^1 problem\(s\) in the workbook$") as failure:
+    with pytest.raises(WorkbookInvalid, match=r"^1 problem in the workbook$") as failure:
         import_workbook(workbook_bytes(sheets), organisation=organisation, file_name="bad.xlsx")
 
     assert record_counts() == before

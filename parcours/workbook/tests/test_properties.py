@@ -115,7 +115,7 @@ def test_a_bad_cell_is_named_and_nothing_is_written(data, cell):
     sheets = sample_sheets()
     _put(sheets, sheet, row, index, value)
     before = record_counts()
-    with pytest.raises(WorkbookInvalid, match=r"^\d+ problem\(s\) in the workbook$") as failure:
+    with pytest.raises(WorkbookInvalid, match=r"^\d+ problems? in the workbook$") as failure:
         _import(sheets, organisation)
     assert (sheet, row + 2, column.name) in {
         (p.sheet, p.row, p.column) for p in failure.value.problems
