@@ -104,7 +104,7 @@ def funder_list(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
         "funding/funder_list.html",
-        {"funders": scoped(Funder.objects, request.user)},
+        {"funders": scoped(Funder.objects.all(), request.user)},
     )
 
 
@@ -127,7 +127,7 @@ def funder_create(request: OrganisationRequest) -> HttpResponse:
 @requires(Capability.MANAGE_ORGANISATION)
 def funder_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     funder = get_object_for(
-        request, Funder.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        request, Funder.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
     form = FunderForm(
         request.POST or None,
@@ -161,7 +161,7 @@ def funder_update(request: OrganisationRequest, pk: int) -> HttpResponse:
 @requires(Capability.VIEW_FIGURES)
 def grant_list(request: OrganisationRequest) -> HttpResponse:
     # Queries: the grants with their funders, then one sum per grant in a single query.
-    grants = list(scoped(Grant.objects, request.user).select_related("funder"))
+    grants = list(scoped(Grant.objects.all(), request.user).select_related("funder"))
     hours = charged_hours_by_grant(request.user.organisation, grants)
     for grant in grants:
         grant.charged_hours = hours[grant.pk]
@@ -194,7 +194,9 @@ def grant_create(request: OrganisationRequest) -> HttpResponse:
 
 @requires(Capability.MANAGE_ORGANISATION)
 def grant_update(request: OrganisationRequest, pk: int) -> HttpResponse:
-    grant = get_object_for(request, Grant.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk)
+    grant = get_object_for(
+        request, Grant.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
+    )
     title = _("Edit the grant %(name)s") % {"name": grant.name}
     form = GrantForm(request.POST or None, instance=grant, organisation=request.user.organisation)
     status = 200

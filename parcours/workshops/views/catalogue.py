@@ -36,7 +36,7 @@ def _form_page(
 
 @requires(Capability.VIEW_PROGRAMME)
 def workshop_list(request: OrganisationRequest) -> HttpResponse:
-    workshops = list(scoped(Workshop.objects, request.user).prefetch_related("domains"))
+    workshops = list(scoped(Workshop.objects.all(), request.user).prefetch_related("domains"))
     axes = [
         {"label": label, "workshops": [w for w in workshops if w.axis == value]}
         for value, label in Axis.choices
@@ -69,7 +69,7 @@ def workshop_create(request: OrganisationRequest) -> HttpResponse:
 @requires(Capability.MANAGE_ORGANISATION)
 def workshop_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     workshop = get_object_for(
-        request, Workshop.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        request, Workshop.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
     title = _("Edit the workshop %(name)s") % {"name": workshop}
     form = WorkshopForm(
@@ -101,7 +101,7 @@ def provider_list(request: OrganisationRequest) -> HttpResponse:
         request,
         "workshops/provider_list.html",
         {
-            "providers": scoped(Provider.objects, request.user),
+            "providers": scoped(Provider.objects.all(), request.user),
             "can_manage": user_can(request.user, Capability.MANAGE_ORGANISATION),
         },
     )
@@ -124,7 +124,7 @@ def provider_create(request: OrganisationRequest) -> HttpResponse:
 @requires(Capability.MANAGE_ORGANISATION)
 def provider_update(request: OrganisationRequest, pk: int) -> HttpResponse:
     provider = get_object_for(
-        request, Provider.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        request, Provider.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
     title = _("Edit the provider %(name)s") % {"name": provider}
     form = ProviderForm(
@@ -153,7 +153,7 @@ def closing_list(request: OrganisationRequest) -> HttpResponse:
     return render(
         request,
         "workshops/closing_list.html",
-        {"periods": scoped(ClosingPeriod.objects, request.user)},
+        {"periods": scoped(ClosingPeriod.objects.all(), request.user)},
     )
 
 
@@ -175,7 +175,7 @@ def closing_create(request: OrganisationRequest) -> HttpResponse:
 @require_POST
 def closing_delete(request: OrganisationRequest, pk: int) -> HttpResponse:
     period = get_object_for(
-        request, ClosingPeriod.objects, capability=Capability.MANAGE_ORGANISATION, pk=pk
+        request, ClosingPeriod.objects.all(), capability=Capability.MANAGE_ORGANISATION, pk=pk
     )
     services.closing_period_delete(period=period, by=request.user)
     messages.success(request, _("The closing period has been removed."))
