@@ -26,7 +26,7 @@ from parcours.programme.enums import (
     YesNo,
 )
 from parcours.programme.exits import ExitProblem, exit_problems
-from parcours.programme.models import Enrolment, ExitFollowUp, Group
+from parcours.programme.models import Enrolment, ExitFollowUp, Group, GroupQuerySet
 from parcours.programme.selectors import groups_to_join
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ class ParticipantEnrolmentForm(WarningsConfirmationMixin, forms.Form):
         self,
         *args: Any,
         participant: Participant,
-        groups: QuerySet[Group],
+        groups: GroupQuerySet,
         today: datetime.date,
         **kwargs: Any,
     ) -> None:

@@ -2,7 +2,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +11,12 @@ from parcours.funding.models import Funder, Grant
 from parcours.funding.scope import Scope
 from parcours.programme.enums import ProcessType
 from parcours.programme.forms import GroupSearchField
-from parcours.programme.models import Group
+from parcours.programme.models import Group, GroupQuerySet
 
 FIRST_YEAR = 2000
 
 
-def report_groups(organisation: Organisation | int) -> QuerySet[Group]:
+def report_groups(organisation: Organisation | int) -> GroupQuerySet:
     """The groups a report may be narrowed to: every group of the organisation."""
     return Group.objects.filter(organisation=organisation)
 

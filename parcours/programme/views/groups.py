@@ -217,6 +217,6 @@ def group_search(request: OrganisationRequest) -> HttpResponse:
     # can join today.
     to_enrol = request.GET.get("to_enrol", "")
     if _is_possible_id(to_enrol):
-        groups = groups_to_join(groups, to_enrol, today=timezone.localdate())
+        groups = groups_to_join(groups, int(to_enrol), today=timezone.localdate())
     groups = groups_named(groups, search_term(request))
     return search_results(request, groups, label=group_label)

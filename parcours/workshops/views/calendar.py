@@ -151,7 +151,9 @@ def _may_renew_leader_feed(user: User, leader: User) -> bool:
 
 @requires(Capability.VIEW_PROGRAMME)
 def leader_week(request: OrganisationRequest, pk: int) -> HttpResponse:
-    leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    leader = get_object_for(
+        request, User.objects.all(), capability=Capability.VIEW_PROGRAMME, pk=pk
+    )
     feed = _feed_context(
         request, FeedKind.LEADER, leader, may_renew=_may_renew_leader_feed(request.user, leader)
     )
@@ -168,7 +170,9 @@ def leader_week(request: OrganisationRequest, pk: int) -> HttpResponse:
 @requires(Capability.VIEW_PROGRAMME)
 @require_POST
 def leader_feed_renew(request: OrganisationRequest, pk: int) -> HttpResponse:
-    leader = get_object_for(request, User.objects, capability=Capability.VIEW_PROGRAMME, pk=pk)
+    leader = get_object_for(
+        request, User.objects.all(), capability=Capability.VIEW_PROGRAMME, pk=pk
+    )
     if not _may_renew_leader_feed(request.user, leader):
         raise PermissionDenied
     token = planning.renew_feed_token(request.user.organisation, FeedKind.LEADER, leader.pk)
