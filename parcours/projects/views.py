@@ -211,6 +211,8 @@ def project_edit(request: OrganisationRequest, pk: int) -> HttpResponse:
     """Change the draft, or, once the latest version is signed, write the amendment."""
     project = project_for(request, pk, capability=Capability.MANAGE_PARTICIPANTS)
     current = services.latest_version(project)
+    if current is None:  # a project is created with its first version
+        raise Http404
     amending = current.is_signed
     amendment = amending or current.is_amendment
     organisation = request.user.organisation

@@ -19,6 +19,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    Model,
     OuterRef,
     Q,
     Subquery,
@@ -730,7 +731,8 @@ class Report:
     domain_hours: dict
     work_share: dict
     scope_label: str = ""
-    closing: object = field(default=None, compare=False)
+    # The year's closing record when the figures are its frozen ones.
+    closing: Model | None = field(default=None, compare=False)
 
     def as_json(self) -> dict:
         return {
