@@ -95,6 +95,25 @@ def _participant_column() -> Column:
     return Column("participant", "text", required=True, max_length=40, label=FILE_NUMBER)
 
 
+def _action_columns() -> tuple[Column, ...]:
+    """What names an action: its participant, group, domain and wording (an action and
+    each of its reviews)."""
+    return (
+        _participant_column(),
+        Column("group", "text", required=True, max_length=100, label=GROUP),
+        Column(
+            "domain",
+            "code",
+            required=True,
+            label=pgettext_lazy("workbook column", "Domain"),
+            **_coded(Domain),
+        ),
+        Column(
+            "description", "text", required=True, label=pgettext_lazy("workbook column", "Action")
+        ),
+    )
+
+
 def _person_column(name: str, label) -> Column:
     return Column(name, "text", label=label, note=PERSON_NOTE, imported=False)
 
@@ -409,18 +428,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _person_column("examiner", pgettext_lazy("workbook column", "Run by")),
     ),
     "actions": (
-        _participant_column(),
-        Column("group", "text", required=True, max_length=100, label=GROUP),
-        Column(
-            "domain",
-            "code",
-            required=True,
-            label=pgettext_lazy("workbook column", "Domain"),
-            **_coded(Domain),
-        ),
-        Column(
-            "description", "text", required=True, label=pgettext_lazy("workbook column", "Action")
-        ),
+        *_action_columns(),
         Column(
             "own_words",
             "text",
@@ -450,18 +458,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     ),
     # Every review of an action, from the trail (an action keeps only its last one).
     "action_reviews": (
-        _participant_column(),
-        Column("group", "text", required=True, max_length=100, label=GROUP),
-        Column(
-            "domain",
-            "code",
-            required=True,
-            label=pgettext_lazy("workbook column", "Domain"),
-            **_coded(Domain),
-        ),
-        Column(
-            "description", "text", required=True, label=pgettext_lazy("workbook column", "Action")
-        ),
+        *_action_columns(),
         Column(
             "moment",
             "code",
